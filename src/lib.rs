@@ -1,0 +1,12 @@
+//! SecMX Workbench: build, validate and test SecMX DNS record sets, probe mail relays over TLS, and
+//! export zone-file snippets.
+//!
+//! The engine is pure and synchronous: [`model`] (validated design types) → [`rules`] (findings) and
+//! [`zone`] (export / import), with [`project`] reading and writing design files and [`cli`] running
+//! it all headless.
+
+pub mod cli;
+pub mod model;
+pub mod project;
+pub mod rules;
+pub mod zone;

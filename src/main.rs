@@ -1,0 +1,2 @@
+//! The `secmx` binary.
+fn main() {}

@@ -1,0 +1,266 @@
+//! A set of DNS records as the rules see them: what a design renders to, what a zone file imports as,
+//! and (later) what DNS publishes.
+//!
+//! The representation is deliberately lenient: numeric fields are `i64` and names are strings, so a
+//! record that breaks a rule (an MX preference of 70000, a `_sor` target, a 300-octet TXT string) can
+//! still be held and judged. Owner and target names are stored normalised: lower case, no final dot,
+//! `"."` rendered as the empty string for the root (null MX, SRV opt-out).
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// Where a record came from, so a finding can point at the field that made it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "index")]
+pub enum Origin {
+    /// Made from relay number `n` of the design.
+    Relay(usize),
+    /// Made from the domain settings (null MX, level, SRV label).
+    Domain,
+    /// Made from the MTA-STS settings.
+    MtaSts,
+    /// Made from the TLS-RPT settings.
+    TlsRpt,
+    /// Made from the SGE texts.
+    Sge,
+    /// Read from a zone file or from DNS.
+    External,
+}
+
+/// Record data, one variant per type the rules understand.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "UPPERCASE")]
+pub enum RData {
+    /// `MX preference exchange` (exchange `""` = the root, i.e. null MX).
+    Mx {
+        /// Preference (valid: 0–65535).
+        preference: i64,
+        /// Exchange host, normalised.
+        exchange: String,
+    },
+    /// `SRV priority weight port target` (target `""` = the root, i.e. opt-out).
+    Srv {
+        /// Priority (valid: 0–65535).
+        priority: i64,
+        /// Weight (valid: 0–65535).
+        weight: i64,
+        /// Port (valid: 0–65535).
+        port: i64,
+        /// Target host, normalised.
+        target: String,
+    },
+    /// IPv4 address.
+    A(Ipv4Addr),
+    /// IPv6 address.
+    Aaaa(Ipv6Addr),
+    /// `TLSA usage selector matching data`.
+    Tlsa {
+        /// Certificate usage (valid: 0–3, 255).
+        usage: i64,
+        /// Selector (valid: 0–1, 255).
+        selector: i64,
+        /// Matching type (valid: 0–2, 255).
+        matching: i64,
+        /// Association data as written (hex expected; lower-cased, spaces removed).
+        data: String,
+    },
+    /// TXT: the character-strings as separate strings (readers join them with no separator).
+    Txt(Vec<String>),
+    /// CNAME target, normalised.
+    Cname(String),
+    /// Any other type, kept so it is reported rather than dropped.
+    Other {
+        /// Type mnemonic, e.g. `NS`.
+        rtype: String,
+        /// Presentation form of the data.
+        data: String,
+    },
+}
+
+impl RData {
+    /// The record type mnemonic.
+    pub fn rtype(&self) -> &str {
+        match self {
+            RData::Mx { .. } => "MX",
+            RData::Srv { .. } => "SRV",
+            RData::A(_) => "A",
+            RData::Aaaa(_) => "AAAA",
+            RData::Tlsa { .. } => "TLSA",
+            RData::Txt(_) => "TXT",
+            RData::Cname(_) => "CNAME",
+            RData::Other { rtype, .. } => rtype,
+        }
+    }
+
+    /// TXT strings joined as readers join them; `None` for other types.
+    pub fn txt_joined(&self) -> Option<String> {
+        match self {
+            RData::Txt(parts) => Some(parts.concat()),
+            _ => None,
+        }
+    }
+}
+
+/// One resource record.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Record {
+    /// Owner name, normalised (lower case, no trailing dot).
+    pub name: String,
+    /// TTL in seconds as written (valid: 0–2147483647).
+    pub ttl: i64,
+    /// The data.
+    pub data: RData,
+    /// What made the record.
+    pub origin: Origin,
+}
+
+impl Record {
+    /// A record read from outside (zone file, DNS).
+    pub fn new(name: impl Into<String>, ttl: i64, data: RData) -> Self {
+        Record {
+            name: name.into(),
+            ttl,
+            data,
+            origin: Origin::External,
+        }
+    }
+
+    /// Set where the record came from.
+    pub fn with_origin(mut self, origin: Origin) -> Self {
+        self.origin = origin;
+        self
+    }
+}
+
+/// A set of records, in insertion order, indexed by owner name so rules stay linear in the number
+/// of relays (a 10,000-relay design is linted in milliseconds).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RecordSet {
+    records: Vec<Record>,
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+impl RecordSet {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add a record.
+    pub fn push(&mut self, r: Record) {
+        self.by_name
+            .entry(r.name.clone())
+            .or_default()
+            .push(self.records.len());
+        self.records.push(r);
+    }
+
+    /// All records, in insertion order.
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// All records.
+    pub fn iter(&self) -> impl Iterator<Item = &Record> {
+        self.records.iter()
+    }
+
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// All records owned by `name` (given normalised).
+    pub fn named<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a Record> + 'a {
+        self.by_name
+            .get(name)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .map(|&i| &self.records[i])
+    }
+
+    /// Records of one type at one owner name (owner given normalised).
+    pub fn at<'a>(&'a self, name: &str, rtype: &'a str) -> impl Iterator<Item = &'a Record> + 'a {
+        self.named(name).filter(move |r| r.data.rtype() == rtype)
+    }
+
+    /// Records of one type anywhere.
+    pub fn of_type<'a>(&'a self, rtype: &'a str) -> impl Iterator<Item = &'a Record> + 'a {
+        self.records.iter().filter(move |r| r.data.rtype() == rtype)
+    }
+
+    /// Whether anything is published at `name` (any type).
+    pub fn has_name(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+
+    /// The MX records of `domain`.
+    pub fn mx_of<'a>(
+        &'a self,
+        domain: &str,
+    ) -> impl Iterator<Item = (&'a Record, i64, &'a str)> + 'a {
+        self.at(domain, "MX").filter_map(|r| match &r.data {
+            RData::Mx {
+                preference,
+                exchange,
+            } => Some((r, *preference, exchange.as_str())),
+            _ => None,
+        })
+    }
+
+    /// The SRV records at `owner`: (record, priority, weight, port, target).
+    pub fn srv_at<'a>(
+        &'a self,
+        owner: &str,
+    ) -> impl Iterator<Item = (&'a Record, i64, i64, i64, &'a str)> + 'a {
+        self.at(owner, "SRV").filter_map(|r| match &r.data {
+            RData::Srv {
+                priority,
+                weight,
+                port,
+                target,
+            } => Some((r, *priority, *weight, *port, target.as_str())),
+            _ => None,
+        })
+    }
+
+    /// The joined TXT strings at `name`, with their records.
+    pub fn txt_at<'a>(&'a self, name: &str) -> impl Iterator<Item = (&'a Record, String)> + 'a {
+        self.at(name, "TXT")
+            .filter_map(|r| r.data.txt_joined().map(|t| (r, t)))
+    }
+
+    /// The addresses (A and AAAA) owned by `name`.
+    pub fn addresses_of<'a>(&'a self, name: &str) -> impl Iterator<Item = std::net::IpAddr> + 'a {
+        self.named(name).filter_map(|r| match r.data {
+            RData::A(a) => Some(std::net::IpAddr::V4(a)),
+            RData::Aaaa(a) => Some(std::net::IpAddr::V6(a)),
+            _ => None,
+        })
+    }
+
+    /// The CNAME target at `name`, if one is published.
+    pub fn cname_of(&self, name: &str) -> Option<&str> {
+        self.at(name, "CNAME").find_map(|r| match &r.data {
+            RData::Cname(t) => Some(t.as_str()),
+            _ => None,
+        })
+    }
+}
+
+impl FromIterator<Record> for RecordSet {
+    fn from_iter<T: IntoIterator<Item = Record>>(iter: T) -> Self {
+        let mut s = RecordSet::new();
+        for r in iter {
+            s.push(r);
+        }
+        s
+    }
+}

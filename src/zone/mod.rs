@@ -1,0 +1,251 @@
+//! Zone data: a design rendered as records ([`records_of`]), as zone-file text ([`export`]), the MTA-STS
+//! policy file ([`sts_policy_text`]), and zone text read back into a design ([`import`]).
+//!
+//! [`records_of`] is what the rules judge, so the snippet an administrator pastes and the findings they
+//! see are made from the same records.
+
+pub mod export;
+pub mod import;
+
+use crate::model::name::is_in_domain;
+use crate::model::{Design, Origin, Profile, RData, Record, RecordSet, Role};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+
+pub use export::{ExportOptions, export_zone};
+pub use import::{ImportError, ImportReport, import_zone};
+
+/// Largest TXT character-string (RFC 1035 §3.3).
+pub const TXT_CHUNK: usize = 255;
+
+/// Split a TXT text into character-strings of at most 255 octets, never inside a UTF-8 character.
+pub fn split_txt(text: &str) -> Vec<String> {
+    if text.is_empty() {
+        return vec![String::new()];
+    }
+    let mut parts = Vec::new();
+    let mut start = 0;
+    while start < text.len() {
+        let mut end = (start + TXT_CHUNK).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        parts.push(text[start..end].to_string());
+        start = end;
+    }
+    parts
+}
+
+/// Parse a TLSA presentation string (`3 1 1 <hex>`) leniently: the numbers as written, the data with
+/// white space removed and lower-cased. `None` when it does not have that shape at all.
+pub fn parse_tlsa(text: &str) -> Option<RData> {
+    let mut it = text.split_whitespace();
+    let usage = it.next()?.parse::<i64>().ok()?;
+    let selector = it.next()?.parse::<i64>().ok()?;
+    let matching = it.next()?.parse::<i64>().ok()?;
+    let data: String = it.collect::<Vec<_>>().concat().to_ascii_lowercase();
+    if data.is_empty() {
+        return None;
+    }
+    Some(RData::Tlsa {
+        usage,
+        selector,
+        matching,
+        data,
+    })
+}
+
+/// The MTA-STS policy file of a design (CRLF line ends, RFC 8461 §3.2).
+pub fn sts_policy_text(design: &Design) -> String {
+    let Some(sts) = &design.mta_sts else {
+        return String::new();
+    };
+    let mut s = String::new();
+    s.push_str("version: STSv1\r\n");
+    s.push_str(&format!("mode: {}\r\n", sts.mode.as_str()));
+    for mx in design.sts_mx_patterns() {
+        s.push_str(&format!("mx: {mx}\r\n"));
+    }
+    s.push_str(&format!("max_age: {}\r\n", sts.max_age));
+    s
+}
+
+/// SHA-256 of a policy text, hex.
+pub fn policy_sha256(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// The `id` of the `_mta-sts` TXT record: the design's own, or one derived from the policy text so it
+/// changes whenever the text does (20 hex digits of its SHA-256: 1–32 letters/digits, STS-003).
+pub fn sts_id(design: &Design) -> String {
+    match design.mta_sts.as_ref().and_then(|s| s.id.clone()) {
+        Some(id) => id,
+        None => policy_sha256(&sts_policy_text(design))[..20].to_string(),
+    }
+}
+
+/// The TLSA owner for a relay: `_<port>._tcp.<host>`.
+pub fn tlsa_owner(port: i64, host: &str) -> String {
+    format!("_{port}._tcp.{host}")
+}
+
+/// Render a design as records, in a deterministic order: MX, SRV, A/AAAA, TLSA, `_mta-sts`,
+/// `_smtp._tls`, SGE SPF and DMARC.
+pub fn records_of(design: &Design) -> RecordSet {
+    let domain = design.domain.as_str();
+    let ttl = design.ttl;
+    let mut set = RecordSet::new();
+
+    if design.null_mx {
+        set.push(
+            Record::new(
+                domain,
+                ttl,
+                RData::Mx {
+                    preference: 0,
+                    exchange: String::new(),
+                },
+            )
+            .with_origin(Origin::Domain),
+        );
+    }
+    for (i, r) in design.relays.iter().enumerate() {
+        if r.in_mx() {
+            set.push(
+                Record::new(
+                    domain,
+                    ttl,
+                    RData::Mx {
+                        preference: r.preference,
+                        exchange: r.host.clone(),
+                    },
+                )
+                .with_origin(Origin::Relay(i)),
+            );
+        }
+    }
+    let srv_owner = design.srv_owner();
+    for (i, r) in design.relays.iter().enumerate() {
+        if r.in_srv() {
+            let port = if r.role == Role::Sor { r.port } else { 25 };
+            set.push(
+                Record::new(
+                    srv_owner.as_str(),
+                    ttl,
+                    RData::Srv {
+                        priority: r.priority,
+                        weight: r.weight,
+                        port,
+                        target: r.host.clone(),
+                    },
+                )
+                .with_origin(Origin::Relay(i)),
+            );
+        }
+    }
+    let mut seen_addr = HashSet::new();
+    for (i, r) in design.relays.iter().enumerate() {
+        if !is_in_domain(&r.host, domain) {
+            continue;
+        }
+        for addr in &r.addresses {
+            if !seen_addr.insert((r.host.as_str(), *addr)) {
+                continue;
+            }
+            let data = match addr {
+                std::net::IpAddr::V4(a) => RData::A(*a),
+                std::net::IpAddr::V6(a) => RData::Aaaa(*a),
+            };
+            set.push(Record::new(r.host.as_str(), ttl, data).with_origin(Origin::Relay(i)));
+        }
+    }
+    let mut seen_tlsa = HashSet::new();
+    for (i, r) in design.relays.iter().enumerate() {
+        let owner = tlsa_owner(r.tlsa_port(), &r.host);
+        for t in &r.tlsa {
+            let data = parse_tlsa(t).unwrap_or_else(|| RData::Other {
+                rtype: "TLSA".to_string(),
+                data: t.trim().to_string(),
+            });
+            if !seen_tlsa.insert((owner.clone(), data.clone())) {
+                continue;
+            }
+            set.push(Record::new(owner.as_str(), ttl, data).with_origin(Origin::Relay(i)));
+        }
+    }
+    if design.mta_sts.is_some() {
+        let text = format!("v=STSv1; id={}", sts_id(design));
+        set.push(
+            Record::new(
+                format!("_mta-sts.{domain}"),
+                ttl,
+                RData::Txt(split_txt(&text)),
+            )
+            .with_origin(Origin::MtaSts),
+        );
+    }
+    if let Some(rpt) = &design.tls_rpt {
+        let text = format!("v=TLSRPTv1; rua={}", rpt.rua.join(","));
+        set.push(
+            Record::new(
+                format!("_smtp._tls.{domain}"),
+                ttl,
+                RData::Txt(split_txt(&text)),
+            )
+            .with_origin(Origin::TlsRpt),
+        );
+    }
+    if design.profile == Profile::Sge
+        && let Some(sge) = &design.sge
+    {
+        if let Some(spf) = &sge.spf {
+            set.push(Record::new(domain, ttl, RData::Txt(split_txt(spf))).with_origin(Origin::Sge));
+        }
+        if let Some(dmarc) = &sge.dmarc {
+            set.push(
+                Record::new(
+                    format!("_dmarc.{domain}"),
+                    ttl,
+                    RData::Txt(split_txt(dmarc)),
+                )
+                .with_origin(Origin::Sge),
+            );
+        }
+    }
+    set
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn txt_split_at_255_octets() {
+        let long = "a".repeat(600);
+        let parts = split_txt(&long);
+        assert_eq!(
+            parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+            vec![255, 255, 90]
+        );
+        assert_eq!(parts.concat(), long);
+        let uni = "ō".repeat(200); // 400 octets, 2 each
+        let parts = split_txt(&uni);
+        assert!(parts.iter().all(|p| p.len() <= 255));
+        assert_eq!(parts.concat(), uni);
+    }
+
+    #[test]
+    fn tlsa_parse_is_lenient() {
+        assert_eq!(
+            parse_tlsa("3 1 1 AB cd"),
+            Some(RData::Tlsa {
+                usage: 3,
+                selector: 1,
+                matching: 1,
+                data: "abcd".into()
+            })
+        );
+        assert_eq!(parse_tlsa("3 1"), None);
+        assert_eq!(parse_tlsa("x 1 1 ab"), None);
+    }
+}
