@@ -9,6 +9,7 @@
 
 pub mod name;
 pub mod records;
+pub mod sts;
 
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;

@@ -1,0 +1,126 @@
+//! MTA-STS policy text (RFC 8461 §3.2): a lenient reader that keeps every line so the STS rules can
+//! judge it, and the `mx` pattern matching senders apply (§4.1).
+
+/// One `key: value` line of a policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyLine {
+    /// 1-based line number.
+    pub line: usize,
+    /// The key as written (case kept).
+    pub key: String,
+    /// The value, trimmed.
+    pub value: String,
+}
+
+/// A policy as written: its lines, and the lines that are not `key: value`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PolicyText {
+    /// The `key: value` lines in order.
+    pub fields: Vec<PolicyLine>,
+    /// Lines without a `:` (1-based number, text).
+    pub malformed: Vec<(usize, String)>,
+}
+
+impl PolicyText {
+    /// Read a policy; LF and CRLF line ends are both accepted (Q8). Never fails.
+    pub fn parse(text: &str) -> Self {
+        let mut p = PolicyText::default();
+        for (i, raw) in text.split('\n').enumerate() {
+            let line = raw.strip_suffix('\r').unwrap_or(raw);
+            if line.trim().is_empty() {
+                continue;
+            }
+            match line.split_once(':') {
+                Some((k, v)) => p.fields.push(PolicyLine {
+                    line: i + 1,
+                    key: k.trim().to_string(),
+                    value: v.trim().to_string(),
+                }),
+                None => p.malformed.push((i + 1, line.to_string())),
+            }
+        }
+        p
+    }
+
+    /// The first value of a key (senders use the first one, STS-019).
+    pub fn first(&self, key: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|f| f.key == key)
+            .map(|f| f.value.as_str())
+    }
+
+    /// All lines with this key.
+    pub fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a PolicyLine> + 'a {
+        self.fields.iter().filter(move |f| f.key == key)
+    }
+
+    /// The `mx` patterns.
+    pub fn mx_patterns(&self) -> Vec<&str> {
+        self.all("mx").map(|f| f.value.as_str()).collect()
+    }
+
+    /// The mode, if it is one of the three valid spellings.
+    pub fn mode(&self) -> Option<super::StsMode> {
+        match self.first("mode") {
+            Some("enforce") => Some(super::StsMode::Enforce),
+            Some("testing") => Some(super::StsMode::Testing),
+            Some("none") => Some(super::StsMode::None),
+            _ => None,
+        }
+    }
+}
+
+/// Whether an MX host matches a policy `mx` pattern (RFC 8461 §4.1): exact match, or `*.` + suffix
+/// matching exactly one whole left-most label. Case-insensitive; a trailing dot on the host is ignored.
+pub fn mx_pattern_matches(pattern: &str, host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+    let pattern = pattern.trim().to_ascii_lowercase();
+    match pattern.strip_prefix("*.") {
+        Some(suffix) => match host.split_once('.') {
+            Some((first, rest)) => !first.is_empty() && rest == suffix,
+            None => false,
+        },
+        None => host == pattern,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_lf_and_crlf() {
+        let p = PolicyText::parse(
+            "version: STSv1\r\nmode: enforce\nmx: mx1.agency.example\r\nmax_age: 604800\r\n",
+        );
+        assert_eq!(p.first("version"), Some("STSv1"));
+        assert_eq!(p.mode(), Some(crate::model::StsMode::Enforce));
+        assert_eq!(p.mx_patterns(), vec!["mx1.agency.example"]);
+        assert!(p.malformed.is_empty());
+        let p = PolicyText::parse("version STSv1\n");
+        assert_eq!(p.malformed, vec![(1, "version STSv1".to_string())]);
+    }
+
+    #[test]
+    fn wildcard_matches_one_label_only() {
+        assert!(mx_pattern_matches("*.agency.example", "mx1.agency.example"));
+        assert!(mx_pattern_matches(
+            "*.agency.example",
+            "MX1.Agency.Example."
+        ));
+        assert!(!mx_pattern_matches("*.agency.example", "agency.example"));
+        assert!(!mx_pattern_matches(
+            "*.agency.example",
+            "a.b.agency.example"
+        ));
+        assert!(mx_pattern_matches(
+            "mx1.agency.example",
+            "mx1.agency.example"
+        ));
+        assert!(!mx_pattern_matches(
+            "mx1.agency.example",
+            "mx2.agency.example"
+        ));
+    }
+}
