@@ -1,1 +1,624 @@
-//! Design files (`*.secmx.toml`).
+//! Design files (`*.secmx.toml`, interfaces.md §1): read with `file:line:column` errors, written
+//! atomically, schema version checked.
+//!
+//! Reading goes through a *raw* serde layer that mirrors the file (with spans), then into
+//! [`crate::model::Design`]. Unknown keys are rejected with their position rather than dropped, so a
+//! round trip never loses what a user wrote. Values the rules judge (preferences, ports, TLSA strings,
+//! policy texts) pass through as written; values that cannot mean anything (a level of 7, a role of
+//! `backup`, an address that is not an IP address, a schema from the future) are errors here.
+
+use crate::model::{
+    Design, DomainName, Level, MtaSts, Profile, Relay, Role, SgeTexts, StsMode, TlsRpt,
+    normalize_name,
+};
+use serde::{Deserialize, Serialize};
+use std::fs;
+use std::io::Write;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The schema version this build reads and writes.
+pub const FORMAT: i64 = 1;
+/// Largest design file read (a 10,000-relay design is about 2 MB).
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Why a design could not be read or written. Displays as `file:line:column: message`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ProjectError {
+    /// The file (or `<input>` for text without a file).
+    pub file: String,
+    /// 1-based line and column, when the error has a position.
+    pub position: Option<(usize, usize)>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for ProjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.position {
+            Some((l, c)) => write!(f, "{}:{l}:{c}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let mut start = offset;
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let before = &text[..start];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+fn default_true_port() -> i64 {
+    25
+}
+
+#[derive(Debug, Deserialize)]
+struct RawVersion {
+    format: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDesign {
+    format: i64,
+    domain: Spanned<String>,
+    level: Spanned<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    profile: Option<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    srv_label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ttl: Option<i64>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    null_mx: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    test_domain: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    secure_only: bool,
+    #[serde(default, rename = "relay", skip_serializing_if = "Vec::is_empty")]
+    relays: Vec<RawRelay>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    mta_sts: Option<RawSts>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tls_rpt: Option<RawRpt>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sge: Option<RawSge>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRelay {
+    host: Spanned<String>,
+    role: Role,
+    #[serde(default = "default_true_port")]
+    port: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    preference: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    priority: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    weight: Option<i64>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    also_srv: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    addresses: Vec<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tlsa: Vec<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSts {
+    mode: StsMode,
+    max_age: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    mx: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    policy_sha256: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRpt {
+    rua: Vec<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSge {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    spf: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    dmarc: Option<String>,
+}
+
+/// Parse design text. `file` names it in errors.
+pub fn parse_design(text: &str, file: &str) -> Result<Design, ProjectError> {
+    let err_at = |span: Option<std::ops::Range<usize>>, message: String| ProjectError {
+        file: file.to_string(),
+        position: span.map(|s| line_col(text, s.start)),
+        message,
+    };
+    let toml_err = |e: toml::de::Error| {
+        let msg = e.message().trim().to_string();
+        err_at(e.span(), msg)
+    };
+
+    // The version first: a file from a newer program gets a clear message, not a list of unknown keys.
+    let version: RawVersion = toml::from_str(text).map_err(toml_err)?;
+    match version.format {
+        None => {
+            return Err(err_at(
+                Some(0..0),
+                "missing `format = 1` (the schema version of a SecMX design file)".to_string(),
+            ));
+        }
+        Some(v) if *v.get_ref() > FORMAT => {
+            return Err(err_at(
+                Some(v.span()),
+                format!(
+                    "this design uses schema format {}, but this program reads format {FORMAT}; open it with a newer SecMX Workbench",
+                    v.get_ref()
+                ),
+            ));
+        }
+        Some(v) if *v.get_ref() < 1 => {
+            return Err(err_at(
+                Some(v.span()),
+                format!(
+                    "schema format {} does not exist; use `format = 1`",
+                    v.get_ref()
+                ),
+            ));
+        }
+        Some(_) => {}
+    }
+
+    let raw: RawDesign = toml::from_str(text).map_err(toml_err)?;
+    let domain = DomainName::parse(raw.domain.get_ref())
+        .map_err(|e| err_at(Some(raw.domain.span()), format!("domain: {e}")))?;
+    let level = match *raw.level.get_ref() {
+        1 => Level::L1,
+        2 => Level::L2,
+        n => {
+            return Err(err_at(
+                Some(raw.level.span()),
+                format!("level must be 1 (best effort) or 2 (secure-only receivers too), not {n}"),
+            ));
+        }
+    };
+    let profile = match raw
+        .profile
+        .as_ref()
+        .map(|p| (p.get_ref().as_str(), p.span()))
+    {
+        None | Some(("secmx", _)) => Profile::Secmx,
+        Some(("sge", _)) => Profile::Sge,
+        Some((other, span)) => {
+            return Err(err_at(
+                Some(span),
+                format!("profile must be \"secmx\" or \"sge\", not \"{other}\""),
+            ));
+        }
+    };
+    let mut design = Design::new(domain);
+    design.level = level;
+    design.profile = profile;
+    if let Some(label) = raw.srv_label {
+        design.srv_label = label.trim().to_string();
+    }
+    if let Some(ttl) = raw.ttl {
+        design.ttl = ttl;
+    }
+    design.null_mx = raw.null_mx;
+    design.test_domain = raw.test_domain;
+    design.secure_only = raw.secure_only;
+    for r in raw.relays {
+        let host = normalize_name(r.host.get_ref());
+        if host.is_empty() {
+            return Err(err_at(
+                Some(r.host.span()),
+                "relay host is empty".to_string(),
+            ));
+        }
+        let mut relay = Relay::new(host, r.role);
+        relay.port = r.port;
+        relay.preference = r.preference.unwrap_or(10);
+        relay.priority = r.priority.unwrap_or(10);
+        relay.weight = r.weight.unwrap_or(0);
+        relay.also_srv = r.also_srv;
+        for a in r.addresses {
+            let ip: IpAddr = a.get_ref().trim().parse().map_err(|_| {
+                err_at(
+                    Some(a.span()),
+                    format!("`{}` is not an IPv4 or IPv6 address", a.get_ref()),
+                )
+            })?;
+            relay.addresses.push(ip);
+        }
+        relay.tlsa = r.tlsa;
+        design.relays.push(relay);
+    }
+    design.mta_sts = raw.mta_sts.map(|s| MtaSts {
+        mode: s.mode,
+        max_age: s.max_age,
+        id: s.id,
+        mx: s.mx,
+        policy_sha256: s.policy_sha256,
+    });
+    design.tls_rpt = raw.tls_rpt.map(|r| TlsRpt { rua: r.rua });
+    design.sge = raw.sge.map(|s| SgeTexts {
+        spf: s.spf,
+        dmarc: s.dmarc,
+    });
+    Ok(design)
+}
+
+fn to_raw(design: &Design) -> RawDesign {
+    let sp = |s: String| Spanned::new(0..0, s);
+    RawDesign {
+        format: FORMAT,
+        domain: sp(design.domain.as_str().to_string()),
+        level: Spanned::new(0..0, i64::from(design.level.number())),
+        profile: Some(sp(design.profile.as_str().to_string())),
+        srv_label: (design.srv_label != crate::model::DEFAULT_SRV_LABEL)
+            .then(|| design.srv_label.clone()),
+        ttl: Some(design.ttl),
+        null_mx: design.null_mx,
+        test_domain: design.test_domain,
+        secure_only: design.secure_only,
+        relays: design
+            .relays
+            .iter()
+            .map(|r| RawRelay {
+                host: sp(r.host.clone()),
+                role: r.role,
+                port: r.port,
+                preference: (r.role == Role::Ber).then_some(r.preference),
+                priority: r.in_srv().then_some(r.priority),
+                weight: r.in_srv().then_some(r.weight),
+                also_srv: r.also_srv,
+                addresses: r.addresses.iter().map(|a| sp(a.to_string())).collect(),
+                tlsa: r.tlsa.clone(),
+            })
+            .collect(),
+        mta_sts: design.mta_sts.as_ref().map(|s| RawSts {
+            mode: s.mode,
+            max_age: s.max_age,
+            id: s.id.clone(),
+            mx: s.mx.clone(),
+            policy_sha256: s.policy_sha256.clone(),
+        }),
+        tls_rpt: design
+            .tls_rpt
+            .as_ref()
+            .map(|r| RawRpt { rua: r.rua.clone() }),
+        sge: design.sge.as_ref().map(|s| RawSge {
+            spf: s.spf.clone(),
+            dmarc: s.dmarc.clone(),
+        }),
+    }
+}
+
+/// Render a design as design-file text (the form documented in interfaces.md §1).
+pub fn design_to_toml(design: &Design) -> Result<String, ProjectError> {
+    let body = toml::to_string(&to_raw(design)).map_err(|e| ProjectError {
+        file: "<design>".into(),
+        position: None,
+        message: format!("cannot render the design as TOML: {e}"),
+    })?;
+    Ok(format!(
+        "# SecMX Workbench design for {} (schema format {FORMAT})\n{body}",
+        design.domain.to_unicode()
+    ))
+}
+
+/// Render a design as JSON (`secmx export --format json`): the same keys as the design file.
+pub fn design_to_json(design: &Design) -> Result<String, ProjectError> {
+    serde_json::to_string_pretty(&to_raw(design)).map_err(|e| ProjectError {
+        file: "<design>".into(),
+        position: None,
+        message: format!("cannot render the design as JSON: {e}"),
+    })
+}
+
+/// Read a design file.
+pub fn load_design(path: &Path) -> Result<Design, ProjectError> {
+    let file = path.display().to_string();
+    let io_err = |what: &str, e: std::io::Error| ProjectError {
+        file: file.clone(),
+        position: None,
+        message: format!("cannot {what}: {e}"),
+    };
+    let meta = fs::metadata(path).map_err(|e| io_err("read the file", e))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ProjectError {
+            file,
+            position: None,
+            message: format!(
+                "the file is {} bytes; design files over {} MiB are refused (a 10,000-relay design is about 2 MB)",
+                meta.len(),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        });
+    }
+    let bytes = fs::read(path).map_err(|e| io_err("read the file", e))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let off = e.utf8_error().valid_up_to();
+        let (l, c) = line_col(&String::from_utf8_lossy(e.as_bytes()), off);
+        ProjectError {
+            file: file.clone(),
+            position: Some((l, c)),
+            message: "the file is not valid UTF-8".into(),
+        }
+    })?;
+    parse_design(&text, &file)
+}
+
+/// If the MTA-STS policy text changed since its `id` was issued, issue a new id (a UTC timestamp,
+/// `YYYYMMDDTHHMMSS`) and remember the text's hash; on the first save only the hash is recorded.
+/// Returns whether the id changed. This is the builder's half of STS-021.
+pub fn refresh_sts_id(design: &mut Design, now: time::OffsetDateTime) -> bool {
+    let text = crate::zone::sts_policy_text(design);
+    let hash = crate::zone::policy_sha256(&text);
+    let Some(sts) = design.mta_sts.as_mut() else {
+        return false;
+    };
+    match (&sts.id, &sts.policy_sha256) {
+        (Some(_), Some(old)) if *old != hash => {
+            let fmt =
+                time::macros::format_description!("[year][month][day]T[hour][minute][second]");
+            let mut id = now
+                .to_offset(time::UtcOffset::UTC)
+                .format(&fmt)
+                .unwrap_or_else(|_| hash[..20].to_string());
+            if sts.id.as_deref() == Some(id.as_str()) {
+                // Two changes within one second: keep ids unique.
+                id.push('b');
+            }
+            sts.id = Some(id);
+            sts.policy_sha256 = Some(hash);
+            true
+        }
+        (_, None) => {
+            sts.policy_sha256 = Some(hash);
+            false
+        }
+        _ => false,
+    }
+}
+
+/// Write `bytes` to `path` atomically: a temporary file in the same directory, flushed and synced,
+/// then renamed over the target (and the directory synced), so a crash leaves the old or the new
+/// file, never half of one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ProjectError> {
+    let file = path.display().to_string();
+    let err = |what: &str, e: std::io::Error| ProjectError {
+        file: file.clone(),
+        position: None,
+        message: format!("cannot {what}: {e}"),
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "design".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = fs::File::create(&tmp).map_err(|e| err("create a temporary file", e))?;
+        f.write_all(bytes).map_err(|e| err("write", e))?;
+        f.flush().map_err(|e| err("flush", e))?;
+        f.sync_all().map_err(|e| err("sync", e))?;
+        drop(f);
+        fs::rename(&tmp, path).map_err(|e| err("replace the file", e))?;
+        if let Ok(d) = fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Save a design: bump the MTA-STS id if the policy changed, then write atomically.
+pub fn save_design(
+    path: &Path,
+    design: &mut Design,
+    now: time::OffsetDateTime,
+) -> Result<(), ProjectError> {
+    refresh_sts_id(design, now);
+    let text = design_to_toml(design)?;
+    write_atomic(path, text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const L2: &str = r#"
+format = 1
+domain = "agency.example"
+level = 2
+ttl = 3600
+
+[[relay]]
+host = "mx1.agency.example"
+role = "ber"
+preference = 10
+also_srv = true
+addresses = ["192.0.2.25", "2001:db8::25"]
+
+[[relay]]
+host = "sor1.agency.example"
+role = "sor"
+port = 25
+priority = 10
+weight = 0
+addresses = ["192.0.2.26"]
+
+[mta_sts]
+mode = "enforce"
+max_age = 604800
+
+[tls_rpt]
+rua = ["mailto:tlsrpt@agency.example"]
+"#;
+
+    #[test]
+    fn reads_the_documented_form() {
+        let d = parse_design(L2, "t.toml").unwrap();
+        assert_eq!(d.domain.as_str(), "agency.example");
+        assert_eq!(d.level, Level::L2);
+        assert_eq!(d.relays.len(), 2);
+        assert!(d.relays[0].also_srv);
+        assert_eq!(d.relays[1].role, Role::Sor);
+        assert_eq!(d.relays[0].addresses.len(), 2);
+        assert_eq!(d.mta_sts.as_ref().unwrap().mode, StsMode::Enforce);
+    }
+
+    #[test]
+    fn round_trip_through_toml_is_lossless() {
+        let d = parse_design(L2, "t.toml").unwrap();
+        let text = design_to_toml(&d).unwrap();
+        let back = parse_design(&text, "t2.toml").unwrap();
+        assert_eq!(d, back);
+        assert_eq!(text, design_to_toml(&back).unwrap());
+    }
+
+    #[test]
+    fn errors_carry_file_line_column() {
+        let bad = L2.replace(
+            "addresses = [\"192.0.2.26\"]",
+            "addresses = [\"192.0.2.300\"]",
+        );
+        let e = parse_design(&bad, "x.secmx.toml").unwrap_err();
+        assert_eq!(e.position, Some((20, 14)), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("x.secmx.toml:20:14: `192.0.2.300`"),
+            "{e}"
+        );
+
+        let bad = L2.replace("role = \"sor\"", "role = \"backup\"");
+        let e = parse_design(&bad, "x").unwrap_err();
+        assert_eq!(e.position.map(|p| p.0), Some(16), "{e}");
+        assert!(e.message.contains("backup"), "{e}");
+
+        let bad = L2.replace("level = 2", "level = 7");
+        let e = parse_design(&bad, "x").unwrap_err();
+        assert_eq!(e.position, Some((4, 9)), "{e}");
+
+        let bad = L2.replace("ttl = 3600", "ttl = 3600\ncolour = \"blue\"");
+        let e = parse_design(&bad, "x").unwrap_err();
+        assert!(e.message.contains("colour"), "{e}");
+        assert_eq!(e.position.map(|p| p.0), Some(6), "{e}");
+
+        let bad = L2.replace(
+            "domain = \"agency.example\"",
+            "domain = \"agency_x.example\"",
+        );
+        let e = parse_design(&bad, "x").unwrap_err();
+        assert_eq!(e.position, Some((3, 10)), "{e}");
+    }
+
+    #[test]
+    fn schema_version_is_checked_first() {
+        let newer = L2.replace("format = 1", "format = 2\nfuture_key = 1");
+        let e = parse_design(&newer, "x").unwrap_err();
+        assert!(e.message.contains("format 2"), "{e}");
+        assert_eq!(e.position, Some((2, 10)));
+        let missing = L2.replace("format = 1", "");
+        assert!(
+            parse_design(&missing, "x")
+                .unwrap_err()
+                .message
+                .contains("format = 1")
+        );
+        let syntax = "format = 1\ndomain = \"a.example\n";
+        let e = parse_design(syntax, "x").unwrap_err();
+        assert_eq!(e.position.map(|p| p.0), Some(2), "{e}");
+    }
+
+    #[test]
+    fn u_label_domain_is_stored_as_a_label() {
+        let t = L2.replace("\"agency.example\"", "\"pōhi.example\"");
+        let d = parse_design(&t, "x").unwrap();
+        assert_eq!(d.domain.as_str(), "xn--phi-qxa.example");
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\ncō d", 6), (2, 3));
+        assert_eq!(line_col("ab\ncō d", 7), (2, 4));
+        assert_eq!(line_col("x", 99), (1, 2));
+    }
+
+    #[test]
+    fn atomic_save_replaces_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("d.secmx.toml");
+        fs::write(&p, "old").unwrap();
+        let mut d = parse_design(L2, "t").unwrap();
+        save_design(&p, &mut d, time::OffsetDateTime::UNIX_EPOCH).unwrap();
+        let back = load_design(&p).unwrap();
+        assert_eq!(back, d);
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn sts_id_is_bumped_when_the_policy_changes() {
+        let mut d = parse_design(L2, "t").unwrap();
+        d.mta_sts.as_mut().unwrap().id = Some("20260101".into());
+        let t0 = time::macros::datetime!(2026-11-28 10:00:00 UTC);
+        assert!(
+            !refresh_sts_id(&mut d, t0),
+            "first save only records the hash"
+        );
+        assert!(!refresh_sts_id(&mut d, t0), "unchanged text keeps the id");
+        d.mta_sts.as_mut().unwrap().mode = StsMode::Testing;
+        assert!(refresh_sts_id(&mut d, t0));
+        assert_eq!(
+            d.mta_sts.as_ref().unwrap().id.as_deref(),
+            Some("20261128T100000")
+        );
+        let h = crate::zone::policy_sha256(&crate::zone::sts_policy_text(&d));
+        assert_eq!(
+            d.mta_sts.as_ref().unwrap().policy_sha256.as_deref(),
+            Some(h.as_str())
+        );
+    }
+
+    #[test]
+    fn oversized_file_is_refused_clearly() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.secmx.toml");
+        let f = fs::File::create(&p).unwrap();
+        f.set_len(MAX_FILE_BYTES + 1).unwrap();
+        let e = load_design(&p).unwrap_err();
+        assert!(e.message.contains("refused"), "{e}");
+    }
+}
