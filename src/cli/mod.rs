@@ -1,1 +1,358 @@
-//! The command line.
+//! The command line (interfaces.md §2): the same engine as the window, for scripts and CI.
+//!
+//! [`run`] takes the arguments and two writers so tests drive it in-process; the binary passes
+//! stdout and stderr. Exit status: 0 = nothing at error severity, 1 = at least one error finding,
+//! 2 = the command could not run (one clear line on stderr, with `file:line:column` where there is one).
+
+use crate::model::Design;
+use crate::project::{self, ProjectError};
+use crate::rules::{self, Finding, Needs, Severity, Summary};
+use crate::zone::{self, ExportOptions};
+use clap::{Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Exit status: no error findings.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: at least one error finding (or failed probe).
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit status: the command could not run.
+pub const EXIT_USAGE: u8 = 2;
+
+/// `secmx`: build, validate and test SecMX DNS record sets.
+#[derive(Debug, Parser)]
+#[command(name = "secmx", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Static rules only, no network.
+    Lint {
+        /// Design files (`*.secmx.toml`).
+        #[arg(required_unless_present = "list_rules")]
+        designs: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+        format: LintFormat,
+        /// List every rule of the catalogue and whether this build implements it.
+        #[arg(long)]
+        list_rules: bool,
+    },
+    /// The zone-file snippet, the MTA-STS policy file, or the design as JSON.
+    Export {
+        /// Design file.
+        design: PathBuf,
+        /// What to write.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Zone)]
+        format: ExportFormat,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+        /// Zone names relative to `$ORIGIN` instead of absolute.
+        #[arg(long)]
+        relative: bool,
+        /// Export even when the design has error findings.
+        #[arg(long)]
+        force: bool,
+    },
+    /// A design from an existing zone file (the records of one domain).
+    Import {
+        /// Zone file in master-file syntax.
+        zonefile: PathBuf,
+        /// The mail domain whose records to take.
+        #[arg(long)]
+        domain: String,
+        /// Write the design here (atomically) instead of standard output.
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+    },
+}
+
+/// `lint --format`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum LintFormat {
+    /// Grouped by severity, rule id first.
+    Text,
+    /// interfaces.md §3 (`domain`, `findings`).
+    Json,
+}
+
+/// `export --format`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// BIND master-file snippet.
+    Zone,
+    /// The MTA-STS policy file (`mta-sts.txt`).
+    MtaSts,
+    /// The design as JSON.
+    Json,
+}
+
+/// Run the CLI with these arguments (the first is the program name).
+pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let text = e.render().to_string();
+            if e.use_stderr() {
+                let _ = write!(err, "{text}");
+            } else {
+                let _ = write!(out, "{text}");
+            }
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Lint {
+            designs,
+            format,
+            list_rules,
+        } => {
+            if list_rules {
+                list_rules_text(out)
+            } else {
+                lint(&designs, format, out)
+            }
+        }
+        Command::Export {
+            design,
+            format,
+            output,
+            relative,
+            force,
+        } => export(
+            &design,
+            format,
+            output.as_deref(),
+            relative,
+            force,
+            out,
+            err,
+        ),
+        Command::Import {
+            zonefile,
+            domain,
+            output,
+        } => import(&zonefile, &domain, output.as_deref(), out, err),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(err, "secmx: {e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+/// A command failure: the one line printed on stderr.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error("{0}")]
+    Project(#[from] ProjectError),
+    #[error("{0}")]
+    Other(String),
+}
+
+fn io(e: std::io::Error) -> CliError {
+    CliError::Other(format!("cannot write output: {e}"))
+}
+
+fn list_rules_text(out: &mut dyn Write) -> Result<u8, CliError> {
+    let all: Vec<_> = rules::registry().collect();
+    let done = all.iter().filter(|r| r.check.is_some()).count();
+    writeln!(
+        out,
+        "{} rules in the catalogue; {} implemented, {} not yet.",
+        all.len(),
+        done,
+        all.len() - done
+    )
+    .map_err(io)?;
+    writeln!(out, "\nImplemented:").map_err(io)?;
+    for r in all.iter().filter(|r| r.check.is_some()) {
+        let needs = match r.needs {
+            Needs::Static => "static",
+            Needs::Dns => "dns",
+            Needs::Probe => "probe",
+        };
+        writeln!(
+            out,
+            "  {:<10} {:<7} {:<6} {}",
+            r.id, r.severity, needs, r.title
+        )
+        .map_err(io)?;
+    }
+    writeln!(out, "\nNot yet implemented:").map_err(io)?;
+    for r in all.iter().filter(|r| r.check.is_none()) {
+        let issue = r
+            .planned
+            .map(|n| format!("issue #{n}"))
+            .unwrap_or_else(|| "unplanned".into());
+        writeln!(out, "  {:<10} {:<9} {}", r.id, issue, r.title).map_err(io)?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// The JSON report of one design (interfaces.md §3, `findings` part).
+#[derive(Debug, Serialize)]
+pub struct LintReport {
+    /// The file judged.
+    pub file: String,
+    /// The mail domain.
+    pub domain: String,
+    /// Counts per severity.
+    pub summary: Summary,
+    /// The findings, errors first.
+    pub findings: Vec<Finding>,
+}
+
+fn lint(paths: &[PathBuf], format: LintFormat, out: &mut dyn Write) -> Result<u8, CliError> {
+    let mut reports = Vec::new();
+    for p in paths {
+        let design = project::load_design(p)?;
+        let findings = rules::lint(&design);
+        reports.push(LintReport {
+            file: p.display().to_string(),
+            domain: design.domain.as_str().to_string(),
+            summary: Summary::of(&findings),
+            findings,
+        });
+    }
+    let any_error = reports.iter().any(|r| r.summary.errors > 0);
+    match format {
+        LintFormat::Json => {
+            let text = if reports.len() == 1 {
+                serde_json::to_string_pretty(&reports[0])
+            } else {
+                serde_json::to_string_pretty(&reports)
+            }
+            .map_err(|e| CliError::Other(e.to_string()))?;
+            writeln!(out, "{text}").map_err(io)?;
+        }
+        LintFormat::Text => {
+            for r in &reports {
+                write_findings_text(out, &r.file, &r.domain, &r.findings).map_err(io)?;
+            }
+        }
+    }
+    Ok(if any_error { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// Findings as text, grouped by severity, rule id first.
+pub fn write_findings_text(
+    out: &mut dyn Write,
+    file: &str,
+    domain: &str,
+    findings: &[Finding],
+) -> std::io::Result<()> {
+    writeln!(out, "{file} ({domain}): {}", Summary::of(findings))?;
+    for sev in [Severity::Error, Severity::Warning, Severity::Info] {
+        let group: Vec<&Finding> = findings.iter().filter(|f| f.severity == sev).collect();
+        if group.is_empty() {
+            continue;
+        }
+        writeln!(out, "  {}:", sev.as_str().to_uppercase())?;
+        for f in group {
+            writeln!(out, "    {:<9} {}: {}", f.rule, f.subject, f.message)?;
+            if !f.fix.is_empty() {
+                writeln!(out, "    {:<9} fix: {}", "", f.fix)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn export(
+    path: &Path,
+    format: ExportFormat,
+    output: Option<&Path>,
+    relative: bool,
+    force: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, CliError> {
+    let design: Design = project::load_design(path)?;
+    let findings = rules::lint(&design);
+    let summary = Summary::of(&findings);
+    if summary.errors > 0 && !force && format != ExportFormat::Json {
+        write_findings_text(
+            err,
+            &path.display().to_string(),
+            design.domain.as_str(),
+            &findings,
+        )
+        .map_err(io)?;
+        let _ = writeln!(
+            err,
+            "secmx: not exported: the design has {} error finding(s); fix them, or pass --force to export anyway",
+            summary.errors
+        );
+        return Ok(EXIT_FINDINGS);
+    }
+    let text = match format {
+        ExportFormat::Zone => zone::export_zone(
+            &design,
+            &ExportOptions {
+                relative,
+                source: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+            },
+        ),
+        ExportFormat::MtaSts => {
+            if design.mta_sts.is_none() {
+                return Err(CliError::Other(format!(
+                    "{}: the design has no [mta_sts] section, so there is no policy file to export",
+                    path.display()
+                )));
+            }
+            zone::sts_policy_text(&design)
+        }
+        ExportFormat::Json => {
+            let mut j = project::design_to_json(&design)?;
+            j.push('\n');
+            j
+        }
+    };
+    match output {
+        Some(o) => project::write_atomic(o, text.as_bytes())?,
+        None => out.write_all(text.as_bytes()).map_err(io)?,
+    }
+    Ok(if summary.errors > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}
+
+fn import(
+    path: &Path,
+    domain: &str,
+    output: Option<&Path>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, CliError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Other(format!("{file}: cannot read: {e}")))?;
+    let report =
+        zone::import_zone(&text, domain).map_err(|e| CliError::Other(format!("{file}:{e}")))?;
+    for u in &report.unmapped {
+        let _ = writeln!(err, "secmx: note: not part of the design: {u}");
+    }
+    let toml = project::design_to_toml(&report.design)?;
+    match output {
+        Some(o) => project::write_atomic(o, toml.as_bytes())?,
+        None => out.write_all(toml.as_bytes()).map_err(io)?,
+    }
+    Ok(EXIT_OK)
+}
