@@ -9,6 +9,7 @@
 
 pub mod name;
 pub mod records;
+pub mod sample;
 pub mod sts;
 
 use serde::{Deserialize, Serialize};
