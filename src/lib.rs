@@ -6,7 +6,10 @@
 //! it all headless.
 
 pub mod cli;
+pub mod event;
 pub mod model;
+pub mod probe;
 pub mod project;
+pub mod resolve;
 pub mod rules;
 pub mod zone;
