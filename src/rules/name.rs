@@ -1,6 +1,9 @@
 //! NAME rules (rules.md). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use crate::model::name::is_ldh_label;
+use crate::model::{Origin, RData, Record, RecordSet};
+use std::collections::HashSet;
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
@@ -123,41 +126,671 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn name_001(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// Where a name sits in a record: its owner, or the host it points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Owner,
+    Target,
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn name_002(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// Every owner name and every target name (MX exchange, SRV target, CNAME target) of the set, with
+/// the record that carries it. Names repeat (the apex owns every MX); checks judge each occurrence
+/// cheaply and deduplicate only the findings, so the common path stays hash-free.
+fn each_name(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, Place)> + '_ {
+    set.iter().flat_map(|r| {
+        let target = match &r.data {
+            RData::Mx { exchange, .. } => Some(exchange.as_str()),
+            RData::Srv { target, .. } => Some(target.as_str()),
+            RData::Cname(t) => Some(t.as_str()),
+            _ => None,
+        };
+        std::iter::once((r, r.name.as_str(), Place::Owner))
+            .chain(target.map(|t| (r, t, Place::Target)))
+    })
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn name_003(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// What a name is, for messages: "MX exchange", "owner of the TXT record".
+fn what(rec: &Record, place: Place) -> String {
+    match (place, &rec.data) {
+        (Place::Target, RData::Mx { .. }) => "MX exchange".to_string(),
+        (Place::Target, RData::Srv { .. }) => "SRV target".to_string(),
+        (Place::Target, RData::Cname(_)) => "CNAME target".to_string(),
+        _ => format!("owner name of the {} record", rec.data.rtype()),
+    }
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn name_004(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// Whether a record is a TLSA record (parsed, or kept as text because its data did not parse).
+fn is_tlsa(rec: &Record) -> bool {
+    rec.data.rtype() == "TLSA"
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn name_005(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// The base name of a TLSA owner: `_25._tcp.mx1.agency.example` → `mx1.agency.example` (at most the
+/// two leading underscore labels are stripped, so a stray third one is still judged).
+fn tlsa_base(owner: &str) -> &str {
+    let mut rest = owner;
+    for _ in 0..2 {
+        match rest.split_once('.') {
+            Some((first, tail)) if first.starts_with('_') => rest = tail,
+            _ => break,
+        }
+    }
+    rest
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn name_006(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// The names used as relay hosts: MX exchanges, SRV targets, owners of A/AAAA and TLSA base names,
+/// with the record and what the name is there. The root (null MX, SRV opt-out) is left out.
+fn relay_hosts(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, &'static str)> + '_ {
+    set.iter()
+        .filter_map(|r| match &r.data {
+            RData::Mx { exchange, .. } => Some((r, exchange.as_str(), "MX exchange")),
+            RData::Srv { target, .. } => Some((r, target.as_str(), "SRV target")),
+            RData::A(_) | RData::Aaaa(_) => Some((r, r.name.as_str(), "address host")),
+            _ if is_tlsa(r) => Some((r, tlsa_base(&r.name), "TLSA base name")),
+            _ => None,
+        })
+        .filter(|(_, host, _)| !host.is_empty())
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn name_007(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// Length of a label in octets as it goes on the wire: the A-label form for raw Unicode when it
+/// converts, else the UTF-8 length.
+fn label_octets(label: &str) -> usize {
+    if label.is_ascii() {
+        return label.len();
+    }
+    idna::domain_to_ascii(label)
+        .map(|a| a.len())
+        .unwrap_or(label.len())
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn name_008(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// Length of a whole name in characters without the final dot (A-label form where it converts).
+fn name_octets(name: &str) -> usize {
+    if name.is_ascii() {
+        return name.len();
+    }
+    idna::domain_to_ascii(name)
+        .map(|a| a.len())
+        .unwrap_or(name.len())
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn name_009(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// The first `n` characters of a long text, marked as cut.
+fn head(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(n).collect();
+    s.push('…');
+    s
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn name_010(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+fn name_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let mut seen = HashSet::new();
+    for (rec, name, place) in each_name(input.records) {
+        if name.is_empty() {
+            continue;
+        }
+        let problem = name.split('.').find_map(|label| {
+            if label.is_empty() {
+                Some((
+                    "has an empty label (two dots in a row, or a leading dot)".to_string(),
+                    "Remove the extra dot so that every label between two dots holds 1–63 characters."
+                        .to_string(),
+                ))
+            } else {
+                let octets = label_octets(label);
+                (octets > 63).then(|| {
+                    (
+                        format!(
+                            "has a label of {octets} octets (`{}`); a DNS label holds at most 63",
+                            head(label, 24)
+                        ),
+                        "Shorten that label to 63 octets or fewer, or split it into two labels with a dot."
+                            .to_string(),
+                    )
+                })
+            }
+        });
+        let Some((problem, fix)) = problem else {
+            continue;
+        };
+        if !seen.insert(name) {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                name,
+                format!("The {} `{}` {problem}.", what(rec, place), head(name, 80)),
+                fix,
+            )
+            .at(rec.origin),
+        );
+    }
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn name_011(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+fn name_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let mut seen = HashSet::new();
+    for (rec, name, place) in each_name(input.records) {
+        let len = name_octets(name);
+        if len <= 253 || !seen.insert(name) {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                name,
+                format!(
+                    "The {} `{}` is {len} characters long (without the final dot); a DNS name holds at most 253 (255 octets on the wire), so it cannot be published.",
+                    what(rec, place),
+                    head(name, 60)
+                ),
+                "Shorten the name: use shorter or fewer labels (a host name such as `mx1.agency.example` is plenty).",
+            )
+            .at(rec.origin),
+        );
+    }
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn name_012(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// Why a relay host label is not an LDH label, or `None`. Labels that other rules own are left to
+/// them: empty or over-long labels (NAME-001), underscore labels (NAME-004), raw Unicode (NAME-006).
+fn ldh_problem(label: &str) -> Option<String> {
+    if label.is_empty() || label.starts_with('_') || !label.is_ascii() || is_ldh_label(label) {
+        return None;
+    }
+    if let Some(c) = label
+        .chars()
+        .find(|c| !c.is_ascii_alphanumeric() && *c != '-')
+    {
+        return Some(format!(
+            "contains `{c}`, which is not allowed in a host name"
+        ));
+    }
+    if label.starts_with('-') {
+        return Some("starts with a hyphen".to_string());
+    }
+    Some("ends with a hyphen".to_string())
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn name_013(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+fn name_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let mut seen = HashSet::new();
+    for (rec, host, kind) in relay_hosts(input.records) {
+        let Some((label, problem)) = host.split('.').find_map(|l| ldh_problem(l).map(|p| (l, p)))
+        else {
+            continue;
+        };
+        if !seen.insert(host) {
+            continue;
+        }
+        let repaired: String = label
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let repaired = repaired.trim_matches('-');
+        let example = if is_ldh_label(repaired) {
+            format!(" (e.g. `{repaired}` instead of `{label}`)")
+        } else {
+            String::new()
+        };
+        out.push(
+            rule.finding(
+                input,
+                host,
+                format!(
+                    "The {kind} `{host}` is used as a relay host name, but its label `{label}` {problem}. Host names may hold only letters, digits and hyphens, and no label may start or end with a hyphen."
+                ),
+                format!(
+                    "Rename the host to a valid LDH name{example} and update every record that points at it."
+                ),
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+fn name_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let mut seen = HashSet::new();
+    for (rec, host, kind) in relay_hosts(input.records) {
+        let Some(label) = host.split('.').find(|l| l.starts_with('_')) else {
+            continue;
+        };
+        if !seen.insert(host) {
+            continue;
+        }
+        let bare = label.trim_start_matches('_');
+        let example = if is_ldh_label(bare) {
+            let fixed = host.replacen(label, bare, 1);
+            format!(", e.g. `{fixed}`")
+        } else {
+            String::new()
+        };
+        out.push(
+            rule.finding(
+                input,
+                host,
+                format!(
+                    "The {kind} `{host}` contains the underscore label `{label}`. Underscore labels are only for attribute names such as `_mta-sts`, `_smtp._tls`, `_25._tcp` or `_secmx._tcp`; a host that mail is delivered to cannot have one."
+                ),
+                format!("Use the relay's real host name, made of letters, digits and hyphens{example}."),
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+fn name_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let mut seen = HashSet::new();
+    for (rec, host, kind) in relay_hosts(input.records) {
+        let last = host.rsplit('.').next().unwrap_or(host);
+        if last.is_empty() || !last.bytes().all(|b| b.is_ascii_digit()) || !seen.insert(host) {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                host,
+                format!(
+                    "The {kind} `{host}` ends in the all-digit label `{last}`, so it reads like an IPv4 address rather than a host name; no top-level domain is all digits."
+                ),
+                "Name the relay by its host name (e.g. `mx1.agency.example`) and publish its address as an A record of that name.",
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+fn name_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let mut seen = HashSet::new();
+    for (rec, name, place) in each_name(input.records) {
+        if name.is_ascii() || !seen.insert(name) {
+            continue;
+        }
+        let fix = match idna::domain_to_ascii(name) {
+            Ok(a) => format!("Write it in A-label form: `{a}`."),
+            Err(_) => "This name is not valid IDNA as written; check its spelling, then write it in A-label form (`xn--…`) with an IDNA 2008 converter.".to_string(),
+        };
+        out.push(
+            rule.finding(
+                input,
+                name,
+                format!(
+                    "The {} `{name}` contains raw Unicode (a U-label). DNS data, TLSA base names and MTA-STS `mx` lines must hold internationalised names as A-labels (`xn--…`).",
+                    what(rec, place)
+                ),
+                fix,
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+/// Why an `xn--` label is not a valid A-label, or `None` when it is: it must be valid Punycode that
+/// decodes to a non-ASCII U-label which IDNA encodes back to exactly the same label.
+fn a_label_problem(label: &str) -> Option<String> {
+    let encoded = label.strip_prefix("xn--")?;
+    let Some(u) = idna::punycode::decode_to_string(encoded) else {
+        return Some("is not valid Punycode".to_string());
+    };
+    if u.is_ascii() {
+        return Some(format!(
+            "decodes to plain ASCII (`{u}`), which is never written as an `xn--` label"
+        ));
+    }
+    match idna::domain_to_ascii_strict(&u) {
+        Ok(a) if a == label => None,
+        Ok(a) => Some(format!(
+            "decodes to `{u}`, whose A-label is `{a}`, not `{label}`"
+        )),
+        Err(_) => Some(format!(
+            "decodes to `{u}`, which is not a valid internationalised label"
+        )),
+    }
+}
+
+fn name_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let mut seen = HashSet::new();
+    for (rec, name, place) in each_name(input.records) {
+        // Cheap pre-test: only names with a `--` somewhere can offend.
+        if !name.contains("--") {
+            continue;
+        }
+        let mut bad_a_label = None;
+        let mut reserved = None;
+        for label in name.split('.') {
+            if label.starts_with("xn--") {
+                if let Some(p) = a_label_problem(label) {
+                    bad_a_label = Some((label, p));
+                    break;
+                }
+            } else if reserved.is_none() && label.as_bytes().get(2..4) == Some(b"--".as_slice()) {
+                reserved = Some(label);
+            }
+        }
+        let finding = if let Some((label, problem)) = bad_a_label {
+            rule.finding(
+                input,
+                name,
+                format!(
+                    "The {} `{name}` has the label `{label}`, which starts with `xn--` but {problem}; IDNA software rejects the whole name.",
+                    what(rec, place)
+                ),
+                "Convert the intended Unicode name with an IDNA 2008 tool and paste the A-label it gives, or use a plain ASCII name.",
+            )
+            .with_severity(Severity::Error)
+        } else if let Some(label) = reserved {
+            let fixed = format!(
+                "{}{}",
+                label.get(..2).unwrap_or(""),
+                label.get(3..).unwrap_or("")
+            );
+            rule.finding(
+                input,
+                name,
+                format!(
+                    "The {} `{name}` has the label `{label}` with hyphens in positions 3 and 4; that form is reserved for encodings such as IDNA's `xn--`, and some software refuses it.",
+                    what(rec, place)
+                ),
+                format!("Rename the label so positions 3–4 are not both hyphens, e.g. `{fixed}`."),
+            )
+            .with_severity(Severity::Warning)
+        } else {
+            continue;
+        };
+        if seen.insert(name) {
+            out.push(finding.at(rec.origin));
+        }
+    }
+}
+
+fn name_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let domain = input.domain;
+    if domain.is_empty() {
+        return;
+    }
+    let doubled = format!("{domain}.{domain}");
+    let mut seen = HashSet::new();
+    for (rec, name, place) in each_name(input.records) {
+        let hit = name == doubled
+            || name
+                .strip_suffix(doubled.as_str())
+                .is_some_and(|head| head.ends_with('.'));
+        if !hit || !seen.insert(name) {
+            continue;
+        }
+        // The intended name: drop the origin that was appended a second time.
+        let intended = name
+            .strip_suffix(domain)
+            .and_then(|n| n.strip_suffix('.'))
+            .unwrap_or(name);
+        let relative = intended
+            .strip_suffix(domain)
+            .and_then(|n| n.strip_suffix('.'))
+            .map(|r| format!(" or relative (`{r}`)"))
+            .unwrap_or_default();
+        out.push(
+            rule.finding(
+                input,
+                name,
+                format!(
+                    "The {} `{name}` ends in the domain `{domain}` twice. In a zone file a name written without the final dot is relative to $ORIGIN, so `{intended}` became `{name}.`.",
+                    what(rec, place)
+                ),
+                format!("Write the name with a final dot (`{intended}.`){relative}."),
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+fn name_009(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    for rec in input.records.iter() {
+        if (0..=2_147_483_647).contains(&rec.ttl) {
+            continue;
+        }
+        let rtype = rec.data.rtype();
+        out.push(
+            rule.finding(
+                input,
+                format!("{} {} {rtype}", rec.name, rec.ttl),
+                format!(
+                    "The TTL {} of the {rtype} record at `{}` is outside 0–2147483647 seconds; DNS software treats such a TTL as 0 or rejects the record.",
+                    rec.ttl, rec.name
+                ),
+                "Use a TTL between 0 and 2147483647 seconds, e.g. 3600 (one hour).",
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+fn name_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    for rec in input.records.iter() {
+        let RData::Txt(strings) = &rec.data else {
+            continue;
+        };
+        let Some(longest) = strings.iter().map(String::len).max() else {
+            continue;
+        };
+        if longest <= 255 {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                format!("{} TXT", rec.name),
+                format!(
+                    "A character-string of the TXT record at `{}` is {longest} octets long; one TXT string holds at most 255 octets, so the record cannot be published as written.",
+                    rec.name
+                ),
+                "Split the text into several quoted strings of at most 255 octets each (\"first part\" \"second part\"); readers join them with no separator.",
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+fn name_011(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let mut seen = HashSet::new();
+    for rec in input.records.iter() {
+        let RData::Cname(target) = &rec.data else {
+            continue;
+        };
+        if !seen.insert(rec.name.as_str()) {
+            continue;
+        }
+        let mut others: Vec<&str> = Vec::new();
+        for other in input.records.named(&rec.name) {
+            if std::ptr::eq(other, rec) {
+                continue;
+            }
+            let t = other.data.rtype();
+            if !others.contains(&t) {
+                others.push(t);
+            }
+        }
+        if others.is_empty() {
+            continue;
+        }
+        let list = others.join(", ");
+        out.push(
+            rule.finding(
+                input,
+                rec.name.as_str(),
+                format!(
+                    "`{}` owns a CNAME (to `{target}`) and also {list}. A name with a CNAME may own nothing else: resolvers follow the alias and never see the {list}, and many DNS servers refuse the zone.",
+                    rec.name
+                ),
+                format!(
+                    "Keep either the CNAME or the other records at `{}`: delete the {list}, or remove the CNAME and publish the records directly.",
+                    rec.name
+                ),
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+/// Why an SRV service label breaks RFC 6335 §5.1, or `None`.
+fn service_label_problem(label: &str) -> Option<String> {
+    let Some(name) = label.strip_prefix('_') else {
+        return Some("does not start with `_`".to_string());
+    };
+    if name.is_empty() {
+        return Some("has nothing after the `_`".to_string());
+    }
+    let len = name.chars().count();
+    if len > 15 {
+        return Some(format!(
+            "has {len} characters after the `_`; a service name holds at most 15"
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !c.is_ascii_alphanumeric() && *c != '-')
+    {
+        return Some(format!(
+            "contains `{c}`; a service name holds only letters, digits and hyphens"
+        ));
+    }
+    if !name.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return Some("has no letter; a service name needs at least one".to_string());
+    }
+    if name.starts_with('-') || name.ends_with('-') {
+        return Some("starts or ends with a hyphen".to_string());
+    }
+    if name.contains("--") {
+        return Some("has two hyphens in a row".to_string());
+    }
+    None
+}
+
+fn name_012(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let fix = "Use a service label of `_` plus 1–15 letters, digits or single hyphens with at least one letter (the SecMX default is `_secmx`), followed by `_tcp`: `_secmx._tcp.<domain>`.";
+    let label_bad = service_label_problem(input.srv_label);
+    if let Some(problem) = &label_bad {
+        out.push(
+            rule.finding(
+                input,
+                input.srv_owner(),
+                format!(
+                    "The SRV service label `{}` set for this domain {problem} (RFC 6335).",
+                    input.srv_label
+                ),
+                fix,
+            )
+            .at(Origin::Domain),
+        );
+    }
+    let mut seen = HashSet::new();
+    for rec in input.records.of_type("SRV") {
+        let owner = rec.name.as_str();
+        let mut labels = owner.split('.');
+        let service = labels.next().unwrap_or("");
+        let proto = labels.next().unwrap_or("");
+        let problem = if service == input.srv_label && label_bad.is_some() {
+            None // already reported for the design label
+        } else {
+            service_label_problem(service).map(|p| format!("its service label `{service}` {p}"))
+        };
+        let problem = problem.or_else(|| {
+            (proto != "_tcp" && super::srv::is_mail_service(service, input)).then(|| {
+                if proto.starts_with('_') {
+                    format!("its protocol label is `{proto}`, but SMTP runs over TCP (`_tcp`)")
+                } else {
+                    "it has no `_tcp` protocol label after the service label".to_string()
+                }
+            })
+        });
+        let Some(problem) = problem else {
+            continue;
+        };
+        if !seen.insert(owner) {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                owner,
+                format!("The SRV owner `{owner}` is malformed: {problem}."),
+                fix,
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+/// Why a TLSA owner does not begin `_<port>._tcp.`, with the corrected owner when one can be given.
+fn tlsa_owner_problem(owner: &str) -> Option<(String, Option<String>)> {
+    let mut labels = owner.splitn(3, '.');
+    let port_label = labels.next().unwrap_or("");
+    let proto = labels.next().unwrap_or("");
+    let rest = labels.next().unwrap_or("");
+    let Some(digits) = port_label.strip_prefix('_') else {
+        return Some((
+            format!("starts with `{port_label}` instead of `_` and the port number (e.g. `_25`)"),
+            None,
+        ));
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Some((
+            format!(
+                "starts with `{port_label}`, which is not `_` followed by a decimal port number"
+            ),
+            None,
+        ));
+    }
+    let port: u64 = digits.parse().unwrap_or(u64::MAX);
+    if port > 65535 {
+        return Some((
+            format!("starts with `{port_label}`, which is not a TCP port (0–65535)"),
+            None,
+        ));
+    }
+    if digits.len() > 1 && digits.starts_with('0') {
+        let fixed = format!(
+            "_{port}.{proto}{}{rest}",
+            if rest.is_empty() { "" } else { "." }
+        );
+        return Some((
+            format!(
+                "starts with `{port_label}`: the port must be written in decimal without leading zeros (`_{port}`)"
+            ),
+            Some(fixed),
+        ));
+    }
+    if proto != "_tcp" {
+        return Some((
+            format!(
+                "has `{proto}` after the port label where the transport label `_tcp` belongs (SMTP runs over TCP)"
+            ),
+            None,
+        ));
+    }
+    None
+}
+
+fn name_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let mut seen = HashSet::new();
+    for rec in input.records.of_type("TLSA") {
+        let owner = rec.name.as_str();
+        let Some((problem, fixed)) = tlsa_owner_problem(owner) else {
+            continue;
+        };
+        if !seen.insert(owner) {
+            continue;
+        }
+        let fix = match fixed {
+            Some(f) => format!("Rename the owner to `{f}`."),
+            None => "Publish the TLSA record at `_<port>._tcp.<relay-host>`, e.g. `_25._tcp.mx1.agency.example`.".to_string(),
+        };
+        out.push(
+            rule.finding(
+                input,
+                owner,
+                format!(
+                    "The TLSA owner `{owner}` {problem}, so senders that look up `_<port>._tcp.<host>` never find this record."
+                ),
+                fix,
+            )
+            .at(rec.origin),
+        );
+    }
+}

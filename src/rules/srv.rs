@@ -1,6 +1,10 @@
 //! SRV rules (rules.md). Each rule's Fail/Pass examples are its unit tests below.
 
+use super::mx::reads_as_address;
 use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use crate::model::name::is_in_domain;
+use crate::model::{Origin, RData, Record};
+use std::collections::{HashMap, HashSet};
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
@@ -96,29 +100,416 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn srv_001(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// Service labels that mean mail (without their underscore): SMTP relays run over TCP, so these
+/// need the `_tcp` protocol label.
+const MAIL_SERVICES: &[&str] = &["secmx", "smtp", "submission", "submissions", "smtps"];
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn srv_002(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// Client-submission and ad-hoc SMTP labels that are not SecMX relay discovery (SRV-010).
+const NOT_RELAY_DISCOVERY: &[&str] = &["_submission", "_submissions", "_smtps", "_smtp"];
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn srv_003(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// Whether an SRV service label (with or without its underscore) names a mail service: the design's
+/// SecMX label or one of the SMTP family labels.
+pub(super) fn is_mail_service(label: &str, input: &Input<'_>) -> bool {
+    let bare = label.trim_start_matches('_');
+    !bare.is_empty()
+        && (bare == input.srv_label.trim_start_matches('_') || MAIL_SERVICES.contains(&bare))
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn srv_004(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// One SRV record: the record, priority, weight, port, target.
+type Srv<'a> = (&'a Record, i64, i64, i64, &'a str);
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn srv_005(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// Every SRV record under the mail domain.
+fn srv_records<'a>(input: &Input<'a>) -> impl Iterator<Item = Srv<'a>> + 'a {
+    let domain = input.domain;
+    input
+        .records
+        .of_type("SRV")
+        .filter(move |r| is_in_domain(&r.name, domain))
+        .filter_map(|r| match &r.data {
+            RData::Srv {
+                priority,
+                weight,
+                port,
+                target,
+            } => Some((r, *priority, *weight, *port, target.as_str())),
+            _ => None,
+        })
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn srv_007(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// The record as written in a zone, for subjects: `owner SRV prio weight port target.`.
+fn srv_text(rec: &Record, prio: i64, weight: i64, port: i64, target: &str) -> String {
+    format!("{} SRV {prio} {weight} {port} {target}.", rec.name)
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn srv_008(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// Groups records by a key in first-seen order. Records of one RRset usually come in a row, so the
+/// last key is checked first and the hash map is only consulted when the key changes.
+struct Groups<K, V> {
+    index: HashMap<K, usize>,
+    last: Option<(K, usize)>,
+    items: Vec<V>,
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn srv_009(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+impl<K: std::hash::Hash + Eq + Clone, V> Groups<K, V> {
+    fn new() -> Self {
+        Groups {
+            index: HashMap::new(),
+            last: None,
+            items: Vec::new(),
+        }
+    }
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn srv_010(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+    /// The group of `key`, made with `make` the first time.
+    fn entry(&mut self, key: K, make: impl FnOnce() -> V) -> Option<&mut V> {
+        let i = match &self.last {
+            Some((k, i)) if *k == key => *i,
+            _ => {
+                let next = self.items.len();
+                let i = *self.index.entry(key.clone()).or_insert(next);
+                if i == next {
+                    self.items.push(make());
+                }
+                self.last = Some((key, i));
+                i
+            }
+        };
+        self.items.get_mut(i)
+    }
+}
+
+/// Why an SRV owner under the domain is not `_<service>._tcp.<name>`, with a corrected owner.
+fn owner_problem(owner: &str, input: &Input<'_>) -> Option<(String, String)> {
+    if owner == input.domain {
+        return Some((
+            "has no `_<service>._tcp` labels in front of the domain".to_string(),
+            input.srv_owner(),
+        ));
+    }
+    let (service, after) = owner.split_once('.')?;
+    if !service.starts_with('_') {
+        return Some((
+            format!(
+                "starts with `{service}`, which lacks the leading underscore of a service label"
+            ),
+            format!("_{owner}"),
+        ));
+    }
+    let (proto, base) = after.split_once('.').unwrap_or((after, ""));
+    if !proto.starts_with('_') {
+        return Some((
+            format!("has no protocol label after `{service}`"),
+            format!("{service}._tcp.{after}"),
+        ));
+    }
+    if proto != "_tcp" && is_mail_service(service, input) {
+        return Some((
+            format!("uses the protocol label `{proto}`, but SMTP relays are TCP services"),
+            format!("{service}._tcp.{base}"),
+        ));
+    }
+    if let Some(extra) = base.split('.').find(|l| l.starts_with('_')) {
+        let clean: Vec<&str> = base.split('.').filter(|l| !l.starts_with('_')).collect();
+        return Some((
+            format!("has the extra underscore label `{extra}` after `{service}.{proto}`"),
+            format!("{service}.{proto}.{}", clean.join(".")),
+        ));
+    }
+    None
+}
+
+fn srv_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let mut seen = HashSet::new();
+    for (rec, ..) in srv_records(input) {
+        let owner = rec.name.as_str();
+        let Some((problem, fixed)) = owner_problem(owner, input) else {
+            continue;
+        };
+        if !seen.insert(owner) {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                owner,
+                format!(
+                    "The SRV owner `{owner}` {problem}; SecMX senders look relays up at `_<service>._tcp.<mail-domain>` and never find these records."
+                ),
+                format!("Publish the records at `{fixed}`."),
+            )
+            .at(rec.origin),
+        );
+    }
+    // The design's own label, when no record shows it (e.g. nothing is published under it yet).
+    let label = input.srv_label;
+    if (!label.starts_with('_') || label.contains('.'))
+        && input.records.srv_at(&input.srv_owner()).next().is_none()
+    {
+        out.push(
+            rule.finding(
+                input,
+                input.srv_owner(),
+                format!(
+                    "The SRV service label `{label}` set for this domain is not a single label starting with `_`, so the SRV owner would be `{}` instead of `_<service>._tcp.{}`.",
+                    input.srv_owner(),
+                    input.domain
+                ),
+                "Set the service label to a single label such as `_secmx` (without `._tcp`).",
+            )
+            .at(Origin::Domain),
+        );
+    }
+}
+
+fn srv_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let range = 0..=65535;
+    for (rec, prio, weight, port, target) in srv_records(input) {
+        let mut bad = Vec::new();
+        if !range.contains(&prio) {
+            bad.push(format!("priority {prio}"));
+        }
+        if !range.contains(&weight) {
+            bad.push(format!("weight {weight}"));
+        }
+        if bad.is_empty() {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                srv_text(rec, prio, weight, port, target),
+                format!(
+                    "The SRV record at `{}` has {}; priority and weight are 16-bit unsigned numbers (0–65535), so the record cannot be published.",
+                    rec.name,
+                    bad.join(" and ")
+                ),
+                "Use a priority and a weight between 0 and 65535, e.g. `SRV 10 0 25 <host>.` (lower priority is tried first; weight 0 when no load split is wanted).",
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+fn srv_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    for (rec, prio, weight, port, target) in srv_records(input) {
+        let message = if !(0..=65535).contains(&port) {
+            format!(
+                "The SRV record at `{}` has port {port}; a TCP port is 0–65535, so the record cannot be published.",
+                rec.name
+            )
+        } else if port == 0 && !target.is_empty() {
+            format!(
+                "The SRV record at `{}` names the host `{target}` on port 0; no TCP connection can be made to port 0. Port 0 only makes sense in the opt-out record `SRV 0 0 0 .`.",
+                rec.name
+            )
+        } else {
+            continue;
+        };
+        out.push(
+            rule.finding(
+                input,
+                srv_text(rec, prio, weight, port, target),
+                message,
+                "Use the relay's port: 25 (STARTTLS) or 465 (implicit TLS). To say there is no SecMX Level 2 service, publish the single record `SRV 0 0 0 .` instead.",
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+fn srv_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    for (rec, prio, weight, port, target) in srv_records(input) {
+        if !reads_as_address(target) {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                srv_text(rec, prio, weight, port, target),
+                format!(
+                    "The SRV target `{target}` of `{}` is an address, not a host name. Senders look the target up as a name and find nothing.",
+                    rec.name
+                ),
+                format!(
+                    "Name the relay (e.g. `sor1.{}`), publish its address as an A/AAAA record of that name, and use the name as the SRV target.",
+                    input.domain
+                ),
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+fn srv_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    for (rec, prio, weight, port, target) in srv_records(input) {
+        if target.is_empty() {
+            continue;
+        }
+        let Some(alias) = input.records.cname_of(target) else {
+            continue;
+        };
+        out.push(
+            rule.finding(
+                input,
+                srv_text(rec, prio, weight, port, target),
+                format!(
+                    "The SRV target `{target}` of `{}` is an alias (CNAME to `{alias}`). An SRV target must be the host itself; senders may refuse the alias, and DANE (TLSA) is looked up at the wrong name.",
+                    rec.name
+                ),
+                format!("Point the SRV record directly at `{alias}`."),
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+fn srv_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    // Per owner: the first "." record and the number of real targets.
+    let mut groups: Groups<&str, (&str, Option<&Record>, usize)> = Groups::new();
+    for (rec, _, _, _, target) in srv_records(input) {
+        let owner = rec.name.as_str();
+        if let Some(g) = groups.entry(owner, || (owner, None, 0)) {
+            if target.is_empty() {
+                g.1.get_or_insert(rec);
+            } else {
+                g.2 += 1;
+            }
+        }
+    }
+    for (owner, root, real) in groups.items {
+        let Some(root) = root else {
+            continue;
+        };
+        if real == 0 {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                owner,
+                format!(
+                    "`{owner}` mixes the \".\" target (\"no service here\") with {real} real target(s). A \".\" target is only meaningful as the single record of the RRset; mixed with hosts it is ambiguous."
+                ),
+                "Remove the `SRV 0 0 0 .` record if the relays are meant to be used, or remove the other records to opt out.",
+            )
+            .at(root.origin),
+        );
+    }
+}
+
+fn srv_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    // Per (owner, priority): weight-0 count, positive count, first weight-0 record.
+    type Group<'a> = (&'a str, i64, usize, usize, Option<&'a Record>);
+    let mut groups: Groups<(&str, i64), Group<'_>> = Groups::new();
+    for (rec, prio, weight, _, target) in srv_records(input) {
+        if target.is_empty() {
+            continue;
+        }
+        let owner = rec.name.as_str();
+        if let Some(g) = groups.entry((owner, prio), || (owner, prio, 0, 0, None)) {
+            if weight == 0 {
+                g.2 += 1;
+                g.4.get_or_insert(rec);
+            } else if weight > 0 {
+                g.3 += 1;
+            }
+        }
+    }
+    for (owner, prio, zero, positive, first_zero) in groups.items {
+        let Some(first_zero) = first_zero else {
+            continue;
+        };
+        if positive == 0 {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                format!("{owner} priority {prio}"),
+                format!(
+                    "At priority {prio} of `{owner}`, {zero} target(s) have weight 0 and {positive} have a positive weight; senders then almost never choose the weight-0 targets."
+                ),
+                "Give every target of one priority weight 0 when no load split is intended, or give each a positive weight (e.g. 50 and 50).",
+            )
+            .at(first_zero.origin),
+        );
+    }
+}
+
+fn srv_009(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    for (rec, prio, weight, port, target) in srv_records(input) {
+        let service = rec.name.split('.').next().unwrap_or("");
+        if service != input.srv_label
+            || target.is_empty()
+            || !(1..=65535).contains(&port)
+            || port == 25
+            || port == 465
+        {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                srv_text(rec, prio, weight, port, target),
+                format!(
+                    "The SecMX SRV record at `{}` sends relays to port {port} of `{target}`. SMTP relay service should use port 25 (STARTTLS) or 465 (implicit TLS): many networks block other ports, and senders cannot tell which TLS mode to use.",
+                    rec.name
+                ),
+                format!("Run the relay on port 25 or 465 and publish that port: `SRV {prio} {weight} 25 {target}.`."),
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+/// What a non-relay label is for, for SRV-010 messages.
+fn label_purpose(label: &str) -> &'static str {
+    if label == "_smtp" {
+        "`_smtp._tcp` has no standard meaning for relays (ordinary senders use MX)"
+    } else {
+        "it is for mail clients submitting mail (RFC 6186, RFC 8314), not for relays"
+    }
+}
+
+fn srv_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let label = input.srv_label;
+    let label_reported = NOT_RELAY_DISCOVERY.contains(&label);
+    if label_reported {
+        out.push(
+            rule.finding(
+                input,
+                input.srv_owner(),
+                format!(
+                    "The SRV service label is set to `{label}`, but {}. SecMX senders do not treat targets found there as Secure Only Receivers.",
+                    label_purpose(label)
+                ),
+                "Use the SecMX label `_secmx` (or the label your SRV profile names) for relay discovery.",
+            )
+            .at(Origin::Domain),
+        );
+    }
+    let mut seen = HashSet::new();
+    for (rec, ..) in srv_records(input) {
+        let owner = rec.name.as_str();
+        let service = owner.split('.').next().unwrap_or("");
+        if !NOT_RELAY_DISCOVERY.contains(&service)
+            || (label_reported && service == label)
+            || !seen.insert(owner)
+        {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                owner,
+                format!(
+                    "SRV records at `{owner}` are not SecMX relay discovery: {}. Their targets are not treated as Secure Only Receivers.",
+                    label_purpose(service)
+                ),
+                format!(
+                    "Publish relay SRV records at `{}`; keep `{owner}` only if it is meant for its own purpose.",
+                    input.srv_owner()
+                ),
+            )
+            .at(rec.origin),
+        );
+    }
+}
