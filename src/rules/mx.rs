@@ -346,3 +346,210 @@ fn mx_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
         .at(rec.origin),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testkit::*;
+
+    // MX-001
+
+    #[test]
+    fn mx_001_fail_ipv4_exchange() {
+        let out = Case::new(vec![mx("agency.example", 10, "192.0.2.25.")]).fails("MX-001");
+        assert_eq!(out.len(), 1);
+        assert!(
+            out[0].message.contains("`192.0.2.25`"),
+            "{}",
+            out[0].message
+        );
+    }
+
+    #[test]
+    fn mx_001_fail_ipv6_and_bracketed_exchange() {
+        Case::new(vec![mx("agency.example", 10, "2001:db8::25")]).fails("MX-001");
+        Case::new(vec![mx("agency.example", 10, "[192.0.2.25]")]).fails("MX-001");
+        // Reads as an address even though 300 is no octet.
+        Case::new(vec![mx("agency.example", 10, "192.0.2.300.")]).fails("MX-001");
+    }
+
+    #[test]
+    fn mx_001_pass_host_name_with_address() {
+        Case::new(vec![
+            mx("agency.example", 10, "mx1.agency.example."),
+            addr("mx1.agency.example", "192.0.2.25"),
+        ])
+        .passes("MX-001");
+    }
+
+    #[test]
+    fn mx_001_pass_null_mx() {
+        Case::new(vec![mx("parked.example", 0, ".")])
+            .domain("parked.example")
+            .passes("MX-001");
+    }
+
+    // MX-002
+
+    #[test]
+    fn mx_002_fail_exchange_is_cname() {
+        let out = Case::new(vec![
+            mx("agency.example", 10, "mail.agency.example."),
+            cname("mail.agency.example", "mx1.provider.example."),
+        ])
+        .fails("MX-002");
+        assert!(
+            out[0].fix.contains("`mx1.provider.example`"),
+            "{}",
+            out[0].fix
+        );
+    }
+
+    #[test]
+    fn mx_002_pass_exchange_is_host() {
+        Case::new(vec![mx("agency.example", 10, "mx1.provider.example.")]).passes("MX-002");
+    }
+
+    // MX-004
+
+    #[test]
+    fn mx_004_fail_preference_70000() {
+        Case::new(vec![mx("agency.example", 70000, "mx1.agency.example.")]).fails("MX-004");
+    }
+
+    #[test]
+    fn mx_004_fail_negative_preference() {
+        Case::new(vec![mx("agency.example", -1, "mx1.agency.example.")]).fails("MX-004");
+    }
+
+    #[test]
+    fn mx_004_pass_preference_10() {
+        Case::new(vec![mx("agency.example", 10, "mx1.agency.example.")]).passes("MX-004");
+        Case::new(vec![mx("agency.example", 65535, "mx1.agency.example.")]).passes("MX-004");
+    }
+
+    // MX-005
+
+    fn mx_with(address: &str) -> Case {
+        Case::new(vec![
+            mx("agency.example", 10, "mx1.agency.example."),
+            addr("mx1.agency.example", address),
+        ])
+    }
+
+    #[test]
+    fn mx_005_fail_private_address() {
+        let out = mx_with("10.1.2.3").production().fails("MX-005");
+        assert_eq!(out[0].severity, Severity::Warning);
+        assert!(out[0].message.contains("RFC 1918"), "{}", out[0].message);
+    }
+
+    #[test]
+    fn mx_005_fail_loopback_address() {
+        mx_with("127.0.0.1").production().fails("MX-005");
+    }
+
+    #[test]
+    fn mx_005_fail_other_special_ranges() {
+        for a in [
+            "192.0.2.25",
+            "100.64.1.1",
+            "169.254.1.1",
+            "0.0.0.0",
+            "::1",
+            "fe80::1",
+            "fd00::25",
+            "2001:db8::25",
+            "::ffff:10.0.0.1",
+        ] {
+            let out = mx_with(a).production().run("MX-005");
+            assert_eq!(out.len(), 1, "{a} should be reported");
+        }
+    }
+
+    #[test]
+    fn mx_005_pass_public_address() {
+        mx_with("9.9.9.9").production().passes("MX-005");
+        mx_with("2a00:1450:4001::25").production().passes("MX-005");
+    }
+
+    #[test]
+    fn mx_005_pass_private_address_on_test_domain() {
+        // The default case is a test domain.
+        mx_with("10.1.2.3").passes("MX-005");
+    }
+
+    // MX-006
+
+    #[test]
+    fn mx_006_fail_invalid_tld() {
+        let out = Case::new(vec![mx(
+            "agency.example",
+            32767,
+            "ms19586615.msv1.invalid.",
+        )])
+        .production()
+        .fails("MX-006");
+        assert!(out[0].message.contains("`.invalid`"), "{}", out[0].message);
+    }
+
+    #[test]
+    fn mx_006_fail_example_tld() {
+        Case::new(vec![mx("agency.example", 10, "mx1.agency.example.")])
+            .production()
+            .fails("MX-006");
+    }
+
+    #[test]
+    fn mx_006_pass_public_names() {
+        Case::new(vec![
+            mx("agency.nz", 10, "mx1.agency.nz."),
+            mx("agency.nz", 20, "mx2.provider.net.nz."),
+        ])
+        .domain("agency.nz")
+        .production()
+        .passes("MX-006");
+    }
+
+    #[test]
+    fn mx_006_pass_on_test_domain() {
+        Case::new(vec![mx(
+            "agency.example",
+            32767,
+            "ms19586615.msv1.invalid.",
+        )])
+        .passes("MX-006");
+    }
+
+    // MX-007
+
+    #[test]
+    fn mx_007_fail_address_without_mx() {
+        let out = Case::new(vec![addr("agency.example", "192.0.2.80")])
+            .fails_with("MX-007", Severity::Warning);
+        assert!(out[0].message.contains("192.0.2.80"), "{}", out[0].message);
+    }
+
+    #[test]
+    fn mx_007_pass_explicit_mx() {
+        Case::new(vec![
+            addr("agency.example", "192.0.2.80"),
+            mx("agency.example", 10, "mx1.agency.example."),
+        ])
+        .passes("MX-007");
+    }
+
+    #[test]
+    fn mx_007_pass_null_mx() {
+        Case::new(vec![
+            addr("agency.example", "192.0.2.80"),
+            mx("agency.example", 0, "."),
+        ])
+        .passes("MX-007");
+    }
+
+    #[test]
+    fn mx_007_pass_no_address_at_apex() {
+        Case::new(vec![addr("www.agency.example", "192.0.2.80")]).passes("MX-007");
+    }
+}

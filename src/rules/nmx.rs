@@ -372,3 +372,246 @@ fn nmx_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testkit::*;
+
+    fn parked(records: Vec<Record>) -> Case {
+        Case::new(records).domain("parked.example")
+    }
+
+    // NMX-001
+
+    #[test]
+    fn nmx_001_fail_root_exchange_with_preference_10() {
+        let out = parked(vec![mx("parked.example", 10, ".")]).fails("NMX-001");
+        assert!(out[0].fix.contains("MX 0 ."), "{}", out[0].fix);
+    }
+
+    #[test]
+    fn nmx_001_pass_preference_0() {
+        parked(vec![mx("parked.example", 0, ".")]).passes("NMX-001");
+    }
+
+    #[test]
+    fn nmx_001_pass_real_mx() {
+        Case::new(vec![mx("agency.example", 10, "mx1.agency.example.")]).passes("NMX-001");
+    }
+
+    // NMX-002
+
+    #[test]
+    fn nmx_002_fail_null_mx_beside_real_mx() {
+        let out = Case::new(vec![
+            mx("agency.example", 0, "."),
+            mx("agency.example", 10, "mx1.agency.example."),
+            mx("agency.example", 20, "mx2.agency.example."),
+        ])
+        .fails("NMX-002");
+        assert_eq!(out.len(), 1);
+        assert!(out[0].message.contains("2 other"), "{}", out[0].message);
+    }
+
+    #[test]
+    fn nmx_002_pass_null_mx_alone() {
+        parked(vec![mx("parked.example", 0, ".")]).passes("NMX-002");
+    }
+
+    #[test]
+    fn nmx_002_pass_real_mx_alone() {
+        Case::new(vec![
+            mx("agency.example", 10, "mx1.agency.example."),
+            mx("agency.example", 20, "mx2.agency.example."),
+        ])
+        .passes("NMX-002");
+    }
+
+    #[test]
+    fn nmx_002_judges_each_owner_on_its_own() {
+        // A null MX at one name and a real MX at another do not share an RRset.
+        Case::new(vec![
+            mx("parked.agency.example", 0, "."),
+            mx("agency.example", 10, "mx1.agency.example."),
+        ])
+        .passes("NMX-002");
+    }
+
+    // NMX-003 (records)
+
+    #[test]
+    fn nmx_003_fail_exchange_0_from_missing_space() {
+        // `parked.example. MX 0.` read by a lenient provider as exchange `0`.
+        parked(vec![mx("parked.example", 0, "0.")]).fails("NMX-003");
+    }
+
+    #[test]
+    fn nmx_003_fail_quoted_root() {
+        parked(vec![mx("parked.example", 0, "\".\"")]).fails("NMX-003");
+    }
+
+    #[test]
+    fn nmx_003_fail_at_sign_for_root() {
+        // `MX 0 @` expands to the domain itself, which has no address.
+        parked(vec![mx("parked.example", 0, "parked.example.")]).fails("NMX-003");
+    }
+
+    #[test]
+    fn nmx_003_pass_null_mx() {
+        parked(vec![mx("parked.example", 0, ".")]).passes("NMX-003");
+    }
+
+    #[test]
+    fn nmx_003_pass_domain_that_is_its_own_mail_host() {
+        parked(vec![
+            mx("parked.example", 0, "parked.example."),
+            addr("parked.example", "192.0.2.80"),
+        ])
+        .passes("NMX-003");
+    }
+
+    // NMX-003 (typed text)
+
+    #[test]
+    fn nmx_003_fail_typed_spellings() {
+        for text in [
+            "0.",
+            "0 \".\"",
+            "0 @",
+            "0",
+            "0 ",
+            "MX 0.",
+            "IN MX 0 @",
+            "0 0.",
+        ] {
+            assert!(
+                null_mx_spelling_error(text).is_some(),
+                "`{text}` should be rejected"
+            );
+        }
+        let msg = null_mx_spelling_error("0.").unwrap_or_default();
+        assert!(msg.contains("space"), "{msg}");
+        let msg = null_mx_spelling_error("0 @").unwrap_or_default();
+        assert!(msg.contains("`@`"), "{msg}");
+    }
+
+    #[test]
+    fn nmx_003_pass_typed_null_mx() {
+        for text in ["0 .", " 0   . ", "MX 0 .", "in mx 0 ."] {
+            assert_eq!(null_mx_spelling_error(text), None, "`{text}`");
+        }
+    }
+
+    #[test]
+    fn nmx_003_typed_real_mx_is_not_judged() {
+        assert_eq!(null_mx_spelling_error("10 mx1.agency.example."), None);
+        assert_eq!(null_mx_spelling_error(""), None);
+    }
+
+    // NMX-004
+
+    #[test]
+    fn nmx_004_fail_permissive_spf() {
+        let out = parked(vec![
+            mx("parked.example", 0, "."),
+            txt(
+                "parked.example",
+                &["v=spf1 include:_spf.provider.example ~all"],
+            ),
+        ])
+        .fails_with("NMX-004", Severity::Warning);
+        assert!(out.iter().any(|f| f.message.contains("~all")), "{out:?}");
+    }
+
+    #[test]
+    fn nmx_004_fail_no_spf() {
+        parked(vec![
+            mx("parked.example", 0, "."),
+            txt("_dmarc.parked.example", &["v=DMARC1; p=reject"]),
+        ])
+        .fails("NMX-004");
+    }
+
+    #[test]
+    fn nmx_004_fail_dmarc_without_reject() {
+        let out = parked(vec![
+            mx("parked.example", 0, "."),
+            txt("parked.example", &["v=spf1 -all"]),
+            txt("_dmarc.parked.example", &["v=DMARC1; p=none"]),
+        ])
+        .fails("NMX-004");
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].subject, "_dmarc.parked.example");
+    }
+
+    #[test]
+    fn nmx_004_pass_spf_all_and_dmarc_reject() {
+        parked(vec![
+            mx("parked.example", 0, "."),
+            txt("parked.example", &["v=spf1 -all"]),
+            txt("parked.example", &["google-site-verification=abc"]),
+            txt(
+                "_dmarc.parked.example",
+                &["v=DMARC1; p=reject; rua=mailto:d@parked.example"],
+            ),
+        ])
+        .passes("NMX-004");
+    }
+
+    #[test]
+    fn nmx_004_pass_without_null_mx() {
+        Case::new(vec![mx("agency.example", 10, "mx1.agency.example.")]).passes("NMX-004");
+    }
+
+    // NMX-005
+
+    #[test]
+    fn nmx_005_fail_mta_sts_beside_null_mx() {
+        let out = parked(vec![
+            mx("parked.example", 0, "."),
+            txt("_mta-sts.parked.example", &["v=STSv1; id=1"]),
+        ])
+        .fails_with("NMX-005", Severity::Warning);
+        assert_eq!(out.len(), 1);
+    }
+
+    #[test]
+    fn nmx_005_fail_secmx_srv_tls_rpt_and_tlsa() {
+        let out = parked(vec![
+            mx("parked.example", 0, "."),
+            srv(
+                "_secmx._tcp.parked.example",
+                10,
+                0,
+                25,
+                "sor1.parked.example.",
+            ),
+            txt(
+                "_smtp._tls.parked.example",
+                &["v=TLSRPTv1; rua=mailto:r@parked.example"],
+            ),
+            tlsa("_25._tcp.sor1.parked.example", 3, 1, 1, &h256('a')),
+        ])
+        .fails("NMX-005");
+        assert_eq!(out.len(), 3, "{out:?}");
+    }
+
+    #[test]
+    fn nmx_005_pass_null_mx_alone() {
+        parked(vec![
+            mx("parked.example", 0, "."),
+            txt("parked.example", &["v=spf1 -all"]),
+        ])
+        .passes("NMX-005");
+    }
+
+    #[test]
+    fn nmx_005_pass_null_mx_with_srv_opt_out() {
+        parked(vec![
+            mx("parked.example", 0, "."),
+            srv("_secmx._tcp.parked.example", 0, 0, 0, "."),
+        ])
+        .passes("NMX-005");
+    }
+}

@@ -513,3 +513,307 @@ fn srv_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testkit::*;
+
+    const OWNER: &str = "_secmx._tcp.agency.example";
+
+    // SRV-001
+
+    #[test]
+    fn srv_001_fail_owner_without_underscore() {
+        let out = Case::new(vec![srv(
+            "secmx._tcp.agency.example",
+            10,
+            0,
+            25,
+            "sor1.agency.example.",
+        )])
+        .fails("SRV-001");
+        assert!(
+            out[0].fix.contains("`_secmx._tcp.agency.example`"),
+            "{}",
+            out[0].fix
+        );
+    }
+
+    #[test]
+    fn srv_001_fail_udp_owner() {
+        let out = Case::new(vec![srv(
+            "_secmx._udp.agency.example",
+            10,
+            0,
+            25,
+            "sor1.agency.example.",
+        )])
+        .fails("SRV-001");
+        assert!(
+            out[0].fix.contains("`_secmx._tcp.agency.example`"),
+            "{}",
+            out[0].fix
+        );
+    }
+
+    #[test]
+    fn srv_001_fail_missing_protocol_label() {
+        Case::new(vec![srv(
+            "_secmx.agency.example",
+            10,
+            0,
+            25,
+            "sor1.agency.example.",
+        )])
+        .fails("SRV-001");
+    }
+
+    #[test]
+    fn srv_001_fail_design_label_without_underscore() {
+        Case::new(vec![]).srv_label("secmx").fails("SRV-001");
+    }
+
+    #[test]
+    fn srv_001_pass_secmx_tcp() {
+        Case::new(vec![srv(OWNER, 10, 0, 25, "sor1.agency.example.")]).passes("SRV-001");
+    }
+
+    #[test]
+    fn srv_001_pass_unrelated_udp_service() {
+        Case::new(vec![srv(
+            "_sip._udp.agency.example",
+            10,
+            0,
+            5060,
+            "sip.agency.example.",
+        )])
+        .passes("SRV-001");
+    }
+
+    // SRV-002
+
+    #[test]
+    fn srv_002_fail_negative_priority() {
+        Case::new(vec![srv(OWNER, -1, 0, 25, "sor1.agency.example.")]).fails("SRV-002");
+    }
+
+    #[test]
+    fn srv_002_fail_weight_70000() {
+        let out =
+            Case::new(vec![srv(OWNER, 10, 70000, 25, "sor1.agency.example.")]).fails("SRV-002");
+        assert!(
+            out[0].message.contains("weight 70000"),
+            "{}",
+            out[0].message
+        );
+    }
+
+    #[test]
+    fn srv_002_pass_in_range() {
+        Case::new(vec![srv(OWNER, 10, 0, 25, "sor1.agency.example.")]).passes("SRV-002");
+        Case::new(vec![srv(OWNER, 65535, 65535, 25, "sor1.agency.example.")]).passes("SRV-002");
+    }
+
+    // SRV-003
+
+    #[test]
+    fn srv_003_fail_port_0_with_real_target() {
+        Case::new(vec![srv(OWNER, 10, 0, 0, "sor1.agency.example.")]).fails("SRV-003");
+    }
+
+    #[test]
+    fn srv_003_fail_port_out_of_range() {
+        Case::new(vec![srv(OWNER, 10, 0, 70000, "sor1.agency.example.")]).fails("SRV-003");
+    }
+
+    #[test]
+    fn srv_003_pass_port_25() {
+        Case::new(vec![srv(OWNER, 10, 0, 25, "sor1.agency.example.")]).passes("SRV-003");
+    }
+
+    #[test]
+    fn srv_003_pass_opt_out() {
+        Case::new(vec![srv(OWNER, 0, 0, 0, ".")]).passes("SRV-003");
+    }
+
+    // SRV-004
+
+    #[test]
+    fn srv_004_fail_address_target() {
+        Case::new(vec![srv(OWNER, 10, 0, 25, "198.51.100.10.")]).fails("SRV-004");
+    }
+
+    #[test]
+    fn srv_004_pass_host_target() {
+        Case::new(vec![srv(OWNER, 10, 0, 25, "sor1.agency.example.")]).passes("SRV-004");
+    }
+
+    // SRV-005
+
+    #[test]
+    fn srv_005_fail_cname_target() {
+        let out = Case::new(vec![
+            srv(OWNER, 10, 0, 25, "secure.agency.example."),
+            cname("secure.agency.example", "sor1.provider.example."),
+        ])
+        .fails("SRV-005");
+        assert!(
+            out[0].fix.contains("`sor1.provider.example`"),
+            "{}",
+            out[0].fix
+        );
+    }
+
+    #[test]
+    fn srv_005_pass_host_target() {
+        Case::new(vec![srv(OWNER, 10, 0, 25, "sor1.provider.example.")]).passes("SRV-005");
+    }
+
+    // SRV-007
+
+    #[test]
+    fn srv_007_fail_root_mixed_with_real_target() {
+        let out = Case::new(vec![
+            srv(OWNER, 0, 0, 0, "."),
+            srv(OWNER, 10, 0, 25, "sor1.agency.example."),
+        ])
+        .fails("SRV-007");
+        assert_eq!(out.len(), 1);
+    }
+
+    #[test]
+    fn srv_007_pass_opt_out_alone() {
+        Case::new(vec![srv(OWNER, 0, 0, 0, ".")]).passes("SRV-007");
+    }
+
+    #[test]
+    fn srv_007_pass_real_targets_only() {
+        Case::new(vec![
+            srv(OWNER, 10, 0, 25, "sor1.agency.example."),
+            srv(OWNER, 20, 0, 25, "sor2.agency.example."),
+        ])
+        .passes("SRV-007");
+    }
+
+    // SRV-008
+
+    #[test]
+    fn srv_008_fail_zero_weight_beside_positive_weight() {
+        let out = Case::new(vec![
+            srv(OWNER, 10, 0, 25, "sor1.agency.example."),
+            srv(OWNER, 10, 50, 25, "sor2.agency.example."),
+        ])
+        .fails_with("SRV-008", Severity::Info);
+        assert_eq!(out.len(), 1);
+    }
+
+    #[test]
+    fn srv_008_pass_all_zero_weights() {
+        Case::new(vec![
+            srv(OWNER, 10, 0, 25, "sor1.agency.example."),
+            srv(OWNER, 10, 0, 25, "sor2.agency.example."),
+        ])
+        .passes("SRV-008");
+    }
+
+    #[test]
+    fn srv_008_pass_all_positive_weights() {
+        Case::new(vec![
+            srv(OWNER, 10, 50, 25, "sor1.agency.example."),
+            srv(OWNER, 10, 50, 25, "sor2.agency.example."),
+        ])
+        .passes("SRV-008");
+    }
+
+    #[test]
+    fn srv_008_pass_different_priorities() {
+        Case::new(vec![
+            srv(OWNER, 10, 0, 25, "sor1.agency.example."),
+            srv(OWNER, 20, 50, 25, "sor2.agency.example."),
+        ])
+        .passes("SRV-008");
+    }
+
+    // SRV-009
+
+    #[test]
+    fn srv_009_fail_port_2525() {
+        Case::new(vec![srv(OWNER, 10, 0, 2525, "sor1.agency.example.")])
+            .fails_with("SRV-009", Severity::Warning);
+    }
+
+    #[test]
+    fn srv_009_pass_port_25() {
+        Case::new(vec![srv(OWNER, 10, 0, 25, "sor1.agency.example.")]).passes("SRV-009");
+    }
+
+    #[test]
+    fn srv_009_pass_port_465() {
+        Case::new(vec![srv(OWNER, 10, 0, 465, "sor1.agency.example.")]).passes("SRV-009");
+    }
+
+    #[test]
+    fn srv_009_pass_opt_out() {
+        Case::new(vec![srv(OWNER, 0, 0, 0, ".")]).passes("SRV-009");
+    }
+
+    // SRV-010
+
+    #[test]
+    fn srv_010_fail_submissions_records() {
+        let out = Case::new(vec![srv(
+            "_submissions._tcp.agency.example",
+            0,
+            1,
+            465,
+            "sor1.agency.example.",
+        )])
+        .fails_with("SRV-010", Severity::Warning);
+        assert_eq!(out[0].subject, "_submissions._tcp.agency.example");
+    }
+
+    #[test]
+    fn srv_010_fail_submissions_as_the_secmx_label() {
+        let out = Case::new(vec![
+            srv(
+                "_submissions._tcp.agency.example",
+                0,
+                1,
+                465,
+                "sor1.agency.example.",
+            ),
+            srv(
+                "_submissions._tcp.agency.example",
+                0,
+                1,
+                465,
+                "sor2.agency.example.",
+            ),
+        ])
+        .srv_label("_submissions")
+        .fails("SRV-010");
+        assert_eq!(
+            out.len(),
+            1,
+            "one finding for the label, not one per record: {out:?}"
+        );
+    }
+
+    #[test]
+    fn srv_010_fail_smtp_records() {
+        Case::new(vec![srv(
+            "_smtp._tcp.agency.example",
+            0,
+            0,
+            25,
+            "mx1.agency.example.",
+        )])
+        .fails("SRV-010");
+    }
+
+    #[test]
+    fn srv_010_pass_secmx_465() {
+        Case::new(vec![srv(OWNER, 10, 0, 465, "sor1.agency.example.")]).passes("SRV-010");
+    }
+}
