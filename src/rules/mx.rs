@@ -211,6 +211,10 @@ fn mx_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 fn mx_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    // Most sets hold no CNAME at all: one cheap scan spares a lookup per MX record.
+    if input.records.of_type("CNAME").next().is_none() {
+        return;
+    }
     for (rec, pref, exch) in mx_records(input.records) {
         if exch.is_empty() {
             continue;
@@ -256,35 +260,48 @@ fn mx_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     if input.options.test_domain {
         return;
     }
-    let mut seen = HashSet::new();
-    for (_, _, exch) in mx_records(input.records) {
-        if exch.is_empty() {
-            continue;
-        }
-        for rec in input.records.named(exch) {
+    // First the addresses that are not public (usually none), then whether their owner is an MX
+    // host: two linear passes, and no hashing at all when every address is public.
+    let special: Vec<(&Record, IpAddr, &'static str)> = input
+        .records
+        .iter()
+        .filter_map(|rec| {
             let ip = match rec.data {
                 RData::A(a) => IpAddr::V4(a),
                 RData::Aaaa(a) => IpAddr::V6(a),
-                _ => continue,
+                _ => return None,
             };
-            let Some(range) = special_range(ip) else {
-                continue;
-            };
-            if !seen.insert((exch, ip)) {
-                continue;
-            }
-            out.push(
-                rule.finding(
-                    input,
-                    format!("{exch} {} {ip}", rec.data.rtype()),
-                    format!(
-                        "The MX host `{exch}` has the address {ip}, which is in {range} and cannot be reached from the public Internet; senders that try it lose time or fail."
-                    ),
-                    "Publish the relay's public address, or mark the design as a test domain if it is only used for testing.",
-                )
-                .at(rec.origin),
-            );
+            special_range(ip).map(|range| (rec, ip, range))
+        })
+        .collect();
+    if special.is_empty() {
+        return;
+    }
+    let exchanges: HashSet<&str> = mx_records(input.records)
+        .map(|(_, _, exch)| exch)
+        .filter(|exch| !exch.is_empty())
+        .collect();
+    let mut prev: Option<(&str, IpAddr)> = None;
+    for (rec, ip, range) in special {
+        let host = rec.name.as_str();
+        // A record repeated in a row (zone files sometimes hold duplicates) is reported once.
+        let repeat = prev == Some((host, ip));
+        prev = Some((host, ip));
+        if repeat || !exchanges.contains(host) {
+            continue;
         }
+        let ip = ip.to_string();
+        out.push(
+            rule.finding(
+                input,
+                format!("{host} {} {ip}", rec.data.rtype()),
+                format!(
+                    "The MX host `{host}` has the address {ip}, which is in {range} and cannot be reached from the public Internet; senders that try it lose time or fail."
+                ),
+                "Publish the relay's public address, or mark the design as a test domain if it is only used for testing.",
+            )
+            .at(rec.origin),
+        );
     }
 }
 
@@ -292,14 +309,10 @@ fn mx_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     if input.options.test_domain {
         return;
     }
-    let mut seen = HashSet::new();
     for (rec, pref, exch) in mx_records(input.records) {
         let Some(suffix) = special_use_suffix(exch) else {
             continue;
         };
-        if !seen.insert(exch) {
-            continue;
-        }
         out.push(
             rule.finding(
                 input,

@@ -133,20 +133,77 @@ enum Place {
     Target,
 }
 
-/// Every owner name and every target name (MX exchange, SRV target, CNAME target) of the set, with
+/// Every owner name, then every target name (MX exchange, SRV target, CNAME target) of the set, with
 /// the record that carries it. Names repeat (the apex owns every MX); checks judge each occurrence
 /// cheaply and deduplicate only the findings, so the common path stays hash-free.
 fn each_name(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, Place)> + '_ {
-    set.iter().flat_map(|r| {
-        let target = match &r.data {
-            RData::Mx { exchange, .. } => Some(exchange.as_str()),
-            RData::Srv { target, .. } => Some(target.as_str()),
-            RData::Cname(t) => Some(t.as_str()),
-            _ => None,
-        };
-        std::iter::once((r, r.name.as_str(), Place::Owner))
-            .chain(target.map(|t| (r, t, Place::Target)))
+    let owners = set.iter().map(|r| (r, r.name.as_str(), Place::Owner));
+    let targets = set.iter().filter_map(|r| match &r.data {
+        RData::Mx { exchange, .. } => Some((r, exchange.as_str(), Place::Target)),
+        RData::Srv { target, .. } => Some((r, target.as_str(), Place::Target)),
+        RData::Cname(t) => Some((r, t.as_str(), Place::Target)),
+        _ => None,
+    });
+    skip_repeats(owners.chain(targets))
+}
+
+/// Drop an item whose name equals the one just before it: an RRset's records come in a row, so the
+/// apex of 10,000 MX records is judged once, without hashing.
+fn skip_repeats<'a, T: Copy>(
+    items: impl Iterator<Item = (&'a Record, &'a str, T)>,
+) -> impl Iterator<Item = (&'a Record, &'a str, T)> {
+    let mut prev: Option<&str> = None;
+    items.filter(move |(_, name, _)| {
+        let repeat = prev == Some(*name);
+        prev = Some(*name);
+        !repeat
     })
+}
+
+/// Fast path for NAME-001: an ASCII name whose labels are all 1–63 octets, in one pass over its
+/// bytes. `false` sends the name to the precise (slower) check.
+fn labels_fit(name: &str) -> bool {
+    if name.len() <= 63 && name.is_ascii() {
+        // No label can be too long; only an empty label is left to find.
+        return !name.starts_with('.') && !name.ends_with('.') && !name.contains("..");
+    }
+    let mut len = 0usize;
+    for &b in name.as_bytes() {
+        if b >= 0x80 {
+            return false;
+        }
+        if b == b'.' {
+            if len == 0 {
+                return false;
+            }
+            len = 0;
+        } else {
+            len += 1;
+            if len > 63 {
+                return false;
+            }
+        }
+    }
+    len > 0
+}
+
+/// Fast path for NAME-003: a name made only of LDH labels (no underscore, no raw Unicode, no label
+/// starting or ending with a hyphen), in one pass over its bytes.
+fn plain_ldh_name(name: &str) -> bool {
+    let mut prev = b'.';
+    for &b in name.as_bytes() {
+        let ok = match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => true,
+            b'-' => prev != b'.',
+            b'.' => prev != b'-',
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        prev = b;
+    }
+    prev != b'-'
 }
 
 /// What a name is, for messages: "MX exchange", "owner of the TXT record".
@@ -180,7 +237,8 @@ fn tlsa_base(owner: &str) -> &str {
 /// The names used as relay hosts: MX exchanges, SRV targets, owners of A/AAAA and TLSA base names,
 /// with the record and what the name is there. The root (null MX, SRV opt-out) is left out.
 fn relay_hosts(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, &'static str)> + '_ {
-    set.iter()
+    let hosts = set
+        .iter()
         .filter_map(|r| match &r.data {
             RData::Mx { exchange, .. } => Some((r, exchange.as_str(), "MX exchange")),
             RData::Srv { target, .. } => Some((r, target.as_str(), "SRV target")),
@@ -188,7 +246,8 @@ fn relay_hosts(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, &'static
             _ if is_tlsa(r) => Some((r, tlsa_base(&r.name), "TLSA base name")),
             _ => None,
         })
-        .filter(|(_, host, _)| !host.is_empty())
+        .filter(|(_, host, _)| !host.is_empty());
+    skip_repeats(hosts)
 }
 
 /// Length of a label in octets as it goes on the wire: the A-label form for raw Unicode when it
@@ -225,7 +284,7 @@ fn head(text: &str, n: usize) -> String {
 fn name_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();
     for (rec, name, place) in each_name(input.records) {
-        if name.is_empty() {
+        if name.is_empty() || labels_fit(name) {
             continue;
         }
         let problem = name.split('.').find_map(|label| {
@@ -313,6 +372,9 @@ fn ldh_problem(label: &str) -> Option<String> {
 fn name_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();
     for (rec, host, kind) in relay_hosts(input.records) {
+        if plain_ldh_name(host) {
+            continue;
+        }
         let Some((label, problem)) = host.split('.').find_map(|l| ldh_problem(l).map(|p| (l, p)))
         else {
             continue;
@@ -349,6 +411,9 @@ fn name_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 fn name_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();
     for (rec, host, kind) in relay_hosts(input.records) {
+        if !host.as_bytes().contains(&b'_') {
+            continue;
+        }
         let Some(label) = host.split('.').find(|l| l.starts_with('_')) else {
             continue;
         };
