@@ -222,12 +222,21 @@ fn is_tlsa(rec: &Record) -> bool {
 }
 
 /// The base name of a TLSA owner: `_25._tcp.mx1.agency.example` → `mx1.agency.example` (at most the
-/// two leading underscore labels are stripped, so a stray third one is still judged).
+/// two leading port and transport labels are stripped, so a stray third underscore label is still
+/// judged).
 fn tlsa_base(owner: &str) -> &str {
     let mut rest = owner;
     for _ in 0..2 {
         match rest.split_once('.') {
-            Some((first, tail)) if first.starts_with('_') => rest = tail,
+            // `_25` / `_tcp`, or a port label that lost its underscore (`25._tcp…`, NAME-013's case).
+            Some((first, tail))
+                if first.starts_with('_')
+                    || ["_tcp.", "_udp.", "_sctp."]
+                        .iter()
+                        .any(|t| tail.starts_with(t)) =>
+            {
+                rest = tail
+            }
             _ => break,
         }
     }
@@ -1006,6 +1015,12 @@ mod tests {
     #[test]
     fn name_004_fail_underscore_in_tlsa_base_name() {
         Case::new(vec![tlsa_at("_25._tcp._sor.agency.example")]).fails("NAME-004");
+    }
+
+    #[test]
+    fn name_004_leaves_a_malformed_tlsa_port_label_to_name_013() {
+        Case::new(vec![tlsa_at("25._tcp.mx1.agency.example")]).passes("NAME-004");
+        Case::new(vec![tlsa_at("25._tcp.mx1.agency.example")]).fails("NAME-013");
     }
 
     #[test]

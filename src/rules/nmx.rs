@@ -207,11 +207,11 @@ fn nmx_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
                 exch.trim_matches('"')
             )
         } else if exch == "0" {
-            "the exchange is a host named `0`: this is the null MX typed as `MX 0.` (missing space) or with `0` for the root".to_string()
+            "the exchange is a host named `0`, most likely the null MX typed as `MX 0.` (missing space) or with `0` for the root".to_string()
         } else if pref == 0 && exch == rec.name && input.records.addresses_of(exch).next().is_none()
         {
             format!(
-                "the exchange is `{exch}` itself, which has no address: this looks like the null MX typed as `MX 0 @` (`@` is the domain, not the root)"
+                "the exchange is `{exch}` itself, which has no address, so this looks like the null MX typed as `MX 0 @` (`@` is the domain, not the root)"
             )
         } else {
             continue;

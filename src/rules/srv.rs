@@ -820,4 +820,49 @@ mod tests {
     fn srv_010_pass_secmx_465() {
         Case::new(vec![srv(OWNER, 10, 0, 465, "sor1.agency.example.")]).passes("SRV-010");
     }
+
+    #[test]
+    fn clean_rendered_design_is_quiet_in_name_mx_nmx_srv() {
+        use crate::model::{Design, DomainName, Level, MtaSts, Relay, Role, StsMode, TlsRpt};
+        use crate::rules::Prepared;
+        let Ok(domain) = DomainName::parse("agency.nz") else {
+            panic!("domain");
+        };
+        let mut d = Design::new(domain);
+        d.level = Level::L2;
+        for i in 0..50 {
+            let role = if i % 2 == 0 { Role::Ber } else { Role::Sor };
+            let mut r = Relay::new(format!("relay{i}.agency.nz"), role);
+            r.port = if i % 4 == 1 { 465 } else { 25 };
+            r.addresses = vec![std::net::IpAddr::from([9, 9, 9, i as u8])];
+            r.tlsa = vec![format!("3 1 1 {}", h256('a'))];
+            d.relays.push(r);
+        }
+        d.mta_sts = Some(MtaSts {
+            mode: StsMode::Enforce,
+            max_age: 604800,
+            id: None,
+            mx: Vec::new(),
+            policy_sha256: None,
+        });
+        d.tls_rpt = Some(TlsRpt {
+            rua: vec!["mailto:tlsrpt@agency.nz".into()],
+        });
+        let prepared = Prepared::from_design(&d);
+        let input = prepared.input(&d);
+        let mut out = Vec::new();
+        for group in [
+            crate::rules::name::RULES,
+            crate::rules::mx::RULES,
+            crate::rules::nmx::RULES,
+            RULES,
+        ] {
+            for rule in group {
+                if let Some(check) = rule.check {
+                    check(rule, &input, &mut out);
+                }
+            }
+        }
+        assert!(out.is_empty(), "{out:#?}");
+    }
 }
