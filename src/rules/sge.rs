@@ -2,12 +2,12 @@
 
 use super::rpt::{TLSRPT_VERSION, parse_tlsrpt};
 use super::sts::{
-    ChainEnd, PatternIndex, STS_VERSION, mx_hosts, short_list, tag_fields, txt_lookup,
+    ChainEnd, PatternIndex, STS_VERSION, mx_hosts, parse_policy, short_list, tag_fields, txt_lookup,
 };
 use super::{Finding, Input, Needs, Raise, Rule, Severity};
 use crate::model::records::Record;
-use crate::model::sts::PolicyText;
 use crate::model::{Origin, Profile, StsMode};
+use std::collections::HashSet;
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
@@ -334,7 +334,7 @@ fn sge_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
         );
         return;
     };
-    let p = PolicyText::parse(text);
+    let p = parse_policy(text);
     if p.mode() != Some(StsMode::Enforce) {
         push(
             subject.clone(),
@@ -347,9 +347,9 @@ fn sge_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
         );
     }
     let index = PatternIndex::new(p.all("mx").map(|l| l.value.as_str()));
+    let mut seen = HashSet::new();
     let missing: Vec<&str> = mx_hosts(input)
-        .into_iter()
-        .filter(|h| !index.matches(h))
+        .filter(|h| !index.matches(h) && seen.insert(*h))
         .collect();
     if !missing.is_empty() {
         push(

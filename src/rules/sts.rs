@@ -4,7 +4,10 @@ use super::{Finding, Input, Needs, Raise, Rule, Severity};
 use crate::model::records::Record;
 use crate::model::sts::{PolicyLine, PolicyText};
 use crate::model::{Origin, RecordSet, StsMode};
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
@@ -296,6 +299,30 @@ pub(crate) fn txt_lookup<'a>(records: &'a RecordSet, name: &str) -> TxtLookup<'a
     }
 }
 
+thread_local! {
+    /// The last policy text parsed on this thread, with its parse. Every STS check and SGE-002 reads
+    /// the same text, so a lint parses it once instead of once per rule. Keyed by content, so a
+    /// different text is never served a stale parse.
+    static LAST_POLICY: RefCell<Option<(String, Rc<PolicyText>)>> = const { RefCell::new(None) };
+}
+
+/// The policy text parsed with [`PolicyText::parse`], memoised per thread for the last text seen.
+pub(crate) fn parse_policy(text: &str) -> Rc<PolicyText> {
+    LAST_POLICY.with(|cell| {
+        let Ok(mut slot) = cell.try_borrow_mut() else {
+            return Rc::new(PolicyText::parse(text));
+        };
+        if let Some((cached, parsed)) = slot.as_ref()
+            && cached == text
+        {
+            return Rc::clone(parsed);
+        }
+        let parsed = Rc::new(PolicyText::parse(text));
+        *slot = Some((text.to_string(), Rc::clone(&parsed)));
+        parsed
+    })
+}
+
 /// Split a tag-value record into its fields at `;`, trimming spaces and tabs (ABNF `*WSP ";" *WSP`).
 /// A trailing `;` yields a final empty field.
 pub(crate) fn tag_fields(text: &str) -> Vec<&str> {
@@ -338,27 +365,36 @@ pub(crate) fn is_ext_value(value: &str) -> bool {
             .all(|b| (0x21..=0x7e).contains(&b) && b != b'=' && b != b';')
 }
 
+/// `s` in lower case, borrowed when it already is (names in record sets are normalised).
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 /// The `mx` patterns of a policy as senders match them (RFC 8461 §4.1), indexed so matching a host is
 /// O(labels): exact patterns in one set, the suffixes of `*.` patterns in another. Agrees with
 /// [`crate::model::sts::mx_pattern_matches`].
-pub(crate) struct PatternIndex {
-    exact: HashSet<String>,
-    wild: HashSet<String>,
+pub(crate) struct PatternIndex<'a> {
+    exact: HashSet<Cow<'a, str>>,
+    wild: HashSet<Cow<'a, str>>,
 }
 
-impl PatternIndex {
+impl<'a> PatternIndex<'a> {
     /// Index these patterns.
-    pub fn new<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Self {
+    pub fn new(patterns: impl IntoIterator<Item = &'a str>) -> Self {
         let mut exact = HashSet::new();
         let mut wild = HashSet::new();
         for p in patterns {
-            let p = p.trim().to_ascii_lowercase();
+            let p = p.trim();
             match p.strip_prefix("*.") {
                 Some(suffix) => {
-                    wild.insert(suffix.to_string());
+                    wild.insert(lower(suffix));
                 }
                 None => {
-                    exact.insert(p);
+                    exact.insert(lower(p));
                 }
             }
         }
@@ -367,8 +403,8 @@ impl PatternIndex {
 
     /// Whether some pattern matches `host` by RFC 8461 §4.1.
     pub fn matches(&self, host: &str) -> bool {
-        let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
-        if self.exact.contains(&host) {
+        let host = lower(host.strip_suffix('.').unwrap_or(host));
+        if self.exact.contains(host.as_ref()) {
             return true;
         }
         match host.split_once('.') {
@@ -380,11 +416,11 @@ impl PatternIndex {
     /// For a host no pattern matches: the pattern a naive suffix reading would take as covering it —
     /// `*.S` read as "S and everything below it", or a bare `S` read as "S and its sub-domains".
     pub fn naive_match(&self, host: &str) -> Option<String> {
-        let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
-        if self.wild.contains(&host) {
+        let host = lower(host.strip_suffix('.').unwrap_or(host));
+        if self.wild.contains(host.as_ref()) {
             return Some(format!("*.{host}"));
         }
-        let mut rest = host.as_str();
+        let mut rest = host.as_ref();
         while let Some((_, tail)) = rest.split_once('.') {
             if tail.is_empty() {
                 break;
@@ -401,15 +437,14 @@ impl PatternIndex {
     }
 }
 
-/// The distinct MX exchanges of the domain (null MX left out), in record order.
-pub(crate) fn mx_hosts<'a>(input: &Input<'a>) -> Vec<&'a str> {
-    let mut seen = HashSet::new();
+/// The MX exchanges of the domain (null MX left out), in record order. Not deduplicated (that would
+/// cost a hash per host on every lint); callers deduplicate what they report.
+pub(crate) fn mx_hosts<'a>(input: &Input<'a>) -> impl Iterator<Item = &'a str> + 'a {
     input
         .records
         .mx_of(input.domain)
         .map(|(_, _, host)| host)
-        .filter(|h| !h.is_empty() && seen.insert(*h))
-        .collect()
+        .filter(|h| !h.is_empty())
 }
 
 /// A short list of names for a message: the first few, then how many more.
@@ -771,7 +806,7 @@ fn sts_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 
 fn sts_011(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(text) = input.sts_policy else { return };
-    let p = PolicyText::parse(text);
+    let p = parse_policy(text);
     let msg = match p.all("version").next() {
         Some(l) if l.value == "STSv1" => return,
         Some(l) => format!(
@@ -802,7 +837,7 @@ fn sts_011(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 
 fn sts_012(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(text) = input.sts_policy else { return };
-    let p = PolicyText::parse(text);
+    let p = parse_policy(text);
     let msg = match p.all("mode").next() {
         Some(l) => match l.value.as_str() {
             "enforce" | "testing" | "none" => return,
@@ -858,7 +893,7 @@ const ONE_WEEK: u64 = 604_800;
 
 fn sts_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(text) = input.sts_policy else { return };
-    let p = PolicyText::parse(text);
+    let p = parse_policy(text);
     let msg = match p.all("max_age").next() {
         Some(l) => {
             let v = l.value.as_str();
@@ -905,7 +940,7 @@ fn sts_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 
 fn sts_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(text) = input.sts_policy else { return };
-    let p = PolicyText::parse(text);
+    let p = parse_policy(text);
     let mode = match p.mode() {
         Some(m @ (StsMode::Enforce | StsMode::Testing)) => m,
         _ => return,
@@ -937,7 +972,7 @@ fn sts_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 
 fn sts_015(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(text) = input.sts_policy else { return };
-    let p = PolicyText::parse(text);
+    let p = parse_policy(text);
     if p.first("mode") == Some("none") || p.all("mx").next().is_some() {
         return;
     }
@@ -972,7 +1007,8 @@ fn mx_value_problem(v: &str) -> Option<String> {
         return Some("is a URL: write only the host name".into());
     }
     let bare = v.trim_start_matches('[').trim_end_matches(']');
-    if bare.parse::<std::net::IpAddr>().is_ok() {
+    let maybe_ip = bare.contains(':') || bare.starts_with(|c: char| c.is_ascii_digit());
+    if maybe_ip && bare.parse::<std::net::IpAddr>().is_ok() {
         return Some(
             "is an IP address: senders compare the MX host name, so an address never matches"
                 .into(),
@@ -1030,7 +1066,7 @@ fn mx_value_problem(v: &str) -> Option<String> {
 
 fn sts_016(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(text) = input.sts_policy else { return };
-    let p = PolicyText::parse(text);
+    let p = parse_policy(text);
     for l in p.all("mx") {
         if let Some(problem) = mx_value_problem(&l.value) {
             out.push(
@@ -1048,10 +1084,11 @@ fn sts_016(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 
 fn sts_017(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(text) = input.sts_policy else { return };
-    let p = PolicyText::parse(text);
+    let p = parse_policy(text);
     let index = PatternIndex::new(p.all("mx").map(|l| l.value.as_str()));
+    let mut reported = HashSet::new();
     for host in mx_hosts(input) {
-        if index.matches(host) {
+        if index.matches(host) || !reported.insert(host) {
             continue;
         }
         let Some(pattern) = index.naive_match(host) else {
@@ -1087,9 +1124,18 @@ fn sts_017(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 /// Known policy keys, for spotting several pairs on one line.
 const POLICY_KEYS: [&str; 4] = ["version", "mode", "mx", "max_age"];
 
+/// Whether a token starts with a known policy key and `:` (any case), e.g. `mode:`.
+fn starts_with_key(tok: &str) -> bool {
+    POLICY_KEYS.iter().any(|k| {
+        tok.get(..k.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(k))
+            && tok.as_bytes().get(k.len()) == Some(&b':')
+    })
+}
+
 fn sts_018(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(text) = input.sts_policy else { return };
-    let p = PolicyText::parse(text);
+    let p = parse_policy(text);
     let fix = "Write one `key: value` pair per line, and one `mx:` line per pattern (`mx: mx1.agency.example` newline `mx: mx2.agency.example`); end lines with LF or CRLF.";
     let mut push = |msg: String| {
         out.push(
@@ -1121,12 +1167,7 @@ fn sts_018(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
         let embedded = f
             .value
             .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
-            .find(|tok| {
-                let t = tok.to_ascii_lowercase();
-                POLICY_KEYS
-                    .iter()
-                    .any(|k| t.strip_prefix(k).is_some_and(|r| r.starts_with(':')))
-            });
+            .find(|tok| starts_with_key(tok));
         if let Some(tok) = embedded {
             push(format!(
                 "Line {}: `{}: {}` holds several key/value pairs (`{tok}` …); senders read the rest of the line as part of the `{}` value.",
@@ -1135,12 +1176,13 @@ fn sts_018(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         if f.key == "mx" {
-            let names: Vec<&str> = f
+            let several = f
                 .value
                 .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
                 .filter(|s| !s.is_empty())
-                .collect();
-            if names.len() > 1 || f.value.contains(',') {
+                .nth(1)
+                .is_some();
+            if several || f.value.contains(',') {
                 push(format!(
                     "Line {}: `mx: {}` lists several names on one line; senders read it as one (invalid) pattern, so none of these hosts matches.",
                     f.line, f.value
@@ -1152,7 +1194,7 @@ fn sts_018(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 
 fn sts_019(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(text) = input.sts_policy else { return };
-    let p = PolicyText::parse(text);
+    let p = parse_policy(text);
     let mut order: Vec<&str> = Vec::new();
     let mut lines: HashMap<&str, Vec<&PolicyLine>> = HashMap::new();
     for f in p.fields.iter().filter(|f| f.key != "mx") {
@@ -1199,7 +1241,7 @@ fn sts_019(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 
 fn sts_020(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(text) = input.sts_policy else { return };
-    let p = PolicyText::parse(text);
+    let p = parse_policy(text);
     if p.mode() != Some(StsMode::Testing) {
         return;
     }
@@ -1250,7 +1292,7 @@ fn sts_021(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 
 fn sts_022(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(text) = input.sts_policy else { return };
-    let p = PolicyText::parse(text);
+    let p = parse_policy(text);
     match p.mode() {
         Some(StsMode::None) => {
             let age = p
@@ -1294,7 +1336,7 @@ fn sts_022(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 
 fn sts_023(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(text) = input.sts_policy else { return };
-    let p = PolicyText::parse(text);
+    let p = parse_policy(text);
     if p.mode() == Some(StsMode::None) {
         return;
     }
@@ -1302,18 +1344,27 @@ fn sts_023(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     if wild.is_empty() {
         return;
     }
-    // MX hosts by parent name, so each wildcard finds the hosts it covers in O(1).
-    let mut by_parent: HashMap<String, Vec<&str>> = HashMap::new();
+    // MX hosts by parent name (only parents some wildcard names), so each wildcard finds the hosts
+    // it covers in O(1).
+    let suffixes: Vec<String> = wild
+        .iter()
+        .map(|l| l.value.trim_start_matches("*.").to_ascii_lowercase())
+        .collect();
+    let mut by_parent: HashMap<&str, Vec<&str>> =
+        suffixes.iter().map(|s| (s.as_str(), Vec::new())).collect();
     for host in mx_hosts(input) {
         if let Some((first, rest)) = host.split_once('.')
             && !first.is_empty()
+            && let Some(v) = by_parent.get_mut(rest)
         {
-            by_parent.entry(rest.to_string()).or_default().push(host);
+            v.push(host);
         }
     }
-    for l in wild {
-        let suffix = l.value.trim_start_matches("*.").to_ascii_lowercase();
-        let covered = by_parent.get(&suffix).map(Vec::as_slice).unwrap_or(&[]);
+    for (l, suffix) in wild.iter().zip(&suffixes) {
+        let covered = by_parent
+            .get(suffix.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         let (now, fix) = if covered.is_empty() {
             (
                 "it covers none of the current MX hosts".to_string(),
@@ -1728,6 +1779,17 @@ mod tests {
         Case::new(vec![mx("agency.example", 10, "mx1.agency.example")])
             .policy(&enforce(&["mx: agency.example"]))
             .fails("STS-017");
+    }
+
+    #[test]
+    fn sts_017_reports_a_host_once() {
+        let f = Case::new(vec![
+            mx("agency.example", 10, "a.b.agency.example"),
+            mx("agency.example", 20, "a.b.agency.example"),
+        ])
+        .policy(&enforce(&["mx: *.agency.example"]))
+        .fails("STS-017");
+        assert_eq!(f.len(), 1, "{f:?}");
     }
 
     #[test]
