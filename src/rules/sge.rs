@@ -484,7 +484,7 @@ fn sge_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
                 input,
                 d,
                 format!(
-                    "SPF \"{text}\" ends in `{all}`; SGE requires hard fail `-all`, so unauthorised senders are rejected."
+                    "SPF \"{text}\" ends in `{all}`: mail from unlisted senders does not fail SPF outright. SGE requires hard fail `-all`."
                 ),
                 format!("Replace `{all}` with `-all` once every legitimate sender is listed."),
             )

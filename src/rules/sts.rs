@@ -938,6 +938,15 @@ fn sts_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     );
 }
 
+/// A duration in seconds for a message: `about 2 day(s)`, `about 5 hour(s)`, `120 seconds`.
+fn human_duration(secs: u64) -> String {
+    match secs {
+        s if s >= 86_400 => format!("about {} day(s)", s / 86_400),
+        s if s >= 3_600 => format!("about {} hour(s)", s / 3_600),
+        s => format!("{s} seconds"),
+    }
+}
+
 fn sts_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(text) = input.sts_policy else { return };
     let p = parse_policy(text);
@@ -959,9 +968,9 @@ fn sts_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
             input,
             policy_subject(input),
             format!(
-                "Line {}: `max_age: {age}` (about {} hour(s)) with `mode: {}`: senders forget the policy after that long, so an attacker who blocks the policy fetch at refresh time strips the protection.",
+                "Line {}: `max_age: {age}` ({}) with `mode: {}`: senders forget the policy after that long, so an attacker who blocks the policy fetch at refresh time strips the protection.",
                 line.line,
-                age / 3600,
+                human_duration(age),
                 mode.as_str()
             ),
             "Use at least one week (`max_age: 604800`); two weeks to a year is usual. Short values belong only to the removal steps (`mode: none`).",
@@ -1272,9 +1281,16 @@ fn sts_021(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let (_, versions) = sts_txt(input);
-    let id = versions
-        .first()
-        .and_then(|(_, t)| parse_sts_record(t).id)
+    let published = versions.first().and_then(|(_, t)| parse_sts_record(t).id);
+    // An id derived from the current text (the builder's default: its first 20 hex digits) changed
+    // with the text, whatever the history says.
+    if published
+        .as_deref()
+        .is_some_and(|id| id.len() >= 20 && now.starts_with(&id.to_ascii_lowercase()))
+    {
+        return;
+    }
+    let id = published
         .map(|id| format!(" (`id={id}`)"))
         .unwrap_or_default();
     out.push(
@@ -1340,7 +1356,10 @@ fn sts_023(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     if p.mode() == Some(StsMode::None) {
         return;
     }
-    let wild: Vec<&PolicyLine> = p.all("mx").filter(|l| l.value.starts_with("*.")).collect();
+    let wild: Vec<&PolicyLine> = p
+        .all("mx")
+        .filter(|l| l.value.starts_with("*.") && mx_value_problem(&l.value).is_none())
+        .collect();
     if wild.is_empty() {
         return;
     }
@@ -1953,6 +1972,27 @@ mod tests {
         rec("v=STSv1; id=20260315").policy(&new).passes("STS-021");
     }
 
+    #[test]
+    fn sts_021_pass_id_derived_from_current_text() {
+        let old = pol(&[
+            "version: STSv1",
+            "mode: testing",
+            "mx: mx1.agency.example",
+            "max_age: 604800",
+        ]);
+        let new = pol(&[
+            "version: STSv1",
+            "mode: enforce",
+            "mx: mx1.agency.example",
+            "max_age: 604800",
+        ]);
+        let derived = crate::zone::policy_sha256(&new)[..20].to_string();
+        rec(&format!("v=STSv1; id={derived}"))
+            .policy(&new)
+            .issued_for(&crate::zone::policy_sha256(&old))
+            .passes("STS-021");
+    }
+
     // STS-022
     #[test]
     fn sts_022_fail_txt_deleted_while_enforce_served() {
@@ -1983,6 +2023,13 @@ mod tests {
             .policy(&enforce(&["mx: *.agency.example"]))
             .fails_with("STS-023", Severity::Warning);
         assert!(f[0].message.contains("mx1.agency.example"), "{f:?}");
+    }
+
+    #[test]
+    fn sts_023_pass_invalid_wildcard_left_to_sts_016() {
+        Case::new(mx2())
+            .policy(&enforce(&["mx: *.agency.example, mx2.agency.example"]))
+            .passes("STS-023");
     }
 
     #[test]
