@@ -249,10 +249,11 @@ impl Prepared {
             relays: &design.relays,
             records: &self.records,
             sts_policy: self.sts_policy.as_deref(),
+            // The history only matters for an id set by hand; a derived id follows the text.
             sts_policy_issued_for: design
                 .mta_sts
                 .as_ref()
-                .and_then(|s| s.policy_sha256.as_deref()),
+                .and_then(|s| s.id.as_ref().and(s.policy_sha256.as_deref())),
             options: Options {
                 test_domain: design.test_domain,
                 secure_only: design.secure_only,
