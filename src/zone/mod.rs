@@ -6,6 +6,8 @@
 
 pub mod export;
 pub mod import;
+#[cfg(test)]
+mod proptests;
 
 use crate::model::name::is_in_domain;
 use crate::model::{Design, Origin, Profile, RData, Record, RecordSet, Role};
