@@ -45,7 +45,9 @@
 //! * `\DDD` escapes in quoted strings are decoded wrongly (as `(d1<<16)+(d2<<8)+d3`, not decimal), so a
 //!   control character written `\010` comes back as another character; `\X` escapes work;
 //! * quoted strings inside `( … )` are not recognised as quoted (quotes and spaces split tokens);
-//! * `$INCLUDE` would read files: it is refused here before parsing;
+//! * an omitted class is the last one written (after a `CH` record, the following records are `CH` too);
+//! * `$INCLUDE` would read files: any `$INCLUDE` in the text (even inside a quoted string) is refused
+//!   before parsing;
 //! * errors carry no position: the failing line is found by parsing growing prefixes of the text
 //!   (binary search for the shortest prefix that fails with the same error); the column is found from
 //!   the offending token or character where the error names one.
@@ -510,6 +512,10 @@ fn map_records(
 
     // SRV under the chosen label → also_srv BERs and SORs, merged so MX and SRV orders both survive.
     let label = choose_srv_label(recs, &d);
+    let mut ber_by_host: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, b) in bers.iter().enumerate() {
+        ber_by_host.entry(b.host.as_str()).or_default().push(k);
+    }
     let mut relays: Vec<Relay> = Vec::new();
     let mut next_ber = 0usize;
     if let Some(label) = &label {
@@ -525,8 +531,13 @@ fn map_records(
                 continue;
             };
             mapped[i] = true;
+            // The first BER with this host not before the last one claimed (claimed ones all are), so
+            // the also_srv BERs keep the same relative order in MX and in SRV.
             let claim = if *port == 25 && !target.is_empty() {
-                (next_ber..bers.len()).find(|&k| bers[k].host == *target && !bers[k].also_srv)
+                ber_by_host.get(target.as_str()).and_then(|ks| {
+                    let at = ks.partition_point(|&k| k < next_ber);
+                    ks.get(at).copied()
+                })
             } else {
                 None
             };
@@ -889,6 +900,31 @@ www      IN CNAME web.provider.example.
         let e = import_zone(z, "agency.example").unwrap_err();
         assert_eq!(e.line, Some(2), "{e}");
         assert_eq!(e.column, Some(7), "{e}");
+    }
+
+    #[test]
+    fn derived_sts_id_and_upper_case_tlsa_come_back_as_written() {
+        use crate::zone::{ExportOptions, export_zone};
+        let mut d = Design::new(DomainName::parse("agency.example").unwrap());
+        let mut r = Relay::new("mx1.agency.example", Role::Ber);
+        r.tlsa = vec!["3 1 1 ABCDEF".into()];
+        d.relays.push(r);
+        d.mta_sts = Some(MtaSts {
+            mode: StsMode::Enforce,
+            max_age: 604800,
+            id: None,
+            mx: vec![],
+            policy_sha256: None,
+        });
+        let opts = ExportOptions::default();
+        let t1 = export_zone(&d, &opts);
+        let rep = import_zone(&t1, "agency.example").unwrap();
+        assert_eq!(
+            rep.design.mta_sts.as_ref().unwrap().id.as_deref(),
+            Some(crate::zone::sts_id(&d).as_str())
+        );
+        assert_eq!(rep.design.relays[0].tlsa, vec!["3 1 1 abcdef".to_string()]);
+        assert_eq!(export_zone(&rep.design, &opts), t1);
     }
 
     #[test]
