@@ -6,6 +6,8 @@
 
 pub mod export;
 pub mod import;
+#[cfg(test)]
+mod proptests;
 
 use crate::model::name::is_in_domain;
 use crate::model::{Design, Origin, Profile, RData, Record, RecordSet, Role};
@@ -13,7 +15,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 
 pub use export::{ExportOptions, export_zone};
-pub use import::{ImportError, ImportReport, import_zone};
+pub use import::{ImportError, ImportReport, import_zone, records_from_zone};
 
 /// Largest TXT character-string (RFC 1035 §3.3).
 pub const TXT_CHUNK: usize = 255;
@@ -89,8 +91,29 @@ pub fn tlsa_owner(port: i64, host: &str) -> String {
     format!("_{port}._tcp.{host}")
 }
 
-/// Render a design as records, in a deterministic order: MX, SRV, A/AAAA, TLSA, `_mta-sts`,
-/// `_smtp._tls`, SGE SPF and DMARC.
+/// The relays with their design index, BERs first (in design order), then SORs (in design order).
+///
+/// Addresses and TLSA records are rendered in this order: it is the order a zone import can recover
+/// (the MX RRset gives the BER order, the SRV RRset the SOR order), so export → import → export is
+/// byte-identical.
+pub fn relays_ber_first(design: &Design) -> impl Iterator<Item = (usize, &crate::model::Relay)> {
+    let bers = design
+        .relays
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.role == Role::Ber);
+    let sors = design
+        .relays
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.role == Role::Sor);
+    bers.chain(sors)
+}
+
+/// Render a design as records, in a deterministic order: MX (null MX first, then the BERs in design
+/// order), SRV (relays listed there, in design order), A/AAAA (relay hosts inside the domain, BERs
+/// first then SORs, each relay's A records before its AAAA records), TLSA (same relay order),
+/// `_mta-sts`, `_smtp._tls`, SGE SPF and DMARC.
 pub fn records_of(design: &Design) -> RecordSet {
     let domain = design.domain.as_str();
     let ttl = design.ttl;
@@ -144,11 +167,15 @@ pub fn records_of(design: &Design) -> RecordSet {
         }
     }
     let mut seen_addr = HashSet::new();
-    for (i, r) in design.relays.iter().enumerate() {
+    for (i, r) in relays_ber_first(design) {
         if !is_in_domain(&r.host, domain) {
             continue;
         }
-        for addr in &r.addresses {
+        // A before AAAA: a zone reader groups records into RRsets by (name, type), so this is the
+        // only order an import can give back.
+        let v4 = r.addresses.iter().filter(|a| a.is_ipv4());
+        let v6 = r.addresses.iter().filter(|a| a.is_ipv6());
+        for addr in v4.chain(v6) {
             if !seen_addr.insert((r.host.as_str(), *addr)) {
                 continue;
             }
@@ -160,7 +187,7 @@ pub fn records_of(design: &Design) -> RecordSet {
         }
     }
     let mut seen_tlsa = HashSet::new();
-    for (i, r) in design.relays.iter().enumerate() {
+    for (i, r) in relays_ber_first(design) {
         let owner = tlsa_owner(r.tlsa_port(), &r.host);
         for t in &r.tlsa {
             let data = parse_tlsa(t).unwrap_or_else(|| RData::Other {
