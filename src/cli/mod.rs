@@ -349,6 +349,9 @@ fn import(
     for u in &report.unmapped {
         let _ = writeln!(err, "secmx: note: not part of the design: {u}");
     }
+    for n in &report.notes {
+        let _ = writeln!(err, "secmx: note: {n}");
+    }
     let toml = project::design_to_toml(&report.design)?;
     match output {
         Some(o) => project::write_atomic(o, toml.as_bytes())?,

@@ -15,6 +15,13 @@ use crate::model::{Design, Level, Origin, RData, Record};
 use crate::rules::{Summary, lint};
 use std::fmt::Write as _;
 
+/// Header line naming the design options that DNS cannot carry.
+pub const OPTIONS_PREFIX: &str = "; options:  ";
+/// Option word: the design is a test domain.
+pub const OPTION_TEST_DOMAIN: &str = "test-domain";
+/// Option word: the domain deliberately accepts only secure mail.
+pub const OPTION_SECURE_ONLY: &str = "secure-only";
+
 /// How to render the snippet.
 #[derive(Debug, Clone, Default)]
 pub struct ExportOptions {
@@ -102,6 +109,17 @@ pub fn export_zone(design: &Design, opts: &ExportOptions) -> String {
         "; level:    {level}, profile {}",
         design.profile.as_str()
     );
+    // Design options that DNS cannot carry; `import` reads this line back from our own snippets.
+    let mut options = Vec::new();
+    if design.test_domain {
+        options.push(OPTION_TEST_DOMAIN);
+    }
+    if design.secure_only {
+        options.push(OPTION_SECURE_ONLY);
+    }
+    if !options.is_empty() {
+        let _ = writeln!(out, "{OPTIONS_PREFIX}{}", options.join(", "));
+    }
     let _ = writeln!(out, "; findings: {summary} (secmx lint)");
     let _ = writeln!(
         out,

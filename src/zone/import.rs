@@ -180,7 +180,33 @@ pub fn import_zone(text: &str, domain: &str) -> Result<ImportReport, ImportError
         .map_err(|e| ImportError::new(format!("`{domain}` is not a usable mail domain: {e}")))?;
     let records = records_from_zone(text, domain.as_str())?;
     let fallback = || default_ttl(text, domain.as_str()).unwrap_or(DEFAULT_TTL);
-    Ok(map_records(&records, domain.clone(), &fallback))
+    let mut report = map_records(&records, domain.clone(), &fallback);
+    apply_header_options(text, &mut report);
+    Ok(report)
+}
+
+/// Read the design options a SecMX snippet's header carries (`; options:  test-domain, …`): facts
+/// DNS has no record for, kept so export → import → export gives the same text.
+fn apply_header_options(text: &str, report: &mut ImportReport) {
+    use super::export::{OPTION_SECURE_ONLY, OPTION_TEST_DOMAIN, OPTIONS_PREFIX};
+    for line in text
+        .lines()
+        .take_while(|l| l.starts_with(';') || l.trim().is_empty())
+    {
+        if let Some(rest) = line.strip_prefix(OPTIONS_PREFIX) {
+            for word in rest.split(',').map(str::trim) {
+                match word {
+                    OPTION_TEST_DOMAIN => report.design.test_domain = true,
+                    OPTION_SECURE_ONLY => report.design.secure_only = true,
+                    _ => {}
+                }
+            }
+            report.notes.push(format!(
+                "design options read from the snippet header: {}",
+                rest.trim()
+            ));
+        }
+    }
 }
 
 fn origin_name(origin: &str) -> Result<Name, ImportError> {
