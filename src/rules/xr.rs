@@ -1,6 +1,10 @@
 //! XR rules (rules.md). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use crate::model::sts::{PolicyText, mx_pattern_matches};
+use crate::model::{Level, Origin, Record, StsMode};
+use crate::zone::tlsa_owner;
+use std::collections::{HashMap, HashSet};
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
@@ -159,38 +163,1011 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_001(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+// ---------------------------------------------------------------------------------------------
+// Helpers (each builds at most one index per call, so every check stays linear in the records).
+// ---------------------------------------------------------------------------------------------
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_002(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// A name as shown to an administrator (the root as ".").
+fn shown(name: &str) -> &str {
+    if name.is_empty() { "." } else { name }
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_003(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// The MX exchanges of the domain (null MX left out), deduplicated, in record order, with the first
+/// record naming each.
+fn mx_hosts<'a>(input: &Input<'a>) -> Vec<(&'a str, &'a Record)> {
+    let mut seen = HashSet::new();
+    input
+        .records
+        .mx_of(input.domain)
+        .filter(|(_, _, x)| !x.is_empty() && seen.insert(*x))
+        .map(|(rec, _, x)| (x, rec))
+        .collect()
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_004(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// The SecMX SRV targets (opt-out "." left out), deduplicated by (target, port): (record, port, target).
+fn srv_targets<'a>(input: &Input<'a>) -> Vec<(&'a Record, i64, &'a str)> {
+    let mut seen = HashSet::new();
+    input
+        .records
+        .srv_at(&input.srv_owner())
+        .filter(|(_, _, _, port, t)| !t.is_empty() && seen.insert((*t, *port)))
+        .map(|(rec, _, _, port, t)| (rec, port, t))
+        .collect()
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_005(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// Whether any TLSA record is published at `_<port>._tcp.<host>`.
+fn has_tlsa(input: &Input<'_>, port: i64, host: &str) -> bool {
+    input
+        .records
+        .at(&tlsa_owner(port, host), "TLSA")
+        .next()
+        .is_some()
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_009(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// Whether a TLS-RPT record is published at `name` (a `v=TLSRPTv1` TXT, or a CNAME delegating it).
+fn has_tls_rpt(input: &Input<'_>, name: &str) -> bool {
+    input
+        .records
+        .txt_at(name)
+        .any(|(_, t)| t.starts_with("v=TLSRPTv1"))
+        || input.records.cname_of(name).is_some()
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_010(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// The parsed MTA-STS policy, when there is one.
+fn policy(input: &Input<'_>) -> Option<PolicyText> {
+    input.sts_policy.map(PolicyText::parse)
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_012(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// Where a finding about the policy points: the `_mta-sts` TXT record's origin, if published.
+fn sts_origin(input: &Input<'_>) -> Origin {
+    input
+        .records
+        .at(&format!("_mta-sts.{}", input.domain), "TXT")
+        .next()
+        .map_or(Origin::External, |r| r.origin)
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_013(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// The policy `mx` patterns indexed for host look-ups: exact names, and `*.` suffixes. A hit is
+/// confirmed with [`mx_pattern_matches`], so the semantics are those of RFC 8461 §4.1 as implemented
+/// there; the index only keeps the look-up linear.
+struct PatternIndex<'p> {
+    exact: HashMap<String, &'p str>,
+    wildcard: HashMap<String, &'p str>,
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_014(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+impl<'p> PatternIndex<'p> {
+    fn new(patterns: &[&'p str]) -> Self {
+        let mut exact = HashMap::new();
+        let mut wildcard = HashMap::new();
+        for p in patterns {
+            let key = p.trim().to_ascii_lowercase();
+            match key.strip_prefix("*.") {
+                Some(suffix) => {
+                    wildcard.entry(suffix.to_string()).or_insert(*p);
+                }
+                None => {
+                    exact.entry(key).or_insert(*p);
+                }
+            }
+        }
+        PatternIndex { exact, wildcard }
+    }
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_015(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+    /// A pattern matching `host`, if any.
+    fn matching(&self, host: &str) -> Option<&'p str> {
+        let h = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+        if let Some(p) = self.exact.get(&h)
+            && mx_pattern_matches(p, host)
+        {
+            return Some(p);
+        }
+        if let Some((first, rest)) = h.split_once('.')
+            && !first.is_empty()
+            && let Some(p) = self.wildcard.get(rest)
+            && mx_pattern_matches(p, host)
+        {
+            return Some(p);
+        }
+        None
+    }
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_016(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// The policy's `mx` patterns when the policy is in force (mode `enforce` or `testing`).
+fn active_patterns(policy: &Option<PolicyText>) -> Option<Vec<&str>> {
+    let p = policy.as_ref()?;
+    match p.mode() {
+        Some(StsMode::Enforce) | Some(StsMode::Testing) => Some(p.mx_patterns()),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks
+// ---------------------------------------------------------------------------------------------
+
+/// XR-001: TTLs differ inside one RRset.
+fn xr_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut sets: Vec<Vec<&Record>> = Vec::new();
+    for r in input.records.iter() {
+        let key = (r.name.as_str(), r.data.rtype());
+        match index.get(&key) {
+            Some(&i) => {
+                if let Some(set) = sets.get_mut(i) {
+                    set.push(r);
+                }
+            }
+            None => {
+                index.insert(key, sets.len());
+                sets.push(vec![r]);
+            }
+        }
+    }
+    for set in sets {
+        let Some(first) = set.first() else {
+            continue;
+        };
+        let Some(odd) = set.iter().find(|r| r.ttl != first.ttl) else {
+            continue;
+        };
+        let mut ttls: Vec<i64> = set.iter().map(|r| r.ttl).collect();
+        ttls.sort_unstable();
+        ttls.dedup();
+        let max = ttls.last().copied().unwrap_or(first.ttl);
+        let name = shown(&first.name);
+        let rtype = first.data.rtype();
+        out.push(
+            rule.finding(
+                input,
+                format!("{name} {rtype}"),
+                format!(
+                    "The {rtype} RRset at {name} mixes TTLs ({}) across its {} records; one RRset must carry a single TTL (RFC 2181 §5.2), and resolvers may cache it with the lowest one or reject it.",
+                    ttls.iter()
+                        .map(|t| t.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    set.len()
+                ),
+                format!("Give every {rtype} record at {name} the same TTL (e.g. {max})."),
+            )
+            .at(odd.origin),
+        );
+    }
+}
+
+/// XR-002: every MX exchange matches an `mx` pattern of the policy (error in enforce, warning in testing).
+fn xr_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let Some(policy) = policy(input) else {
+        return;
+    };
+    let (severity, mode) = match policy.mode() {
+        Some(StsMode::Enforce) => (Severity::Error, "enforce"),
+        Some(StsMode::Testing) => (Severity::Warning, "testing"),
+        _ => return,
+    };
+    let patterns = policy.mx_patterns();
+    let index = PatternIndex::new(&patterns);
+    let listed = if patterns.is_empty() {
+        "it lists no mx patterns".to_string()
+    } else {
+        format!("its mx patterns are {}", patterns.join(", "))
+    };
+    let effect = if severity == Severity::Error {
+        "MTA-STS senders refuse to deliver to it"
+    } else {
+        "MTA-STS senders report every delivery to it as a failure"
+    };
+    for (host, rec) in mx_hosts(input) {
+        if index.matching(host).is_some() {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                host,
+                format!(
+                    "The MX host {host} of {} matches no mx pattern of the MTA-STS policy (mode {mode}; {listed}), so {effect}.",
+                    input.domain
+                ),
+                format!(
+                    "Add \"mx: {host}\" (or a matching \"*.\" pattern) to the policy and publish a new policy id, or point the MX record at a host the policy names."
+                ),
+            )
+            .with_severity(severity)
+            .at(rec.origin),
+        );
+    }
+}
+
+/// XR-003: a policy `mx` pattern that matches no MX host.
+fn xr_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let Some(policy) = policy(input) else {
+        return;
+    };
+    if policy.mode() == Some(StsMode::None) {
+        return;
+    }
+    let hosts = mx_hosts(input);
+    let mut exact: HashMap<String, &str> = HashMap::new();
+    let mut suffix: HashMap<String, &str> = HashMap::new();
+    for (h, _) in &hosts {
+        let lower = h.to_ascii_lowercase();
+        if let Some((first, rest)) = lower.split_once('.')
+            && !first.is_empty()
+        {
+            suffix.entry(rest.to_string()).or_insert(h);
+        }
+        exact.entry(lower).or_insert(h);
+    }
+    let current = if hosts.is_empty() {
+        "the domain has no MX host".to_string()
+    } else {
+        format!(
+            "the MX hosts are {}",
+            hosts
+                .iter()
+                .map(|(h, _)| *h)
+                .take(5)
+                .collect::<Vec<_>>()
+                .join(", ")
+                + if hosts.len() > 5 { ", …" } else { "" }
+        )
+    };
+    let origin = sts_origin(input);
+    let mut seen = HashSet::new();
+    for pattern in policy.mx_patterns() {
+        if !seen.insert(pattern) {
+            continue;
+        }
+        let key = pattern.trim().to_ascii_lowercase();
+        let candidate = match key.strip_prefix("*.") {
+            Some(s) => suffix.get(s),
+            None => exact.get(&key),
+        };
+        if candidate.is_some_and(|h| mx_pattern_matches(pattern, h)) {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                pattern,
+                format!(
+                    "The MTA-STS policy pattern \"mx: {pattern}\" matches no MX host of {} ({current}); it is stale, often left over from a previous mail provider, and would let an attacker's host of that name pass.",
+                    input.domain
+                ),
+                format!(
+                    "Remove \"mx: {pattern}\" from the policy (and publish a new policy id), or restore the MX record it was meant for."
+                ),
+            )
+            .at(origin),
+        );
+    }
+}
+
+/// XR-004: some MX hosts have TLSA, others do not.
+fn xr_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let hosts = mx_hosts(input);
+    let Some((protected, _)) = hosts.iter().find(|(h, _)| has_tlsa(input, 25, h)) else {
+        return;
+    };
+    for (host, rec) in &hosts {
+        if has_tlsa(input, 25, host) {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                *host,
+                format!(
+                    "The MX host {protected} has TLSA records but the MX host {host} has none at {}; a DANE sender can be steered to {host} and delivers there without authentication (downgrade).",
+                    tlsa_owner(25, host)
+                ),
+                format!(
+                    "Publish TLSA records (e.g. \"3 1 1 <SHA-256 of its public key>\") at {}, or stop listing {host} in MX.",
+                    tlsa_owner(25, host)
+                ),
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+/// XR-005: DANE claimed, but a SecMX SRV target has no TLSA at `_<srv-port>._tcp.<target>`.
+fn xr_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    if input.records.of_type("TLSA").next().is_none() {
+        return;
+    }
+    let severity = if input.level == Level::L2 {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    for (rec, port, target) in srv_targets(input) {
+        let owner = tlsa_owner(port, target);
+        if has_tlsa(input, port, target) {
+            continue;
+        }
+        let elsewhere: Vec<String> = [25, 465, 587]
+            .into_iter()
+            .filter(|p| *p != port && has_tlsa(input, *p, target))
+            .map(|p| tlsa_owner(p, target))
+            .collect();
+        let hint = if elsewhere.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (TLSA exists only at {}, which senders do not look up for port {port})",
+                elsewhere.join(", ")
+            )
+        };
+        out.push(
+            rule.finding(
+                input,
+                target,
+                format!(
+                    "The domain uses DANE, but the SecMX SRV target {target} (port {port}) has no TLSA record at {owner}{hint}; SecMX senders cannot authenticate it (RFC 7673 §3.3)."
+                ),
+                format!(
+                    "Publish TLSA records for {target} at {owner} (e.g. \"3 1 1 <SHA-256 of its public key>\")."
+                ),
+            )
+            .with_severity(severity)
+            .at(rec.origin),
+        );
+    }
+}
+
+/// XR-009: MTA-STS or DANE deployed but no TLS-RPT record for the domain.
+fn xr_009(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let domain = input.domain;
+    let sts_name = format!("_mta-sts.{domain}");
+    let sts_rec = input
+        .records
+        .at(&sts_name, "TXT")
+        .next()
+        .or_else(|| input.records.at(&sts_name, "CNAME").next());
+    let sts = sts_rec.is_some() || input.sts_policy.is_some();
+    let tlsa_rec = input.records.of_type("TLSA").next();
+    if !sts && tlsa_rec.is_none() {
+        return;
+    }
+    let rpt_name = format!("_smtp._tls.{domain}");
+    if has_tls_rpt(input, &rpt_name) {
+        return;
+    }
+    let what = match (sts, tlsa_rec.is_some()) {
+        (true, true) => "MTA-STS and DANE",
+        (true, false) => "MTA-STS",
+        _ => "DANE",
+    };
+    let mut f = rule.finding(
+        input,
+        rpt_name.as_str(),
+        format!(
+            "{domain} deploys {what} but publishes no TLS-RPT record at {rpt_name}; senders cannot report failed or downgraded TLS deliveries, so problems stay invisible."
+        ),
+        format!("Publish {rpt_name} TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@{domain}\"."),
+    );
+    if let Some(rec) = sts_rec.or(tlsa_rec) {
+        f = f.at(rec.origin);
+    }
+    out.push(f);
+}
+
+/// XR-010 (info): a relay with TLSA but no TLS-RPT record at `_smtp._tls.<relay-host>`.
+fn xr_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let mut relays: Vec<(&str, i64, &Record)> = mx_hosts(input)
+        .into_iter()
+        .map(|(h, rec)| (h, 25, rec))
+        .collect();
+    relays.extend(
+        srv_targets(input)
+            .into_iter()
+            .map(|(rec, p, t)| (t, p, rec)),
+    );
+    let mut seen = HashSet::new();
+    for (host, port, rec) in relays {
+        if !has_tlsa(input, port, host) || !seen.insert(host) {
+            continue;
+        }
+        let rpt = format!("_smtp._tls.{host}");
+        if has_tls_rpt(input, &rpt) {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                host,
+                format!(
+                    "{host} publishes TLSA records, and for DANE failures senders send TLS reports to the TLSA base domain ({host}), but there is no TLS-RPT record at {rpt}."
+                ),
+                format!(
+                    "Publish {rpt} TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@{}\" (ask the operator of {host} if it is not your host).",
+                    input.domain
+                ),
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+/// XR-012: a policy name owns both TXT and CNAME.
+fn xr_012(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    for prefix in ["_mta-sts", "_smtp._tls", "_dmarc"] {
+        let name = format!("{prefix}.{}", input.domain);
+        let Some(txt) = input.records.at(&name, "TXT").next() else {
+            continue;
+        };
+        let Some(target) = input.records.cname_of(&name) else {
+            continue;
+        };
+        out.push(
+            rule.finding(
+                input,
+                name.as_str(),
+                format!(
+                    "{name} carries both a TXT record and a CNAME to {}; a name with a CNAME may hold no other data (RFC 1034 §3.6.2), so which policy a sender sees depends on its resolver.",
+                    shown(target)
+                ),
+                format!(
+                    "Keep only one: delete the CNAME to publish the TXT record yourself, or delete the TXT record to delegate {name} to {}.",
+                    shown(target)
+                ),
+            )
+            .at(txt.origin),
+        );
+    }
+}
+
+/// The posture gaps of `host` compared with a peer: TLSA and policy coverage.
+fn posture_gaps(
+    input: &Input<'_>,
+    host: &str,
+    tlsa_peer: Option<&str>,
+    covered_peer: Option<&str>,
+    index: Option<&PatternIndex<'_>>,
+) -> Vec<String> {
+    let mut gaps = Vec::new();
+    if let Some(peer) = tlsa_peer
+        && !has_tlsa(input, 25, host)
+    {
+        gaps.push(format!(
+            "{peer} has TLSA records but {host} has none at {}",
+            tlsa_owner(25, host)
+        ));
+    }
+    if let (Some(peer), Some(index)) = (covered_peer, index)
+        && index.matching(host).is_none()
+    {
+        gaps.push(format!(
+            "{peer} matches an mx pattern of the MTA-STS policy but {host} matches none"
+        ));
+    }
+    gaps
+}
+
+/// XR-013 (static part): backup MX hosts lack the TLSA or policy coverage a primary has.
+fn xr_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let mx: Vec<(&Record, i64, &str)> = input
+        .records
+        .mx_of(input.domain)
+        .filter(|(_, _, x)| !x.is_empty())
+        .collect();
+    let Some(min) = mx.iter().map(|(_, p, _)| *p).min() else {
+        return;
+    };
+    let mut primaries: Vec<&str> = Vec::new();
+    let mut primary_set: HashSet<&str> = HashSet::new();
+    for (_, p, x) in &mx {
+        if *p == min && primary_set.insert(x) {
+            primaries.push(x);
+        }
+    }
+    let policy = policy(input);
+    let patterns = active_patterns(&policy);
+    let index = patterns.as_deref().map(PatternIndex::new);
+    let tlsa_peer = primaries.iter().copied().find(|h| has_tlsa(input, 25, h));
+    let covered_peer = index
+        .as_ref()
+        .and_then(|i| primaries.iter().copied().find(|h| i.matching(h).is_some()));
+    if tlsa_peer.is_none() && covered_peer.is_none() {
+        return;
+    }
+    let mut seen = HashSet::new();
+    for (rec, pref, host) in &mx {
+        if primary_set.contains(host) || !seen.insert(*host) {
+            continue;
+        }
+        let gaps = posture_gaps(input, host, tlsa_peer, covered_peer, index.as_ref());
+        if gaps.is_empty() {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                *host,
+                format!(
+                    "The backup MX host {host} (preference {pref}) is weaker than the primary (preference {min}): {}. Its faults stay hidden until the primary fails, and an attacker can force delivery to it.",
+                    gaps.join("; ")
+                ),
+                format!(
+                    "Give {host} the same protection as the primary: publish TLSA at {} and list it in the MTA-STS policy mx patterns as applicable, or remove it from MX.",
+                    tlsa_owner(25, host)
+                ),
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+/// XR-014 (static part): MX hosts of equal preference differ in TLSA or policy coverage.
+fn xr_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let mut order: Vec<i64> = Vec::new();
+    let mut groups: HashMap<i64, Vec<(&str, &Record)>> = HashMap::new();
+    let mut seen = HashSet::new();
+    for (rec, pref, host) in input.records.mx_of(input.domain) {
+        if host.is_empty() || !seen.insert((pref, host)) {
+            continue;
+        }
+        let g = groups.entry(pref).or_insert_with(|| {
+            order.push(pref);
+            Vec::new()
+        });
+        g.push((host, rec));
+    }
+    let policy = policy(input);
+    let patterns = active_patterns(&policy);
+    let index = patterns.as_deref().map(PatternIndex::new);
+    for pref in order {
+        let Some(group) = groups.get(&pref) else {
+            continue;
+        };
+        if group.len() < 2 {
+            continue;
+        }
+        let tlsa_peer = group
+            .iter()
+            .map(|(h, _)| *h)
+            .find(|h| has_tlsa(input, 25, h));
+        let covered_peer = index.as_ref().and_then(|i| {
+            group
+                .iter()
+                .map(|(h, _)| *h)
+                .find(|h| i.matching(h).is_some())
+        });
+        if tlsa_peer.is_none() && covered_peer.is_none() {
+            continue;
+        }
+        for (host, rec) in group {
+            let gaps = posture_gaps(input, host, tlsa_peer, covered_peer, index.as_ref());
+            if gaps.is_empty() {
+                continue;
+            }
+            out.push(
+                rule.finding(
+                    input,
+                    *host,
+                    format!(
+                        "MX hosts of preference {pref} differ in TLS posture: {}. Senders pick among equal-preference hosts at random, so part of the mail gets the weaker protection.",
+                        gaps.join("; ")
+                    ),
+                    format!(
+                        "Give {host} the same protection as its equal-preference peers (TLSA at {}, coverage by the MTA-STS mx patterns), or change its preference.",
+                        tlsa_owner(25, host)
+                    ),
+                )
+                .at(rec.origin),
+            );
+        }
+    }
+}
+
+/// XR-015: a parent domain has an `_mta-sts` TXT record but the mail domain itself has none.
+fn xr_015(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let domain = input.domain;
+    let own = format!("_mta-sts.{domain}");
+    if input.records.at(&own, "TXT").next().is_some() || input.records.cname_of(&own).is_some() {
+        return;
+    }
+    // A domain whose only MX is the null MX receives no mail.
+    let mut mx = input.records.mx_of(domain).peekable();
+    if mx.peek().is_some() && mx.all(|(_, _, x)| x.is_empty()) {
+        return;
+    }
+    for (i, _) in domain.match_indices('.') {
+        let Some(parent) = domain.get(i + 1..) else {
+            continue;
+        };
+        let name = format!("_mta-sts.{parent}");
+        let Some(rec) = input.records.at(&name, "TXT").next() else {
+            continue;
+        };
+        out.push(
+            rule.finding(
+                input,
+                own.as_str(),
+                format!(
+                    "{domain} has no MTA-STS record of its own; the record at {name} covers {parent} only, senders never inherit a parent domain's policy (RFC 8461 §3.4), so mail to {domain} is not protected by MTA-STS."
+                ),
+                format!(
+                    "Publish {own} TXT \"v=STSv1; id=…\" and serve a policy at https://mta-sts.{domain}/.well-known/mta-sts.txt (a CNAME of {own} to a shared record is allowed)."
+                ),
+            )
+            .at(rec.origin),
+        );
+        return;
+    }
+}
+
+/// XR-016 (info): an SOR (SRV target not in MX) without TLSA: MTA-STS does not cover it.
+fn xr_016(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let mx: HashSet<&str> = mx_hosts(input).into_iter().map(|(h, _)| h).collect();
+    for (rec, port, target) in srv_targets(input) {
+        if mx.contains(target) || has_tlsa(input, port, target) {
+            continue;
+        }
+        let owner = tlsa_owner(port, target);
+        out.push(
+            rule.finding(
+                input,
+                target,
+                format!(
+                    "The Secure Only Receiver {target} (port {port}) has no TLSA record at {owner}, and MTA-STS covers MX hosts only, so nothing lets a sender authenticate {target}."
+                ),
+                format!(
+                    "Give {target} a CA-issued certificate for its name, sign the zone with DNSSEC and publish \"3 1 1 <SHA-256 of its public key>\" at {owner}."
+                ),
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PatternIndex;
+    use crate::model::sts::mx_pattern_matches;
+    use crate::rules::Severity;
+    use crate::rules::testkit::*;
+
+    const D: &str = "agency.example";
+    const SRV: &str = "_secmx._tcp.agency.example";
+    const ENFORCE: &str =
+        "version: STSv1\nmode: enforce\nmx: mail.agency.example\nmax_age: 604800\n";
+    const TESTING: &str =
+        "version: STSv1\nmode: testing\nmx: mail.agency.example\nmax_age: 604800\n";
+
+    #[test]
+    fn pattern_index_agrees_with_mx_pattern_matches() {
+        let patterns = [
+            "mx1.agency.example",
+            "*.agency.example",
+            "MX.Other.Example",
+            "*.b.example.",
+        ];
+        let index = PatternIndex::new(&patterns);
+        for host in [
+            "mx1.agency.example",
+            "mx9.agency.example",
+            "agency.example",
+            "a.b.agency.example",
+            "mx.other.example",
+            "x.b.example",
+            "x.b.example.",
+            "MX2.AGENCY.EXAMPLE.",
+        ] {
+            let expected = patterns.iter().any(|p| mx_pattern_matches(p, host));
+            assert_eq!(index.matching(host).is_some(), expected, "{host}");
+        }
+    }
+
+    #[test]
+    fn xr_001_fail_mx_ttls_differ() {
+        let out = Case::new(vec![
+            ttl(mx(D, 10, "mx1.agency.example"), 3600),
+            ttl(mx(D, 20, "mx2.agency.example"), 300),
+        ])
+        .fails_with("XR-001", Severity::Error);
+        assert_eq!(out.len(), 1);
+        assert!(out[0].message.contains("300, 3600"));
+    }
+
+    #[test]
+    fn xr_001_pass_same_ttl() {
+        Case::new(vec![
+            ttl(mx(D, 10, "mx1.agency.example"), 3600),
+            ttl(mx(D, 20, "mx2.agency.example"), 3600),
+            ttl(addr("mx1.agency.example", "198.51.100.10"), 300),
+        ])
+        .passes("XR-001");
+    }
+
+    #[test]
+    fn xr_002_fail_enforce_mx_not_in_policy() {
+        Case::new(vec![mx(D, 10, D)])
+            .policy(ENFORCE)
+            .fails_with("XR-002", Severity::Error);
+    }
+
+    #[test]
+    fn xr_002_fail_testing_is_warning() {
+        let out = Case::new(vec![mx(D, 10, D)])
+            .policy(TESTING)
+            .fails_with("XR-002", Severity::Warning);
+        assert!(out.iter().all(|f| f.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn xr_002_pass_mx_matches_pattern() {
+        Case::new(vec![mx(D, 10, "mail.agency.example")])
+            .policy(ENFORCE)
+            .passes("XR-002");
+    }
+
+    #[test]
+    fn xr_002_pass_mode_none_or_no_policy() {
+        Case::new(vec![mx(D, 10, D)])
+            .policy("version: STSv1\nmode: none\nmx: mail.agency.example\nmax_age: 86400\n")
+            .passes("XR-002");
+        Case::new(vec![mx(D, 10, D)]).passes("XR-002");
+    }
+
+    #[test]
+    fn xr_003_fail_stale_pattern() {
+        let out = Case::new(vec![mx(D, 10, "firewall.agency.example")])
+            .policy("version: STSv1\nmode: enforce\nmx: mx.old-provider.example\nmax_age: 604800\n")
+            .fails_with("XR-003", Severity::Warning);
+        assert_eq!(out[0].subject, "mx.old-provider.example");
+    }
+
+    #[test]
+    fn xr_003_pass_every_pattern_matches() {
+        Case::new(vec![
+            mx(D, 10, "mail.agency.example"),
+            mx(D, 20, "mx2.backup.example"),
+        ])
+        .policy("version: STSv1\nmode: enforce\nmx: mail.agency.example\nmx: *.backup.example\nmax_age: 604800\n")
+        .passes("XR-003");
+    }
+
+    #[test]
+    fn xr_004_fail_one_mx_without_tlsa() {
+        let out = Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            mx(D, 20, "mx2.agency.example"),
+            tlsa("_25._tcp.mx1.agency.example", 3, 1, 1, &h256('a')),
+        ])
+        .fails_with("XR-004", Severity::Warning);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].subject, "mx2.agency.example");
+    }
+
+    #[test]
+    fn xr_004_pass_all_mx_have_tlsa() {
+        Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            mx(D, 20, "mx2.agency.example"),
+            tlsa("_25._tcp.mx1.agency.example", 3, 1, 1, &h256('a')),
+            tlsa("_25._tcp.mx2.agency.example", 3, 1, 1, &h256('b')),
+        ])
+        .passes("XR-004");
+    }
+
+    fn xr_005_fail_case() -> Case {
+        Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            srv(SRV, 10, 0, 465, "sor1.agency.example"),
+            tlsa("_25._tcp.sor1.agency.example", 3, 1, 1, &h256('a')),
+        ])
+    }
+
+    #[test]
+    fn xr_005_fail_tlsa_on_wrong_port_is_warning_at_l1() {
+        let out = xr_005_fail_case().fails_with("XR-005", Severity::Warning);
+        assert!(out[0].message.contains("_465._tcp.sor1.agency.example"));
+    }
+
+    #[test]
+    fn xr_005_fail_is_error_at_l2() {
+        xr_005_fail_case()
+            .l2()
+            .fails_with("XR-005", Severity::Error);
+    }
+
+    #[test]
+    fn xr_005_pass_tlsa_at_srv_port() {
+        Case::new(vec![
+            srv(SRV, 10, 0, 465, "sor1.agency.example"),
+            tlsa("_465._tcp.sor1.agency.example", 3, 1, 1, &h256('a')),
+        ])
+        .l2()
+        .passes("XR-005");
+    }
+
+    #[test]
+    fn xr_005_pass_without_dane() {
+        Case::new(vec![srv(SRV, 10, 0, 465, "sor1.agency.example")])
+            .l2()
+            .passes("XR-005");
+    }
+
+    #[test]
+    fn xr_009_fail_sts_without_tls_rpt() {
+        Case::new(vec![txt(
+            "_mta-sts.agency.example",
+            &["v=STSv1; id=20260101"],
+        )])
+        .fails_with("XR-009", Severity::Warning);
+    }
+
+    #[test]
+    fn xr_009_fail_dane_without_tls_rpt_is_error_under_sge() {
+        Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            tlsa("_25._tcp.mx1.agency.example", 3, 1, 1, &h256('a')),
+        ])
+        .sge()
+        .fails_with("XR-009", Severity::Error);
+    }
+
+    #[test]
+    fn xr_009_pass_with_tls_rpt() {
+        Case::new(vec![
+            txt("_mta-sts.agency.example", &["v=STSv1; id=20260101"]),
+            txt(
+                "_smtp._tls.agency.example",
+                &["v=TLSRPTv1; rua=mailto:tlsrpt@agency.example"],
+            ),
+        ])
+        .passes("XR-009");
+    }
+
+    #[test]
+    fn xr_010_fail_tlsa_without_host_tls_rpt() {
+        Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            tlsa("_25._tcp.mx1.agency.example", 3, 1, 1, &h256('a')),
+        ])
+        .fails_with("XR-010", Severity::Info);
+    }
+
+    #[test]
+    fn xr_010_pass_host_tls_rpt() {
+        Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            tlsa("_25._tcp.mx1.agency.example", 3, 1, 1, &h256('a')),
+            txt(
+                "_smtp._tls.mx1.agency.example",
+                &["v=TLSRPTv1; rua=mailto:tlsrpt@agency.example"],
+            ),
+        ])
+        .passes("XR-010");
+    }
+
+    #[test]
+    fn xr_012_fail_dmarc_txt_and_cname() {
+        Case::new(vec![
+            txt("_dmarc.agency.example", &["v=DMARC1; p=none"]),
+            cname("_dmarc.agency.example", "_dmarc.vendor.example"),
+        ])
+        .fails_with("XR-012", Severity::Error);
+    }
+
+    #[test]
+    fn xr_012_pass_only_one_of_the_two() {
+        Case::new(vec![txt("_dmarc.agency.example", &["v=DMARC1; p=none"])]).passes("XR-012");
+        Case::new(vec![cname(
+            "_mta-sts.agency.example",
+            "_mta-sts.vendor.example",
+        )])
+        .passes("XR-012");
+    }
+
+    #[test]
+    fn xr_013_fail_backup_without_tlsa() {
+        let out = Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            mx(D, 50, "backup.isp.example"),
+            tlsa("_25._tcp.mx1.agency.example", 3, 1, 1, &h256('a')),
+        ])
+        .fails_with("XR-013", Severity::Warning);
+        assert_eq!(out[0].subject, "backup.isp.example");
+    }
+
+    #[test]
+    fn xr_013_fail_backup_not_in_policy() {
+        Case::new(vec![
+            mx(D, 10, "mail.agency.example"),
+            mx(D, 50, "backup.isp.example"),
+        ])
+        .policy(ENFORCE)
+        .fails("XR-013");
+    }
+
+    #[test]
+    fn xr_013_pass_backup_same_posture() {
+        Case::new(vec![
+            mx(D, 10, "mail.agency.example"),
+            mx(D, 50, "backup.agency.example"),
+            tlsa("_25._tcp.mail.agency.example", 3, 1, 1, &h256('a')),
+            tlsa("_25._tcp.backup.agency.example", 3, 1, 1, &h256('b')),
+        ])
+        .policy("version: STSv1\nmode: enforce\nmx: *.agency.example\nmax_age: 604800\n")
+        .passes("XR-013");
+    }
+
+    #[test]
+    fn xr_014_fail_equal_preference_differs_in_tlsa() {
+        let out = Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            mx(D, 10, "mx2.agency.example"),
+            tlsa("_25._tcp.mx1.agency.example", 3, 1, 1, &h256('a')),
+        ])
+        .fails_with("XR-014", Severity::Warning);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].subject, "mx2.agency.example");
+    }
+
+    #[test]
+    fn xr_014_fail_equal_preference_differs_in_policy_coverage() {
+        Case::new(vec![
+            mx(D, 10, "mail.agency.example"),
+            mx(D, 10, "mx2.agency.example"),
+        ])
+        .policy(ENFORCE)
+        .fails("XR-014");
+    }
+
+    #[test]
+    fn xr_014_pass_equal_preference_same_posture() {
+        Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            mx(D, 10, "mx2.agency.example"),
+            mx(D, 20, "mx3.agency.example"),
+            tlsa("_25._tcp.mx1.agency.example", 3, 1, 1, &h256('a')),
+            tlsa("_25._tcp.mx2.agency.example", 3, 1, 1, &h256('b')),
+        ])
+        .passes("XR-014");
+    }
+
+    #[test]
+    fn xr_015_fail_subdomain_relies_on_parent_policy() {
+        Case::new(vec![
+            mx("region.agency.example", 10, "mx1.agency.example"),
+            txt("_mta-sts.agency.example", &["v=STSv1; id=20260101"]),
+        ])
+        .domain("region.agency.example")
+        .fails_with("XR-015", Severity::Error);
+    }
+
+    #[test]
+    fn xr_015_pass_subdomain_own_record() {
+        Case::new(vec![
+            mx("region.agency.example", 10, "mx1.agency.example"),
+            txt("_mta-sts.agency.example", &["v=STSv1; id=20260101"]),
+            txt("_mta-sts.region.agency.example", &["v=STSv1; id=20260102"]),
+        ])
+        .domain("region.agency.example")
+        .passes("XR-015");
+    }
+
+    #[test]
+    fn xr_016_fail_sor_without_tlsa() {
+        Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            srv(SRV, 10, 0, 25, "sor1.agency.example"),
+        ])
+        .fails_with("XR-016", Severity::Info);
+    }
+
+    #[test]
+    fn xr_016_pass_sor_with_tlsa() {
+        Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            srv(SRV, 10, 0, 25, "sor1.agency.example"),
+            srv(SRV, 20, 0, 25, "mx1.agency.example"),
+            tlsa("_25._tcp.sor1.agency.example", 3, 1, 1, &h256('a')),
+        ])
+        .passes("XR-016");
+    }
+}
