@@ -1,8 +1,8 @@
 //! SOR rules (rules.md). Each rule's Fail/Pass examples are its unit tests below.
 
+use super::xr::{FastMap, FastSet};
 use super::{Finding, Input, Needs, Raise, Rule, Severity};
 use crate::model::{Record, Role};
-use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 
 /// The rules of this group, in catalogue order.
@@ -73,8 +73,8 @@ pub const RULES: &[Rule] = &[
 ];
 
 /// The MX exchanges of the domain (null MX left out), deduplicated, with the first record naming each.
-fn mx_exchanges<'a>(input: &Input<'a>) -> HashMap<&'a str, &'a Record> {
-    let mut map = HashMap::new();
+fn mx_exchanges<'a>(input: &Input<'a>) -> FastMap<&'a str, &'a Record> {
+    let mut map = FastMap::default();
     for (rec, _, exchange) in input.records.mx_of(input.domain) {
         if !exchange.is_empty() {
             map.entry(exchange).or_insert(rec);
@@ -95,17 +95,19 @@ fn srv_targets<'a>(input: &Input<'a>) -> Vec<(&'a Record, i64, &'a str)> {
 
 /// SOR-001: a host the design gives role SOR is listed as an MX exchange.
 fn sor_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    if input.relays.is_empty() {
+    if !input.relays.iter().any(|r| r.role == Role::Sor) {
         return;
     }
     let mx = mx_exchanges(input);
-    let mut seen = HashSet::new();
+    if mx.is_empty() {
+        return;
+    }
+    let mut reported = FastSet::default();
     for relay in input.relays.iter().filter(|r| r.role == Role::Sor) {
         let host = relay.host.as_str();
-        if !seen.insert(host) {
-            continue;
-        }
-        if let Some(rec) = mx.get(host) {
+        if let Some(rec) = mx.get(host)
+            && reported.insert(host)
+        {
             out.push(
                 rule.finding(
                     input,
@@ -132,8 +134,8 @@ fn sor_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     if input.records.at(domain, "MX").next().is_some() {
         return;
     }
-    let apex: HashSet<IpAddr> = input.records.addresses_of(domain).collect();
-    let mut seen = HashSet::new();
+    let apex: FastSet<IpAddr> = input.records.addresses_of(domain).collect();
+    let mut seen = FastSet::default();
     for (rec, port, target) in srv_targets(input) {
         if port != 25 || !seen.insert(target) {
             continue;
@@ -175,8 +177,19 @@ fn sor_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     if mx.is_empty() {
         return;
     }
+    // SOR listeners on port 25: SecMX SRV targets that are not MX exchanges. (The design renders
+    // every SOR relay as an SRV target, so the records are complete.)
+    let mut seen = FastSet::default();
+    let listeners: Vec<(&str, &Record)> = srv_targets(input)
+        .into_iter()
+        .filter(|(_, port, t)| *port == 25 && !mx.contains_key(t) && seen.insert(*t))
+        .map(|(rec, _, t)| (t, rec))
+        .collect();
+    if listeners.is_empty() {
+        return;
+    }
     // Address → the MX host that uses it (MX hosts listen on port 25).
-    let mut mx_addr: HashMap<IpAddr, &str> = HashMap::new();
+    let mut mx_addr: FastMap<IpAddr, &str> = FastMap::default();
     for host in mx.keys() {
         for a in input.records.addresses_of(host) {
             mx_addr.entry(a).or_insert(host);
@@ -185,24 +198,7 @@ fn sor_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     if mx_addr.is_empty() {
         return;
     }
-    // SOR listeners: SRV targets that are not MX exchanges, plus design SORs (same rule).
-    let mut listeners: Vec<(&str, i64, Option<&Record>)> = srv_targets(input)
-        .into_iter()
-        .filter(|(_, _, t)| !mx.contains_key(t))
-        .map(|(rec, port, t)| (t, port, Some(rec)))
-        .collect();
-    listeners.extend(
-        input
-            .relays
-            .iter()
-            .filter(|r| r.role == Role::Sor && !mx.contains_key(r.host.as_str()))
-            .map(|r| (r.host.as_str(), r.port, None)),
-    );
-    let mut seen = HashSet::new();
-    for (host, port, rec) in listeners {
-        if port != 25 || !seen.insert(host) {
-            continue;
-        }
+    for (host, rec) in listeners {
         let mut shared: Vec<IpAddr> = Vec::new();
         let mut mx_host = "";
         for a in input.records.addresses_of(host) {
@@ -218,7 +214,7 @@ fn sor_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
         let Some(first) = shared.first() else {
             continue;
         };
-        let mut f = rule.finding(
+        out.push(rule.finding(
             input,
             host,
             format!(
@@ -233,11 +229,7 @@ fn sor_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
                 "Give {host} an address of its own, or publish it on port 465 (implicit TLS) in the SRV record of {}.",
                 input.srv_owner()
             ),
-        );
-        if let Some(rec) = rec {
-            f = f.at(rec.origin);
-        }
-        out.push(f);
+        ).at(rec.origin));
     }
 }
 

@@ -1,10 +1,12 @@
 //! XR rules (rules.md). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::{Finding, Input, Needs, Raise, Rule, Severity};
-use crate::model::sts::{PolicyText, mx_pattern_matches};
-use crate::model::{Level, Origin, Record, StsMode};
+use crate::model::sts::PolicyText;
+use crate::model::{Level, Origin, RData, Record, StsMode};
 use crate::zone::tlsa_owner;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
@@ -163,6 +165,109 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
+/// FxHash (as used inside rustc): a fast, non-cryptographic hasher for the checks' local indexes of
+/// names and addresses. The SipHash default costs more than the rest of a check on a 10,000-relay
+/// design; flooding resistance is not needed for a local lint. Shared by the SOR, XR and TLSA checks.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct FxHasher(u64);
+
+impl FxHasher {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            if let Ok(word) = <[u8; 8]>::try_from(chunk) {
+                self.add(u64::from_le_bytes(word));
+            }
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            for (d, s) in word.iter_mut().zip(rest) {
+                *d = *s;
+            }
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u16(&mut self, i: u16) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A `HashMap` with [`FxHasher`].
+pub(super) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+/// A `HashSet` with [`FxHasher`].
+pub(super) type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
+
+/// Looks TLSA RRsets up by (port, host) through the record index, reusing one name buffer.
+struct TlsaLookup<'r> {
+    records: &'r crate::model::RecordSet,
+    buf: String,
+}
+
+impl<'r> TlsaLookup<'r> {
+    fn new(input: &Input<'r>) -> Self {
+        TlsaLookup {
+            records: input.records,
+            buf: String::with_capacity(64),
+        }
+    }
+
+    /// Whether any TLSA record is published at `_<port>._tcp.<host>`.
+    fn has(&mut self, port: i64, host: &str) -> bool {
+        use std::fmt::Write;
+        self.buf.clear();
+        self.buf.push('_');
+        match port {
+            25 => self.buf.push_str("25"),
+            465 => self.buf.push_str("465"),
+            587 => self.buf.push_str("587"),
+            _ => {
+                let _ = write!(self.buf, "{port}");
+            }
+        }
+        self.buf.push_str("._tcp.");
+        self.buf.push_str(host);
+        self.records.at(&self.buf, "TLSA").next().is_some()
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Helpers (each builds at most one index per call, so every check stays linear in the records).
 // ---------------------------------------------------------------------------------------------
@@ -172,10 +277,19 @@ fn shown(name: &str) -> &str {
     if name.is_empty() { "." } else { name }
 }
 
+/// `s` in lower case, borrowed when it already is (record names are stored normalised).
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 /// The MX exchanges of the domain (null MX left out), deduplicated, in record order, with the first
 /// record naming each.
 fn mx_hosts<'a>(input: &Input<'a>) -> Vec<(&'a str, &'a Record)> {
-    let mut seen = HashSet::new();
+    let mut seen = FastSet::default();
     input
         .records
         .mx_of(input.domain)
@@ -186,7 +300,7 @@ fn mx_hosts<'a>(input: &Input<'a>) -> Vec<(&'a str, &'a Record)> {
 
 /// The SecMX SRV targets (opt-out "." left out), deduplicated by (target, port): (record, port, target).
 fn srv_targets<'a>(input: &Input<'a>) -> Vec<(&'a Record, i64, &'a str)> {
-    let mut seen = HashSet::new();
+    let mut seen = FastSet::default();
     input
         .records
         .srv_at(&input.srv_owner())
@@ -195,22 +309,22 @@ fn srv_targets<'a>(input: &Input<'a>) -> Vec<(&'a Record, i64, &'a str)> {
         .collect()
 }
 
-/// Whether any TLSA record is published at `_<port>._tcp.<host>`.
-fn has_tlsa(input: &Input<'_>, port: i64, host: &str) -> bool {
-    input
-        .records
-        .at(&tlsa_owner(port, host), "TLSA")
-        .next()
-        .is_some()
+/// Whether the TXT character-strings, joined, start with `prefix` (without joining them).
+fn txt_starts_with(parts: &[String], prefix: &str) -> bool {
+    parts
+        .iter()
+        .flat_map(|p| p.bytes())
+        .take(prefix.len())
+        .eq(prefix.bytes())
 }
 
 /// Whether a TLS-RPT record is published at `name` (a `v=TLSRPTv1` TXT, or a CNAME delegating it).
 fn has_tls_rpt(input: &Input<'_>, name: &str) -> bool {
-    input
-        .records
-        .txt_at(name)
-        .any(|(_, t)| t.starts_with("v=TLSRPTv1"))
-        || input.records.cname_of(name).is_some()
+    input.records.named(name).any(|r| match &r.data {
+        RData::Txt(parts) => txt_starts_with(parts, "v=TLSRPTv1"),
+        RData::Cname(_) => true,
+        _ => false,
+    })
 }
 
 /// The parsed MTA-STS policy, when there is one.
@@ -227,26 +341,28 @@ fn sts_origin(input: &Input<'_>) -> Origin {
         .map_or(Origin::External, |r| r.origin)
 }
 
-/// The policy `mx` patterns indexed for host look-ups: exact names, and `*.` suffixes. A hit is
-/// confirmed with [`mx_pattern_matches`], so the semantics are those of RFC 8461 §4.1 as implemented
-/// there; the index only keeps the look-up linear.
+/// The policy `mx` patterns indexed for host look-ups: exact names, and `*.` suffixes. It applies the
+/// matching of [`crate::model::sts::mx_pattern_matches`] (RFC 8461 §4.1: exact match, or `*.` plus a
+/// suffix matching exactly one whole left-most label; case-insensitive; a final dot on the host is
+/// ignored) with one hash look-up per host instead of a scan of all patterns; a unit test keeps the
+/// two in agreement.
 struct PatternIndex<'p> {
-    exact: HashMap<String, &'p str>,
-    wildcard: HashMap<String, &'p str>,
+    exact: FastMap<Cow<'p, str>, &'p str>,
+    wildcard: FastMap<Cow<'p, str>, &'p str>,
 }
 
 impl<'p> PatternIndex<'p> {
     fn new(patterns: &[&'p str]) -> Self {
-        let mut exact = HashMap::new();
-        let mut wildcard = HashMap::new();
+        let mut exact = FastMap::default();
+        let mut wildcard = FastMap::default();
         for p in patterns {
-            let key = p.trim().to_ascii_lowercase();
-            match key.strip_prefix("*.") {
+            let trimmed = p.trim();
+            match trimmed.strip_prefix("*.") {
                 Some(suffix) => {
-                    wildcard.entry(suffix.to_string()).or_insert(*p);
+                    wildcard.entry(lower(suffix)).or_insert(*p);
                 }
                 None => {
-                    exact.entry(key).or_insert(*p);
+                    exact.entry(lower(trimmed)).or_insert(*p);
                 }
             }
         }
@@ -255,20 +371,46 @@ impl<'p> PatternIndex<'p> {
 
     /// A pattern matching `host`, if any.
     fn matching(&self, host: &str) -> Option<&'p str> {
-        let h = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
-        if let Some(p) = self.exact.get(&h)
-            && mx_pattern_matches(p, host)
-        {
+        let h = lower(host.strip_suffix('.').unwrap_or(host));
+        if let Some(p) = self.exact.get(h.as_ref()) {
             return Some(p);
         }
-        if let Some((first, rest)) = h.split_once('.')
-            && !first.is_empty()
-            && let Some(p) = self.wildcard.get(rest)
-            && mx_pattern_matches(p, host)
-        {
-            return Some(p);
+        match h.split_once('.') {
+            Some((first, rest)) if !first.is_empty() => self.wildcard.get(rest).copied(),
+            _ => None,
         }
-        None
+    }
+
+    /// Whether a single pattern (as written) matches one of the hosts indexed by [`HostIndex`].
+    fn pattern_hits(pattern: &str, hosts: &HostIndex<'_>) -> bool {
+        let trimmed = pattern.trim();
+        match trimmed.strip_prefix("*.") {
+            Some(suffix) => hosts.suffixes.contains(lower(suffix).as_ref()),
+            None => hosts.names.contains(lower(trimmed).as_ref()),
+        }
+    }
+}
+
+/// MX host names indexed for pattern look-ups: the names, and what follows their first label.
+struct HostIndex<'h> {
+    names: FastSet<Cow<'h, str>>,
+    suffixes: FastSet<Cow<'h, str>>,
+}
+
+impl<'h> HostIndex<'h> {
+    fn new(hosts: impl Iterator<Item = &'h str>) -> Self {
+        let mut names = FastSet::default();
+        let mut suffixes = FastSet::default();
+        for h in hosts {
+            let h = h.strip_suffix('.').unwrap_or(h);
+            if let Some((first, rest)) = h.split_once('.')
+                && !first.is_empty()
+            {
+                suffixes.insert(lower(rest));
+            }
+            names.insert(lower(h));
+        }
+        HostIndex { names, suffixes }
     }
 }
 
@@ -287,30 +429,26 @@ fn active_patterns(policy: &Option<PolicyText>) -> Option<Vec<&str>> {
 
 /// XR-001: TTLs differ inside one RRset.
 fn xr_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut sets: Vec<Vec<&Record>> = Vec::new();
-    for r in input.records.iter() {
-        let key = (r.name.as_str(), r.data.rtype());
-        match index.get(&key) {
-            Some(&i) => {
-                if let Some(set) = sets.get_mut(i) {
-                    set.push(r);
-                }
-            }
-            None => {
-                index.insert(key, sets.len());
-                sets.push(vec![r]);
-            }
+    let records = input.records.records();
+    let Some(t0) = records.first().map(|r| r.ttl) else {
+        return;
+    };
+    // An RRset can only mix TTLs if it holds a record whose TTL differs from the first record's
+    // (usually none: a design renders everything with one TTL). Only those RRsets are examined.
+    let mut examined: FastSet<(&str, &str)> = FastSet::default();
+    for r in records.iter().filter(|r| r.ttl != t0) {
+        let rtype = r.data.rtype();
+        if !examined.insert((r.name.as_str(), rtype)) {
+            continue;
         }
-    }
-    for set in sets {
+        let set: Vec<&Record> = input.records.at(&r.name, rtype).collect();
         let Some(first) = set.first() else {
             continue;
         };
-        let Some(odd) = set.iter().find(|r| r.ttl != first.ttl) else {
+        let Some(odd) = set.iter().find(|x| x.ttl != first.ttl) else {
             continue;
         };
-        let mut ttls: Vec<i64> = set.iter().map(|r| r.ttl).collect();
+        let mut ttls: Vec<i64> = set.iter().map(|x| x.ttl).collect();
         ttls.sort_unstable();
         ttls.dedup();
         let max = ttls.last().copied().unwrap_or(first.ttl);
@@ -388,17 +526,7 @@ fn xr_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let hosts = mx_hosts(input);
-    let mut exact: HashMap<String, &str> = HashMap::new();
-    let mut suffix: HashMap<String, &str> = HashMap::new();
-    for (h, _) in &hosts {
-        let lower = h.to_ascii_lowercase();
-        if let Some((first, rest)) = lower.split_once('.')
-            && !first.is_empty()
-        {
-            suffix.entry(rest.to_string()).or_insert(h);
-        }
-        exact.entry(lower).or_insert(h);
-    }
+    let index = HostIndex::new(hosts.iter().map(|(h, _)| *h));
     let current = if hosts.is_empty() {
         "the domain has no MX host".to_string()
     } else {
@@ -414,17 +542,12 @@ fn xr_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
         )
     };
     let origin = sts_origin(input);
-    let mut seen = HashSet::new();
+    let mut seen = FastSet::default();
     for pattern in policy.mx_patterns() {
         if !seen.insert(pattern) {
             continue;
         }
-        let key = pattern.trim().to_ascii_lowercase();
-        let candidate = match key.strip_prefix("*.") {
-            Some(s) => suffix.get(s),
-            None => exact.get(&key),
-        };
-        if candidate.is_some_and(|h| mx_pattern_matches(pattern, h)) {
+        if PatternIndex::pattern_hits(pattern, &index) {
             continue;
         }
         out.push(
@@ -447,13 +570,12 @@ fn xr_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 /// XR-004: some MX hosts have TLSA, others do not.
 fn xr_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let hosts = mx_hosts(input);
-    let Some((protected, _)) = hosts.iter().find(|(h, _)| has_tlsa(input, 25, h)) else {
+    let mut look = TlsaLookup::new(input);
+    let with: Vec<bool> = hosts.iter().map(|(h, _)| look.has(25, h)).collect();
+    let Some((protected, _)) = hosts.iter().zip(&with).find(|(_, w)| **w).map(|(h, _)| h) else {
         return;
     };
-    for (host, rec) in &hosts {
-        if has_tlsa(input, 25, host) {
-            continue;
-        }
+    for ((host, rec), _) in hosts.iter().zip(&with).filter(|(_, w)| !**w) {
         out.push(
             rule.finding(
                 input,
@@ -482,14 +604,15 @@ fn xr_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     } else {
         Severity::Warning
     };
+    let mut look = TlsaLookup::new(input);
     for (rec, port, target) in srv_targets(input) {
-        let owner = tlsa_owner(port, target);
-        if has_tlsa(input, port, target) {
+        if look.has(port, target) {
             continue;
         }
+        let owner = tlsa_owner(port, target);
         let elsewhere: Vec<String> = [25, 465, 587]
             .into_iter()
-            .filter(|p| *p != port && has_tlsa(input, *p, target))
+            .filter(|p| *p != port && look.has(*p, target))
             .map(|p| tlsa_owner(p, target))
             .collect();
         let hint = if elsewhere.is_empty() {
@@ -565,13 +688,14 @@ fn xr_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
             .into_iter()
             .map(|(rec, p, t)| (t, p, rec)),
     );
-    let mut seen = HashSet::new();
+    let mut look = TlsaLookup::new(input);
+    let mut reported = FastSet::default();
     for (host, port, rec) in relays {
-        if !has_tlsa(input, port, host) || !seen.insert(host) {
+        if !look.has(port, host) {
             continue;
         }
         let rpt = format!("_smtp._tls.{host}");
-        if has_tls_rpt(input, &rpt) {
+        if has_tls_rpt(input, &rpt) || !reported.insert(host) {
             continue;
         }
         out.push(
@@ -621,7 +745,7 @@ fn xr_012(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 
 /// The posture gaps of `host` compared with a peer: TLSA and policy coverage.
 fn posture_gaps(
-    input: &Input<'_>,
+    look: &mut TlsaLookup<'_>,
     host: &str,
     tlsa_peer: Option<&str>,
     covered_peer: Option<&str>,
@@ -629,7 +753,7 @@ fn posture_gaps(
 ) -> Vec<String> {
     let mut gaps = Vec::new();
     if let Some(peer) = tlsa_peer
-        && !has_tlsa(input, 25, host)
+        && !look.has(25, host)
     {
         gaps.push(format!(
             "{peer} has TLSA records but {host} has none at {}",
@@ -657,7 +781,7 @@ fn xr_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let mut primaries: Vec<&str> = Vec::new();
-    let mut primary_set: HashSet<&str> = HashSet::new();
+    let mut primary_set: FastSet<&str> = FastSet::default();
     for (_, p, x) in &mx {
         if *p == min && primary_set.insert(x) {
             primaries.push(x);
@@ -666,19 +790,20 @@ fn xr_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let policy = policy(input);
     let patterns = active_patterns(&policy);
     let index = patterns.as_deref().map(PatternIndex::new);
-    let tlsa_peer = primaries.iter().copied().find(|h| has_tlsa(input, 25, h));
+    let mut look = TlsaLookup::new(input);
+    let tlsa_peer = primaries.iter().copied().find(|h| look.has(25, h));
     let covered_peer = index
         .as_ref()
         .and_then(|i| primaries.iter().copied().find(|h| i.matching(h).is_some()));
     if tlsa_peer.is_none() && covered_peer.is_none() {
         return;
     }
-    let mut seen = HashSet::new();
+    let mut seen = FastSet::default();
     for (rec, pref, host) in &mx {
         if primary_set.contains(host) || !seen.insert(*host) {
             continue;
         }
-        let gaps = posture_gaps(input, host, tlsa_peer, covered_peer, index.as_ref());
+        let gaps = posture_gaps(&mut look, host, tlsa_peer, covered_peer, index.as_ref());
         if gaps.is_empty() {
             continue;
         }
@@ -703,8 +828,8 @@ fn xr_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 /// XR-014 (static part): MX hosts of equal preference differ in TLSA or policy coverage.
 fn xr_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let mut order: Vec<i64> = Vec::new();
-    let mut groups: HashMap<i64, Vec<(&str, &Record)>> = HashMap::new();
-    let mut seen = HashSet::new();
+    let mut groups: FastMap<i64, Vec<(&str, &Record)>> = FastMap::default();
+    let mut seen = FastSet::default();
     for (rec, pref, host) in input.records.mx_of(input.domain) {
         if host.is_empty() || !seen.insert((pref, host)) {
             continue;
@@ -718,6 +843,7 @@ fn xr_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let policy = policy(input);
     let patterns = active_patterns(&policy);
     let index = patterns.as_deref().map(PatternIndex::new);
+    let mut look = TlsaLookup::new(input);
     for pref in order {
         let Some(group) = groups.get(&pref) else {
             continue;
@@ -725,10 +851,7 @@ fn xr_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
         if group.len() < 2 {
             continue;
         }
-        let tlsa_peer = group
-            .iter()
-            .map(|(h, _)| *h)
-            .find(|h| has_tlsa(input, 25, h));
+        let tlsa_peer = group.iter().map(|(h, _)| *h).find(|h| look.has(25, h));
         let covered_peer = index.as_ref().and_then(|i| {
             group
                 .iter()
@@ -739,7 +862,7 @@ fn xr_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         for (host, rec) in group {
-            let gaps = posture_gaps(input, host, tlsa_peer, covered_peer, index.as_ref());
+            let gaps = posture_gaps(&mut look, host, tlsa_peer, covered_peer, index.as_ref());
             if gaps.is_empty() {
                 continue;
             }
@@ -801,9 +924,13 @@ fn xr_015(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 
 /// XR-016 (info): an SOR (SRV target not in MX) without TLSA: MTA-STS does not cover it.
 fn xr_016(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    let mx: HashSet<&str> = mx_hosts(input).into_iter().map(|(h, _)| h).collect();
+    let mx: FastSet<&str> = mx_hosts(input).into_iter().map(|(h, _)| h).collect();
+    let mut look = TlsaLookup::new(input);
     for (rec, port, target) in srv_targets(input) {
-        if mx.contains(target) || has_tlsa(input, port, target) {
+        if mx.contains(target) {
+            continue;
+        }
+        if look.has(port, target) {
             continue;
         }
         let owner = tlsa_owner(port, target);
@@ -825,7 +952,7 @@ fn xr_016(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use super::PatternIndex;
+    use super::{HostIndex, PatternIndex};
     use crate::model::sts::mx_pattern_matches;
     use crate::rules::Severity;
     use crate::rules::testkit::*;
@@ -858,6 +985,14 @@ mod tests {
         ] {
             let expected = patterns.iter().any(|p| mx_pattern_matches(p, host));
             assert_eq!(index.matching(host).is_some(), expected, "{host}");
+            let hosts = HostIndex::new(std::iter::once(host));
+            for p in patterns {
+                assert_eq!(
+                    PatternIndex::pattern_hits(p, &hosts),
+                    mx_pattern_matches(p, host),
+                    "{p} vs {host}"
+                );
+            }
         }
     }
 
