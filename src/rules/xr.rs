@@ -1,6 +1,12 @@
 //! XR rules (rules.md). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use crate::model::sts::PolicyText;
+use crate::model::{Level, Origin, RData, Record, StsMode};
+use crate::zone::tlsa_owner;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
@@ -159,38 +165,1144 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_001(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// FxHash (as used inside rustc): a fast, non-cryptographic hasher for the checks' local indexes of
+/// names and addresses. The SipHash default costs more than the rest of a check on a 10,000-relay
+/// design; flooding resistance is not needed for a local lint. Shared by the SOR, XR and TLSA checks.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct FxHasher(u64);
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_002(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+impl FxHasher {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_003(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
+    }
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_004(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            if let Ok(word) = <[u8; 8]>::try_from(chunk) {
+                self.add(u64::from_le_bytes(word));
+            }
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            for (d, s) in word.iter_mut().zip(rest) {
+                *d = *s;
+            }
+            self.add(u64::from_le_bytes(word));
+        }
+    }
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_005(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_009(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+    #[inline]
+    fn write_u16(&mut self, i: u16) {
+        self.add(u64::from(i));
+    }
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_010(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_012(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_013(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_014(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_015(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// A `HashMap` with [`FxHasher`].
+pub(super) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+/// A `HashSet` with [`FxHasher`].
+pub(super) type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
-// STUB: replace with the real check and its Fail/Pass tests.
-fn xr_016(_rule: &Rule, _input: &Input<'_>, _out: &mut Vec<Finding>) {}
+/// Looks TLSA RRsets up by (port, host) through the record index, reusing one name buffer.
+struct TlsaLookup<'r> {
+    records: &'r crate::model::RecordSet,
+    buf: String,
+}
+
+impl<'r> TlsaLookup<'r> {
+    fn new(input: &Input<'r>) -> Self {
+        TlsaLookup {
+            records: input.records,
+            buf: String::with_capacity(64),
+        }
+    }
+
+    /// Whether any TLSA record is published at `_<port>._tcp.<host>`.
+    fn has(&mut self, port: i64, host: &str) -> bool {
+        use std::fmt::Write;
+        self.buf.clear();
+        self.buf.push('_');
+        match port {
+            25 => self.buf.push_str("25"),
+            465 => self.buf.push_str("465"),
+            587 => self.buf.push_str("587"),
+            _ => {
+                let _ = write!(self.buf, "{port}");
+            }
+        }
+        self.buf.push_str("._tcp.");
+        self.buf.push_str(host);
+        self.records.at(&self.buf, "TLSA").next().is_some()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers (each builds at most one index per call, so every check stays linear in the records).
+// ---------------------------------------------------------------------------------------------
+
+/// A name as shown to an administrator (the root as ".").
+fn shown(name: &str) -> &str {
+    if name.is_empty() { "." } else { name }
+}
+
+/// `s` in lower case, borrowed when it already is (record names are stored normalised).
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// The MX exchanges of the domain (null MX left out), deduplicated, in record order, with the first
+/// record naming each.
+fn mx_hosts<'a>(input: &Input<'a>) -> Vec<(&'a str, &'a Record)> {
+    let mut seen = FastSet::default();
+    input
+        .records
+        .mx_of(input.domain)
+        .filter(|(_, _, x)| !x.is_empty() && seen.insert(*x))
+        .map(|(rec, _, x)| (x, rec))
+        .collect()
+}
+
+/// The SecMX SRV targets (opt-out "." left out), deduplicated by (target, port): (record, port, target).
+fn srv_targets<'a>(input: &Input<'a>) -> Vec<(&'a Record, i64, &'a str)> {
+    let mut seen = FastSet::default();
+    input
+        .records
+        .srv_at(&input.srv_owner())
+        .filter(|(_, _, _, port, t)| !t.is_empty() && seen.insert((*t, *port)))
+        .map(|(rec, _, _, port, t)| (rec, port, t))
+        .collect()
+}
+
+/// Whether the TXT character-strings, joined, start with `prefix` (without joining them).
+fn txt_starts_with(parts: &[String], prefix: &str) -> bool {
+    parts
+        .iter()
+        .flat_map(|p| p.bytes())
+        .take(prefix.len())
+        .eq(prefix.bytes())
+}
+
+/// Whether a TLS-RPT record is published at `name` (a `v=TLSRPTv1` TXT, or a CNAME delegating it).
+fn has_tls_rpt(input: &Input<'_>, name: &str) -> bool {
+    input.records.named(name).any(|r| match &r.data {
+        RData::Txt(parts) => txt_starts_with(parts, "v=TLSRPTv1"),
+        RData::Cname(_) => true,
+        _ => false,
+    })
+}
+
+/// The parsed MTA-STS policy, when there is one.
+fn policy(input: &Input<'_>) -> Option<PolicyText> {
+    input.sts_policy.map(PolicyText::parse)
+}
+
+/// Where a finding about the policy points: the `_mta-sts` TXT record's origin, if published.
+fn sts_origin(input: &Input<'_>) -> Origin {
+    input
+        .records
+        .at(&format!("_mta-sts.{}", input.domain), "TXT")
+        .next()
+        .map_or(Origin::External, |r| r.origin)
+}
+
+/// The policy `mx` patterns indexed for host look-ups: exact names, and `*.` suffixes. It applies the
+/// matching of [`crate::model::sts::mx_pattern_matches`] (RFC 8461 §4.1: exact match, or `*.` plus a
+/// suffix matching exactly one whole left-most label; case-insensitive; a final dot on the host is
+/// ignored) with one hash look-up per host instead of a scan of all patterns; a unit test keeps the
+/// two in agreement.
+struct PatternIndex<'p> {
+    exact: FastMap<Cow<'p, str>, &'p str>,
+    wildcard: FastMap<Cow<'p, str>, &'p str>,
+}
+
+impl<'p> PatternIndex<'p> {
+    fn new(patterns: &[&'p str]) -> Self {
+        let mut exact = FastMap::default();
+        let mut wildcard = FastMap::default();
+        for p in patterns {
+            let trimmed = p.trim();
+            match trimmed.strip_prefix("*.") {
+                Some(suffix) => {
+                    wildcard.entry(lower(suffix)).or_insert(*p);
+                }
+                None => {
+                    exact.entry(lower(trimmed)).or_insert(*p);
+                }
+            }
+        }
+        PatternIndex { exact, wildcard }
+    }
+
+    /// A pattern matching `host`, if any.
+    fn matching(&self, host: &str) -> Option<&'p str> {
+        let h = lower(host.strip_suffix('.').unwrap_or(host));
+        if let Some(p) = self.exact.get(h.as_ref()) {
+            return Some(p);
+        }
+        match h.split_once('.') {
+            Some((first, rest)) if !first.is_empty() => self.wildcard.get(rest).copied(),
+            _ => None,
+        }
+    }
+
+    /// Whether a single pattern (as written) matches one of the hosts indexed by [`HostIndex`].
+    fn pattern_hits(pattern: &str, hosts: &HostIndex<'_>) -> bool {
+        let trimmed = pattern.trim();
+        match trimmed.strip_prefix("*.") {
+            Some(suffix) => hosts.suffixes.contains(lower(suffix).as_ref()),
+            None => hosts.names.contains(lower(trimmed).as_ref()),
+        }
+    }
+}
+
+/// MX host names indexed for pattern look-ups: the names, and what follows their first label.
+struct HostIndex<'h> {
+    names: FastSet<Cow<'h, str>>,
+    suffixes: FastSet<Cow<'h, str>>,
+}
+
+impl<'h> HostIndex<'h> {
+    fn new(hosts: impl Iterator<Item = &'h str>) -> Self {
+        let mut names = FastSet::default();
+        let mut suffixes = FastSet::default();
+        for h in hosts {
+            let h = h.strip_suffix('.').unwrap_or(h);
+            if let Some((first, rest)) = h.split_once('.')
+                && !first.is_empty()
+            {
+                suffixes.insert(lower(rest));
+            }
+            names.insert(lower(h));
+        }
+        HostIndex { names, suffixes }
+    }
+}
+
+/// The policy's `mx` patterns when the policy is in force (mode `enforce` or `testing`).
+fn active_patterns(policy: &Option<PolicyText>) -> Option<Vec<&str>> {
+    let p = policy.as_ref()?;
+    match p.mode() {
+        Some(StsMode::Enforce) | Some(StsMode::Testing) => Some(p.mx_patterns()),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks
+// ---------------------------------------------------------------------------------------------
+
+/// XR-001: TTLs differ inside one RRset.
+fn xr_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let records = input.records.records();
+    let Some(t0) = records.first().map(|r| r.ttl) else {
+        return;
+    };
+    // An RRset can only mix TTLs if it holds a record whose TTL differs from the first record's
+    // (usually none: a design renders everything with one TTL). Only those RRsets are examined.
+    let mut examined: FastSet<(&str, &str)> = FastSet::default();
+    for r in records.iter().filter(|r| r.ttl != t0) {
+        let rtype = r.data.rtype();
+        if !examined.insert((r.name.as_str(), rtype)) {
+            continue;
+        }
+        let set: Vec<&Record> = input.records.at(&r.name, rtype).collect();
+        let Some(first) = set.first() else {
+            continue;
+        };
+        let Some(odd) = set.iter().find(|x| x.ttl != first.ttl) else {
+            continue;
+        };
+        let mut ttls: Vec<i64> = set.iter().map(|x| x.ttl).collect();
+        ttls.sort_unstable();
+        ttls.dedup();
+        let max = ttls.last().copied().unwrap_or(first.ttl);
+        let name = shown(&first.name);
+        let rtype = first.data.rtype();
+        out.push(
+            rule.finding(
+                input,
+                format!("{name} {rtype}"),
+                format!(
+                    "The {rtype} RRset at {name} mixes TTLs ({}) across its {} records; one RRset must carry a single TTL (RFC 2181 §5.2), and resolvers may cache it with the lowest one or reject it.",
+                    ttls.iter()
+                        .map(|t| t.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    set.len()
+                ),
+                format!("Give every {rtype} record at {name} the same TTL (e.g. {max})."),
+            )
+            .at(odd.origin),
+        );
+    }
+}
+
+/// XR-002: every MX exchange matches an `mx` pattern of the policy (error in enforce, warning in testing).
+fn xr_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let Some(policy) = policy(input) else {
+        return;
+    };
+    let (severity, mode) = match policy.mode() {
+        Some(StsMode::Enforce) => (Severity::Error, "enforce"),
+        Some(StsMode::Testing) => (Severity::Warning, "testing"),
+        _ => return,
+    };
+    let patterns = policy.mx_patterns();
+    let index = PatternIndex::new(&patterns);
+    let listed = if patterns.is_empty() {
+        "it lists no mx patterns".to_string()
+    } else {
+        format!("its mx patterns are {}", patterns.join(", "))
+    };
+    let effect = if severity == Severity::Error {
+        "MTA-STS senders refuse to deliver to it"
+    } else {
+        "MTA-STS senders report every delivery to it as a failure"
+    };
+    for (host, rec) in mx_hosts(input) {
+        if index.matching(host).is_some() {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                host,
+                format!(
+                    "The MX host {host} of {} matches no mx pattern of the MTA-STS policy (mode {mode}; {listed}), so {effect}.",
+                    input.domain
+                ),
+                format!(
+                    "Add \"mx: {host}\" (or a matching \"*.\" pattern) to the policy and publish a new policy id, or point the MX record at a host the policy names."
+                ),
+            )
+            .with_severity(severity)
+            .at(rec.origin),
+        );
+    }
+}
+
+/// XR-003: a policy `mx` pattern that matches no MX host.
+fn xr_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let Some(policy) = policy(input) else {
+        return;
+    };
+    if policy.mode() == Some(StsMode::None) {
+        return;
+    }
+    let hosts = mx_hosts(input);
+    let index = HostIndex::new(hosts.iter().map(|(h, _)| *h));
+    let current = if hosts.is_empty() {
+        "the domain has no MX host".to_string()
+    } else {
+        format!(
+            "the MX hosts are {}",
+            hosts
+                .iter()
+                .map(|(h, _)| *h)
+                .take(5)
+                .collect::<Vec<_>>()
+                .join(", ")
+                + if hosts.len() > 5 { ", …" } else { "" }
+        )
+    };
+    let origin = sts_origin(input);
+    let mut seen = FastSet::default();
+    for pattern in policy.mx_patterns() {
+        if !seen.insert(pattern) {
+            continue;
+        }
+        if PatternIndex::pattern_hits(pattern, &index) {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                pattern,
+                format!(
+                    "The MTA-STS policy pattern \"mx: {pattern}\" matches no MX host of {} ({current}); it is stale, often left over from a previous mail provider, and would let an attacker's host of that name pass.",
+                    input.domain
+                ),
+                format!(
+                    "Remove \"mx: {pattern}\" from the policy (and publish a new policy id), or restore the MX record it was meant for."
+                ),
+            )
+            .at(origin),
+        );
+    }
+}
+
+/// XR-004: some MX hosts have TLSA, others do not.
+fn xr_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let hosts = mx_hosts(input);
+    let mut look = TlsaLookup::new(input);
+    let with: Vec<bool> = hosts.iter().map(|(h, _)| look.has(25, h)).collect();
+    let Some((protected, _)) = hosts.iter().zip(&with).find(|(_, w)| **w).map(|(h, _)| h) else {
+        return;
+    };
+    for ((host, rec), _) in hosts.iter().zip(&with).filter(|(_, w)| !**w) {
+        out.push(
+            rule.finding(
+                input,
+                *host,
+                format!(
+                    "The MX host {protected} has TLSA records but the MX host {host} has none at {}; a DANE sender can be steered to {host} and delivers there without authentication (downgrade).",
+                    tlsa_owner(25, host)
+                ),
+                format!(
+                    "Publish TLSA records (e.g. \"3 1 1 <SHA-256 of its public key>\") at {}, or stop listing {host} in MX.",
+                    tlsa_owner(25, host)
+                ),
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+/// XR-005: DANE claimed, but a SecMX SRV target has no TLSA at `_<srv-port>._tcp.<target>`.
+fn xr_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    if input.records.of_type("TLSA").next().is_none() {
+        return;
+    }
+    let severity = if input.level == Level::L2 {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let mut look = TlsaLookup::new(input);
+    for (rec, port, target) in srv_targets(input) {
+        if look.has(port, target) {
+            continue;
+        }
+        let owner = tlsa_owner(port, target);
+        let elsewhere: Vec<String> = [25, 465, 587]
+            .into_iter()
+            .filter(|p| *p != port && look.has(*p, target))
+            .map(|p| tlsa_owner(p, target))
+            .collect();
+        let hint = if elsewhere.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (TLSA exists only at {}, which senders do not look up for port {port})",
+                elsewhere.join(", ")
+            )
+        };
+        out.push(
+            rule.finding(
+                input,
+                target,
+                format!(
+                    "The domain uses DANE, but the SecMX SRV target {target} (port {port}) has no TLSA record at {owner}{hint}; SecMX senders cannot authenticate it (RFC 7673 §3.3)."
+                ),
+                format!(
+                    "Publish TLSA records for {target} at {owner} (e.g. \"3 1 1 <SHA-256 of its public key>\")."
+                ),
+            )
+            .with_severity(severity)
+            .at(rec.origin),
+        );
+    }
+}
+
+/// XR-009: MTA-STS or DANE deployed but no TLS-RPT record for the domain.
+fn xr_009(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let domain = input.domain;
+    let sts_name = format!("_mta-sts.{domain}");
+    let sts_rec = input
+        .records
+        .at(&sts_name, "TXT")
+        .next()
+        .or_else(|| input.records.at(&sts_name, "CNAME").next());
+    let sts = sts_rec.is_some() || input.sts_policy.is_some();
+    let tlsa_rec = input.records.of_type("TLSA").next();
+    if !sts && tlsa_rec.is_none() {
+        return;
+    }
+    let rpt_name = format!("_smtp._tls.{domain}");
+    if has_tls_rpt(input, &rpt_name) {
+        return;
+    }
+    let what = match (sts, tlsa_rec.is_some()) {
+        (true, true) => "MTA-STS and DANE",
+        (true, false) => "MTA-STS",
+        _ => "DANE",
+    };
+    let mut f = rule.finding(
+        input,
+        rpt_name.as_str(),
+        format!(
+            "{domain} deploys {what} but publishes no TLS-RPT record at {rpt_name}; senders cannot report failed or downgraded TLS deliveries, so problems stay invisible."
+        ),
+        format!("Publish {rpt_name} TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@{domain}\"."),
+    );
+    if let Some(rec) = sts_rec.or(tlsa_rec) {
+        f = f.at(rec.origin);
+    }
+    out.push(f);
+}
+
+/// XR-010 (info): a relay with TLSA but no TLS-RPT record at `_smtp._tls.<relay-host>`.
+fn xr_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let mut relays: Vec<(&str, i64, &Record)> = mx_hosts(input)
+        .into_iter()
+        .map(|(h, rec)| (h, 25, rec))
+        .collect();
+    relays.extend(
+        srv_targets(input)
+            .into_iter()
+            .map(|(rec, p, t)| (t, p, rec)),
+    );
+    let mut look = TlsaLookup::new(input);
+    let mut reported = FastSet::default();
+    for (host, port, rec) in relays {
+        if !look.has(port, host) {
+            continue;
+        }
+        let rpt = format!("_smtp._tls.{host}");
+        if has_tls_rpt(input, &rpt) || !reported.insert(host) {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                host,
+                format!(
+                    "{host} publishes TLSA records, and for DANE failures senders send TLS reports to the TLSA base domain ({host}), but there is no TLS-RPT record at {rpt}."
+                ),
+                format!(
+                    "Publish {rpt} TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@{}\" (ask the operator of {host} if it is not your host).",
+                    input.domain
+                ),
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+/// XR-012: a policy name owns both TXT and CNAME.
+fn xr_012(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    for prefix in ["_mta-sts", "_smtp._tls", "_dmarc"] {
+        let name = format!("{prefix}.{}", input.domain);
+        let Some(txt) = input.records.at(&name, "TXT").next() else {
+            continue;
+        };
+        let Some(target) = input.records.cname_of(&name) else {
+            continue;
+        };
+        out.push(
+            rule.finding(
+                input,
+                name.as_str(),
+                format!(
+                    "{name} carries both a TXT record and a CNAME to {}; a name with a CNAME may hold no other data (RFC 1034 §3.6.2), so which policy a sender sees depends on its resolver.",
+                    shown(target)
+                ),
+                format!(
+                    "Keep only one: delete the CNAME to publish the TXT record yourself, or delete the TXT record to delegate {name} to {}.",
+                    shown(target)
+                ),
+            )
+            .at(txt.origin),
+        );
+    }
+}
+
+/// The posture gaps of `host` compared with a peer: TLSA and policy coverage.
+fn posture_gaps(
+    look: &mut TlsaLookup<'_>,
+    host: &str,
+    tlsa_peer: Option<&str>,
+    covered_peer: Option<&str>,
+    index: Option<&PatternIndex<'_>>,
+) -> Vec<String> {
+    let mut gaps = Vec::new();
+    if let Some(peer) = tlsa_peer
+        && !look.has(25, host)
+    {
+        gaps.push(format!(
+            "{peer} has TLSA records but {host} has none at {}",
+            tlsa_owner(25, host)
+        ));
+    }
+    if let (Some(peer), Some(index)) = (covered_peer, index)
+        && index.matching(host).is_none()
+    {
+        gaps.push(format!(
+            "{peer} matches an mx pattern of the MTA-STS policy but {host} matches none"
+        ));
+    }
+    gaps
+}
+
+/// XR-013 (static part): backup MX hosts lack the TLSA or policy coverage a primary has.
+fn xr_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let mx: Vec<(&Record, i64, &str)> = input
+        .records
+        .mx_of(input.domain)
+        .filter(|(_, _, x)| !x.is_empty())
+        .collect();
+    let Some(min) = mx.iter().map(|(_, p, _)| *p).min() else {
+        return;
+    };
+    let mut primaries: Vec<&str> = Vec::new();
+    let mut primary_set: FastSet<&str> = FastSet::default();
+    for (_, p, x) in &mx {
+        if *p == min && primary_set.insert(x) {
+            primaries.push(x);
+        }
+    }
+    let policy = policy(input);
+    let patterns = active_patterns(&policy);
+    let index = patterns.as_deref().map(PatternIndex::new);
+    let mut look = TlsaLookup::new(input);
+    let tlsa_peer = primaries.iter().copied().find(|h| look.has(25, h));
+    let covered_peer = index
+        .as_ref()
+        .and_then(|i| primaries.iter().copied().find(|h| i.matching(h).is_some()));
+    if tlsa_peer.is_none() && covered_peer.is_none() {
+        return;
+    }
+    let mut seen = FastSet::default();
+    for (rec, pref, host) in &mx {
+        if primary_set.contains(host) || !seen.insert(*host) {
+            continue;
+        }
+        let gaps = posture_gaps(&mut look, host, tlsa_peer, covered_peer, index.as_ref());
+        if gaps.is_empty() {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                *host,
+                format!(
+                    "The backup MX host {host} (preference {pref}) is weaker than the primary (preference {min}): {}. Its faults stay hidden until the primary fails, and an attacker can force delivery to it.",
+                    gaps.join("; ")
+                ),
+                format!(
+                    "Give {host} the same protection as the primary: publish TLSA at {} and list it in the MTA-STS policy mx patterns as applicable, or remove it from MX.",
+                    tlsa_owner(25, host)
+                ),
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+/// XR-014 (static part): MX hosts of equal preference differ in TLSA or policy coverage.
+fn xr_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let mut order: Vec<i64> = Vec::new();
+    let mut groups: FastMap<i64, Vec<(&str, &Record)>> = FastMap::default();
+    let mut seen = FastSet::default();
+    for (rec, pref, host) in input.records.mx_of(input.domain) {
+        if host.is_empty() || !seen.insert((pref, host)) {
+            continue;
+        }
+        let g = groups.entry(pref).or_insert_with(|| {
+            order.push(pref);
+            Vec::new()
+        });
+        g.push((host, rec));
+    }
+    let policy = policy(input);
+    let patterns = active_patterns(&policy);
+    let index = patterns.as_deref().map(PatternIndex::new);
+    let mut look = TlsaLookup::new(input);
+    for pref in order {
+        let Some(group) = groups.get(&pref) else {
+            continue;
+        };
+        if group.len() < 2 {
+            continue;
+        }
+        let tlsa_peer = group.iter().map(|(h, _)| *h).find(|h| look.has(25, h));
+        let covered_peer = index.as_ref().and_then(|i| {
+            group
+                .iter()
+                .map(|(h, _)| *h)
+                .find(|h| i.matching(h).is_some())
+        });
+        if tlsa_peer.is_none() && covered_peer.is_none() {
+            continue;
+        }
+        for (host, rec) in group {
+            let gaps = posture_gaps(&mut look, host, tlsa_peer, covered_peer, index.as_ref());
+            if gaps.is_empty() {
+                continue;
+            }
+            out.push(
+                rule.finding(
+                    input,
+                    *host,
+                    format!(
+                        "MX hosts of preference {pref} differ in TLS posture: {}. Senders pick among equal-preference hosts at random, so part of the mail gets the weaker protection.",
+                        gaps.join("; ")
+                    ),
+                    format!(
+                        "Give {host} the same protection as its equal-preference peers (TLSA at {}, coverage by the MTA-STS mx patterns), or change its preference.",
+                        tlsa_owner(25, host)
+                    ),
+                )
+                .at(rec.origin),
+            );
+        }
+    }
+}
+
+/// XR-015: a parent domain has an `_mta-sts` TXT record but the mail domain itself has none.
+fn xr_015(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let domain = input.domain;
+    let own = format!("_mta-sts.{domain}");
+    if input.records.at(&own, "TXT").next().is_some() || input.records.cname_of(&own).is_some() {
+        return;
+    }
+    // A domain whose only MX is the null MX receives no mail.
+    let mut mx = input.records.mx_of(domain).peekable();
+    if mx.peek().is_some() && mx.all(|(_, _, x)| x.is_empty()) {
+        return;
+    }
+    for (i, _) in domain.match_indices('.') {
+        let Some(parent) = domain.get(i + 1..) else {
+            continue;
+        };
+        let name = format!("_mta-sts.{parent}");
+        let Some(rec) = input.records.at(&name, "TXT").next() else {
+            continue;
+        };
+        out.push(
+            rule.finding(
+                input,
+                own.as_str(),
+                format!(
+                    "{domain} has no MTA-STS record of its own; the record at {name} covers {parent} only, senders never inherit a parent domain's policy (RFC 8461 §3.4), so mail to {domain} is not protected by MTA-STS."
+                ),
+                format!(
+                    "Publish {own} TXT \"v=STSv1; id=…\" and serve a policy at https://mta-sts.{domain}/.well-known/mta-sts.txt (a CNAME of {own} to a shared record is allowed)."
+                ),
+            )
+            .at(rec.origin),
+        );
+        return;
+    }
+}
+
+/// XR-016 (info): an SOR (SRV target not in MX) without TLSA: MTA-STS does not cover it.
+fn xr_016(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let mx: FastSet<&str> = mx_hosts(input).into_iter().map(|(h, _)| h).collect();
+    let mut look = TlsaLookup::new(input);
+    for (rec, port, target) in srv_targets(input) {
+        if mx.contains(target) {
+            continue;
+        }
+        if look.has(port, target) {
+            continue;
+        }
+        let owner = tlsa_owner(port, target);
+        out.push(
+            rule.finding(
+                input,
+                target,
+                format!(
+                    "The Secure Only Receiver {target} (port {port}) has no TLSA record at {owner}, and MTA-STS covers MX hosts only, so nothing lets a sender authenticate {target}."
+                ),
+                format!(
+                    "Give {target} a CA-issued certificate for its name, sign the zone with DNSSEC and publish \"3 1 1 <SHA-256 of its public key>\" at {owner}."
+                ),
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{HostIndex, PatternIndex};
+    use crate::model::sts::mx_pattern_matches;
+    use crate::rules::Severity;
+    use crate::rules::testkit::*;
+
+    const D: &str = "agency.example";
+    const SRV: &str = "_secmx._tcp.agency.example";
+    const ENFORCE: &str =
+        "version: STSv1\nmode: enforce\nmx: mail.agency.example\nmax_age: 604800\n";
+    const TESTING: &str =
+        "version: STSv1\nmode: testing\nmx: mail.agency.example\nmax_age: 604800\n";
+
+    #[test]
+    fn pattern_index_agrees_with_mx_pattern_matches() {
+        let patterns = [
+            "mx1.agency.example",
+            "*.agency.example",
+            "MX.Other.Example",
+            "*.b.example.",
+        ];
+        let index = PatternIndex::new(&patterns);
+        for host in [
+            "mx1.agency.example",
+            "mx9.agency.example",
+            "agency.example",
+            "a.b.agency.example",
+            "mx.other.example",
+            "x.b.example",
+            "x.b.example.",
+            "MX2.AGENCY.EXAMPLE.",
+        ] {
+            let expected = patterns.iter().any(|p| mx_pattern_matches(p, host));
+            assert_eq!(index.matching(host).is_some(), expected, "{host}");
+            let hosts = HostIndex::new(std::iter::once(host));
+            for p in patterns {
+                assert_eq!(
+                    PatternIndex::pattern_hits(p, &hosts),
+                    mx_pattern_matches(p, host),
+                    "{p} vs {host}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn xr_001_fail_mx_ttls_differ() {
+        let out = Case::new(vec![
+            ttl(mx(D, 10, "mx1.agency.example"), 3600),
+            ttl(mx(D, 20, "mx2.agency.example"), 300),
+        ])
+        .fails_with("XR-001", Severity::Error);
+        assert_eq!(out.len(), 1);
+        assert!(out[0].message.contains("300, 3600"));
+    }
+
+    #[test]
+    fn xr_001_pass_same_ttl() {
+        Case::new(vec![
+            ttl(mx(D, 10, "mx1.agency.example"), 3600),
+            ttl(mx(D, 20, "mx2.agency.example"), 3600),
+            ttl(addr("mx1.agency.example", "198.51.100.10"), 300),
+        ])
+        .passes("XR-001");
+    }
+
+    #[test]
+    fn xr_002_fail_enforce_mx_not_in_policy() {
+        Case::new(vec![mx(D, 10, D)])
+            .policy(ENFORCE)
+            .fails_with("XR-002", Severity::Error);
+    }
+
+    #[test]
+    fn xr_002_fail_testing_is_warning() {
+        let out = Case::new(vec![mx(D, 10, D)])
+            .policy(TESTING)
+            .fails_with("XR-002", Severity::Warning);
+        assert!(out.iter().all(|f| f.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn xr_002_pass_mx_matches_pattern() {
+        Case::new(vec![mx(D, 10, "mail.agency.example")])
+            .policy(ENFORCE)
+            .passes("XR-002");
+    }
+
+    #[test]
+    fn xr_002_pass_mode_none_or_no_policy() {
+        Case::new(vec![mx(D, 10, D)])
+            .policy("version: STSv1\nmode: none\nmx: mail.agency.example\nmax_age: 86400\n")
+            .passes("XR-002");
+        Case::new(vec![mx(D, 10, D)]).passes("XR-002");
+    }
+
+    #[test]
+    fn xr_003_fail_stale_pattern() {
+        let out = Case::new(vec![mx(D, 10, "firewall.agency.example")])
+            .policy("version: STSv1\nmode: enforce\nmx: mx.old-provider.example\nmax_age: 604800\n")
+            .fails_with("XR-003", Severity::Warning);
+        assert_eq!(out[0].subject, "mx.old-provider.example");
+    }
+
+    #[test]
+    fn xr_003_pass_every_pattern_matches() {
+        Case::new(vec![
+            mx(D, 10, "mail.agency.example"),
+            mx(D, 20, "mx2.backup.example"),
+        ])
+        .policy("version: STSv1\nmode: enforce\nmx: mail.agency.example\nmx: *.backup.example\nmax_age: 604800\n")
+        .passes("XR-003");
+    }
+
+    #[test]
+    fn xr_004_fail_one_mx_without_tlsa() {
+        let out = Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            mx(D, 20, "mx2.agency.example"),
+            tlsa("_25._tcp.mx1.agency.example", 3, 1, 1, &h256('a')),
+        ])
+        .fails_with("XR-004", Severity::Warning);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].subject, "mx2.agency.example");
+    }
+
+    #[test]
+    fn xr_004_pass_all_mx_have_tlsa() {
+        Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            mx(D, 20, "mx2.agency.example"),
+            tlsa("_25._tcp.mx1.agency.example", 3, 1, 1, &h256('a')),
+            tlsa("_25._tcp.mx2.agency.example", 3, 1, 1, &h256('b')),
+        ])
+        .passes("XR-004");
+    }
+
+    fn xr_005_fail_case() -> Case {
+        Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            srv(SRV, 10, 0, 465, "sor1.agency.example"),
+            tlsa("_25._tcp.sor1.agency.example", 3, 1, 1, &h256('a')),
+        ])
+    }
+
+    #[test]
+    fn xr_005_fail_tlsa_on_wrong_port_is_warning_at_l1() {
+        let out = xr_005_fail_case().fails_with("XR-005", Severity::Warning);
+        assert!(out[0].message.contains("_465._tcp.sor1.agency.example"));
+    }
+
+    #[test]
+    fn xr_005_fail_is_error_at_l2() {
+        xr_005_fail_case()
+            .l2()
+            .fails_with("XR-005", Severity::Error);
+    }
+
+    #[test]
+    fn xr_005_pass_tlsa_at_srv_port() {
+        Case::new(vec![
+            srv(SRV, 10, 0, 465, "sor1.agency.example"),
+            tlsa("_465._tcp.sor1.agency.example", 3, 1, 1, &h256('a')),
+        ])
+        .l2()
+        .passes("XR-005");
+    }
+
+    #[test]
+    fn xr_005_pass_without_dane() {
+        Case::new(vec![srv(SRV, 10, 0, 465, "sor1.agency.example")])
+            .l2()
+            .passes("XR-005");
+    }
+
+    #[test]
+    fn xr_009_fail_sts_without_tls_rpt() {
+        Case::new(vec![txt(
+            "_mta-sts.agency.example",
+            &["v=STSv1; id=20260101"],
+        )])
+        .fails_with("XR-009", Severity::Warning);
+    }
+
+    #[test]
+    fn xr_009_fail_dane_without_tls_rpt_is_error_under_sge() {
+        Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            tlsa("_25._tcp.mx1.agency.example", 3, 1, 1, &h256('a')),
+        ])
+        .sge()
+        .fails_with("XR-009", Severity::Error);
+    }
+
+    #[test]
+    fn xr_009_pass_with_tls_rpt() {
+        Case::new(vec![
+            txt("_mta-sts.agency.example", &["v=STSv1; id=20260101"]),
+            txt(
+                "_smtp._tls.agency.example",
+                &["v=TLSRPTv1; rua=mailto:tlsrpt@agency.example"],
+            ),
+        ])
+        .passes("XR-009");
+    }
+
+    #[test]
+    fn xr_010_fail_tlsa_without_host_tls_rpt() {
+        Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            tlsa("_25._tcp.mx1.agency.example", 3, 1, 1, &h256('a')),
+        ])
+        .fails_with("XR-010", Severity::Info);
+    }
+
+    #[test]
+    fn xr_010_pass_host_tls_rpt() {
+        Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            tlsa("_25._tcp.mx1.agency.example", 3, 1, 1, &h256('a')),
+            txt(
+                "_smtp._tls.mx1.agency.example",
+                &["v=TLSRPTv1; rua=mailto:tlsrpt@agency.example"],
+            ),
+        ])
+        .passes("XR-010");
+    }
+
+    #[test]
+    fn xr_012_fail_dmarc_txt_and_cname() {
+        Case::new(vec![
+            txt("_dmarc.agency.example", &["v=DMARC1; p=none"]),
+            cname("_dmarc.agency.example", "_dmarc.vendor.example"),
+        ])
+        .fails_with("XR-012", Severity::Error);
+    }
+
+    #[test]
+    fn xr_012_pass_only_one_of_the_two() {
+        Case::new(vec![txt("_dmarc.agency.example", &["v=DMARC1; p=none"])]).passes("XR-012");
+        Case::new(vec![cname(
+            "_mta-sts.agency.example",
+            "_mta-sts.vendor.example",
+        )])
+        .passes("XR-012");
+    }
+
+    #[test]
+    fn xr_013_fail_backup_without_tlsa() {
+        let out = Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            mx(D, 50, "backup.isp.example"),
+            tlsa("_25._tcp.mx1.agency.example", 3, 1, 1, &h256('a')),
+        ])
+        .fails_with("XR-013", Severity::Warning);
+        assert_eq!(out[0].subject, "backup.isp.example");
+    }
+
+    #[test]
+    fn xr_013_fail_backup_not_in_policy() {
+        Case::new(vec![
+            mx(D, 10, "mail.agency.example"),
+            mx(D, 50, "backup.isp.example"),
+        ])
+        .policy(ENFORCE)
+        .fails("XR-013");
+    }
+
+    #[test]
+    fn xr_013_pass_backup_same_posture() {
+        Case::new(vec![
+            mx(D, 10, "mail.agency.example"),
+            mx(D, 50, "backup.agency.example"),
+            tlsa("_25._tcp.mail.agency.example", 3, 1, 1, &h256('a')),
+            tlsa("_25._tcp.backup.agency.example", 3, 1, 1, &h256('b')),
+        ])
+        .policy("version: STSv1\nmode: enforce\nmx: *.agency.example\nmax_age: 604800\n")
+        .passes("XR-013");
+    }
+
+    #[test]
+    fn xr_014_fail_equal_preference_differs_in_tlsa() {
+        let out = Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            mx(D, 10, "mx2.agency.example"),
+            tlsa("_25._tcp.mx1.agency.example", 3, 1, 1, &h256('a')),
+        ])
+        .fails_with("XR-014", Severity::Warning);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].subject, "mx2.agency.example");
+    }
+
+    #[test]
+    fn xr_014_fail_equal_preference_differs_in_policy_coverage() {
+        Case::new(vec![
+            mx(D, 10, "mail.agency.example"),
+            mx(D, 10, "mx2.agency.example"),
+        ])
+        .policy(ENFORCE)
+        .fails("XR-014");
+    }
+
+    #[test]
+    fn xr_014_pass_equal_preference_same_posture() {
+        Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            mx(D, 10, "mx2.agency.example"),
+            mx(D, 20, "mx3.agency.example"),
+            tlsa("_25._tcp.mx1.agency.example", 3, 1, 1, &h256('a')),
+            tlsa("_25._tcp.mx2.agency.example", 3, 1, 1, &h256('b')),
+        ])
+        .passes("XR-014");
+    }
+
+    #[test]
+    fn xr_015_fail_subdomain_relies_on_parent_policy() {
+        Case::new(vec![
+            mx("region.agency.example", 10, "mx1.agency.example"),
+            txt("_mta-sts.agency.example", &["v=STSv1; id=20260101"]),
+        ])
+        .domain("region.agency.example")
+        .fails_with("XR-015", Severity::Error);
+    }
+
+    #[test]
+    fn xr_015_pass_subdomain_own_record() {
+        Case::new(vec![
+            mx("region.agency.example", 10, "mx1.agency.example"),
+            txt("_mta-sts.agency.example", &["v=STSv1; id=20260101"]),
+            txt("_mta-sts.region.agency.example", &["v=STSv1; id=20260102"]),
+        ])
+        .domain("region.agency.example")
+        .passes("XR-015");
+    }
+
+    #[test]
+    fn xr_016_fail_sor_without_tlsa() {
+        Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            srv(SRV, 10, 0, 25, "sor1.agency.example"),
+        ])
+        .fails_with("XR-016", Severity::Info);
+    }
+
+    #[test]
+    fn xr_016_pass_sor_with_tlsa() {
+        Case::new(vec![
+            mx(D, 10, "mx1.agency.example"),
+            srv(SRV, 10, 0, 25, "sor1.agency.example"),
+            srv(SRV, 20, 0, 25, "mx1.agency.example"),
+            tlsa("_25._tcp.sor1.agency.example", 3, 1, 1, &h256('a')),
+        ])
+        .passes("XR-016");
+    }
+}
