@@ -6,7 +6,6 @@
 //! `apt-get install bind9-utils`); without it these tests fail, they never skip.
 
 // Test helpers outside `#[test]` functions: clippy's allow-*-in-tests does not reach them.
-#![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
 use secmx::model::{
     Design, DomainName, Level, MtaSts, Profile, Relay, Role, SgeTexts, StsMode, TlsRpt,
