@@ -306,6 +306,7 @@ fn export(
             &ExportOptions {
                 relative,
                 source: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+                summary: Some(summary),
             },
         ),
         ExportFormat::MtaSts => {

@@ -265,13 +265,11 @@ impl Design {
         match &self.mta_sts {
             Some(s) if !s.mx.is_empty() => s.mx.clone(),
             _ => {
-                let mut v: Vec<String> = Vec::new();
-                for h in self.mx_hosts() {
-                    if !v.iter().any(|x| x == h) {
-                        v.push(h.to_string());
-                    }
-                }
-                v
+                let mut seen = std::collections::HashSet::new();
+                self.mx_hosts()
+                    .filter(|h| seen.insert(*h))
+                    .map(str::to_string)
+                    .collect()
             }
         }
     }

@@ -6,8 +6,8 @@
 //! still be held and judged. Owner and target names are stored normalised: lower case, no final dot,
 //! `"."` rendered as the empty string for the root (null MX, SRV opt-out).
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// Where a record came from, so a finding can point at the field that made it.
@@ -134,11 +134,25 @@ impl Record {
 }
 
 /// A set of records, in insertion order, indexed by owner name so rules stay linear in the number
-/// of relays (a 10,000-relay design is linted in milliseconds).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// of relays (a 10,000-relay design is linted in milliseconds). The index is keyed by the name's
+/// hash, so no name is copied; a name whose hash is already taken by another name (a collision) is
+/// kept, by name, in a small side map.
+#[derive(Debug, Clone, Default)]
 pub struct RecordSet {
     records: Vec<Record>,
-    by_name: HashMap<String, Vec<usize>>,
+    by_name: FxHashMap<u64, Vec<usize>>,
+    collided: FxHashMap<String, Vec<usize>>,
+}
+
+impl PartialEq for RecordSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.records == other.records
+    }
+}
+
+fn name_key(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(name)
 }
 
 impl RecordSet {
@@ -149,10 +163,15 @@ impl RecordSet {
 
     /// Add a record.
     pub fn push(&mut self, r: Record) {
-        self.by_name
-            .entry(r.name.clone())
-            .or_default()
-            .push(self.records.len());
+        let idx = self.records.len();
+        let key = name_key(&r.name);
+        match self.by_name.get_mut(&key) {
+            Some(v) if v.first().is_some_and(|&i| self.records[i].name == r.name) => v.push(idx),
+            Some(_) => self.collided.entry(r.name.clone()).or_default().push(idx),
+            None => {
+                self.by_name.insert(key, vec![idx]);
+            }
+        }
         self.records.push(r);
     }
 
@@ -178,12 +197,11 @@ impl RecordSet {
 
     /// All records owned by `name` (given normalised).
     pub fn named<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a Record> + 'a {
-        self.by_name
-            .get(name)
-            .map(|v| v.as_slice())
-            .unwrap_or(&[])
-            .iter()
-            .map(|&i| &self.records[i])
+        let slot: &[usize] = match self.by_name.get(&name_key(name)) {
+            Some(v) if v.first().is_some_and(|&i| self.records[i].name == name) => v,
+            _ => self.collided.get(name).map(|v| v.as_slice()).unwrap_or(&[]),
+        };
+        slot.iter().map(|&i| &self.records[i])
     }
 
     /// Records of one type at one owner name (owner given normalised).
@@ -198,7 +216,12 @@ impl RecordSet {
 
     /// Whether anything is published at `name` (any type).
     pub fn has_name(&self, name: &str) -> bool {
-        self.by_name.contains_key(name)
+        self.named(name).next().is_some()
+    }
+
+    #[cfg(test)]
+    fn collisions(&self) -> usize {
+        self.collided.len()
     }
 
     /// The MX records of `domain`.
@@ -262,5 +285,31 @@ impl FromIterator<Record> for RecordSet {
             s.push(r);
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_finds_every_name_and_survives_many_names() {
+        let mut set = RecordSet::new();
+        for i in 0..20_000 {
+            set.push(Record::new(
+                format!("h{i}.example"),
+                1,
+                RData::Cname(String::new()),
+            ));
+            set.push(Record::new(format!("h{i}.example"), 2, RData::Txt(vec![])));
+        }
+        for i in (0..20_000).step_by(997) {
+            let name = format!("h{i}.example");
+            let found: Vec<_> = set.named(&name).collect();
+            assert_eq!(found.len(), 2);
+            assert!(found.iter().all(|r| r.name == name));
+        }
+        assert!(!set.has_name("h20000.example"));
+        assert_eq!(set.collisions(), 0, "FxHash of distinct short names");
     }
 }

@@ -5,8 +5,6 @@ use crate::model::sts::PolicyText;
 use crate::model::{Level, Origin, RData, Record, StsMode};
 use crate::zone::tlsa_owner;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
@@ -165,75 +163,10 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
-/// FxHash (as used inside rustc): a fast, non-cryptographic hasher for the checks' local indexes of
-/// names and addresses. The SipHash default costs more than the rest of a check on a 10,000-relay
-/// design; flooding resistance is not needed for a local lint. Shared by the SOR, XR and TLSA checks.
-#[derive(Debug, Default, Clone, Copy)]
-pub(super) struct FxHasher(u64);
-
-impl FxHasher {
-    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            if let Ok(word) = <[u8; 8]>::try_from(chunk) {
-                self.add(u64::from_le_bytes(word));
-            }
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            for (d, s) in word.iter_mut().zip(rest) {
-                *d = *s;
-            }
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn write_u16(&mut self, i: u16) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A `HashMap` with [`FxHasher`].
-pub(super) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-/// A `HashSet` with [`FxHasher`].
-pub(super) type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
+/// Fast non-cryptographic hash maps for the checks' local indexes (rustc's FxHash): SipHash costs
+/// more than the rest of a check on a 10,000-relay design, and a local lint needs no flooding
+/// resistance.
+pub(super) use rustc_hash::{FxHashMap as FastMap, FxHashSet as FastSet};
 
 /// Looks TLSA RRsets up by (port, host) through the record index, reusing one name buffer.
 struct TlsaLookup<'r> {

@@ -13,6 +13,7 @@ use super::records_of;
 use crate::model::name::is_in_domain;
 use crate::model::{Design, Level, Origin, RData, Record};
 use crate::rules::{Summary, lint};
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Header line naming the design options that DNS cannot carry.
@@ -30,6 +31,9 @@ pub struct ExportOptions {
     pub relative: bool,
     /// The design's file name, for the comment header.
     pub source: Option<String>,
+    /// The findings summary for the header, when the caller has already linted the design (the CLI
+    /// and the GUI have); `None` = lint here.
+    pub summary: Option<Summary>,
 }
 
 /// The comment groups of the snippet, in [`records_of`] order.
@@ -87,7 +91,7 @@ impl Group {
 pub fn export_zone(design: &Design, opts: &ExportOptions) -> String {
     let domain = design.domain.as_str();
     let records = records_of(design);
-    let summary = Summary::of(&lint(design));
+    let summary = opts.summary.unwrap_or_else(|| Summary::of(&lint(design)));
 
     let mut out = String::new();
     out.push_str("; SecMX Workbench zone snippet\n");
@@ -134,37 +138,44 @@ pub fn export_zone(design: &Design, opts: &ExportOptions) -> String {
         return out;
     }
 
-    let lines: Vec<(Group, String, String, &str, String)> = records
+    // Two passes: column widths first, then every line written straight into `out` (a 10,000-relay
+    // design is 50,000 lines; one string per field would double the time).
+    let owners: Vec<Cow<'_, str>> = records
         .iter()
-        .map(|r| {
-            (
-                Group::of(r),
-                owner_text(&r.name, domain, opts.relative),
-                r.ttl.to_string(),
-                r.data.rtype(),
-                rdata_text(&r.data, domain, opts.relative),
-            )
-        })
+        .map(|r| name_text(&r.name, domain, opts.relative))
         .collect();
     // Align the columns; a very long owner only pushes its own line out.
-    let owner_w = lines
+    let owner_w = owners
         .iter()
-        .map(|l| l.1.chars().count())
+        .map(|o| o.chars().count())
         .max()
         .unwrap_or(0)
         .min(48);
-    let ttl_w = lines.iter().map(|l| l.2.len()).max().unwrap_or(0);
-    let type_w = lines.iter().map(|l| l.3.len()).max().unwrap_or(0);
+    let ttl_w = records
+        .iter()
+        .map(|r| r.ttl.to_string().len())
+        .max()
+        .unwrap_or(0);
+    let type_w = records
+        .iter()
+        .map(|r| r.data.rtype().len())
+        .max()
+        .unwrap_or(0);
+    out.reserve(records.len() * (owner_w + ttl_w + type_w + 90));
 
     let mut group = None;
-    for (g, owner, ttl, rtype, rdata) in &lines {
-        if group != Some(*g) {
+    for (r, owner) in records.iter().zip(&owners) {
+        let g = Group::of(r);
+        if group != Some(g) {
             let _ = write!(out, "\n; {}\n", comment_safe(&g.title(design)));
-            group = Some(*g);
+            group = Some(g);
         }
         let _ = writeln!(
             out,
-            "{owner:<owner_w$} {ttl:<ttl_w$} IN {rtype:<type_w$} {rdata}"
+            "{owner:<owner_w$} {:<ttl_w$} IN {:<type_w$} {}",
+            r.ttl,
+            r.data.rtype(),
+            rdata_text(&r.data, domain, opts.relative)
         );
     }
     out
@@ -179,26 +190,28 @@ pub(crate) fn absolute(name: &str) -> String {
     }
 }
 
-/// An owner name as written in the snippet.
-fn owner_text(name: &str, domain: &str, relative: bool) -> String {
-    name_text(name, domain, relative)
-}
-
 /// A name, relative to `$ORIGIN` when asked and the name lies inside the domain.
-fn name_text(name: &str, domain: &str, relative: bool) -> String {
+fn name_text<'a>(name: &'a str, domain: &str, relative: bool) -> Cow<'a, str> {
     if relative && !name.is_empty() && is_in_domain(name, domain) {
         if name == domain {
-            return "@".to_string();
+            return Cow::Borrowed("@");
         }
         let head = &name[..name.len() - domain.len() - 1];
         return escape_name(head);
     }
-    absolute(name)
+    Cow::Owned(absolute(name))
 }
 
-/// Escape the characters that are special in master-file names (RFC 1035 §5.1).
-fn escape_name(name: &str) -> String {
-    let mut s = String::with_capacity(name.len());
+/// Escape the characters that are special in master-file names (RFC 1035 §5.1); borrowed when
+/// there is nothing to escape (the usual case).
+fn escape_name(name: &str) -> Cow<'_, str> {
+    let special = |c: char| {
+        matches!(c, ' ' | ';' | '(' | ')' | '"' | '\\' | '$' | '@') || c.is_ascii_control()
+    };
+    if !name.chars().any(special) {
+        return Cow::Borrowed(name);
+    }
+    let mut s = String::with_capacity(name.len() + 4);
     for c in name.chars() {
         match c {
             ' ' | ';' | '(' | ')' | '"' | '\\' | '$' | '@' => {
@@ -211,7 +224,7 @@ fn escape_name(name: &str) -> String {
             c => s.push(c),
         }
     }
-    s
+    Cow::Owned(s)
 }
 
 /// One TXT character-string, quoted.
@@ -240,7 +253,10 @@ pub(crate) fn rdata_text(data: &RData, domain: &str, relative: bool) -> String {
         RData::Mx {
             preference,
             exchange,
-        } => format!("{preference} {}", name_text(exchange, domain, relative)),
+        } => format!(
+            "{preference} {}",
+            name_text(exchange, domain, relative).into_owned()
+        ),
         RData::Srv {
             priority,
             weight,
@@ -248,7 +264,7 @@ pub(crate) fn rdata_text(data: &RData, domain: &str, relative: bool) -> String {
             target,
         } => format!(
             "{priority} {weight} {port} {}",
-            name_text(target, domain, relative)
+            name_text(target, domain, relative).into_owned()
         ),
         RData::A(a) => a.to_string(),
         RData::Aaaa(a) => a.to_string(),
@@ -266,7 +282,7 @@ pub(crate) fn rdata_text(data: &RData, domain: &str, relative: bool) -> String {
             .map(|p| quote_txt(p))
             .collect::<Vec<_>>()
             .join(" "),
-        RData::Cname(t) => name_text(t, domain, relative),
+        RData::Cname(t) => name_text(t, domain, relative).into_owned(),
         RData::Other { data, .. } => data.clone(),
     }
 }
@@ -312,6 +328,7 @@ mod tests {
             &ExportOptions {
                 relative: false,
                 source: Some("agency.secmx.toml".into()),
+                ..Default::default()
             },
         );
         assert!(text.starts_with("; SecMX Workbench zone snippet\n; domain:   agency.example\n"));
@@ -350,6 +367,7 @@ mod tests {
             &ExportOptions {
                 relative: true,
                 source: None,
+                ..Default::default()
             },
         );
         assert!(!text.contains("; design:"));
@@ -411,6 +429,7 @@ mod tests {
         let opts = ExportOptions {
             relative: false,
             source: Some("evil\n$INCLUDE /etc/passwd".into()),
+            ..Default::default()
         };
         let a = export_zone(&design(), &opts);
         assert_eq!(a, export_zone(&design(), &opts));

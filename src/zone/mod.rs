@@ -11,8 +11,8 @@ mod proptests;
 
 use crate::model::name::is_in_domain;
 use crate::model::{Design, Origin, Profile, RData, Record, RecordSet, Role};
+use rustc_hash::FxHashSet;
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
 
 pub use export::{ExportOptions, export_zone};
 pub use import::{ImportError, ImportReport, import_zone, records_from_zone};
@@ -166,7 +166,7 @@ pub fn records_of(design: &Design) -> RecordSet {
             );
         }
     }
-    let mut seen_addr = HashSet::new();
+    let mut seen_addr = FxHashSet::default();
     for (i, r) in relays_ber_first(design) {
         if !is_in_domain(&r.host, domain) {
             continue;
@@ -186,7 +186,7 @@ pub fn records_of(design: &Design) -> RecordSet {
             set.push(Record::new(r.host.as_str(), ttl, data).with_origin(Origin::Relay(i)));
         }
     }
-    let mut seen_tlsa = HashSet::new();
+    let mut seen_tlsa = FxHashSet::default();
     for (i, r) in relays_ber_first(design) {
         let owner = tlsa_owner(r.tlsa_port(), &r.host);
         for t in &r.tlsa {
@@ -194,7 +194,7 @@ pub fn records_of(design: &Design) -> RecordSet {
                 rtype: "TLSA".to_string(),
                 data: t.trim().to_string(),
             });
-            if !seen_tlsa.insert((owner.clone(), data.clone())) {
+            if !seen_tlsa.insert((r.host.as_str(), r.tlsa_port(), data.clone())) {
                 continue;
             }
             set.push(Record::new(owner.as_str(), ttl, data).with_origin(Origin::Relay(i)));

@@ -197,7 +197,7 @@ proptest! {
 
     #[test]
     fn export_import_export_is_identical(d in design(), relative in any::<bool>()) {
-        let opts = ExportOptions { relative, source: Some("random.secmx.toml".into()) };
+        let opts = ExportOptions { relative, source: Some("random.secmx.toml".into()), ..Default::default() };
         let t1 = export_zone(&d, &opts);
         let rep = import_zone(&t1, d.domain.as_str()).map_err(|e| TestCaseError::fail(format!("{e}\n{t1}")))?;
         prop_assert!(rep.unmapped.is_empty(), "unmapped: {:?}\n{}", rep.unmapped, t1);

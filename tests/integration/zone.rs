@@ -62,6 +62,7 @@ fn check_design(d: &Design, relative: bool) -> String {
     let opts = ExportOptions {
         relative,
         source: Some("test.secmx.toml".into()),
+        ..Default::default()
     };
     let text = export_zone(d, &opts);
     checkzone(d.domain.as_str(), &text);
