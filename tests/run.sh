@@ -34,4 +34,23 @@ cargo fmt --all -- --check
 echo "==> cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets -- -D warnings
 echo "==> cargo test"
-cargo test
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+cargo test 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line with the totals of every test binary (cargo prints one line per binary, the
+# last of which is the doc-tests').
+passed=$(awk '/^test result:/ { for (i = 1; i < NF; i++) if ($(i+1) ~ /^passed/) n += $i } END { print n + 0 }' "$log")
+failed=$(awk '/^test result:/ { for (i = 1; i < NF; i++) if ($(i+1) ~ /^failed/) n += $i } END { print n + 0 }' "$log")
+echo
+echo "total: ${passed:-0} passed, ${failed:-0} failed"
+if [ "$status" -ne 0 ]; then
+  echo "FAILED: cargo test exited with status $status" >&2
+  exit "$status"
+fi
+if [ "${passed:-0}" -eq 0 ]; then
+  echo "FAILED: no test ran" >&2
+  exit 1
+fi
