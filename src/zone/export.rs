@@ -353,6 +353,8 @@ mod tests {
                 "_25._tcp.mx1.agency.example. 3600 IN TLSA 3 1 1 abcdef",
                 "_mta-sts.agency.example. 3600 IN TXT \"v=STSv1; id=20260101\"",
                 "_smtp._tls.agency.example. 3600 IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@agency.example\"",
+                // DANE failures are reported to the TLSA base domain (XR-010).
+                "_smtp._tls.mx1.agency.example. 3600 IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@agency.example\"",
             ]
         );
         // Columns are aligned: every record line has `IN` at the same place.

@@ -692,6 +692,23 @@ fn map_records(
         design.tls_rpt = Some(TlsRpt { rua });
         mapped[i] = true;
     }
+    // The same TLS-RPT record at relay hosts with TLSA is what export derives (XR-010): mapped.
+    if let Some(rpt) = &design.tls_rpt {
+        let text = crate::zone::tlsrpt_text(rpt);
+        let hosts: Vec<String> = design
+            .relays
+            .iter()
+            .filter(|r| !r.tlsa.is_empty())
+            .map(|r| r.host.clone())
+            .collect();
+        for host in hosts {
+            for i in at(&format!("_smtp._tls.{host}"), "TXT") {
+                if recs[i].data.txt_joined().as_deref() == Some(text.as_str()) {
+                    mapped[i] = true;
+                }
+            }
+        }
+    }
 
     // SGE texts: apex SPF, _dmarc.
     let mut sge = SgeTexts::default();

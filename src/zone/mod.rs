@@ -86,6 +86,11 @@ pub fn sts_id(design: &Design) -> String {
     }
 }
 
+/// The TLS-RPT TXT text of a design: `v=TLSRPTv1; rua=a,b`.
+pub fn tlsrpt_text(rpt: &crate::model::TlsRpt) -> String {
+    format!("v=TLSRPTv1; rua={}", rpt.rua.join(","))
+}
+
 /// The TLSA owner for a relay: `_<port>._tcp.<host>`.
 pub fn tlsa_owner(port: i64, host: &str) -> String {
     format!("_{port}._tcp.{host}")
@@ -212,7 +217,7 @@ pub fn records_of(design: &Design) -> RecordSet {
         );
     }
     if let Some(rpt) = &design.tls_rpt {
-        let text = format!("v=TLSRPTv1; rua={}", rpt.rua.join(","));
+        let text = tlsrpt_text(rpt);
         set.push(
             Record::new(
                 format!("_smtp._tls.{domain}"),
@@ -221,6 +226,27 @@ pub fn records_of(design: &Design) -> RecordSet {
             )
             .with_origin(Origin::TlsRpt),
         );
+        // DANE failures are reported to the TLSA base domain, i.e. the relay host (RFC 8460 §1.1,
+        // XR-010): publish the same destinations there for every relay host inside the domain that
+        // has TLSA.
+        let mut seen = FxHashSet::default();
+        for (_, r) in relays_ber_first(design) {
+            if r.tlsa.is_empty()
+                || r.host == domain
+                || !is_in_domain(&r.host, domain)
+                || !seen.insert(r.host.as_str())
+            {
+                continue;
+            }
+            set.push(
+                Record::new(
+                    format!("_smtp._tls.{}", r.host),
+                    ttl,
+                    RData::Txt(split_txt(&text)),
+                )
+                .with_origin(Origin::TlsRpt),
+            );
+        }
     }
     if design.profile == Profile::Sge
         && let Some(sge) = &design.sge
