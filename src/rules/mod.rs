@@ -8,6 +8,7 @@
 //! `live` facts), not a second system.
 
 pub mod mx;
+pub mod live;
 pub mod name;
 pub mod nmx;
 pub mod probe;
@@ -198,6 +199,8 @@ pub struct Input<'a> {
     pub sts_policy_issued_for: Option<&'a str>,
     /// Judging options.
     pub options: Options,
+    /// What DNS publishes now, when it was asked (the live rules judge it; `None` offline).
+    pub live: Option<&'a crate::resolve::Published>,
 }
 
 impl<'a> Input<'a> {
@@ -257,6 +260,7 @@ impl Prepared {
                 test_domain: design.test_domain,
                 secure_only: design.secure_only,
             },
+            live: None,
         }
     }
 }
