@@ -187,7 +187,11 @@ mod tests {
         let designed: RecordSet = vec![
             mx(10, "mx1.a.test", 3600),
             Record::new("mx1.a.test", 3600, RData::A("192.0.2.1".parse().unwrap())),
-            Record::new("_mta-sts.a.test", 3600, RData::Txt(vec!["v=STSv1; id=1".into()])),
+            Record::new(
+                "_mta-sts.a.test",
+                3600,
+                RData::Txt(vec!["v=STSv1; id=1".into()]),
+            ),
         ]
         .into_iter()
         .collect();
@@ -195,9 +199,27 @@ mod tests {
             "a.test",
             "_secmx",
             vec![
-                rrset_of("a.test", "MX", Status::Ok, Dnssec::Insecure, vec![mx(10, "mx1.a.test", 300)]),
-                rrset_of("mx1.a.test", "A", Status::Nxdomain, Dnssec::Insecure, vec![]),
-                rrset_of("_mta-sts.a.test", "TXT", Status::Timeout, Dnssec::Indeterminate, vec![]),
+                rrset_of(
+                    "a.test",
+                    "MX",
+                    Status::Ok,
+                    Dnssec::Insecure,
+                    vec![mx(10, "mx1.a.test", 300)],
+                ),
+                rrset_of(
+                    "mx1.a.test",
+                    "A",
+                    Status::Nxdomain,
+                    Dnssec::Insecure,
+                    vec![],
+                ),
+                rrset_of(
+                    "_mta-sts.a.test",
+                    "TXT",
+                    Status::Timeout,
+                    Dnssec::Indeterminate,
+                    vec![],
+                ),
                 rrset_of(
                     "_secmx._tcp.a.test",
                     "SRV",
@@ -206,7 +228,12 @@ mod tests {
                     vec![Record::new(
                         "_secmx._tcp.a.test",
                         60,
-                        RData::Srv { priority: 0, weight: 0, port: 0, target: String::new() },
+                        RData::Srv {
+                            priority: 0,
+                            weight: 0,
+                            port: 0,
+                            target: String::new(),
+                        },
                     )],
                 ),
             ],

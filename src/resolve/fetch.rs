@@ -385,12 +385,10 @@ pub fn rrset_of(
         .filter(|r| r.name == owner && r.data.rtype() == rtype)
         .map(|r| r.ttl.clamp(0, i64::from(u32::MAX)) as u32)
         .min();
-    let cname = records
-        .iter()
-        .find_map(|r| match &r.data {
-            RData::Cname(t) if r.name == owner && rtype != "CNAME" => Some(fqdn(t)),
-            _ => None,
-        });
+    let cname = records.iter().find_map(|r| match &r.data {
+        RData::Cname(t) if r.name == owner && rtype != "CNAME" => Some(fqdn(t)),
+        _ => None,
+    });
     RRset {
         name: fqdn(name),
         rtype: rtype.to_string(),

@@ -4,9 +4,7 @@
 //! `_mta-sts` / `_smtp._tls` records become the MTA-STS and TLS-RPT sections.
 
 use super::fetch::Published;
-use crate::model::{
-    Design, DomainName, MtaSts, RData, Relay, Role, SgeTexts, StsMode, TlsRpt,
-};
+use crate::model::{Design, DomainName, MtaSts, RData, Relay, Role, SgeTexts, StsMode, TlsRpt};
 use crate::zone::tlsa_owner;
 
 /// What the import made and what it could not map.
@@ -67,7 +65,9 @@ pub fn design_from_published(p: &Published) -> Result<DnsImport, crate::model::N
             b.priority = prio;
             b.weight = weight;
             if port != 25 {
-                notes.push(format!("{host}: listed in MX and in SRV on port {port}; kept as a BER"));
+                notes.push(format!(
+                    "{host}: listed in MX and in SRV on port {port}; kept as a BER"
+                ));
             }
             continue;
         }
@@ -93,7 +93,10 @@ pub fn design_from_published(p: &Published) -> Result<DnsImport, crate::model::N
             r.tlsa.push(super::rdata_text(&rec.data));
         }
         if p.records.cname_of(&r.host).is_some() {
-            notes.push(format!("{}: is a CNAME; the design names the alias", r.host));
+            notes.push(format!(
+                "{}: is a CNAME; the design names the alias",
+                r.host
+            ));
         }
     }
     let sts: Vec<String> = p
@@ -103,11 +106,9 @@ pub fn design_from_published(p: &Published) -> Result<DnsImport, crate::model::N
         .filter(|t| t.starts_with("v=STSv1"))
         .collect();
     if let Some(text) = sts.first() {
-        let id = text.split(';').find_map(|f| {
-            f.trim()
-                .strip_prefix("id=")
-                .map(|v| v.trim().to_string())
-        });
+        let id = text
+            .split(';')
+            .find_map(|f| f.trim().strip_prefix("id=").map(|v| v.trim().to_string()));
         design.mta_sts = Some(MtaSts {
             mode: StsMode::Testing,
             max_age: 86400,
@@ -120,7 +121,10 @@ pub fn design_from_published(p: &Published) -> Result<DnsImport, crate::model::N
                 .into(),
         );
         if sts.len() > 1 {
-            notes.push(format!("MTA-STS: {} v=STSv1 records published; the first was kept", sts.len()));
+            notes.push(format!(
+                "MTA-STS: {} v=STSv1 records published; the first was kept",
+                sts.len()
+            ));
         }
     }
     let rpt: Vec<String> = p

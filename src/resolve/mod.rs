@@ -17,9 +17,7 @@ pub use fetch::{Plan, Published, fetch, fetch_sequential};
 use crate::event::{Event, EventBody, EventSink, RunId};
 use crate::model::{RData, Record};
 use hickory_resolver::TokioResolver;
-use hickory_resolver::config::{
-    ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig,
-};
+use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::dnssec::{Proof, TrustAnchors};
@@ -279,11 +277,10 @@ impl Resolver {
             o.ndots = 0;
         }
         if let Some(path) = &settings.trust_anchor {
-            let anchors =
-                TrustAnchors::from_file(path).map_err(|e| SetupError::TrustAnchor {
-                    path: path.display().to_string(),
-                    message: e.to_string(),
-                })?;
+            let anchors = TrustAnchors::from_file(path).map_err(|e| SetupError::TrustAnchor {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
             builder = builder.with_trust_anchor(Arc::new(anchors));
         }
         let inner = builder
@@ -302,7 +299,13 @@ impl Resolver {
 
     /// Ask one question; failures are data in the result, never errors. Emits started / answered /
     /// failed events to `sink`.
-    pub async fn query(&self, name: &str, rtype: RecordType, run: RunId, sink: &EventSink) -> RRset {
+    pub async fn query(
+        &self,
+        name: &str,
+        rtype: RecordType,
+        run: RunId,
+        sink: &EventSink,
+    ) -> RRset {
         let fqdn = fqdn(name);
         let tname = rtype.to_string();
         sink(Event {
@@ -458,7 +461,22 @@ pub(crate) fn classify(e: &NetError) -> (Status, Dnssec, String) {
             } else {
                 String::new()
             };
-            (st, Dnssec::Indeterminate, msg)
+            // The validator hands a negative answer back with its authority records marked: the
+            // NSEC/NSEC3 (and SOA) proofs say whether the denial itself is secure.
+            let proofs: Vec<Proof> = nr
+                .authorities
+                .as_deref()
+                .unwrap_or(&[])
+                .iter()
+                .filter(|r| {
+                    matches!(
+                        r.record_type(),
+                        RecordType::NSEC | RecordType::NSEC3 | RecordType::SOA
+                    )
+                })
+                .map(|r| r.proof)
+                .collect();
+            (st, combine(&proofs), msg)
         }
         NetError::Dns(DnsError::Nsec {
             response, proof, ..
@@ -467,9 +485,7 @@ pub(crate) fn classify(e: &NetError) -> (Status, Dnssec, String) {
             Dnssec::from_proof(*proof),
             String::new(),
         ),
-        NetError::Dns(DnsError::DnssecBogus) => {
-            (Status::Servfail, Dnssec::Bogus, e.to_string())
-        }
+        NetError::Dns(DnsError::DnssecBogus) => (Status::Servfail, Dnssec::Bogus, e.to_string()),
         other => {
             let text = other.to_string();
             let lower = text.to_ascii_lowercase();
@@ -618,10 +634,7 @@ mod tests {
 
     #[test]
     fn weakest_proof_wins() {
-        assert_eq!(
-            combine(&[Proof::Secure, Proof::Insecure]),
-            Dnssec::Insecure
-        );
+        assert_eq!(combine(&[Proof::Secure, Proof::Insecure]), Dnssec::Insecure);
         assert_eq!(combine(&[Proof::Secure, Proof::Bogus]), Dnssec::Bogus);
         assert_eq!(combine(&[Proof::Secure]), Dnssec::Secure);
         assert_eq!(combine(&[]), Dnssec::Indeterminate);
@@ -631,11 +644,17 @@ mod tests {
     fn error_kinds_are_told_apart() {
         assert_eq!(classify(&NetError::Timeout).0, Status::Timeout);
         assert_eq!(
-            classify(&NetError::Dns(DnsError::ResponseCode(ResponseCode::Refused))).0,
+            classify(&NetError::Dns(DnsError::ResponseCode(
+                ResponseCode::Refused
+            )))
+            .0,
             Status::Refused
         );
         assert_eq!(
-            classify(&NetError::Dns(DnsError::ResponseCode(ResponseCode::ServFail))).0,
+            classify(&NetError::Dns(DnsError::ResponseCode(
+                ResponseCode::ServFail
+            )))
+            .0,
             Status::Servfail
         );
         let (st, proof, _) = classify(&NetError::Dns(DnsError::DnssecBogus));

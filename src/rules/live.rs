@@ -65,7 +65,9 @@ pub fn srv_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
                     statuses(p, &host),
                     ip_hint(&host)
                 ),
-                format!("publish an A and/or AAAA record for {host}, or remove it from the SRV RRset"),
+                format!(
+                    "publish an A and/or AAAA record for {host}, or remove it from the SRV RRset"
+                ),
             ));
         }
     }
@@ -245,7 +247,10 @@ pub fn tlsa_016(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 pub fn xr_011(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(p) = input.live else { return };
     let mut domains = p.rua_domains();
-    for (_, text) in input.records.txt_at(&format!("_smtp._tls.{}", input.domain)) {
+    for (_, text) in input
+        .records
+        .txt_at(&format!("_smtp._tls.{}", input.domain))
+    {
         for d in rua_mailto_domains(&text) {
             if !domains.contains(&d) {
                 domains.push(d);
@@ -266,10 +271,7 @@ pub fn xr_011(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
             None // cannot tell; the failed lookup is reported with the RRset
         } else if p.records.addresses_of(&d).next().is_some() {
             None
-        } else if p
-            .address_rrsets(&d)
-            .all(|a| a.status.is_answer())
-        {
+        } else if p.address_rrsets(&d).all(|a| a.status.is_answer()) {
             Some("has no MX and no A/AAAA record".to_string())
         } else {
             None
@@ -361,14 +363,32 @@ mod tests {
     #[test]
     fn mx_003_exchange_without_address() {
         let fail = live(vec![
-            set("agency.example", "MX", OK, SEC, vec![mx(10, "mx1.agency.example")]),
+            set(
+                "agency.example",
+                "MX",
+                OK,
+                SEC,
+                vec![mx(10, "mx1.agency.example")],
+            ),
             set("mx1.agency.example", "A", Status::Nxdomain, SEC, vec![]),
             set("mx1.agency.example", "AAAA", Status::Nxdomain, SEC, vec![]),
         ]);
         assert_eq!(run("MX-003", &fail, false).len(), 1);
         let pass = live(vec![
-            set("agency.example", "MX", OK, SEC, vec![mx(10, "mx1.agency.example")]),
-            set("mx1.agency.example", "A", OK, SEC, vec![a("mx1.agency.example", "192.0.2.25")]),
+            set(
+                "agency.example",
+                "MX",
+                OK,
+                SEC,
+                vec![mx(10, "mx1.agency.example")],
+            ),
+            set(
+                "mx1.agency.example",
+                "A",
+                OK,
+                SEC,
+                vec![a("mx1.agency.example", "192.0.2.25")],
+            ),
             set("mx1.agency.example", "AAAA", Status::Nodata, SEC, vec![]),
         ]);
         assert!(run("MX-003", &pass, false).is_empty());
@@ -393,14 +413,32 @@ mod tests {
     #[test]
     fn srv_006_target_without_address() {
         let fail = live(vec![
-            set("_secmx._tcp.agency.example", "SRV", OK, SEC, vec![srv(25, "sor9.agency.example")]),
+            set(
+                "_secmx._tcp.agency.example",
+                "SRV",
+                OK,
+                SEC,
+                vec![srv(25, "sor9.agency.example")],
+            ),
             set("sor9.agency.example", "A", Status::Nxdomain, SEC, vec![]),
             set("sor9.agency.example", "AAAA", Status::Nxdomain, SEC, vec![]),
         ]);
         assert_eq!(run("SRV-006", &fail, true).len(), 1);
         let pass = live(vec![
-            set("_secmx._tcp.agency.example", "SRV", OK, SEC, vec![srv(25, "sor1.agency.example")]),
-            set("sor1.agency.example", "A", OK, SEC, vec![a("sor1.agency.example", "198.51.100.10")]),
+            set(
+                "_secmx._tcp.agency.example",
+                "SRV",
+                OK,
+                SEC,
+                vec![srv(25, "sor1.agency.example")],
+            ),
+            set(
+                "sor1.agency.example",
+                "A",
+                OK,
+                SEC,
+                vec![a("sor1.agency.example", "198.51.100.10")],
+            ),
         ]);
         assert!(run("SRV-006", &pass, true).is_empty());
         let dot = live(vec![set(
@@ -436,16 +474,40 @@ mod tests {
 
     #[test]
     fn xr_007_unsigned_mx() {
-        let fail = live(vec![set("agency.example", "MX", OK, INS, vec![mx(10, "mx1.provider.example")])]);
+        let fail = live(vec![set(
+            "agency.example",
+            "MX",
+            OK,
+            INS,
+            vec![mx(10, "mx1.provider.example")],
+        )]);
         assert_eq!(run("XR-007", &fail, false).len(), 1);
-        let pass = live(vec![set("agency.example", "MX", OK, SEC, vec![mx(10, "mx1.provider.example")])]);
+        let pass = live(vec![set(
+            "agency.example",
+            "MX",
+            OK,
+            SEC,
+            vec![mx(10, "mx1.provider.example")],
+        )]);
         assert!(run("XR-007", &pass, false).is_empty());
     }
 
     fn tlsa_case(tlsa_proof: Dnssec, addr_proof: Dnssec) -> Published {
         live(vec![
-            set("agency.example", "MX", OK, SEC, vec![mx(10, "mx1.agency.example")]),
-            set("mx1.agency.example", "A", OK, addr_proof, vec![a("mx1.agency.example", "192.0.2.25")]),
+            set(
+                "agency.example",
+                "MX",
+                OK,
+                SEC,
+                vec![mx(10, "mx1.agency.example")],
+            ),
+            set(
+                "mx1.agency.example",
+                "A",
+                OK,
+                addr_proof,
+                vec![a("mx1.agency.example", "192.0.2.25")],
+            ),
             set(
                 "_25._tcp.mx1.agency.example",
                 "TLSA",
@@ -480,10 +542,22 @@ mod tests {
     #[test]
     fn tlsa_013_servfail_on_tlsa_query() {
         for st in [Status::Servfail, Status::Refused, Status::Timeout] {
-            let p = live(vec![set("_25._tcp.mx1.agency.example", "TLSA", st, Dnssec::Indeterminate, vec![])]);
+            let p = live(vec![set(
+                "_25._tcp.mx1.agency.example",
+                "TLSA",
+                st,
+                Dnssec::Indeterminate,
+                vec![],
+            )]);
             assert_eq!(run("TLSA-013", &p, false).len(), 1, "{st:?}");
         }
-        let signed_nx = live(vec![set("_25._tcp.mx1.agency.example", "TLSA", Status::Nxdomain, SEC, vec![])]);
+        let signed_nx = live(vec![set(
+            "_25._tcp.mx1.agency.example",
+            "TLSA",
+            Status::Nxdomain,
+            SEC,
+            vec![],
+        )]);
         assert!(run("TLSA-013", &signed_nx, false).is_empty());
         let bad_nx = live(vec![set(
             "_25._tcp.mx1.agency.example",
@@ -524,13 +598,25 @@ mod tests {
                 "MX",
                 OK,
                 SEC,
-                vec![rec("null.example", RData::Mx { preference: 0, exchange: String::new() })],
+                vec![rec(
+                    "null.example",
+                    RData::Mx {
+                        preference: 0,
+                        exchange: String::new(),
+                    },
+                )],
             ),
         ]);
         assert_eq!(run("XR-011", &null, false).len(), 1);
         let pass = live(vec![
             rpt("tlsrpt@agency.example"),
-            set("agency.example", "MX", OK, SEC, vec![mx(10, "mx1.agency.example")]),
+            set(
+                "agency.example",
+                "MX",
+                OK,
+                SEC,
+                vec![mx(10, "mx1.agency.example")],
+            ),
         ]);
         assert!(run("XR-011", &pass, false).is_empty());
     }

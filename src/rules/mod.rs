@@ -7,8 +7,8 @@
 //! the code. Later issues plug their checks into the same registry through the same `Input` (its
 //! `live` facts), not a second system.
 
-pub mod mx;
 pub mod live;
+pub mod mx;
 pub mod name;
 pub mod nmx;
 pub mod probe;

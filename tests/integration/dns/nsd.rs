@@ -116,9 +116,12 @@ fn run(cmd: &mut Command, what: &str) -> String {
 /// Generate a key for `origin` in `dir`; returns its base name.
 fn keygen(dir: &Path, origin: &str) -> String {
     let out = run(
-        Command::new(tool("ldns-keygen"))
-            .current_dir(dir)
-            .args(["-a", "ECDSAP256SHA256", "-k", &format!("{origin}.")]),
+        Command::new(tool("ldns-keygen")).current_dir(dir).args([
+            "-a",
+            "ECDSAP256SHA256",
+            "-k",
+            &format!("{origin}."),
+        ]),
         "ldns-keygen",
     );
     out.trim().to_string()
@@ -166,7 +169,8 @@ pub fn start(children: &[Zone], broken: &[&str]) -> Nsd {
     for z in children {
         parent.push_str(&format!("{}. IN NS ns.test.\n", z.origin));
         let file = format!("{}.zone", z.origin);
-        std::fs::write(d.join(&file), format!("{}{}\n", soa(&z.origin), z.body)).expect("write zone");
+        std::fs::write(d.join(&file), format!("{}{}\n", soa(&z.origin), z.body))
+            .expect("write zone");
         let served = match z.sign {
             Sign::No => file,
             Sign::Yes | Sign::Expired => {
@@ -177,11 +181,16 @@ pub fn start(children: &[Zone], broken: &[&str]) -> Nsd {
                 sign(d, &file, &z.origin, &key, z.sign == Sign::Expired)
             }
         };
-        conf_zones.push_str(&format!("zone:\n  name: {}.\n  zonefile: {served}\n", z.origin));
+        conf_zones.push_str(&format!(
+            "zone:\n  name: {}.\n  zonefile: {served}\n",
+            z.origin
+        ));
     }
     for b in broken {
         parent.push_str(&format!("{b}. IN NS ns.test.\n"));
-        conf_zones.push_str(&format!("zone:\n  name: {b}.\n  zonefile: {b}.missing.zone\n"));
+        conf_zones.push_str(&format!(
+            "zone:\n  name: {b}.\n  zonefile: {b}.missing.zone\n"
+        ));
     }
     std::fs::write(d.join("test.zone"), &parent).expect("write parent");
     let pkey = keygen(d, "test");

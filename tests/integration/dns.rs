@@ -1,0 +1,493 @@
+//! Live DNS against a real authoritative server: a private NSD on a loopback port serving a signed
+//! parent `test.` with the DS of the signed child `sec.test.`, an unsigned delegation `ins.test.`, a
+//! child with expired signatures `bogus.test.`, a zone that fails to load `broken.test.` (SERVFAIL),
+//! names outside its zones (REFUSED), and beside it a port where nothing answers (timeout).
+
+mod nsd;
+
+use nsd::{Sign, Zone};
+use secmx::event::{Event, EventBody, EventSink, RunId};
+use secmx::resolve::{self, Change, Dnssec, Plan, Published, Resolver, Settings, Status};
+use secmx::rules::{self, Needs};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const HASH: &str = "8f1c2ad1e5c7b6a4908172635445362718293a4b5c6d7e8f9a0b1c2d3e4f5a6b";
+
+/// The signed child: a complete Level 2 domain plus one small mail domain per case.
+fn sec_zone() -> Zone {
+    Zone::new(
+        "sec.test",
+        Sign::Yes,
+        &format!(
+            r#"@ 3600 MX 10 mx1
+mx1 A 127.0.0.1
+mx1 AAAA ::1
+_25._tcp.mx1 TLSA 3 1 1 {HASH}
+_secmx._tcp SRV 10 0 25 sor1
+sor1 A 127.0.0.2
+_25._tcp.sor1 TLSA 3 1 1 {HASH}
+_mta-sts TXT "v=STSv1; id=20261128"
+_smtp._tls TXT "v=TLSRPTv1; rua=mailto:tlsrpt@sec.test"
+cname MX 10 alias.cname
+alias.cname CNAME mx1.sec.test.
+noaddr MX 10 ghost.noaddr
+ipmx MX 10 192.0.2.1.
+nullmx MX 0 .
+implicit A 127.0.0.3
+srvdot MX 10 mx1.sec.test.
+_secmx._tcp.srvdot SRV 0 0 0 .
+twosts MX 10 mx1.sec.test.
+_mta-sts.twosts TXT "v=STSv1; id=1"
+_mta-sts.twosts TXT "v=STSv1; id=2"
+stscname MX 10 mx1.sec.test.
+_mta-sts.stscname CNAME _mta-sts.sec.test.
+deadrpt MX 10 mx1.sec.test.
+_smtp._tls.deadrpt TXT "v=TLSRPTv1; rua=mailto:r@nullmx.sec.test"
+"#
+        ),
+    )
+}
+
+fn ins_zone() -> Zone {
+    Zone::new(
+        "ins.test",
+        Sign::No,
+        &format!(
+            r#"@ MX 10 mx1
+mx1 A 127.0.0.4
+_25._tcp.mx1 TLSA 3 1 1 {HASH}
+_secmx._tcp SRV 10 0 25 sor1
+sor1 A 127.0.0.5
+"#
+        ),
+    )
+}
+
+fn bogus_zone() -> Zone {
+    Zone::new(
+        "bogus.test",
+        Sign::Expired,
+        "@ MX 10 mx1\nmx1 A 127.0.0.6\n",
+    )
+}
+
+fn server() -> nsd::Nsd {
+    nsd::start(&[sec_zone(), ins_zone(), bogus_zone()], &["broken.test"])
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+fn settings(ns: &nsd::Nsd) -> Settings {
+    Settings {
+        nameserver: Some(ns.addr()),
+        trust_anchor: Some(ns.anchor.clone()),
+        timeout: Duration::from_secs(3),
+        ..Settings::default()
+    }
+}
+
+fn collect() -> (EventSink, Arc<Mutex<Vec<Event>>>) {
+    let store = Arc::new(Mutex::new(Vec::new()));
+    let s2 = Arc::clone(&store);
+    let sink: EventSink = Arc::new(move |e| s2.lock().expect("lock").push(e));
+    (sink, store)
+}
+
+fn fetch(ns: &nsd::Nsd, domain: &str) -> Published {
+    let rt = rt();
+    rt.block_on(async {
+        let r = Resolver::new(&settings(ns)).expect("resolver");
+        resolve::fetch(
+            &r,
+            &Plan::for_domain(domain),
+            RunId(1),
+            &secmx::event::discard(),
+        )
+        .await
+    })
+}
+
+fn one(rt: &tokio::runtime::Runtime, s: &Settings, name: &str, rtype: &str) -> resolve::RRset {
+    rt.block_on(async {
+        let r = Resolver::new(s).expect("resolver");
+        r.query(
+            name,
+            rtype.parse().expect("type"),
+            RunId(1),
+            &secmx::event::discard(),
+        )
+        .await
+    })
+}
+
+fn get<'a>(p: &'a Published, name: &str, rtype: &str) -> &'a resolve::RRset {
+    p.rrset(name, rtype)
+        .unwrap_or_else(|| panic!("{name} {rtype} was not asked: {:#?}", p.rrsets))
+}
+
+fn live_findings(p: &Published) -> Vec<(String, String)> {
+    let input = published_input(p);
+    rules::run(&input, &[Needs::Static, Needs::Dns])
+        .into_iter()
+        .map(|f| (f.rule.to_string(), f.subject))
+        .collect()
+}
+
+fn published_input(p: &Published) -> rules::Input<'_> {
+    rules::Input {
+        domain: &p.domain,
+        level: secmx::model::Level::L2,
+        profile: secmx::model::Profile::Secmx,
+        srv_label: &p.srv_label,
+        relays: &[],
+        records: &p.records,
+        sts_policy: None,
+        sts_policy_issued_for: None,
+        options: rules::Options {
+            test_domain: true,
+            secure_only: false,
+        },
+        live: Some(p),
+    }
+}
+
+fn has(f: &[(String, String)], rule: &str) -> bool {
+    f.iter().any(|(r, _)| r == rule)
+}
+
+#[test]
+fn statuses_and_proofs_are_told_apart() {
+    let ns = server();
+    eprintln!("nsd startup: {:?}", ns.startup);
+    let rt = rt();
+    let s = settings(&ns);
+    let mx = one(&rt, &s, "sec.test", "MX");
+    assert_eq!(
+        (mx.status, mx.dnssec),
+        (Status::Ok, Dnssec::Secure),
+        "{mx:?}"
+    );
+    assert_eq!(mx.records, vec!["10 mx1.sec.test."]);
+    assert_eq!(mx.ttl, Some(3600));
+
+    let ins = one(&rt, &s, "ins.test", "MX");
+    assert_eq!(
+        (ins.status, ins.dnssec),
+        (Status::Ok, Dnssec::Insecure),
+        "{ins:?}"
+    );
+
+    let nx = one(&rt, &s, "nothere.sec.test", "A");
+    assert_eq!(nx.status, Status::Nxdomain, "{nx:?}");
+    assert_eq!(
+        nx.dnssec,
+        Dnssec::Secure,
+        "a signed NXDOMAIN proves itself: {nx:?}"
+    );
+
+    let nx_ins = one(&rt, &s, "nothere.ins.test", "A");
+    assert_eq!(
+        (nx_ins.status, nx_ins.dnssec),
+        (Status::Nxdomain, Dnssec::Insecure),
+        "{nx_ins:?}"
+    );
+
+    let nodata = one(&rt, &s, "mx1.sec.test", "TXT");
+    assert_eq!(
+        (nodata.status, nodata.dnssec),
+        (Status::Nodata, Dnssec::Secure),
+        "{nodata:?}"
+    );
+
+    let bogus = one(&rt, &s, "bogus.test", "MX");
+    assert_eq!(bogus.dnssec, Dnssec::Bogus, "{bogus:?}");
+
+    let sf = one(&rt, &s, "broken.test", "MX");
+    assert_eq!(sf.status, Status::Servfail, "{sf:?}");
+
+    let refused = one(&rt, &s, "elsewhere.example", "MX");
+    assert_eq!(refused.status, Status::Refused, "{refused:?}");
+
+    let silent = nsd::silent();
+    let quiet = Settings {
+        nameserver: Some(([127, 0, 0, 1], silent.port).into()),
+        timeout: Duration::from_millis(500),
+        ..settings(&ns)
+    };
+    let t = one(&rt, &quiet, "sec.test", "MX");
+    assert_eq!(t.status, Status::Timeout, "{t:?}");
+}
+
+#[test]
+fn published_state_of_a_signed_level2_domain() {
+    let ns = server();
+    let (sink, events) = collect();
+    let rt = rt();
+    let p = rt.block_on(async {
+        let r = Resolver::new(&settings(&ns)).expect("resolver");
+        resolve::fetch(&r, &Plan::for_domain("sec.test"), RunId(7), &sink).await
+    });
+    for (name, rtype) in [
+        ("sec.test", "MX"),
+        ("_secmx._tcp.sec.test", "SRV"),
+        ("mx1.sec.test", "A"),
+        ("mx1.sec.test", "AAAA"),
+        ("_25._tcp.mx1.sec.test", "TLSA"),
+        ("sor1.sec.test", "A"),
+        ("_25._tcp.sor1.sec.test", "TLSA"),
+        ("_mta-sts.sec.test", "TXT"),
+        ("_smtp._tls.sec.test", "TXT"),
+    ] {
+        let s = get(&p, name, rtype);
+        assert_eq!((s.status, s.dnssec), (Status::Ok, Dnssec::Secure), "{s:?}");
+    }
+    assert_eq!(get(&p, "sor1.sec.test", "AAAA").status, Status::Nodata);
+    let f = live_findings(&p);
+    for rule in [
+        "MX-003", "SRV-006", "SOR-005", "XR-006", "XR-007", "TLSA-012", "TLSA-013", "TLSA-016",
+        "XR-011", "STS-001",
+    ] {
+        assert!(
+            !has(&f, rule),
+            "{rule} fired on the clean signed domain: {f:?}"
+        );
+    }
+    let ev = events.lock().expect("lock");
+    let started = ev
+        .iter()
+        .filter(|e| {
+            matches!(
+                &e.body,
+                EventBody::Dns(resolve::DnsEvent::QueryStarted { .. })
+            )
+        })
+        .count();
+    assert_eq!(started, p.rrsets.len(), "one started event per query");
+    assert!(ev.iter().all(|e| e.run == RunId(7)));
+    let line = serde_json::to_string(&ev[0]).expect("json");
+    assert!(
+        line.contains("\"source\":\"dns\"") && line.contains("\"event\":\"query_started\""),
+        "{line}"
+    );
+}
+
+#[test]
+fn tlsa_in_signed_and_unsigned_zones() {
+    let ns = server();
+    let ins = fetch(&ns, "ins.test");
+    let t = get(&ins, "_25._tcp.mx1.ins.test", "TLSA");
+    assert_eq!((t.status, t.dnssec), (Status::Ok, Dnssec::Insecure));
+    let f = live_findings(&ins);
+    for rule in ["TLSA-012", "XR-006", "TLSA-016", "XR-007", "SOR-005"] {
+        assert!(
+            has(&f, rule),
+            "{rule} should fire in the unsigned zone: {f:?}"
+        );
+    }
+    let sec = fetch(&ns, "sec.test");
+    let f = live_findings(&sec);
+    assert!(!has(&f, "TLSA-012") && !has(&f, "XR-006"), "{f:?}");
+}
+
+#[test]
+fn mx_targets_cname_no_address_ip_null_and_implicit() {
+    let ns = server();
+    let c = fetch(&ns, "cname.sec.test");
+    let a = get(&c, "alias.cname.sec.test", "A");
+    assert_eq!(
+        a.cname.as_deref(),
+        Some("mx1.sec.test."),
+        "CNAME detected: {a:?}"
+    );
+    assert_eq!(
+        c.records.cname_of("alias.cname.sec.test"),
+        Some("mx1.sec.test")
+    );
+    // MX-002 (a static rule, judged on these published records) sees the CNAME at the exchange.
+    assert!(
+        c.records
+            .mx_of("cname.sec.test")
+            .any(|(_, _, ex)| ex == "alias.cname.sec.test")
+    );
+    let f = live_findings(&c);
+    assert!(!has(&f, "MX-003"), "the alias still resolves: {f:?}");
+
+    let n = fetch(&ns, "noaddr.sec.test");
+    assert_eq!(
+        get(&n, "ghost.noaddr.sec.test", "A").status,
+        Status::Nxdomain
+    );
+    assert!(has(&live_findings(&n), "MX-003"));
+
+    let ip = fetch(&ns, "ipmx.sec.test");
+    let f: Vec<_> = rules::run(&published_input(&ip), &[Needs::Dns]);
+    let m = f
+        .iter()
+        .find(|x| x.rule == "MX-003")
+        .expect("MX-003 on an IP exchange");
+    assert!(m.message.contains("IP address"), "{m:?}");
+
+    let null = fetch(&ns, "nullmx.sec.test");
+    assert!(null.null_mx());
+    assert!(null.mx_targets().is_empty());
+    assert!(!has(&live_findings(&null), "MX-003"));
+
+    let imp = fetch(&ns, "implicit.sec.test");
+    assert_eq!(get(&imp, "implicit.sec.test", "MX").status, Status::Nodata);
+    assert!(imp.implicit_mx());
+    assert_eq!(imp.mx_targets(), vec!["implicit.sec.test".to_string()]);
+    assert!(
+        imp.rrset("_25._tcp.implicit.sec.test", "TLSA").is_some(),
+        "the implicit MX host is looked at too"
+    );
+}
+
+#[test]
+fn secmx_srv_present_absent_and_dot() {
+    let ns = server();
+    let present = fetch(&ns, "sec.test");
+    assert_eq!(
+        present.srv_targets(),
+        vec![("sor1.sec.test".to_string(), 25)]
+    );
+    let absent = fetch(&ns, "noaddr.sec.test");
+    let s = get(&absent, "_secmx._tcp.noaddr.sec.test", "SRV");
+    assert_eq!(s.status, Status::Nxdomain, "{s:?}");
+    assert!(absent.srv_targets().is_empty());
+    let dot = fetch(&ns, "srvdot.sec.test");
+    let s = get(&dot, "_secmx._tcp.srvdot.sec.test", "SRV");
+    assert_eq!(
+        (s.status, s.records.clone()),
+        (Status::Ok, vec!["0 0 0 .".to_string()])
+    );
+    assert!(dot.srv_targets().is_empty());
+    assert!(!has(&live_findings(&dot), "SRV-006"));
+}
+
+#[test]
+fn mta_sts_two_records_and_cname() {
+    let ns = server();
+    let two = fetch(&ns, "twosts.sec.test");
+    assert_eq!(
+        get(&two, "_mta-sts.twosts.sec.test", "TXT").records.len(),
+        2
+    );
+    // STS-001 (a static rule) judges these published records: both TXT records are in them.
+    let sts: Vec<String> = two
+        .records
+        .txt_at("_mta-sts.twosts.sec.test")
+        .map(|(_, t)| t)
+        .collect();
+    assert_eq!(sts.len(), 2, "{sts:?}");
+    assert!(sts.iter().all(|t| t.starts_with("v=STSv1")), "{sts:?}");
+    let c = fetch(&ns, "stscname.sec.test");
+    let t = get(&c, "_mta-sts.stscname.sec.test", "TXT");
+    assert_eq!(t.cname.as_deref(), Some("_mta-sts.sec.test."), "{t:?}");
+    assert_eq!(t.status, Status::Ok);
+    assert!(
+        !has(&live_findings(&c), "XR-012"),
+        "a CNAME alone is allowed"
+    );
+}
+
+#[test]
+fn tls_rpt_destination_with_null_mx() {
+    let ns = server();
+    let p = fetch(&ns, "deadrpt.sec.test");
+    assert!(
+        p.rrset("nullmx.sec.test", "MX").is_some(),
+        "the mailto: domain is looked up"
+    );
+    assert!(has(&live_findings(&p), "XR-011"));
+    let ok = fetch(&ns, "sec.test");
+    assert!(!has(&live_findings(&ok), "XR-011"));
+}
+
+#[test]
+fn drift_of_each_kind() {
+    let ns = server();
+    let text = r#"format = 1
+domain = "sec.test"
+level = 2
+ttl = 300
+
+[[relay]]
+host = "mx1.sec.test"
+role = "ber"
+preference = 10
+addresses = ["127.0.0.1", "::1"]
+tlsa = ["3 1 1 8f1c2ad1e5c7b6a4908172635445362718293a4b5c6d7e8f9a0b1c2d3e4f5a6b"]
+
+[[relay]]
+host = "mx2.sec.test"
+role = "ber"
+preference = 20
+addresses = ["127.0.0.9"]
+
+[mta_sts]
+mode = "enforce"
+max_age = 604800
+id = "20261128"
+"#;
+    let design = secmx::project::parse_design(text, "drift.secmx.toml").expect("design");
+    let rt = rt();
+    let p = rt.block_on(async {
+        let r = Resolver::new(&settings(&ns)).expect("resolver");
+        resolve::fetch(
+            &r,
+            &Plan::for_design(&design),
+            RunId(1),
+            &secmx::event::discard(),
+        )
+        .await
+    });
+    let d = resolve::drift(&secmx::zone::records_of(&design), &p);
+    let find = |name: &str, rtype: &str| {
+        d.iter()
+            .find(|x| x.name == name && x.rtype == rtype)
+            .unwrap_or_else(|| panic!("no drift for {name} {rtype}: {d:#?}"))
+    };
+    assert_eq!(find("sec.test.", "MX").change, Change::Different);
+    assert_eq!(find("mx2.sec.test.", "A").change, Change::Missing);
+    assert_eq!(find("_secmx._tcp.sec.test.", "SRV").change, Change::Extra);
+    assert_eq!(find("_smtp._tls.sec.test.", "TXT").change, Change::Extra);
+    let a = find("mx1.sec.test.", "A");
+    assert_eq!(a.change, Change::Different, "same data, TTL 300 vs 3600");
+    assert_eq!((a.designed_ttl, a.published_ttl), (Some(300), Some(3600)));
+}
+
+#[test]
+fn import_from_dns_builds_the_design() {
+    let ns = server();
+    let p = fetch(&ns, "sec.test");
+    let imp = resolve::import::design_from_published(&p).expect("import");
+    let d = imp.design;
+    assert_eq!(d.level, secmx::model::Level::L2);
+    let hosts: Vec<(&str, secmx::model::Role)> =
+        d.relays.iter().map(|r| (r.host.as_str(), r.role)).collect();
+    assert_eq!(
+        hosts,
+        vec![
+            ("mx1.sec.test", secmx::model::Role::Ber),
+            ("sor1.sec.test", secmx::model::Role::Sor)
+        ]
+    );
+    assert_eq!(d.relays[0].addresses.len(), 2);
+    assert_eq!(d.relays[0].tlsa.len(), 1);
+    assert_eq!(
+        d.mta_sts.as_ref().and_then(|s| s.id.as_deref()),
+        Some("20261128")
+    );
+    assert_eq!(
+        d.tls_rpt.as_ref().map(|t| t.rua.clone()),
+        Some(vec!["mailto:tlsrpt@sec.test".to_string()])
+    );
+    secmx::project::design_to_toml(&d).expect("the imported design saves");
+}
