@@ -9,6 +9,32 @@ use crate::model::normalize_name;
 use crate::resolve::fetch::{resolved_addresses, rua_mailto_domains};
 use crate::resolve::{Dnssec, Published, RRset, Status};
 
+/// The rule input for a domain as it is published (no design): the published records, no design
+/// relays, the live facts attached. Level 2 when a SecMX SRV target is published.
+pub fn published_input<'a>(
+    p: &'a Published,
+    profile: crate::model::Profile,
+    options: super::Options,
+) -> Input<'a> {
+    let level = if p.srv_targets().is_empty() {
+        crate::model::Level::L1
+    } else {
+        crate::model::Level::L2
+    };
+    Input {
+        domain: &p.domain,
+        level,
+        profile,
+        srv_label: &p.srv_label,
+        relays: &[],
+        records: &p.records,
+        sts_policy: None,
+        sts_policy_issued_for: None,
+        options,
+        live: Some(p),
+    }
+}
+
 fn statuses(p: &Published, host: &str) -> String {
     let v: Vec<String> = p
         .address_rrsets(host)
