@@ -661,3 +661,82 @@ fn cli_import_from_dns() {
     let design = secmx::project::parse_design(&toml, "imported").expect("the import reads back");
     assert_eq!(design.relays.len(), 2);
 }
+
+/// An in-process server that breaks the rules NSD enforces: it answers a TXT query at
+/// `_mta-sts.liar.test` with a CNAME *and* a TXT at the same name (NSD refuses to load such a zone).
+fn liar() -> (
+    u16,
+    std::thread::JoinHandle<()>,
+    Arc<std::sync::atomic::AtomicBool>,
+) {
+    use hickory_proto::op::{Message, OpCode, ResponseCode};
+    use hickory_proto::rr::rdata::{CNAME, TXT};
+    use hickory_proto::rr::{Name, RData, Record};
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    sock.set_read_timeout(Some(Duration::from_millis(50)))
+        .expect("timeout");
+    let port = sock.local_addr().expect("addr").port();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop2 = Arc::clone(&stop);
+    let h = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while !stop2.load(std::sync::atomic::Ordering::Relaxed) {
+            let Ok((n, from)) = sock.recv_from(&mut buf) else {
+                continue;
+            };
+            let Ok(q) = Message::from_vec(&buf[..n]) else {
+                continue;
+            };
+            let mut resp = Message::response(q.metadata.id, OpCode::Query);
+            resp.metadata.authoritative = true;
+            let mut nx = true;
+            for query in &q.queries {
+                resp.add_query(query.clone());
+                let owner = Name::from_ascii("_mta-sts.liar.test.").expect("name");
+                if query.name() == &owner && query.query_type().to_string() == "TXT" {
+                    nx = false;
+                    let target = Name::from_ascii("_mta-sts.vendor.test.").expect("name");
+                    resp.add_answer(Record::from_rdata(
+                        owner.clone(),
+                        300,
+                        RData::CNAME(CNAME(target)),
+                    ));
+                    resp.add_answer(Record::from_rdata(
+                        owner,
+                        300,
+                        RData::TXT(TXT::new(vec!["v=STSv1; id=1".into()])),
+                    ));
+                }
+            }
+            if nx {
+                resp.metadata.response_code = ResponseCode::NXDomain;
+            }
+            if let Ok(bytes) = resp.to_vec() {
+                let _ = sock.send_to(&bytes, from);
+            }
+        }
+    });
+    (port, h, stop)
+}
+
+#[test]
+fn txt_and_cname_at_mta_sts_are_both_seen() {
+    let (port, handle, stop) = liar();
+    let rt = rt();
+    let s = Settings {
+        nameserver: Some(([127, 0, 0, 1], port).into()),
+        validate: false,
+        timeout: Duration::from_secs(2),
+        ..Settings::default()
+    };
+    let t = one(&rt, &s, "_mta-sts.liar.test", "TXT");
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let _ = handle.join();
+    assert_eq!(t.status, Status::Ok, "{t:?}");
+    assert_eq!(t.cname.as_deref(), Some("_mta-sts.vendor.test."), "{t:?}");
+    assert_eq!(t.records, vec!["\"v=STSv1; id=1\"".to_string()], "{t:?}");
+    // XR-012 (static) judges these published records: both are in them.
+    let p = Published::from_rrsets("liar.test", "_secmx", vec![t], 0);
+    assert!(p.records.cname_of("_mta-sts.liar.test").is_some());
+    assert_eq!(p.records.txt_at("_mta-sts.liar.test").count(), 1);
+}
