@@ -121,7 +121,7 @@ fn fetch_published(
     };
     let plan = plan.clone();
     let handle = rt.spawn(async move {
-        let resolver = Resolver::new(&settings).map_err(|e| e.to_string())?;
+        let resolver = Resolver::new(&settings).await.map_err(|e| e.to_string())?;
         Ok::<Published, String>(resolve::fetch(&resolver, &plan, RunId(1), &sink).await)
     });
     if stream {

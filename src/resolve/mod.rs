@@ -245,8 +245,13 @@ pub struct Resolver {
 }
 
 impl Resolver {
-    /// Build a resolver; must be called inside a tokio runtime.
-    pub fn new(settings: &Settings) -> Result<Self, SetupError> {
+    /// Build a resolver (inside a tokio runtime). A trust anchor file may hold DNSKEY lines and DS
+    /// lines; for DS lines the zone's DNSKEY RRset is fetched once and the keys that match are trusted.
+    pub async fn new(settings: &Settings) -> Result<Self, SetupError> {
+        Box::pin(Self::build(settings)).await
+    }
+
+    async fn build(settings: &Settings) -> Result<Self, SetupError> {
         let provider = TokioRuntimeProvider::default();
         let mut builder = match settings.nameserver {
             Some(addr) => {
@@ -277,10 +282,7 @@ impl Resolver {
             o.ndots = 0;
         }
         if let Some(path) = &settings.trust_anchor {
-            let anchors = TrustAnchors::from_file(path).map_err(|e| SetupError::TrustAnchor {
-                path: path.display().to_string(),
-                message: e.to_string(),
-            })?;
+            let anchors = load_anchors(path, settings).await?;
             builder = builder.with_trust_anchor(Arc::new(anchors));
         }
         let inner = builder
@@ -346,6 +348,121 @@ impl Resolver {
         });
         set
     }
+}
+
+/// One DS line of a trust anchor file.
+struct DsAnchor {
+    owner: String,
+    key_tag: u16,
+    digest_type: u8,
+    digest: Vec<u8>,
+}
+
+/// Split a trust anchor file into DS anchors and the DNSKEY text hickory parses itself.
+fn split_anchor_text(text: &str) -> Result<(Vec<DsAnchor>, String), String> {
+    let mut ds = Vec::new();
+    let mut rest = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let body = line.split(';').next().unwrap_or("");
+        let tokens: Vec<&str> = body.split_whitespace().collect();
+        let Some(pos) = tokens.iter().position(|t| t.eq_ignore_ascii_case("DS")) else {
+            rest.push_str(line);
+            rest.push('\n');
+            continue;
+        };
+        let bad = || {
+            format!(
+                "line {}: a DS line is `owner [ttl] [IN] DS keytag algorithm digest-type digest`",
+                i + 1
+            )
+        };
+        let owner = tokens.first().ok_or_else(bad)?.to_string();
+        let key_tag: u16 = tokens
+            .get(pos + 1)
+            .and_then(|t| t.parse().ok())
+            .ok_or_else(bad)?;
+        let digest_type: u8 = tokens
+            .get(pos + 3)
+            .and_then(|t| t.parse().ok())
+            .ok_or_else(bad)?;
+        let hex_text: String = tokens.get(pos + 4..).ok_or_else(bad)?.concat();
+        let digest = hex::decode(&hex_text).map_err(|_| bad())?;
+        ds.push(DsAnchor {
+            owner,
+            key_tag,
+            digest_type,
+            digest,
+        });
+    }
+    Ok((ds, rest))
+}
+
+async fn load_anchors(
+    path: &std::path::Path,
+    settings: &Settings,
+) -> Result<TrustAnchors, SetupError> {
+    use hickory_resolver::proto::dnssec::rdata::DNSSECRData;
+    use hickory_resolver::proto::dnssec::{DigestType, PublicKey, PublicKeyBuf};
+    use hickory_resolver::proto::rr::{LowerName, Name};
+    let err = |message: String| SetupError::TrustAnchor {
+        path: path.display().to_string(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    let (ds, dnskey_text) = split_anchor_text(&text).map_err(err)?;
+    let has_dnskey = dnskey_text
+        .lines()
+        .any(|l| !l.split(';').next().unwrap_or("").trim().is_empty());
+    let mut anchors = if has_dnskey {
+        dnskey_text
+            .parse::<TrustAnchors>()
+            .map_err(|e| err(e.to_string()))?
+    } else if ds.is_empty() {
+        return Err(err("no DNSKEY or DS lines".into()));
+    } else {
+        TrustAnchors::empty()
+    };
+    // Fetch each DS owner's DNSKEY RRset without validation and trust the keys the DS names.
+    if !ds.is_empty() {
+        let plain = Settings {
+            validate: false,
+            trust_anchor: None,
+            ..settings.clone()
+        };
+        let resolver = Box::pin(Resolver::build(&plain)).await?;
+        for d in &ds {
+            let name =
+                Name::from_ascii(fqdn(&d.owner)).map_err(|e| err(format!("{}: {e}", d.owner)))?;
+            let lookup = resolver
+                .inner
+                .lookup(name.clone(), RecordType::DNSKEY)
+                .await
+                .map_err(|e| err(format!("cannot fetch the DNSKEY of {}: {e}", d.owner)))?;
+            let mut matched = false;
+            for r in lookup.answers() {
+                let HRData::DNSSEC(DNSSECRData::DNSKEY(key)) = &r.data else {
+                    continue;
+                };
+                let tag_ok = key.calculate_key_tag().is_ok_and(|t| t == d.key_tag);
+                let digest_ok = key
+                    .to_digest(&name, DigestType::from(d.digest_type))
+                    .is_ok_and(|g| g.as_ref() == d.digest.as_slice());
+                if tag_ok && digest_ok {
+                    let pk = key.public_key();
+                    let buf = PublicKeyBuf::new(pk.public_bytes().to_vec(), pk.algorithm());
+                    anchors.insert_with_name(&buf, LowerName::from(&name));
+                    matched = true;
+                }
+            }
+            if !matched {
+                return Err(err(format!(
+                    "no DNSKEY of {} matches the DS with key tag {}",
+                    d.owner, d.key_tag
+                )));
+            }
+        }
+    }
+    Ok(anchors)
 }
 
 /// `name` with exactly one final dot (`""` → `"."`).

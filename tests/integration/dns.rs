@@ -103,7 +103,7 @@ fn collect() -> (EventSink, Arc<Mutex<Vec<Event>>>) {
 fn fetch(ns: &nsd::Nsd, domain: &str) -> Published {
     let rt = rt();
     rt.block_on(async {
-        let r = Resolver::new(&settings(ns)).expect("resolver");
+        let r = Resolver::new(&settings(ns)).await.expect("resolver");
         resolve::fetch(
             &r,
             &Plan::for_domain(domain),
@@ -116,7 +116,7 @@ fn fetch(ns: &nsd::Nsd, domain: &str) -> Published {
 
 fn one(rt: &tokio::runtime::Runtime, s: &Settings, name: &str, rtype: &str) -> resolve::RRset {
     rt.block_on(async {
-        let r = Resolver::new(s).expect("resolver");
+        let r = Resolver::new(s).await.expect("resolver");
         r.query(
             name,
             rtype.parse().expect("type"),
@@ -231,7 +231,7 @@ fn published_state_of_a_signed_level2_domain() {
     let (sink, events) = collect();
     let rt = rt();
     let p = rt.block_on(async {
-        let r = Resolver::new(&settings(&ns)).expect("resolver");
+        let r = Resolver::new(&settings(&ns)).await.expect("resolver");
         resolve::fetch(&r, &Plan::for_domain("sec.test"), RunId(7), &sink).await
     });
     for (name, rtype) in [
@@ -439,7 +439,7 @@ id = "20261128"
     let design = secmx::project::parse_design(text, "drift.secmx.toml").expect("design");
     let rt = rt();
     let p = rt.block_on(async {
-        let r = Resolver::new(&settings(&ns)).expect("resolver");
+        let r = Resolver::new(&settings(&ns)).await.expect("resolver");
         resolve::fetch(
             &r,
             &Plan::for_design(&design),
@@ -739,4 +739,33 @@ fn txt_and_cname_at_mta_sts_are_both_seen() {
     let p = Published::from_rrsets("liar.test", "_secmx", vec![t], 0);
     assert!(p.records.cname_of("_mta-sts.liar.test").is_some());
     assert_eq!(p.records.txt_at("_mta-sts.liar.test").count(), 1);
+}
+
+#[test]
+fn trust_anchor_file_with_a_ds_line() {
+    let ns = server();
+    let ds = ns.anchor.with_extension("ds");
+    let rt = rt();
+    let s = Settings {
+        trust_anchor: Some(ds),
+        ..settings(&ns)
+    };
+    let mx = one(&rt, &s, "sec.test", "MX");
+    assert_eq!(
+        (mx.status, mx.dnssec),
+        (Status::Ok, Dnssec::Secure),
+        "{mx:?}"
+    );
+    // A DS that matches no key is a setup error, not a silent fallback.
+    let bad = ns.dir().join("bad.ds");
+    std::fs::write(&bad, format!("test. IN DS 1 13 2 {}\n", "00".repeat(32))).expect("write");
+    let err = rt.block_on(async {
+        Resolver::new(&Settings {
+            trust_anchor: Some(bad),
+            ..settings(&ns)
+        })
+        .await
+        .err()
+    });
+    assert!(err.is_some_and(|e| e.to_string().contains("matches the DS")));
 }
