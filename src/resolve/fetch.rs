@@ -398,7 +398,7 @@ pub fn rrset_of(
         status,
         cname,
         detail: None,
-        ms: 0,
+        ms: 0.0,
         answers: records,
     }
 }

@@ -170,8 +170,8 @@ pub struct RRset {
     /// What went wrong, for failures.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// How long the query took.
-    pub ms: u64,
+    /// How long the query took, in milliseconds.
+    pub ms: f64,
     /// Every useful answer record with its real owner (CNAMEs and what is at the end of the chain).
     #[serde(skip)]
     pub answers: Vec<Record>,
@@ -219,7 +219,7 @@ pub enum DnsEvent {
         /// Number of records.
         records: usize,
         /// Duration in milliseconds.
-        ms: u64,
+        ms: f64,
     },
     /// The query failed (SERVFAIL, REFUSED, timeout, other).
     QueryFailed {
@@ -233,7 +233,7 @@ pub enum DnsEvent {
         /// What went wrong.
         detail: String,
         /// Duration in milliseconds.
-        ms: u64,
+        ms: f64,
     },
 }
 
@@ -319,7 +319,7 @@ impl Resolver {
         });
         let start = Instant::now();
         let result = self.inner.lookup(fqdn.as_str(), rtype).await;
-        let ms = start.elapsed().as_millis() as u64;
+        let ms = (start.elapsed().as_secs_f64() * 100_000.0).round() / 100.0;
         let set = match result {
             Ok(lookup) => rrset_from_answers(&fqdn, rtype, lookup.answers(), ms),
             Err(e) => rrset_from_error(&fqdn, rtype, &e, ms),
@@ -479,7 +479,7 @@ fn rrset_from_answers(
     fqdn: &str,
     rtype: RecordType,
     answers: &[hickory_resolver::proto::rr::Record],
-    ms: u64,
+    ms: f64,
 ) -> RRset {
     let owner = crate::model::normalize_name(fqdn);
     let mut records = Vec::new();
@@ -622,7 +622,7 @@ pub(crate) fn classify(e: &NetError) -> (Status, Dnssec, String) {
     }
 }
 
-fn rrset_from_error(fqdn: &str, rtype: RecordType, e: &NetError, ms: u64) -> RRset {
+fn rrset_from_error(fqdn: &str, rtype: RecordType, e: &NetError, ms: f64) -> RRset {
     let (status, dnssec, detail) = classify(e);
     RRset {
         name: fqdn.to_string(),
