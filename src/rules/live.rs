@@ -289,16 +289,16 @@ pub fn xr_011(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
         };
         let mxs: Vec<&str> = p.records.mx_of(&d).map(|(_, _, ex)| ex).collect();
         let null = mxs.len() == 1 && mxs[0].is_empty();
+        // No MX records, a definite answer, no address, and every address lookup answered: the
+        // domain provably cannot receive mail. (A failed lookup cannot tell; it shows with its RRset.)
+        let unreachable = mxs.is_empty()
+            && mx.status.is_answer()
+            && p.records.addresses_of(&d).next().is_none()
+            && p.address_rrsets(&d).all(|a| a.status.is_answer());
         let problem = if null {
-            Some("publishes a null MX (MX 0 .)".to_string())
-        } else if !mxs.is_empty() {
-            None
-        } else if !mx.status.is_answer() {
-            None // cannot tell; the failed lookup is reported with the RRset
-        } else if p.records.addresses_of(&d).next().is_some() {
-            None
-        } else if p.address_rrsets(&d).all(|a| a.status.is_answer()) {
-            Some("has no MX and no A/AAAA record".to_string())
+            Some("publishes a null MX (MX 0 .)")
+        } else if unreachable {
+            Some("has no MX and no A/AAAA record")
         } else {
             None
         };
@@ -371,8 +371,10 @@ mod tests {
 
     /// Run one live rule over published facts (no design relays, records = published).
     fn run(id: &str, p: &Published, l2: bool) -> Vec<Finding> {
-        let mut case = Case::default();
-        case.records = p.records.clone();
+        let mut case = Case {
+            records: p.records.clone(),
+            ..Case::default()
+        };
         if l2 {
             case = case.l2();
         }

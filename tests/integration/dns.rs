@@ -3,6 +3,8 @@
 //! child with expired signatures `bogus.test.`, a zone that fails to load `broken.test.` (SERVFAIL),
 //! names outside its zones (REFUSED), and beside it a port where nothing answers (timeout).
 
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test code
+
 mod nsd;
 
 use nsd::{Sign, Zone};

@@ -2,7 +2,7 @@
 //! holding the DS of every signed child, served on a loopback port picked at start, stopped by pid when
 //! dropped. Needs Debian `nsd` and `ldnsutils`; fails with a clear message when they are missing (the
 //! README's test command, `tests/run.sh`, installs them).
-#![allow(dead_code)]
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
