@@ -20,7 +20,7 @@ pub struct Plan {
     pub domain: String,
     /// SecMX SRV label, e.g. `_secmx`.
     pub srv_label: String,
-    /// Also ask the SGE names (apex TXT for SPF, `_dmarc`).
+    /// The design uses the SGE profile (its SPF and DMARC texts are designed).
     pub sge: bool,
     /// Hosts a design names, with the port their TLSA lives under (asked even when DNS does not
     /// point at them, so drift can say what is missing).
@@ -275,10 +275,10 @@ async fn fetch_with_limit(
     asked.add(&format!("_smtp._tls.{d}"), "TXT");
     asked.add(d, "A");
     asked.add(d, "AAAA");
-    if plan.sge {
-        asked.add(d, "TXT");
-        asked.add(&format!("_dmarc.{d}"), "TXT");
-    }
+    // Apex TXT (SPF) and `_dmarc` are cheap to ask and every policy name is judged (XR-012), so
+    // they are asked for every profile; the SGE rules read them when the profile is on.
+    asked.add(d, "TXT");
+    asked.add(&format!("_dmarc.{d}"), "TXT");
     for (h, p) in &plan.hosts {
         add_host(&mut asked, h, *p);
     }

@@ -99,23 +99,34 @@ pub fn srv_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn with_data<'a>(p: &'a Published, name: &str, rtype: &str) -> Option<&'a RRset> {
-    p.rrset(name, rtype)
-        .filter(|s| s.status == Status::Ok && !s.records.is_empty())
+/// The RRset when it has data that does not validate as secure, or when validation failed (bogus:
+/// validating resolvers then answer SERVFAIL).
+fn signed_or_bogus<'a>(p: &'a Published, name: &str, rtype: &str) -> Option<&'a RRset> {
+    p.rrset(name, rtype).filter(|s| {
+        s.dnssec == Dnssec::Bogus
+            || (s.status == Status::Ok && !s.records.is_empty() && s.dnssec != Dnssec::Secure)
+    })
+}
+
+fn bogus_note(s: &RRset) -> &'static str {
+    if s.dnssec == Dnssec::Bogus {
+        " (validating resolvers answer SERVFAIL: senders that validate cannot use it at all)"
+    } else {
+        ""
+    }
 }
 
 /// SOR-005: the SecMX SRV RRset validates as DNSSEC-secure.
 pub fn sor_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(p) = input.live else { return };
-    if let Some(s) = with_data(p, &p.srv_owner(), "SRV")
-        && s.dnssec != Dnssec::Secure
-    {
+    if let Some(s) = signed_or_bogus(p, &p.srv_owner(), "SRV") {
         out.push(rule.finding(
             input,
             s.name.trim_end_matches('.'),
             format!(
-                "the SecMX SRV RRset validates as {}, not secure: a DNS attacker can redirect secure mail to a spoofed SOR",
-                s.dnssec.as_str()
+                "the SecMX SRV RRset validates as {}, not secure{}: a DNS attacker can redirect secure mail to a spoofed SOR",
+                s.dnssec.as_str(),
+                bogus_note(s)
             ),
             "sign the zone (DNSSEC) and publish its DS in the parent zone",
         ));
@@ -126,15 +137,14 @@ pub fn sor_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 pub fn xr_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(p) = input.live else { return };
     for (name, rtype) in [(p.domain.clone(), "MX"), (p.srv_owner(), "SRV")] {
-        if let Some(s) = with_data(p, &name, rtype)
-            && s.dnssec != Dnssec::Secure
-        {
+        if let Some(s) = signed_or_bogus(p, &name, rtype) {
             out.push(rule.finding(
                 input,
                 s.name.trim_end_matches('.'),
                 format!(
-                    "the {rtype} RRset validates as {}: without a signed {rtype} RRset a DNS attacker can still redirect mail",
-                    s.dnssec.as_str()
+                    "the {rtype} RRset validates as {}{}: without a signed {rtype} RRset a DNS attacker can still redirect mail",
+                    s.dnssec.as_str(),
+                    bogus_note(s)
                 ),
                 "sign the zone (DNSSEC) and publish its DS in the parent zone",
             ));
@@ -518,6 +528,14 @@ mod tests {
             vec![mx(10, "mx1.provider.example")],
         )]);
         assert!(run("XR-007", &pass, false).is_empty());
+        let bogus = live(vec![set(
+            "agency.example",
+            "MX",
+            Status::Servfail,
+            Dnssec::Bogus,
+            vec![],
+        )]);
+        assert!(run("XR-007", &bogus, false)[0].message.contains("SERVFAIL"));
     }
 
     fn tlsa_case(tlsa_proof: Dnssec, addr_proof: Dnssec) -> Published {

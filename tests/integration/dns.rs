@@ -771,3 +771,19 @@ fn trust_anchor_file_with_a_ds_line() {
     });
     assert!(err.is_some_and(|e| e.to_string().contains("matches the DS")));
 }
+
+#[test]
+fn bogus_zone_is_reported() {
+    let ns = server();
+    let p = fetch(&ns, "bogus.test");
+    let mx = get(&p, "bogus.test", "MX");
+    assert_eq!(
+        (mx.status, mx.dnssec),
+        (Status::Servfail, Dnssec::Bogus),
+        "{mx:?}"
+    );
+    assert!(
+        has(&live_findings(&p), "XR-007"),
+        "a bogus MX RRset is reported"
+    );
+}
