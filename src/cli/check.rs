@@ -41,7 +41,7 @@ pub struct NetArgs {
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     pub timeout: f64,
     /// Queries in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 32)]
+    #[arg(long, value_name = "N", default_value_t = 256)]
     pub concurrency: usize,
 }
 

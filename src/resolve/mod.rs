@@ -51,7 +51,7 @@ impl Default for Settings {
             trust_anchor: None,
             timeout: Duration::from_secs(5),
             validate: true,
-            concurrency: 32,
+            concurrency: 256,
         }
     }
 }
