@@ -157,8 +157,7 @@ pub struct RRset {
     pub rtype: String,
     /// The records of that type at that name, in presentation form (sorted).
     pub records: Vec<String>,
-    /// TTL of the RRset (the smallest one seen), when there is data.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// TTL of the RRset (the smallest one seen); `null` when there is no data.
     pub ttl: Option<u32>,
     /// DNSSEC proof.
     pub dnssec: Dnssec,

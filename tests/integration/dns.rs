@@ -14,10 +14,18 @@ use secmx::rules::{self, Needs};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// 16 TXT records of 250 octets at `big.sec.test`: about 4 KB, more than fits a UDP answer.
+fn big_txt() -> String {
+    (0..16)
+        .map(|i| format!("big TXT \"{i:02}{}\"\n", "x".repeat(248)))
+        .collect()
+}
+
 const HASH: &str = "8f1c2ad1e5c7b6a4908172635445362718293a4b5c6d7e8f9a0b1c2d3e4f5a6b";
 
 /// The signed child: a complete Level 2 domain plus one small mail domain per case.
 fn sec_zone() -> Zone {
+    let big = big_txt();
     Zone::new(
         "sec.test",
         Sign::Yes,
@@ -46,6 +54,7 @@ stscname MX 10 mx1.sec.test.
 _mta-sts.stscname CNAME _mta-sts.sec.test.
 deadrpt MX 10 mx1.sec.test.
 _smtp._tls.deadrpt TXT "v=TLSRPTv1; rua=mailto:r@nullmx.sec.test"
+{big}
 "#
         ),
     )
@@ -785,5 +794,18 @@ fn bogus_zone_is_reported() {
     assert!(
         has(&live_findings(&p), "XR-007"),
         "a bogus MX RRset is reported"
+    );
+}
+
+#[test]
+fn large_answers_fall_back_to_tcp() {
+    let ns = server();
+    let rt = rt();
+    let t = one(&rt, &settings(&ns), "big.sec.test", "TXT");
+    assert_eq!((t.status, t.dnssec), (Status::Ok, Dnssec::Secure), "{t:?}");
+    assert_eq!(
+        t.records.len(),
+        16,
+        "all 16 records (about 4 KB) arrive: {t:?}"
     );
 }
