@@ -39,8 +39,13 @@ fn zone() -> nsd::Zone {
 }
 
 fn main() {
+    let t = Instant::now();
     let ns = nsd::start(&[zone()], &[]);
-    println!("nsd startup (keys, signing excluded): {:?}", ns.startup);
+    println!(
+        "nsd: spawn to first answer {:?}; with key generation and signing of test. and bench.test {:?}",
+        ns.startup,
+        t.elapsed()
+    );
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
