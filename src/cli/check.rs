@@ -176,6 +176,30 @@ pub fn check(
             out,
         )?)
     };
+    if let Some(p) = &published
+        && !p.rrsets.is_empty()
+        && p.rrsets.iter().all(|s| {
+            matches!(
+                s.status,
+                resolve::Status::Timeout | resolve::Status::Refused | resolve::Status::Error
+            )
+        })
+    {
+        let server = net
+            .resolver
+            .map(|a| a.to_string())
+            .unwrap_or_else(|| "the system resolver".into());
+        let first = &p.rrsets[0];
+        return Err(format!(
+            "no DNS answer for {domain} from {server}: every query failed ({}{})",
+            first.status.as_str(),
+            first
+                .detail
+                .as_deref()
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default()
+        ));
+    }
     let prepared = design.as_ref().map(Prepared::from_design);
     let mut findings = Vec::new();
     if let (Some(d), Some(prep)) = (&design, &prepared) {
