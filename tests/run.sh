@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use: named-checkzone (bind9-utils) checks every exported zone snippet.
-packages=(bind9-utils)
+# Debian packages the tests use: named-checkzone (bind9-utils) checks every exported zone snippet;
+# the live DNS tests run a private NSD (nsd) on zones signed with ldns-keygen/ldns-signzone (ldnsutils).
+packages=(bind9-utils nsd ldnsutils)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -25,7 +26,7 @@ if ((${#missing[@]})); then
     exit 1
   fi
 fi
-for tool in named-checkzone; do
+for tool in named-checkzone /usr/sbin/nsd ldns-keygen ldns-signzone; do
   command -v "$tool" >/dev/null || { echo "FATAL: $tool is still missing after the install" >&2; exit 1; }
 done
 

@@ -4,6 +4,8 @@
 //! stdout and stderr. Exit status: 0 = nothing at error severity, 1 = at least one error finding,
 //! 2 = the command could not run (one clear line on stderr, with `file:line:column` where there is one).
 
+pub mod check;
+
 use crate::model::Design;
 use crate::project::{self, ProjectError};
 use crate::rules::{self, Finding, Needs, Severity, Summary};
@@ -61,16 +63,41 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// A design from an existing zone file (the records of one domain).
+    /// A design from an existing zone file (the records of one domain), or from DNS (`--from-dns`).
     Import {
         /// Zone file in master-file syntax.
-        zonefile: PathBuf,
+        #[arg(required_unless_present = "from_dns", conflicts_with = "from_dns")]
+        zonefile: Option<PathBuf>,
         /// The mail domain whose records to take.
         #[arg(long)]
         domain: String,
         /// Write the design here (atomically) instead of standard output.
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
+        /// Build the design from what DNS publishes now.
+        #[arg(long)]
+        from_dns: bool,
+        /// Network options (with `--from-dns`).
+        #[command(flatten)]
+        net: check::NetArgs,
+    },
+    /// Static rules + what DNS publishes now (RRsets, DNSSEC, drift, live rules).
+    Check {
+        /// Design file; omit it and give `--domain` to judge a domain as published.
+        #[arg(required_unless_present = "domain")]
+        design: Option<PathBuf>,
+        /// The mail domain (without a design: judged as published).
+        #[arg(long)]
+        domain: Option<String>,
+        /// Skip DNS (static rules only).
+        #[arg(long, num_args = 0..=1, default_missing_value = "true", default_value_t = false, action = clap::ArgAction::Set)]
+        offline: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = check::CheckFormat::Text)]
+        format: check::CheckFormat,
+        /// Network options.
+        #[command(flatten)]
+        net: check::NetArgs,
     },
 }
 
@@ -144,7 +171,28 @@ where
             zonefile,
             domain,
             output,
-        } => import(&zonefile, &domain, output.as_deref(), out, err),
+            from_dns,
+            net,
+        } => match zonefile {
+            Some(z) if !from_dns => import(&z, &domain, output.as_deref(), out, err),
+            _ => check::import_dns(&domain, &net, output.as_deref(), out, err)
+                .map_err(CliError::Other),
+        },
+        Command::Check {
+            design,
+            domain,
+            offline,
+            format,
+            net,
+        } => check::check(
+            design.as_deref(),
+            domain.as_deref(),
+            &net,
+            offline,
+            format,
+            out,
+        )
+        .map_err(CliError::Other),
     };
     match result {
         Ok(code) => code,

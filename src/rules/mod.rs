@@ -7,6 +7,7 @@
 //! the code. Later issues plug their checks into the same registry through the same `Input` (its
 //! `live` facts), not a second system.
 
+pub mod live;
 pub mod mx;
 pub mod name;
 pub mod nmx;
@@ -198,6 +199,8 @@ pub struct Input<'a> {
     pub sts_policy_issued_for: Option<&'a str>,
     /// Judging options.
     pub options: Options,
+    /// What DNS publishes now, when it was asked (the live rules judge it; `None` offline).
+    pub live: Option<&'a crate::resolve::Published>,
 }
 
 impl<'a> Input<'a> {
@@ -258,6 +261,7 @@ impl Prepared {
                 test_domain: design.test_domain,
                 secure_only: design.secure_only,
             },
+            live: None,
         }
     }
 }

@@ -31,8 +31,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "Every MX exchange resolves to at least one A or AAAA record.",
         needs: Needs::Dns,
-        check: None,
-        planned: Some(3),
+        check: Some(super::live::mx_003),
+        planned: None,
     },
     Rule {
         id: "MX-004",

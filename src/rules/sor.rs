@@ -49,8 +49,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::L2,
         title: "The SecMX SRV RRset is DNSSEC-signed (validates \"secure\"), otherwise a DNS attacker can redirect secure mail to a spoofed SOR.",
         needs: Needs::Dns,
-        check: None,
-        planned: Some(3),
+        check: Some(super::live::sor_005),
+        planned: None,
     },
     Rule {
         id: "SOR-006",

@@ -59,8 +59,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "Every SRV target owns at least one A or AAAA record.",
         needs: Needs::Dns,
-        check: None,
-        planned: Some(3),
+        check: Some(super::live::srv_006),
+        planned: None,
     },
     Rule {
         id: "SRV-007",

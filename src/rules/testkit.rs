@@ -203,6 +203,7 @@ impl Case {
             sts_policy: self.sts_policy.as_deref(),
             sts_policy_issued_for: self.issued_for.as_deref(),
             options: self.options,
+            live: None,
         }
     }
 

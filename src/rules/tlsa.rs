@@ -114,8 +114,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "The TLSA RRset validates as DNSSEC \"secure\"; records in unsigned or bogus zones are ignored or cause delivery failure.",
         needs: Needs::Dns,
-        check: None,
-        planned: Some(3),
+        check: Some(super::live::tlsa_012),
+        planned: None,
     },
     Rule {
         id: "TLSA-013",
@@ -123,8 +123,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "TLSA queries (and queries for names without TLSA) return NOERROR or a correctly signed NXDOMAIN/NODATA on every authoritative server; SERVFAIL, NOTIMP, REFUSED or time-outs make DANE senders defer mail.",
         needs: Needs::Dns,
-        check: None,
-        planned: Some(3),
+        check: Some(super::live::tlsa_013),
+        planned: None,
     },
     Rule {
         id: "TLSA-014",
@@ -150,8 +150,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "TLSA records are applied only when the relay host's A/AAAA RRsets validate as secure; TLSA behind an insecure address lookup (e.g. an out-of-zone host in an unsigned zone) is dead weight.",
         needs: Needs::Dns,
-        check: None,
-        planned: Some(3),
+        check: Some(super::live::tlsa_016),
+        planned: None,
     },
 ];
 

@@ -59,8 +59,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "TLSA records only count when the TLSA RRset and the relay host's address RRsets validate as DNSSEC-secure.",
         needs: Needs::Dns,
-        check: None,
-        planned: Some(3),
+        check: Some(super::live::xr_006),
+        planned: None,
     },
     Rule {
         id: "XR-007",
@@ -68,8 +68,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "For full downgrade resistance the MX RRset (and SecMX SRV RRset) is itself DNSSEC-signed.",
         needs: Needs::Dns,
-        check: None,
-        planned: Some(3),
+        check: Some(super::live::xr_007),
+        planned: None,
     },
     Rule {
         id: "XR-008",
@@ -104,8 +104,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "Every `mailto:` TLS-RPT destination is deliverable: its domain has MX (or address) records and no null MX.",
         needs: Needs::Dns,
-        check: None,
-        planned: Some(3),
+        check: Some(super::live::xr_011),
+        planned: None,
     },
     Rule {
         id: "XR-012",

@@ -2,5 +2,6 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 mod cli;
+mod dns;
 mod robustness;
 mod zone;

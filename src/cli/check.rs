@@ -1,0 +1,394 @@
+//! `secmx check` (static rules + what DNS publishes now: RRsets with statuses and DNSSEC proofs, drift
+//! against the design, the live rules) and `secmx import --domain NAME --from-dns`.
+//!
+//! The lookups run on a tokio runtime built here; with `--format jsonl` every DNS event is printed as
+//! it happens (the fetch runs on the runtime, this thread prints from a channel), then the report.
+
+use crate::event::{Event, EventSink, RunId};
+use crate::model::{Design, Level, Profile, normalize_name};
+use crate::project;
+use crate::resolve::{self, Drift, Plan, Published, RRset, Resolver, Settings};
+use crate::rules::{self, Finding, Needs, Options, Prepared, Summary};
+use clap::ValueEnum;
+use serde::Serialize;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// `check --format`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum CheckFormat {
+    /// Findings, then the RRsets and the drift.
+    Text,
+    /// interfaces.md §3: `domain`, `findings`, `dns.rrsets`, `dns.drift`.
+    Json,
+    /// One JSON event per line as it happens, then the report on one line.
+    Jsonl,
+}
+
+/// The network options shared by `check` and `import --from-dns`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct NetArgs {
+    /// A nameserver to ask instead of the system resolver (UDP with TCP fallback), `IP:PORT`.
+    #[arg(long, value_name = "IP:PORT")]
+    pub resolver: Option<SocketAddr>,
+    /// DNSSEC trust anchor file (DNSKEY lines); default: the bundled root anchors.
+    #[arg(long, value_name = "FILE")]
+    pub trust_anchor: Option<PathBuf>,
+    /// Seconds allowed for one query.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    pub timeout: f64,
+    /// Queries in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub concurrency: usize,
+}
+
+impl NetArgs {
+    fn settings(&self) -> Result<Settings, String> {
+        if !(self.timeout.is_finite() && self.timeout > 0.0 && self.timeout <= 3600.0) {
+            return Err(format!(
+                "--timeout {}: give a number of seconds between 0 and 3600",
+                self.timeout
+            ));
+        }
+        Ok(Settings {
+            nameserver: self.resolver,
+            trust_anchor: self.trust_anchor.clone(),
+            timeout: Duration::from_secs_f64(self.timeout),
+            validate: true,
+            concurrency: self.concurrency.clamp(1, 1024),
+        })
+    }
+}
+
+/// The JSON `dns` part of the report.
+#[derive(Debug, Serialize)]
+pub struct DnsReport {
+    /// Every question asked and its answer.
+    pub rrsets: Vec<RRset>,
+    /// Designed vs published (empty without a design).
+    pub drift: Vec<Drift>,
+    /// Wall time of all lookups.
+    pub elapsed_ms: u64,
+}
+
+/// The `check` report (interfaces.md §3; `probes` come with the probe issue).
+#[derive(Debug, Serialize)]
+pub struct CheckReport {
+    /// The design file, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The mail domain.
+    pub domain: String,
+    /// Counts per severity.
+    pub summary: Summary,
+    /// The findings, errors first.
+    pub findings: Vec<Finding>,
+    /// What DNS publishes (`null` with `--offline`).
+    pub dns: Option<DnsReport>,
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
+/// Fetch the published state; with `stream` every event is written to `out` as it happens.
+fn fetch_published(
+    net: &NetArgs,
+    plan: &Plan,
+    stream: bool,
+    out: &mut dyn Write,
+) -> Result<Published, String> {
+    let settings = net.settings()?;
+    let rt = runtime()?;
+    let (tx, rx) = std::sync::mpsc::channel::<Event>();
+    let sink: EventSink = if stream {
+        let tx = std::sync::Mutex::new(tx);
+        Arc::new(move |e| {
+            if let Ok(t) = tx.lock() {
+                let _ = t.send(e);
+            }
+        })
+    } else {
+        drop(tx);
+        crate::event::discard()
+    };
+    let plan = plan.clone();
+    let handle = rt.spawn(async move {
+        let resolver = Resolver::new(&settings).await.map_err(|e| e.to_string())?;
+        Ok::<Published, String>(resolve::fetch(&resolver, &plan, RunId(1), &sink).await)
+    });
+    if stream {
+        for ev in rx.iter() {
+            if let Ok(line) = serde_json::to_string(&ev) {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
+    rt.block_on(handle)
+        .map_err(|e| format!("the DNS lookups stopped: {e}"))?
+}
+
+/// Run `secmx check`.
+pub fn check(
+    design_path: Option<&Path>,
+    domain: Option<&str>,
+    net: &NetArgs,
+    offline: bool,
+    format: CheckFormat,
+    out: &mut dyn Write,
+) -> Result<u8, String> {
+    let design: Option<Design> = match design_path {
+        Some(p) => Some(project::load_design(p).map_err(|e| e.to_string())?),
+        None => None,
+    };
+    let domain = match (&design, domain) {
+        (Some(d), Some(n)) if normalize_name(n) != d.domain.as_str() => {
+            return Err(format!(
+                "--domain {n} does not match the design's domain {}",
+                d.domain.as_str()
+            ));
+        }
+        (Some(d), _) => d.domain.as_str().to_string(),
+        (None, Some(n)) => crate::model::DomainName::parse(n)
+            .map_err(|e| format!("--domain {n}: {e}"))?
+            .as_str()
+            .to_string(),
+        (None, None) => return Err("check needs a DESIGN file or --domain NAME".into()),
+    };
+    let plan = match &design {
+        Some(d) => Plan::for_design(d),
+        None => Plan::for_domain(&domain),
+    };
+    let published = if offline {
+        None
+    } else {
+        Some(fetch_published(
+            net,
+            &plan,
+            format == CheckFormat::Jsonl,
+            out,
+        )?)
+    };
+    if let Some(p) = &published
+        && !p.rrsets.is_empty()
+        && p.rrsets.iter().all(|s| {
+            matches!(
+                s.status,
+                resolve::Status::Timeout | resolve::Status::Refused | resolve::Status::Error
+            )
+        })
+    {
+        let server = net
+            .resolver
+            .map(|a| a.to_string())
+            .unwrap_or_else(|| "the system resolver".into());
+        let first = &p.rrsets[0];
+        return Err(format!(
+            "no DNS answer for {domain} from {server}: every query failed ({}{})",
+            first.status.as_str(),
+            first
+                .detail
+                .as_deref()
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default()
+        ));
+    }
+    let prepared = design.as_ref().map(Prepared::from_design);
+    let mut findings = Vec::new();
+    if let (Some(d), Some(prep)) = (&design, &prepared) {
+        let mut input = prep.input(d);
+        input.live = published.as_ref();
+        findings = rules::run(&input, &[Needs::Static, Needs::Dns]);
+    }
+    if let Some(p) = &published {
+        let (profile, options) = match &design {
+            Some(d) => (
+                d.profile,
+                Options {
+                    test_domain: d.test_domain,
+                    secure_only: d.secure_only,
+                },
+            ),
+            None => (Profile::Secmx, Options::default()),
+        };
+        let mut input = rules::live::published_input(p, profile, options);
+        if let Some(d) = &design {
+            input.level = if d.level == Level::L2 {
+                Level::L2
+            } else {
+                input.level
+            };
+        }
+        if design.is_some() {
+            // The static rules judge what is published too; keep only what the design did not
+            // already raise.
+            for mut f in rules::run(&input, &[Needs::Static]) {
+                let dup = findings
+                    .iter()
+                    .any(|g| g.rule == f.rule && g.subject == f.subject && g.message == f.message);
+                if !dup {
+                    f.message.push_str(" (as published)");
+                    findings.push(f);
+                }
+            }
+        } else {
+            findings = rules::run(&input, &[Needs::Static, Needs::Dns]);
+        }
+    }
+    rules::sort_findings(&mut findings);
+    let dns = published.map(|p| DnsReport {
+        drift: prepared
+            .as_ref()
+            .map(|prep| resolve::drift(&prep.records, &p))
+            .unwrap_or_default(),
+        elapsed_ms: p.elapsed_ms,
+        rrsets: p.rrsets,
+    });
+    let report = CheckReport {
+        file: design_path.map(|p| p.display().to_string()),
+        domain,
+        summary: Summary::of(&findings),
+        findings,
+        dns,
+    };
+    let io = |e: std::io::Error| format!("cannot write output: {e}");
+    match format {
+        CheckFormat::Json => {
+            let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+            writeln!(out, "{text}").map_err(io)?;
+        }
+        CheckFormat::Jsonl => {
+            let text = serde_json::to_string(&report).map_err(|e| e.to_string())?;
+            writeln!(out, "{text}").map_err(io)?;
+        }
+        CheckFormat::Text => write_text(out, &report).map_err(io)?,
+    }
+    Ok(if report.summary.errors > 0 {
+        super::EXIT_FINDINGS
+    } else {
+        super::EXIT_OK
+    })
+}
+
+fn write_text(out: &mut dyn Write, r: &CheckReport) -> std::io::Result<()> {
+    let file = r.file.clone().unwrap_or_else(|| "(published)".into());
+    super::write_findings_text(out, &file, &r.domain, &r.findings)?;
+    match &r.dns {
+        None => writeln!(out, "  DNS: not asked (--offline)")?,
+        Some(dns) => {
+            writeln!(
+                out,
+                "  DNS ({} queries in {} ms):",
+                dns.rrsets.len(),
+                dns.elapsed_ms
+            )?;
+            for s in &dns.rrsets {
+                let ttl = s.ttl.map(|t| t.to_string()).unwrap_or_else(|| "-".into());
+                let mut line = format!(
+                    "    {:<40} {:<5} {:<8} {:<13} ttl {:<6}",
+                    s.name,
+                    s.rtype,
+                    s.status.as_str(),
+                    s.dnssec.as_str(),
+                    ttl
+                );
+                if let Some(c) = &s.cname {
+                    line.push_str(&format!(" CNAME {c}"));
+                }
+                if !s.records.is_empty() {
+                    line.push(' ');
+                    line.push_str(&s.records.join(" | "));
+                }
+                if let Some(d) = &s.detail {
+                    line.push_str(&format!(" ({d})"));
+                }
+                writeln!(out, "{}", line.trim_end())?;
+            }
+            if !dns.drift.is_empty() {
+                writeln!(out, "  DRIFT (designed vs published):")?;
+                for d in &dns.drift {
+                    let change = match d.change {
+                        resolve::Change::Missing => "missing",
+                        resolve::Change::Extra => "extra",
+                        resolve::Change::Different => "different",
+                        resolve::Change::Unknown => "unknown",
+                    };
+                    writeln!(
+                        out,
+                        "    {change:<9} {} {}: designed [{}] ttl {} / published [{}] ttl {}{}",
+                        d.name,
+                        d.rtype,
+                        d.designed.join(" | "),
+                        d.designed_ttl
+                            .map(|t| t.to_string())
+                            .unwrap_or_else(|| "-".into()),
+                        d.published.join(" | "),
+                        d.published_ttl
+                            .map(|t| t.to_string())
+                            .unwrap_or_else(|| "-".into()),
+                        d.detail
+                            .as_deref()
+                            .map(|x| format!(" ({x})"))
+                            .unwrap_or_default()
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Run `secmx import --domain NAME --from-dns`.
+pub fn import_dns(
+    domain: &str,
+    net: &NetArgs,
+    output: Option<&Path>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, String> {
+    let name =
+        crate::model::DomainName::parse(domain).map_err(|e| format!("--domain {domain}: {e}"))?;
+    let published = fetch_published(net, &Plan::for_domain(name.as_str()), false, out)?;
+    let failed: Vec<&RRset> = published
+        .rrsets
+        .iter()
+        .filter(|s| !s.status.is_answer())
+        .collect();
+    for s in &failed {
+        let _ = writeln!(
+            err,
+            "secmx: note: {} {} lookup failed: {}",
+            s.name,
+            s.rtype,
+            s.status.as_str()
+        );
+    }
+    if published
+        .rrset(name.as_str(), "MX")
+        .is_some_and(|s| !s.status.is_answer())
+    {
+        return Err(format!(
+            "{}: the MX lookup failed; nothing to import",
+            name.as_str()
+        ));
+    }
+    let imp = resolve::import::design_from_published(&published).map_err(|e| e.to_string())?;
+    for n in &imp.notes {
+        let _ = writeln!(err, "secmx: note: {n}");
+    }
+    let toml = project::design_to_toml(&imp.design).map_err(|e| e.to_string())?;
+    match output {
+        Some(o) => project::write_atomic(o, toml.as_bytes()).map_err(|e| e.to_string())?,
+        None => out
+            .write_all(toml.as_bytes())
+            .map_err(|e| format!("cannot write output: {e}"))?,
+    }
+    Ok(super::EXIT_OK)
+}

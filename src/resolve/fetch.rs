@@ -1,0 +1,422 @@
+//! The published state of a domain: every question the domain raises, asked concurrently (bounded by a
+//! semaphore) in two rounds — first the names the domain owns (MX, the SecMX SRV RRset, policy TXT,
+//! the apex addresses for the implicit MX), then what those answers point at (A, AAAA and TLSA of every
+//! MX/SRV target, the mail domains of `mailto:` TLS-RPT destinations).
+
+use super::{RRset, Resolver, Status, fqdn, rtype_of};
+use crate::event::{EventSink, RunId};
+use crate::model::name::is_in_domain;
+use crate::model::{Design, Profile, RData, Record, RecordSet, normalize_name};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+/// What to ask about.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The mail domain, normalised.
+    pub domain: String,
+    /// SecMX SRV label, e.g. `_secmx`.
+    pub srv_label: String,
+    /// The design uses the SGE profile (its SPF and DMARC texts are designed).
+    pub sge: bool,
+    /// Hosts a design names, with the port their TLSA lives under (asked even when DNS does not
+    /// point at them, so drift can say what is missing).
+    pub hosts: Vec<(String, i64)>,
+    /// Mail domains of `mailto:` TLS-RPT destinations a design names.
+    pub rua_domains: Vec<String>,
+}
+
+impl Plan {
+    /// The plan for a domain without a design (default SRV label).
+    pub fn for_domain(domain: &str) -> Self {
+        Plan {
+            domain: normalize_name(domain),
+            srv_label: crate::model::DEFAULT_SRV_LABEL.to_string(),
+            sge: false,
+            hosts: Vec::new(),
+            rua_domains: Vec::new(),
+        }
+    }
+
+    /// The plan for a design: its names plus every host it lists.
+    pub fn for_design(design: &Design) -> Self {
+        let mut plan = Plan::for_domain(design.domain.as_str());
+        plan.srv_label = design.srv_label.clone();
+        plan.sge = design.profile == Profile::Sge;
+        for r in &design.relays {
+            let p = (normalize_name(&r.host), r.tlsa_port());
+            if !plan.hosts.contains(&p) {
+                plan.hosts.push(p);
+            }
+        }
+        if let Some(rpt) = &design.tls_rpt {
+            for u in &rpt.rua {
+                if let Some(d) = mailto_domain(u) {
+                    plan.rua_domains.push(d);
+                }
+            }
+        }
+        plan
+    }
+
+    /// The SecMX SRV owner name.
+    pub fn srv_owner(&self) -> String {
+        format!("{}._tcp.{}", self.srv_label, self.domain)
+    }
+}
+
+/// The domain as DNS publishes it now.
+#[derive(Debug, Clone)]
+pub struct Published {
+    /// The mail domain, normalised.
+    pub domain: String,
+    /// SecMX SRV label used.
+    pub srv_label: String,
+    /// Every question asked and its answer, in the order asked.
+    pub rrsets: Vec<RRset>,
+    /// Every record seen, with its real owner (CNAMEs included): what the static rules judge.
+    pub records: RecordSet,
+    /// Wall time of the whole fetch.
+    pub elapsed_ms: u64,
+}
+
+impl Published {
+    /// Build from answers (also used by tests to state live facts without a server).
+    pub fn from_rrsets(domain: &str, srv_label: &str, rrsets: Vec<RRset>, elapsed_ms: u64) -> Self {
+        let mut seen = HashSet::new();
+        let mut records = RecordSet::new();
+        for s in &rrsets {
+            for r in &s.answers {
+                if seen.insert((r.name.clone(), r.data.clone())) {
+                    records.push(r.clone());
+                }
+            }
+        }
+        Published {
+            domain: normalize_name(domain),
+            srv_label: srv_label.to_string(),
+            rrsets,
+            records,
+            elapsed_ms,
+        }
+    }
+
+    /// The answer to (name, type), if that was asked.
+    pub fn rrset(&self, name: &str, rtype: &str) -> Option<&RRset> {
+        let n = normalize_name(name);
+        self.rrsets
+            .iter()
+            .find(|s| s.rtype == rtype && s.owner() == n)
+    }
+
+    /// The SecMX SRV owner name.
+    pub fn srv_owner(&self) -> String {
+        format!("{}._tcp.{}", self.srv_label, self.domain)
+    }
+
+    /// `MX 0 .` is published alone.
+    pub fn null_mx(&self) -> bool {
+        let mx: Vec<_> = self.records.mx_of(&self.domain).collect();
+        mx.len() == 1 && mx[0].2.is_empty()
+    }
+
+    /// No MX RRset (NXDOMAIN/NODATA) but the domain has an address: mail goes to the domain itself.
+    pub fn implicit_mx(&self) -> bool {
+        let no_mx = self
+            .rrset(&self.domain, "MX")
+            .is_some_and(|s| matches!(s.status, Status::Nodata | Status::Nxdomain));
+        no_mx && self.records.addresses_of(&self.domain).next().is_some()
+    }
+
+    /// The MX exchanges (root excluded), or the domain itself for an implicit MX.
+    pub fn mx_targets(&self) -> Vec<String> {
+        if self.implicit_mx() {
+            return vec![self.domain.clone()];
+        }
+        let mut v: Vec<String> = Vec::new();
+        for (_, _, ex) in self.records.mx_of(&self.domain) {
+            if !ex.is_empty() && !v.iter().any(|x| x == ex) {
+                v.push(ex.to_string());
+            }
+        }
+        v
+    }
+
+    /// The SecMX SRV targets (root excluded) with their ports.
+    pub fn srv_targets(&self) -> Vec<(String, i64)> {
+        let mut v: Vec<(String, i64)> = Vec::new();
+        for (_, _, _, port, t) in self.records.srv_at(&self.srv_owner()) {
+            let p = (t.to_string(), port);
+            if !t.is_empty() && !v.contains(&p) {
+                v.push(p);
+            }
+        }
+        v
+    }
+
+    /// The address RRsets (A and AAAA answers) of a host.
+    pub fn address_rrsets(&self, host: &str) -> impl Iterator<Item = &RRset> {
+        let n = normalize_name(host);
+        self.rrsets
+            .iter()
+            .filter(move |s| (s.rtype == "A" || s.rtype == "AAAA") && s.owner() == n)
+    }
+
+    /// The mail domains of the `mailto:` destinations in the published TLS-RPT record.
+    pub fn rua_domains(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        for (_, text) in self.records.txt_at(&format!("_smtp._tls.{}", self.domain)) {
+            for d in rua_mailto_domains(&text) {
+                if !v.contains(&d) {
+                    v.push(d);
+                }
+            }
+        }
+        v
+    }
+
+    /// The records at names inside the domain, plus MX/SRV target data: the static rules' input.
+    pub fn record_set(&self) -> &RecordSet {
+        &self.records
+    }
+}
+
+/// The domain of a `mailto:` URI (`None` for other schemes).
+pub fn mailto_domain(uri: &str) -> Option<String> {
+    let rest = uri.trim().strip_prefix("mailto:")?;
+    let addr = rest.split('!').next().unwrap_or(rest);
+    let addr = addr.split('?').next().unwrap_or(addr);
+    let (_, d) = addr.rsplit_once('@')?;
+    let d = normalize_name(d);
+    if d.is_empty() { None } else { Some(d) }
+}
+
+/// The `mailto:` domains in a `v=TLSRPTv1; rua=…` text.
+pub fn rua_mailto_domains(text: &str) -> Vec<String> {
+    let mut v = Vec::new();
+    for field in text.split(';') {
+        if let Some((k, val)) = field.split_once('=')
+            && k.trim().eq_ignore_ascii_case("rua")
+        {
+            for u in val.split(',') {
+                if let Some(d) = mailto_domain(u) {
+                    v.push(d);
+                }
+            }
+        }
+    }
+    v
+}
+
+/// Fetch the published state concurrently (as many queries in flight as the settings allow).
+pub async fn fetch(resolver: &Resolver, plan: &Plan, run: RunId, sink: &EventSink) -> Published {
+    let limit = resolver.settings().concurrency.max(1);
+    fetch_with_limit(resolver, plan, run, sink, limit).await
+}
+
+/// Fetch with one query at a time (the baseline of the benchmark).
+pub async fn fetch_sequential(
+    resolver: &Resolver,
+    plan: &Plan,
+    run: RunId,
+    sink: &EventSink,
+) -> Published {
+    fetch_with_limit(resolver, plan, run, sink, 1).await
+}
+
+struct Asked {
+    seen: HashSet<(String, String)>,
+    list: Vec<(String, String)>,
+}
+
+impl Asked {
+    fn new() -> Self {
+        Asked {
+            seen: HashSet::new(),
+            list: Vec::new(),
+        }
+    }
+    fn add(&mut self, name: &str, rtype: &str) {
+        let key = (normalize_name(name), rtype.to_string());
+        if self.seen.insert(key.clone()) {
+            self.list.push(key);
+        }
+    }
+    fn take(&mut self) -> Vec<(String, String)> {
+        std::mem::take(&mut self.list)
+    }
+}
+
+fn add_host(a: &mut Asked, host: &str, port: i64) {
+    if host.is_empty() {
+        return;
+    }
+    a.add(host, "A");
+    a.add(host, "AAAA");
+    a.add(&crate::zone::tlsa_owner(port, host), "TLSA");
+}
+
+async fn fetch_with_limit(
+    resolver: &Resolver,
+    plan: &Plan,
+    run: RunId,
+    sink: &EventSink,
+    limit: usize,
+) -> Published {
+    let start = Instant::now();
+    let d = plan.domain.as_str();
+    let mut asked = Asked::new();
+    asked.add(d, "MX");
+    asked.add(&plan.srv_owner(), "SRV");
+    asked.add(&format!("_mta-sts.{d}"), "TXT");
+    asked.add(&format!("_smtp._tls.{d}"), "TXT");
+    asked.add(d, "A");
+    asked.add(d, "AAAA");
+    // Apex TXT (SPF) and `_dmarc` are cheap to ask and every policy name is judged (XR-012), so
+    // they are asked for every profile; the SGE rules read them when the profile is on.
+    asked.add(d, "TXT");
+    asked.add(&format!("_dmarc.{d}"), "TXT");
+    for (h, p) in &plan.hosts {
+        add_host(&mut asked, h, *p);
+    }
+    for r in &plan.rua_domains {
+        asked.add(r, "MX");
+        asked.add(r, "A");
+        asked.add(r, "AAAA");
+    }
+    let sem = Arc::new(Semaphore::new(limit));
+    let mut rrsets = run_batch(resolver, asked.take(), &sem, run, sink).await;
+
+    // Round two: what the first answers point at.
+    let first = Published::from_rrsets(d, &plan.srv_label, rrsets.clone(), 0);
+    for h in first.mx_targets() {
+        add_host(&mut asked, &h, 25);
+    }
+    for (h, p) in first.srv_targets() {
+        add_host(&mut asked, &h, p);
+    }
+    for r in first.rua_domains() {
+        asked.add(&r, "MX");
+        asked.add(&r, "A");
+        asked.add(&r, "AAAA");
+    }
+    let second = asked.take();
+    if !second.is_empty() {
+        rrsets.extend(run_batch(resolver, second, &sem, run, sink).await);
+    }
+    Published::from_rrsets(
+        d,
+        &plan.srv_label,
+        rrsets,
+        start.elapsed().as_millis() as u64,
+    )
+}
+
+async fn run_batch(
+    resolver: &Resolver,
+    questions: Vec<(String, String)>,
+    sem: &Arc<Semaphore>,
+    run: RunId,
+    sink: &EventSink,
+) -> Vec<RRset> {
+    let mut set = JoinSet::new();
+    let n = questions.len();
+    for (i, (name, rtype)) in questions.into_iter().enumerate() {
+        let res = resolver.clone();
+        let sem = Arc::clone(sem);
+        let sink = Arc::clone(sink);
+        set.spawn(async move {
+            let _permit = sem.acquire_owned().await.ok();
+            let rs = res.query(&name, rtype_of(&rtype), run, &sink).await;
+            (i, rs)
+        });
+    }
+    let mut out: Vec<Option<RRset>> = vec![None; n];
+    while let Some(joined) = set.join_next().await {
+        if let Ok((i, rs)) = joined
+            && let Some(slot) = out.get_mut(i)
+        {
+            *slot = Some(rs);
+        }
+    }
+    out.into_iter().flatten().collect()
+}
+
+/// Whether a name is one the design speaks about (inside the domain).
+pub(crate) fn in_domain(name: &str, domain: &str) -> bool {
+    is_in_domain(name, domain)
+}
+
+/// A published record of `host` at the end of a CNAME chain counts as the host's address.
+pub fn resolved_addresses(p: &Published, host: &str) -> Vec<std::net::IpAddr> {
+    let mut out = Vec::new();
+    for s in p.address_rrsets(host) {
+        for r in &s.answers {
+            match r.data {
+                RData::A(a) => out.push(std::net::IpAddr::V4(a)),
+                RData::Aaaa(a) => out.push(std::net::IpAddr::V6(a)),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Records stated directly (tests and the GUI use this to describe live facts).
+pub fn rrset_of(
+    name: &str,
+    rtype: &str,
+    status: Status,
+    dnssec: super::Dnssec,
+    records: Vec<Record>,
+) -> RRset {
+    let owner = normalize_name(name);
+    let mut text: Vec<String> = records
+        .iter()
+        .filter(|r| r.name == owner && r.data.rtype() == rtype)
+        .map(|r| super::rdata_text(&r.data))
+        .collect();
+    text.sort();
+    let ttl = records
+        .iter()
+        .filter(|r| r.name == owner && r.data.rtype() == rtype)
+        .map(|r| r.ttl.clamp(0, i64::from(u32::MAX)) as u32)
+        .min();
+    let cname = records.iter().find_map(|r| match &r.data {
+        RData::Cname(t) if r.name == owner && rtype != "CNAME" => Some(fqdn(t)),
+        _ => None,
+    });
+    RRset {
+        name: fqdn(name),
+        rtype: rtype.to_string(),
+        records: text,
+        ttl,
+        dnssec,
+        status,
+        cname,
+        detail: None,
+        ms: 0.0,
+        answers: records,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mailto_domains() {
+        assert_eq!(
+            rua_mailto_domains("v=TLSRPTv1; rua=mailto:a@Agency.Example,https://r.example/x"),
+            vec!["agency.example".to_string()]
+        );
+        assert_eq!(mailto_domain("https://x"), None);
+        assert_eq!(
+            mailto_domain("mailto:tls@rpt.example!10m"),
+            Some("rpt.example".into())
+        );
+    }
+}
