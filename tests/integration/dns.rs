@@ -329,6 +329,7 @@ fn mx_targets_cname_no_address_ip_null_and_implicit() {
     );
     let f = live_findings(&c);
     assert!(!has(&f, "MX-003"), "the alias still resolves: {f:?}");
+    assert!(has(&f, "MX-002"), "MX exchange behind a CNAME: {f:?}");
 
     let n = fetch(&ns, "noaddr.sec.test");
     assert_eq!(
@@ -398,6 +399,8 @@ fn mta_sts_two_records_and_cname() {
         .collect();
     assert_eq!(sts.len(), 2, "{sts:?}");
     assert!(sts.iter().all(|t| t.starts_with("v=STSv1")), "{sts:?}");
+    let f = live_findings(&two);
+    assert!(has(&f, "STS-001"), "two v=STSv1 records mean no policy: {f:?}");
     let c = fetch(&ns, "stscname.sec.test");
     let t = get(&c, "_mta-sts.stscname.sec.test", "TXT");
     assert_eq!(t.cname.as_deref(), Some("_mta-sts.sec.test."), "{t:?}");
@@ -744,6 +747,8 @@ fn txt_and_cname_at_mta_sts_are_both_seen() {
     let p = Published::from_rrsets("liar.test", "_secmx", vec![t], 0);
     assert!(p.records.cname_of("_mta-sts.liar.test").is_some());
     assert_eq!(p.records.txt_at("_mta-sts.liar.test").count(), 1);
+    let f = live_findings(&p);
+    assert!(has(&f, "XR-012"), "TXT beside a CNAME: {f:?}");
 }
 
 #[test]
