@@ -483,6 +483,12 @@ fn choose_srv_label(records: &[Record], domain: &str) -> Option<String> {
         .map(|(l, _)| (*l).to_string())
 }
 
+/// Build a design from records already in hand (what DNS publishes today, for instance), with the
+/// same mapping as a zone import; the TTL falls back to 3600 when no record maps.
+pub fn design_from_records(set: &RecordSet, domain: DomainName) -> ImportReport {
+    map_records(set, domain, &|| DEFAULT_TTL)
+}
+
 /// Map normalised records to a design; `fallback_ttl` gives the TTL when no record was mapped.
 fn map_records(
     set: &RecordSet,
