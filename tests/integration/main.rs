@@ -1,4 +1,5 @@
 //! Integration tests: one binary, a module per topic.
 
 mod cli;
+mod probe;
 mod robustness;
