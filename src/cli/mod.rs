@@ -13,6 +13,8 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+pub mod probe;
+
 /// Exit status: no error findings.
 pub const EXIT_OK: u8 = 0;
 /// Exit status: at least one error finding (or failed probe).
@@ -72,6 +74,8 @@ pub enum Command {
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
     },
+    /// Probes one relay (every address it resolves to): SMTP, STARTTLS, TLS, certificate, role.
+    Probe(probe::ProbeArgs),
 }
 
 /// `lint --format`.
@@ -145,6 +149,7 @@ where
             domain,
             output,
         } => import(&zonefile, &domain, output.as_deref(), out, err),
+        Command::Probe(args) => return probe::run(&args, out, err),
     };
     match result {
         Ok(code) => code,

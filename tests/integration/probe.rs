@@ -75,7 +75,7 @@ impl Certs {
             write(&dir.join(format!("{name}.crt")), &pem);
             write(&dir.join(format!("{name}.key")), &key.serialize_pem());
         };
-        leaf("valid", &[HOST], false, false);
+        leaf("valid", &[HOST, "127.0.0.1"], false, false);
         leaf("expired", &[HOST], true, false);
         leaf("wrongname", &["other.example.net"], false, false);
         leaf("selfsigned", &[HOST], false, true);
@@ -397,7 +397,7 @@ fn postfix_valid_certificate_ber_passes_with_all_facts() {
     assert!(tls.cipher.as_deref().unwrap().starts_with("TLS13_"), "{d}");
     let c = r.certificate.as_ref().unwrap();
     assert_eq!(c.pkix, Pkix::Valid, "{d}");
-    assert_eq!(c.sans, vec![HOST.to_string()]);
+    assert_eq!(c.sans, vec![HOST.to_string(), "127.0.0.1".to_string()]);
     assert_eq!(c.key, "EC P-256");
     assert_eq!(c.chain.len(), 2, "leaf + CA as sent");
     assert_eq!(c.chain[0].signature_algorithm, "ecdsa-with-SHA256");
@@ -883,4 +883,95 @@ fn no_probe_ever_sends_rcpt_or_data() {
     // And the single writer refuses them outright.
     assert!(secmx::probe::smtp::check_command("RCPT TO:<postmaster@probe.test>").is_err());
     assert!(secmx::probe::smtp::check_command("DATA").is_err());
+}
+
+fn cli(args: &[&str]) -> (u8, String, String) {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let mut all = vec!["secmx"];
+    all.extend_from_slice(args);
+    let code = secmx::cli::run(all, &mut out, &mut err);
+    (
+        code,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
+}
+
+#[test]
+fn cli_probe_json_jsonl_text_and_exit_codes() {
+    let rl = relays();
+    let ca = rl.pf.dir.path().join("ca.pem");
+    let ca = ca.to_str().unwrap();
+    let valid = format!("127.0.0.1:{}", rl.valid);
+    let (code, out, err) = cli(&[
+        "probe",
+        &valid,
+        "--ca",
+        ca,
+        "--timeout",
+        "5",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let p = &v["probes"][0];
+    for key in [
+        "host",
+        "address",
+        "port",
+        "role",
+        "via",
+        "connect",
+        "greeting",
+        "starttls_offered",
+        "plaintext_mail_from",
+        "tls",
+        "certificate",
+        "dane",
+        "mta_sts",
+        "verdict",
+        "transcript",
+        "timings_ms",
+    ] {
+        assert!(p.get(key).is_some(), "missing {key}: {p}");
+    }
+    assert_eq!(p["certificate"]["pkix"], "valid", "{p}");
+    assert_eq!(p["verdict"], "pass");
+    assert_eq!(p["connect"], "ok");
+    assert_eq!(p["tls"]["version"], "TLSv1.3");
+
+    let (code, out, _) = cli(&["probe", &valid, "--ca", ca, "--format", "jsonl"]);
+    assert_eq!(code, 0);
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.len() > 8, "{out}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["run"] == 1 && l["source"] == "probe")
+    );
+    assert_eq!(lines.last().unwrap()["kind"], "finished");
+
+    let (code, out, _) = cli(&["probe", &valid, "--format", "text"]);
+    assert_eq!(code, 0, "untrusted is a warning for a BER: {out}");
+    assert!(
+        out.contains("PASS") && out.contains("PKIX untrusted"),
+        "{out}"
+    );
+
+    let none = format!("127.0.0.1:{}", rl.none);
+    let (code, out, _) = cli(&["probe", &none]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("PROBE-005"), "{out}");
+
+    let (code, _, err) = cli(&["probe", "mx.example:notaport"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("bad port"), "{err}");
+    let (code, _, err) = cli(&["probe", &valid, "--ca", "/nonexistent/ca.pem"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent/ca.pem"), "{err}");
 }
