@@ -275,7 +275,7 @@ mod tests {
                 let r = judge(
                     &[rec(3, s, m, &f.leaf)],
                     true,
-                    &[f.leaf.clone()],
+                    std::slice::from_ref(&f.leaf),
                     "other.name",
                     now(),
                     &p(),
@@ -292,7 +292,15 @@ mod tests {
         let chain = [f.leaf.clone(), f.ca.clone()];
         let bad = rec(3, 1, 1, &f.other);
         assert_eq!(
-            judge(&[bad.clone()], true, &chain, "mx.dane.test", now(), &p()).verdict,
+            judge(
+                std::slice::from_ref(&bad),
+                true,
+                &chain,
+                "mx.dane.test",
+                now(),
+                &p()
+            )
+            .verdict,
             DaneVerdict::Fail
         );
         assert_eq!(
@@ -316,14 +324,21 @@ mod tests {
         let f = fixture(false);
         let ta = rec(2, 1, 1, &f.ca);
         let chain = [f.leaf.clone(), f.ca.clone()];
-        let r = judge(&[ta.clone()], true, &chain, "mx.dane.test", now(), &p());
+        let r = judge(
+            std::slice::from_ref(&ta),
+            true,
+            &chain,
+            "mx.dane.test",
+            now(),
+            &p(),
+        );
         assert_eq!(r.verdict, DaneVerdict::Valid, "{}", r.detail);
         // leaf only: anchor not sent (PROBE-026)
         assert_eq!(
             judge(
-                &[ta.clone()],
+                std::slice::from_ref(&ta),
                 true,
-                &[f.leaf.clone()],
+                std::slice::from_ref(&f.leaf),
                 "mx.dane.test",
                 now(),
                 &p()
@@ -332,7 +347,14 @@ mod tests {
             DaneVerdict::Fail
         );
         // wrong name
-        let r = judge(&[ta.clone()], true, &chain, "wrong.dane.test", now(), &p());
+        let r = judge(
+            std::slice::from_ref(&ta),
+            true,
+            &chain,
+            "wrong.dane.test",
+            now(),
+            &p(),
+        );
         assert_eq!(r.verdict, DaneVerdict::Fail);
         assert!(r.detail.contains("does not validate"), "{}", r.detail);
         // 2 0 2 full-cert SHA-512 also works

@@ -2,6 +2,13 @@
 //! here with rcgen) and against in-process hostile peers. Postfix missing = the tests FAIL (tests/run.sh
 //! installs it); nothing is skipped.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers: a failure is a test failure"
+)]
+
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use secmx::event::{Event, EventBody, EventSink, RunId};
 use secmx::model::Role;
