@@ -595,28 +595,38 @@ async fn injection_test(
         return (InjectionOutcome::Inconclusive, lines);
     };
     let mut smtp = Smtp::new(tls, cfg.limits, vec![], "[inj] ");
-    let outcome = match smtp.read_reply(t.injection_wait).await {
-        Ok(_) => InjectionOutcome::Vulnerable,
-        Err(SmtpError::Timeout(_)) => {
-            // Nothing unsolicited; a slow vulnerable server would now answer our EHLO with the
-            // injected command's one-line reply (enhanced status code) instead of an EHLO reply.
-            match smtp.send(&ehlo).await {
-                Ok(()) => match smtp.read_reply(t.reply).await {
-                    Ok(rep)
-                        if rep.lines.len() == 1
-                            && rep.first_text().starts_with(|c: char| c.is_ascii_digit()) =>
-                    {
-                        InjectionOutcome::Vulnerable
-                    }
-                    _ => InjectionOutcome::Resisted,
-                },
-                Err(_) => InjectionOutcome::Resisted,
-            }
+    // A vulnerable server answers the injected RSET as soon as TLS is up. Optionally wait for
+    // that unsolicited reply; then send EHLO: its first reply must be the EHLO reply (multi-line,
+    // server name first), with nothing after it. A one-line reply with an enhanced status code
+    // (`250 2.0.0 Ok`) or a second reply is the injected command's answer.
+    let mut outcome = None;
+    if !t.injection_wait.is_zero() {
+        match smtp.read_reply(t.injection_wait).await {
+            Ok(_) => outcome = Some(InjectionOutcome::Vulnerable),
+            Err(SmtpError::Timeout(_)) => {}
+            Err(_) => outcome = Some(InjectionOutcome::Resisted),
         }
-        Err(_) => InjectionOutcome::Resisted,
+    }
+    let outcome = match outcome {
+        Some(o) => o,
+        None => match smtp.send(&ehlo).await {
+            Ok(()) => match smtp.read_reply(t.reply).await {
+                Ok(rep)
+                    if rep.lines.len() == 1
+                        && rep.first_text().starts_with(|c: char| c.is_ascii_digit()) =>
+                {
+                    InjectionOutcome::Vulnerable
+                }
+                Ok(_) if smtp.pending() > 0 => InjectionOutcome::Vulnerable,
+                Ok(_) => InjectionOutcome::Resisted,
+                Err(SmtpError::Timeout(_)) => InjectionOutcome::Inconclusive,
+                Err(_) => InjectionOutcome::Resisted,
+            },
+            Err(_) => InjectionOutcome::Resisted,
+        },
     };
     let _ = smtp.send("QUIT").await;
-    let _ = smtp.read_reply(t.injection_wait).await;
+    let _ = smtp.read_reply(t.reply.min(Duration::from_secs(2))).await;
     let (_, _, tr) = smtp.into_parts();
     lines.extend(tr);
     (outcome, lines)

@@ -293,7 +293,7 @@ fn config(ca: &rustls::pki_types::CertificateDer<'static>) -> ProbeConfig {
         greeting: Duration::from_secs(2),
         reply: Duration::from_secs(2),
         handshake: Duration::from_secs(2),
-        injection_wait: Duration::from_millis(200),
+        injection_wait: Duration::ZERO,
     };
     cfg.backoff = Duration::from_millis(50);
     cfg.ehlo_name = "probe.secmx.test".into();
@@ -668,6 +668,8 @@ enum Hostile {
     Garbage,
     /// Well-behaved until STARTTLS (answers 454); records every command.
     Recorder,
+    /// Completes TLS, then executes commands pipelined behind STARTTLS (CVE-2011-0411 style).
+    Injectable,
 }
 
 /// Starts a hostile peer; returns its address and the command lines it received.
@@ -750,6 +752,12 @@ async fn serve(
                         .await?;
                     tokio::time::sleep(Duration::from_secs(3600)).await;
                 }
+                Hostile::Injectable => {
+                    wr.write_all(b"220 2.0.0 Ready to start TLS\r\n").await?;
+                    let pending = String::from_utf8_lossy(rd.buffer()).into_owned();
+                    let tcp = rd.into_inner().reunite(wr).unwrap();
+                    return serve_tls_injectable(tcp, pending, log).await;
+                }
                 Hostile::ResetInHandshake | Hostile::Garbage => {
                     wr.write_all(b"220 2.0.0 Ready to start TLS\r\n").await?;
                     let mut hello = [0u8; 64];
@@ -767,6 +775,64 @@ async fn serve(
                     .await?
             }
         }
+    }
+}
+
+/// TLS side of the injectable peer: answers the commands that arrived in clear, then a normal
+/// post-TLS dialogue.
+async fn serve_tls_injectable(
+    tcp: tokio::net::TcpStream,
+    pending: String,
+    log: Arc<Mutex<Vec<String>>>,
+) -> std::io::Result<()> {
+    let key = KeyPair::generate().unwrap();
+    let cert = CertificateParams::new(vec!["hostile.test".to_string()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(
+        vec![cert.der().clone()],
+        rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+    )
+    .unwrap();
+    let tls = tokio_rustls::TlsAcceptor::from(Arc::new(config))
+        .accept(tcp)
+        .await?;
+    let (rd, mut wr) = tokio::io::split(tls);
+    let mut rd = BufReader::new(rd);
+    for cmd in pending.lines().filter(|l| !l.trim().is_empty()) {
+        log.lock().unwrap().push(format!("injected: {cmd}"));
+        wr.write_all(b"250 2.0.0 Ok\r\n").await?;
+    }
+    loop {
+        let mut line = String::new();
+        if rd.read_line(&mut line).await? == 0 {
+            return Ok(());
+        }
+        let cmd = line.trim_end().to_string();
+        log.lock().unwrap().push(cmd.clone());
+        let verb = cmd
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_uppercase();
+        match verb.as_str() {
+            "EHLO" => wr.write_all(b"250-fake.test\r\n250 PIPELINING\r\n").await?,
+            "MAIL" => wr.write_all(b"250 2.1.0 Ok\r\n").await?,
+            "RSET" => wr.write_all(b"250 2.0.0 Ok\r\n").await?,
+            "QUIT" => {
+                wr.write_all(b"221 2.0.0 Bye\r\n").await?;
+                return Ok(());
+            }
+            _ => wr.write_all(b"502 5.5.2 Error\r\n").await?,
+        }
+        wr.flush().await?;
     }
 }
 
@@ -870,6 +936,41 @@ fn hostile_reset_and_garbage_during_handshake_fail_cleanly() {
     assert!(has_problem(&r, "PROBE-007"), "{}", dump(&r));
     assert_eq!(r.verdict, Verdict::Fail);
     assert!(took < Duration::from_secs(2));
+}
+
+#[test]
+fn hostile_starttls_injection_is_detected() {
+    let (r, _, log) = probe_hostile(Hostile::Injectable);
+    assert_eq!(
+        r.tls.as_ref().unwrap().version.as_deref(),
+        Some("TLSv1.3"),
+        "{}",
+        dump(&r)
+    );
+    assert_eq!(
+        r.injection,
+        Some(InjectionOutcome::Vulnerable),
+        "{}",
+        dump(&r)
+    );
+    assert!(has_problem(&r, "PROBE-009"));
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert!(log.iter().any(|l| l == "injected: RSET"), "{log:?}");
+    // the same with the optional wait for an unsolicited reply
+    let rt = rt();
+    let r = rt.block_on(async {
+        let (addr, _) = hostile(Hostile::Injectable).await;
+        let mut cfg = hostile_config();
+        cfg.timeouts.injection_wait = Duration::from_millis(300);
+        let t = ProbeTarget::new("hostile.test", addr.ip(), addr.port(), Role::Ber);
+        probe(&t, &cfg, &|_| {}).await
+    });
+    assert_eq!(
+        r.injection,
+        Some(InjectionOutcome::Vulnerable),
+        "{}",
+        dump(&r)
+    );
 }
 
 #[test]
