@@ -181,10 +181,11 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
             out.flush().map_err(io_err)?;
         }
         let reports = job.await.map_err(|e| format!("probe run failed: {e}"))?;
+        let relays = probe::summarize(&reports);
         match format {
             ProbeFormat::Jsonl => {}
             ProbeFormat::Json => {
-                let v = serde_json::json!({ "probes": reports });
+                let v = serde_json::json!({ "probes": reports, "relays": relays });
                 let text = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
                 writeln!(out, "{text}").map_err(io_err)?;
             }
@@ -192,9 +193,24 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
                 for r in &reports {
                     write_text(out, r).map_err(io_err)?;
                 }
+                for s in relays.iter().filter(|s| s.addresses.len() > 1) {
+                    writeln!(
+                        out,
+                        "{}:{} over {} addresses: {:?}",
+                        s.host,
+                        s.port,
+                        s.addresses.len(),
+                        s.verdict
+                    )
+                    .map_err(io_err)?;
+                    for d in &s.differences {
+                        writeln!(out, "  {:?} {}: {}", d.severity, d.rule, d.message)
+                            .map_err(io_err)?;
+                    }
+                }
             }
         }
-        Ok(if reports.iter().any(|r| r.verdict == Verdict::Fail) {
+        Ok(if relays.iter().any(|r| r.verdict == Verdict::Fail) {
             EXIT_FINDINGS
         } else {
             EXIT_OK

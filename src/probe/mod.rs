@@ -15,8 +15,8 @@ pub mod smtp;
 pub mod tls;
 
 pub use report::{
-    CertificateFacts, Connect, InjectionOutcome, ProbeReport, Problem, Severity, Timings, TlsFacts,
-    Verdict,
+    CertificateFacts, Connect, InjectionOutcome, ProbeReport, Problem, RelaySummary, Severity,
+    Timings, TlsFacts, Verdict, summarize,
 };
 pub use runner::{Cancel, CancelHandle, run_all};
 pub use session::probe;

@@ -1049,6 +1049,7 @@ fn cli_probe_json_jsonl_text_and_exit_codes() {
     assert_eq!(p["verdict"], "pass");
     assert_eq!(p["connect"], "ok");
     assert_eq!(p["tls"]["version"], "TLSv1.3");
+    assert_eq!(v["relays"][0]["verdict"], "pass");
 
     let (code, out, _) = cli(&["probe", &valid, "--ca", ca, "--format", "jsonl"]);
     assert_eq!(code, 0);
