@@ -12,6 +12,7 @@ pub mod report;
 pub mod runner;
 mod session;
 pub mod smtp;
+pub mod sts;
 pub mod tls;
 
 pub use report::{

@@ -1084,3 +1084,178 @@ fn cli_probe_json_jsonl_text_and_exit_codes() {
     assert_eq!(code, 2);
     assert!(err.contains("/nonexistent/ca.pem"), "{err}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// MTA-STS policy fetch against an in-process HTTPS server
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Sts {
+    Ok,
+    Redirect,
+    Html,
+    Big,
+    WrongName,
+}
+
+const POLICY: &str = "version: STSv1\nmode: enforce\nmx: mx.probe.test\nmax_age: 604800\n";
+
+struct StsCa {
+    issuer: Issuer<'static, KeyPair>,
+    der: rustls::pki_types::CertificateDer<'static>,
+}
+
+fn sts_ca() -> StsCa {
+    let key = KeyPair::generate().unwrap();
+    let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let cert = p.self_signed(&key).unwrap();
+    StsCa {
+        issuer: Issuer::new(p, key),
+        der: cert.der().clone(),
+    }
+}
+
+async fn sts_server(ca: &StsCa, kind: Sts) -> SocketAddr {
+    let name = if kind == Sts::WrongName {
+        "www.other.test"
+    } else {
+        "mta-sts.probe.test"
+    };
+    let key = KeyPair::generate().unwrap();
+    let cert = CertificateParams::new(vec![name.to_string()])
+        .unwrap()
+        .signed_by(&key, &ca.issuer)
+        .unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(
+        vec![cert.der().clone()],
+        rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+    )
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((s, _)) = l.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(s).await else {
+                    return;
+                };
+                let mut req = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !req.windows(4).any(|w| w == b"\r\n\r\n") && req.len() < 16384 {
+                    match tls.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => req.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let (status, ctype, body): (&str, &str, String) = match kind {
+                    Sts::Ok | Sts::WrongName => {
+                        ("200 OK", "text/plain; charset=utf-8", POLICY.to_string())
+                    }
+                    Sts::Redirect => ("301 Moved Permanently", "text/plain", String::new()),
+                    Sts::Html => ("200 OK", "text/html", POLICY.to_string()),
+                    Sts::Big => (
+                        "200 OK",
+                        "text/plain",
+                        format!("{POLICY}{}", "# padding\n".repeat(10_000)),
+                    ),
+                };
+                let resp = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\
+                     Location: https://www.probe.test/policy\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = tls.write_all(resp.as_bytes()).await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    addr
+}
+
+fn sts_fetch(kind: Sts) -> secmx::probe::sts::PolicyFetch {
+    use secmx::probe::sts::{StsConfig, fetch_policy};
+    let ca = sts_ca();
+    rt().block_on(async {
+        let addr = sts_server(&ca, kind).await;
+        let roots = secmx::probe::tls::root_store(std::slice::from_ref(&ca.der)).unwrap();
+        let mut cfg = StsConfig::new(
+            Arc::new(roots),
+            Arc::new(rustls::crypto::ring::default_provider()),
+        );
+        cfg.address = Some(addr);
+        cfg.port = Some(addr.port());
+        cfg.timeout = Duration::from_secs(5);
+        fetch_policy("probe.test", &cfg).await
+    })
+}
+
+fn sts_rules(f: &secmx::probe::sts::PolicyFetch) -> Vec<&'static str> {
+    f.problems.iter().map(|p| p.rule).collect()
+}
+
+#[test]
+fn mta_sts_fetch_rules_007_to_010() {
+    let f = sts_fetch(Sts::Ok);
+    assert!(f.problems.is_empty(), "{f:?}");
+    assert!(f.usable());
+    assert_eq!(f.status, Some(200));
+    assert_eq!(f.pkix, Some(Pkix::Valid));
+    let p = f.policy.as_ref().unwrap();
+    assert_eq!(p.mode.as_deref(), Some("enforce"));
+    assert_eq!(p.mx, vec!["mx.probe.test".to_string()]);
+
+    let f = sts_fetch(Sts::Redirect);
+    assert_eq!(sts_rules(&f), vec!["STS-008"], "{f:?}");
+    assert_eq!(f.location.as_deref(), Some("https://www.probe.test/policy"));
+    assert!(!f.usable());
+
+    let f = sts_fetch(Sts::Html);
+    assert_eq!(sts_rules(&f), vec!["STS-009"], "{f:?}");
+    assert!(f.usable(), "a warning only");
+
+    let f = sts_fetch(Sts::Big);
+    assert_eq!(sts_rules(&f), vec!["STS-010"], "{f:?}");
+    assert_eq!(f.bytes, POLICY.len() + 100_000, "announced size recorded");
+    assert!(f.policy.is_none(), "an oversized policy is not read");
+
+    let f = sts_fetch(Sts::WrongName);
+    assert_eq!(f.pkix, Some(Pkix::NameMismatch), "{f:?}");
+    assert_eq!(sts_rules(&f), vec!["STS-007"]);
+    assert!(!f.usable());
+}
+
+#[test]
+fn mta_sts_enforce_judges_each_mx_probe_027() {
+    let rl = relays();
+    let cfg = config(&rl.certs.ca_der);
+    let good = sts_fetch(Sts::Ok);
+    let mut r = run_probe(&cfg, target(rl.valid, Role::Ber));
+    secmx::probe::sts::apply(&good, &mut r);
+    assert_eq!(r.mta_sts.as_deref(), Some("pass"));
+    assert_eq!(r.verdict, Verdict::Pass);
+
+    let mut r = run_probe(&cfg, target(rl.selfsigned, Role::Ber));
+    secmx::probe::sts::apply(&good, &mut r);
+    assert_eq!(r.mta_sts.as_deref(), Some("fail"));
+    assert!(has_problem(&r, "PROBE-027"));
+    assert_eq!(r.verdict, Verdict::Fail, "enforce + self-signed MX");
+
+    let mut t = target(rl.valid, Role::Ber);
+    t.host = "mx9.probe.test".into();
+    let mut r = run_probe(&cfg, t);
+    secmx::probe::sts::apply(&good, &mut r);
+    assert_eq!(r.mta_sts.as_deref(), Some("not-covered"));
+
+    let bad = sts_fetch(Sts::Redirect);
+    let mut r = run_probe(&cfg, target(rl.valid, Role::Ber));
+    secmx::probe::sts::apply(&bad, &mut r);
+    assert_eq!(r.mta_sts.as_deref(), Some("no-policy"));
+}
