@@ -39,6 +39,9 @@ pub struct ProbeArgs {
     /// How many addresses to probe at once.
     #[arg(long, default_value_t = 16)]
     pub concurrency: usize,
+    /// Also fetch the MTA-STS policy of this mail domain and judge the relay against it (PROBE-027).
+    #[arg(long, value_name = "DOMAIN")]
+    pub mta_sts: Option<String>,
     /// Skip the STARTTLS command-injection test (one connection less per address).
     #[arg(long)]
     pub no_injection_test: bool,
@@ -130,6 +133,11 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     let format = args.format;
     let concurrency = args.concurrency;
+    let sts_domain = args.mta_sts.clone();
+    let mut sts_cfg = probe::sts::StsConfig::new(cfg.roots.clone(), cfg.provider.clone());
+    if let Some(t) = args.timeout {
+        sts_cfg.timeout = Duration::from_secs(t.max(1));
+    }
     let io_err = |e: std::io::Error| format!("cannot write output: {e}");
     rt.block_on(async move {
         let addresses: Vec<IpAddr> = match host.parse::<IpAddr>() {
@@ -166,6 +174,9 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
             drop(tx);
             crate::event::discard()
         };
+        // The policy fetch runs beside the probes (another host, so no politeness conflict).
+        let sts_job = sts_domain
+            .map(|d| tokio::spawn(async move { probe::sts::fetch_policy(&d, &sts_cfg).await }));
         let (_cancel_handle, cancel) = CancelHandle::new();
         let job = tokio::spawn(probe::run_all(
             targets,
@@ -180,16 +191,48 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
             writeln!(out, "{line}").map_err(io_err)?;
             out.flush().map_err(io_err)?;
         }
-        let reports = job.await.map_err(|e| format!("probe run failed: {e}"))?;
+        let mut reports = job.await.map_err(|e| format!("probe run failed: {e}"))?;
+        let policy = match sts_job {
+            Some(j) => Some(j.await.map_err(|e| format!("MTA-STS fetch failed: {e}"))?),
+            None => None,
+        };
+        if let Some(p) = &policy {
+            for r in &mut reports {
+                probe::sts::apply(p, r);
+            }
+        }
         let relays = probe::summarize(&reports);
         match format {
             ProbeFormat::Jsonl => {}
             ProbeFormat::Json => {
-                let v = serde_json::json!({ "probes": reports, "relays": relays });
+                let mut v = serde_json::json!({ "probes": reports, "relays": relays });
+                if let Some(p) = &policy {
+                    v["mta_sts_policy"] = serde_json::to_value(p).map_err(|e| e.to_string())?;
+                }
                 let text = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
                 writeln!(out, "{text}").map_err(io_err)?;
             }
             ProbeFormat::Text => {
+                if let Some(p) = &policy {
+                    writeln!(
+                        out,
+                        "MTA-STS {}: status {}, mode {}, {} problem(s)",
+                        p.url,
+                        p.status
+                            .map(|s| s.to_string())
+                            .unwrap_or_else(|| "-".into()),
+                        p.policy
+                            .as_ref()
+                            .and_then(|x| x.mode.clone())
+                            .unwrap_or_else(|| "-".into()),
+                        p.problems.len()
+                    )
+                    .map_err(io_err)?;
+                    for pr in &p.problems {
+                        writeln!(out, "  {:?} {}: {}", pr.severity, pr.rule, pr.message)
+                            .map_err(io_err)?;
+                    }
+                }
                 for r in &reports {
                     write_text(out, r).map_err(io_err)?;
                 }
