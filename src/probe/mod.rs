@@ -88,6 +88,8 @@ pub struct Timeouts {
     /// Extra wait for an unsolicited reply after the injection test's handshake (default 0: the
     /// test then relies on the order of replies to its EHLO, which needs no waiting).
     pub injection_wait: Duration,
+    /// The whole attempt (both connections), whatever the steps do (default 600 s).
+    pub probe: Duration,
 }
 
 impl Default for Timeouts {
@@ -98,6 +100,7 @@ impl Default for Timeouts {
             reply: Duration::from_secs(30),
             handshake: Duration::from_secs(30),
             injection_wait: Duration::ZERO,
+            probe: Duration::from_secs(600),
         }
     }
 }

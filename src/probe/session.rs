@@ -20,7 +20,25 @@ pub async fn probe(target: &ProbeTarget, cfg: &ProbeConfig, sink: StepSink<'_>) 
     let mut attempt = 1;
     let mut wait = cfg.backoff;
     loop {
-        let mut r = attempt_once(target, cfg, sink, attempt).await;
+        let mut r = match tokio::time::timeout(
+            cfg.timeouts.probe,
+            attempt_once(target, cfg, sink, attempt),
+        )
+        .await
+        {
+            Ok(r) => r,
+            Err(_) => {
+                let mut r = ProbeReport::new(target);
+                r.connect = Connect::Timeout;
+                r.error = Some(format!(
+                    "the whole probe exceeded {} ms",
+                    millis(cfg.timeouts.probe)
+                ));
+                r.timings_ms.total = millis(cfg.timeouts.probe);
+                r.judge(true, 0);
+                r
+            }
+        };
         r.attempts = attempt;
         if r.transient() && attempt <= cfg.retries {
             Ctx {

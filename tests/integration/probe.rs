@@ -294,6 +294,7 @@ fn config(ca: &rustls::pki_types::CertificateDer<'static>) -> ProbeConfig {
         reply: Duration::from_secs(2),
         handshake: Duration::from_secs(2),
         injection_wait: Duration::ZERO,
+        probe: Duration::from_secs(20),
     };
     cfg.backoff = Duration::from_millis(50);
     cfg.ehlo_name = "probe.secmx.test".into();
@@ -869,6 +870,25 @@ fn hostile_silent_peer_is_inconclusive_after_one_retry() {
         "never reported as no STARTTLS"
     );
     assert!(took < Duration::from_secs(3), "{took:?}");
+}
+
+#[test]
+fn whole_probe_timeout_bounds_a_slow_peer() {
+    let rt = rt();
+    let (r, took) = rt.block_on(async {
+        let (addr, _) = hostile(Hostile::Silent).await;
+        let mut cfg = hostile_config();
+        cfg.timeouts.greeting = Duration::from_secs(60);
+        cfg.timeouts.probe = Duration::from_millis(300);
+        cfg.retries = 0;
+        let t = ProbeTarget::new("hostile.test", addr.ip(), addr.port(), Role::Ber);
+        let t0 = Instant::now();
+        let r = probe(&t, &cfg, &|_| {}).await;
+        (r, t0.elapsed())
+    });
+    assert!(took < Duration::from_secs(1), "{took:?}");
+    assert_eq!(r.verdict, Verdict::Inconclusive);
+    assert!(r.error.as_deref().unwrap().contains("whole probe"));
 }
 
 #[test]
