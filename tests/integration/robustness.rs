@@ -58,18 +58,14 @@ fn rdata_strategy() -> impl Strategy<Value = RData> {
         }),
         any::<u32>().prop_map(|a| RData::A(Ipv4Addr::from(a))),
         any::<u128>().prop_map(|a| RData::Aaaa(Ipv6Addr::from(a))),
-        (
-            any::<i64>(),
-            any::<i64>(),
-            any::<i64>(),
-            "[0-9a-fA-Fz ]{0,200}"
-        )
-            .prop_map(|(u, s, m, d)| RData::Tlsa {
+        (any::<i64>(), any::<i64>(), any::<i64>(), "[0-9a-fA-Fz ]{0,200}").prop_map(
+            |(u, s, m, d)| RData::Tlsa {
                 usage: u,
                 selector: s,
                 matching: m,
                 data: d,
-            }),
+            }
+        ),
         prop::collection::vec(
             prop_oneof![
                 "v=(STSv1|TLSRPTv1|spf1|DMARC1)[ ;]{0,2}\\PC{0,80}",
@@ -86,7 +82,8 @@ fn rdata_strategy() -> impl Strategy<Value = RData> {
 }
 
 fn record_strategy() -> impl Strategy<Value = Record> {
-    (name_strategy(), any::<i64>(), rdata_strategy()).prop_map(|(n, ttl, d)| Record::new(n, ttl, d))
+    (name_strategy(), any::<i64>(), rdata_strategy())
+        .prop_map(|(n, ttl, d)| Record::new(n, ttl, d))
 }
 
 fn mutate(text: &str, edits: &[(usize, u8)]) -> String {
@@ -182,9 +179,7 @@ fn ten_thousand_relays_lint_and_export() {
     let design = generated_design(10_000);
     let findings = rules::lint(&design);
     assert!(
-        findings
-            .iter()
-            .all(|f| f.severity != rules::Severity::Error),
+        findings.iter().all(|f| f.severity != rules::Severity::Error),
         "a generated design is valid: {:?}",
         findings.iter().take(5).collect::<Vec<_>>()
     );
