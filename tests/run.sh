@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: named-checkzone (bind9-utils) checks every exported zone snippet;
 # the live DNS tests run a private NSD (nsd) on zones signed with ldns-keygen/ldns-signzone (ldnsutils).
-packages=(bind9-utils nsd ldnsutils)
+# postfix runs the private test relays of the live-probe tests (tests/integration/probe.rs).
+packages=(bind9-utils nsd ldnsutils postfix)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -21,12 +22,14 @@ if ((${#missing[@]})); then
     echo "FATAL: 'apt-get update' failed; the tests need: ${missing[*]}" >&2
     exit 1
   fi
+  # postfix asks what kind of mail system to set up: none (the tests configure their own instances).
+  echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
   if ! DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"; then
     echo "FATAL: cannot install ${missing[*]}; the tests need them" >&2
     exit 1
   fi
 fi
-for tool in named-checkzone /usr/sbin/nsd ldns-keygen ldns-signzone; do
+for tool in named-checkzone /usr/sbin/nsd ldns-keygen ldns-signzone /usr/sbin/postfix posttls-finger; do
   command -v "$tool" >/dev/null || { echo "FATAL: $tool is still missing after the install" >&2; exit 1; }
 done
 

@@ -15,6 +15,8 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+pub mod probe;
+
 /// Exit status: no error findings.
 pub const EXIT_OK: u8 = 0;
 /// Exit status: at least one error finding (or failed probe).
@@ -99,6 +101,8 @@ pub enum Command {
         #[command(flatten)]
         net: check::NetArgs,
     },
+    /// Probes one relay (every address it resolves to): SMTP, STARTTLS, TLS, certificate, role.
+    Probe(probe::ProbeArgs),
 }
 
 /// `lint --format`.
@@ -193,6 +197,7 @@ where
             out,
         )
         .map_err(CliError::Other),
+        Command::Probe(args) => return probe::run(&args, out, err),
     };
     match result {
         Ok(code) => code,

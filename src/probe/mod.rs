@@ -1,6 +1,219 @@
-//! Live relay probes (issue #4).
-use serde::Serialize;
+//! Live relay probes (issue #4): one probe = one relay host, one address, one port, one expected
+//! role. The dialogue (never `RCPT`, never `DATA`):
+//!
+//! connect → greeting → EHLO → plaintext `MAIL FROM:<>` (role check) → RSET → STARTTLS → rustls
+//! handshake → EHLO → `MAIL FROM:<>` in TLS → RSET → QUIT, plus the STARTTLS command-injection test
+//! (PROBE-009) in a second connection. Port 465 / implicit TLS starts the handshake right after
+//! connect. Every step is an [`ProbeEvent`]; every failure is a field of the [`ProbeReport`];
+//! [`runner`] runs many probes under a global cap with at most one connection per address.
 
-/// A step of a relay probe (placeholder until issue #4 lands).
+pub mod dane;
+pub mod report;
+pub mod runner;
+mod session;
+pub mod smtp;
+pub mod sts;
+pub mod tls;
+
+pub use report::{
+    CertificateFacts, Connect, InjectionOutcome, ProbeReport, Problem, RelaySummary, Severity,
+    Timings, TlsFacts, Verdict, summarize,
+};
+pub use runner::{Cancel, CancelHandle, run_all};
+pub use session::probe;
+
+use crate::model::Role;
+use rustls::RootCertStore;
+use rustls::pki_types::UnixTime;
+use serde::Serialize;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What to probe.
+#[derive(Debug, Clone)]
+pub struct ProbeTarget {
+    /// The relay name DNS publishes (MX exchange or SRV target), used for SNI and the PKIX name check.
+    pub host: String,
+    /// The address to connect to.
+    pub address: IpAddr,
+    /// The port (25, 465, or the SRV port).
+    pub port: u16,
+    /// The expected role.
+    pub role: Role,
+    /// Implicit TLS (handshake right after connect) instead of STARTTLS.
+    pub implicit_tls: bool,
+    /// How the relay was found (`mx`, `srv`, `implicit-mx`, `cli`).
+    pub via: Option<String>,
+    /// TLSA records for `_<port>._tcp.<host>` and whether they (and the addresses) are DNSSEC-secure;
+    /// `None` when nobody looked.
+    pub tlsa: Option<TlsaInput>,
+}
+
+impl ProbeTarget {
+    /// A STARTTLS probe (implicit TLS when the port is 465).
+    pub fn new(host: impl Into<String>, address: IpAddr, port: u16, role: Role) -> Self {
+        ProbeTarget {
+            host: host.into(),
+            address,
+            port,
+            role,
+            implicit_tls: port == 465,
+            via: None,
+            tlsa: None,
+        }
+    }
+}
+
+/// TLSA records as the live-DNS part found them.
+#[derive(Debug, Clone)]
+pub struct TlsaInput {
+    /// The records.
+    pub records: Vec<dane::Tlsa>,
+    /// True only when the TLSA RRset and the host's address RRsets are DNSSEC-secure.
+    pub secure: bool,
+}
+
+/// Timeouts of a probe.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// TCP connect (default 10 s).
+    pub connect: Duration,
+    /// The greeting (default 300 s, RFC 5321 §4.5.3.2.1 allows 5 minutes).
+    pub greeting: Duration,
+    /// Every other reply (default 30 s).
+    pub reply: Duration,
+    /// The TLS handshake (default 30 s).
+    pub handshake: Duration,
+    /// Extra wait for an unsolicited reply after the injection test's handshake (default 0: the
+    /// test then relies on the order of replies to its EHLO, which needs no waiting).
+    pub injection_wait: Duration,
+    /// The whole attempt (both connections), whatever the steps do (default 600 s).
+    pub probe: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(10),
+            greeting: Duration::from_secs(300),
+            reply: Duration::from_secs(30),
+            handshake: Duration::from_secs(30),
+            injection_wait: Duration::ZERO,
+            probe: Duration::from_secs(600),
+        }
+    }
+}
+
+impl Timeouts {
+    /// Every timeout set to `d` (connect, greeting, reply, handshake); handy for `--timeout`.
+    pub fn all(d: Duration) -> Self {
+        Timeouts {
+            connect: d,
+            greeting: d,
+            reply: d,
+            handshake: d,
+            ..Timeouts::default()
+        }
+    }
+}
+
+/// Settings shared by the probes of a run.
+#[derive(Debug, Clone)]
+pub struct ProbeConfig {
+    /// The EHLO name the probe announces.
+    pub ehlo_name: String,
+    /// Timeouts.
+    pub timeouts: Timeouts,
+    /// Reply bounds.
+    pub limits: smtp::Limits,
+    /// Retries for an inconclusive attempt (421, timeouts, 4xx); default 1.
+    pub retries: u32,
+    /// Pause before a retry (doubles each time; default 5 s).
+    pub backoff: Duration,
+    /// Run the STARTTLS command-injection test (PROBE-009) in a second connection.
+    pub injection_test: bool,
+    /// Trust roots (webpki roots plus `--ca`).
+    pub roots: Arc<RootCertStore>,
+    /// The crypto provider (ring, chosen explicitly).
+    pub provider: Arc<rustls::crypto::CryptoProvider>,
+    /// Fixed "now" for certificate checks (tests); `None` = the clock.
+    pub now: Option<UnixTime>,
+}
+
+impl ProbeConfig {
+    /// Defaults with the webpki roots plus `extra_roots`.
+    pub fn new(extra_roots: &[rustls::pki_types::CertificateDer<'static>]) -> Result<Self, String> {
+        Ok(ProbeConfig {
+            ehlo_name: "secmx-probe.invalid".to_string(),
+            timeouts: Timeouts::default(),
+            limits: smtp::Limits::default(),
+            retries: 1,
+            backoff: Duration::from_secs(5),
+            injection_test: true,
+            roots: Arc::new(tls::root_store(extra_roots)?),
+            provider: Arc::new(rustls::crypto::ring::default_provider()),
+            now: None,
+        })
+    }
+}
+
+/// The steps of a probe, as streamed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// TCP connect.
+    Connect,
+    /// The 220 greeting.
+    Greeting,
+    /// EHLO in clear.
+    Ehlo,
+    /// `MAIL FROM:<>` in clear (role check).
+    MailFrom,
+    /// RSET.
+    Rset,
+    /// STARTTLS command.
+    Starttls,
+    /// TLS handshake.
+    Tls,
+    /// EHLO inside TLS.
+    EhloTls,
+    /// `MAIL FROM:<>` inside TLS.
+    MailFromTls,
+    /// QUIT.
+    Quit,
+    /// The STARTTLS command-injection test connection.
+    Injection,
+    /// A pause before retrying an inconclusive attempt.
+    Retry,
+}
+
+/// A step of a relay probe.
 #[derive(Debug, Clone, Serialize)]
-pub enum ProbeEvent {}
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ProbeEvent {
+    /// A step ended (successfully or not).
+    Step {
+        /// Relay name.
+        host: String,
+        /// Address probed.
+        address: IpAddr,
+        /// Port probed.
+        port: u16,
+        /// Attempt number (1 = first).
+        attempt: u32,
+        /// Which step.
+        step: Step,
+        /// What happened (`220`, `timeout after 30000 ms`, `TLSv1.3 TLS13_AES_256_GCM_SHA384`, ...).
+        outcome: String,
+        /// True when the step went as a well-behaved relay's would.
+        ok: bool,
+        /// Milliseconds the step took.
+        ms: u64,
+    },
+    /// The probe of one address finished.
+    Finished {
+        /// The full report.
+        report: Box<ProbeReport>,
+    },
+}

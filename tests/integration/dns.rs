@@ -489,7 +489,7 @@ fn import_from_dns_builds_the_design() {
     assert_eq!(d.level, secmx::model::Level::L2);
     let mut hosts: Vec<(&str, secmx::model::Role)> =
         d.relays.iter().map(|r| (r.host.as_str(), r.role)).collect();
-    hosts.sort();
+    hosts.sort_by_key(|h| h.0);
     assert_eq!(
         hosts,
         vec![

@@ -3,5 +3,6 @@
 
 mod cli;
 mod dns;
+mod probe;
 mod robustness;
 mod zone;

@@ -1,0 +1,349 @@
+//! `secmx probe HOST[:PORT]`: probes one relay on every address its name resolves to
+//! (interfaces.md §2), printing text, the `probes` part of the JSON report (§3), or one JSON event
+//! per line as the steps happen (`jsonl`).
+//!
+//! Names are resolved with the system resolver (`tokio::net::lookup_host`) until the live-DNS part
+//! offers its own resolver settings here.
+
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::event::{Event, EventSink, RunId};
+use crate::model::Role;
+use crate::probe::{self, CancelHandle, ProbeConfig, ProbeReport, ProbeTarget, Timeouts, Verdict};
+use clap::ValueEnum;
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// `secmx probe` arguments.
+#[derive(Debug, clap::Args)]
+pub struct ProbeArgs {
+    /// `HOST`, `HOST:PORT`, an IP address, or `[IPv6]:PORT` (port default 25; 465 with --implicit-tls).
+    pub target: String,
+    /// The role the relay is expected to play.
+    #[arg(long, value_enum, default_value_t = RoleArg::Ber)]
+    pub role: RoleArg,
+    /// Implicit TLS (TLS right after connect) instead of STARTTLS; the default for port 465.
+    #[arg(long)]
+    pub implicit_tls: bool,
+    /// The EHLO name to announce.
+    #[arg(long)]
+    pub ehlo: Option<String>,
+    /// Extra PEM trust roots (e.g. a private CA) for the certificate check.
+    #[arg(long)]
+    pub ca: Option<PathBuf>,
+    /// Timeout in seconds for connect, greeting, each reply and the handshake.
+    #[arg(long)]
+    pub timeout: Option<u64>,
+    /// How many addresses to probe at once.
+    #[arg(long, default_value_t = 16)]
+    pub concurrency: usize,
+    /// Also fetch the MTA-STS policy of this mail domain and judge the relay against it (PROBE-027).
+    #[arg(long, value_name = "DOMAIN")]
+    pub mta_sts: Option<String>,
+    /// Skip the STARTTLS command-injection test (one connection less per address).
+    #[arg(long)]
+    pub no_injection_test: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ProbeFormat::Text)]
+    pub format: ProbeFormat,
+}
+
+/// `--role`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum RoleArg {
+    /// Best Effort Receiver (MX host).
+    Ber,
+    /// Secure Only Receiver (SecMX SRV target).
+    Sor,
+}
+
+/// `probe --format`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ProbeFormat {
+    /// One block per address.
+    Text,
+    /// `{"probes": [...]}` as in interfaces.md §3.
+    Json,
+    /// One event per line as it happens, then nothing else.
+    Jsonl,
+}
+
+/// Splits `HOST[:PORT]`; `Err` with a message for a bad port.
+fn split_target(s: &str, default_port: u16) -> Result<(String, u16), String> {
+    if let Ok(sa) = s.parse::<SocketAddr>() {
+        return Ok((sa.ip().to_string(), sa.port()));
+    }
+    if let Ok(ip) = s
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+    {
+        return Ok((ip.to_string(), default_port));
+    }
+    match s.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') => {
+            let port = p
+                .parse::<u16>()
+                .map_err(|_| format!("bad port {p:?} in {s:?}"))?;
+            Ok((h.to_string(), port))
+        }
+        _ => Ok((s.to_string(), default_port)),
+    }
+}
+
+/// Runs `secmx probe`; returns the exit status.
+pub fn run(args: &ProbeArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    match run_inner(args, out) {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(err, "secmx: {e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
+    let default_port = if args.implicit_tls { 465 } else { 25 };
+    let (host, port) = split_target(&args.target, default_port)?;
+    if host.is_empty() {
+        return Err("no host given".into());
+    }
+    let extra = match &args.ca {
+        Some(p) => probe::tls::read_pem_certs(p)?,
+        None => vec![],
+    };
+    let mut cfg = ProbeConfig::new(&extra)?;
+    if let Some(e) = &args.ehlo {
+        cfg.ehlo_name = e.clone();
+    }
+    if let Some(t) = args.timeout {
+        cfg.timeouts = Timeouts::all(Duration::from_secs(t.max(1)));
+    }
+    cfg.injection_test = !args.no_injection_test;
+    let role = match args.role {
+        RoleArg::Ber => Role::Ber,
+        RoleArg::Sor => Role::Sor,
+    };
+    let implicit = args.implicit_tls || port == 465;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let format = args.format;
+    let concurrency = args.concurrency;
+    let sts_domain = args.mta_sts.clone();
+    let mut sts_cfg = probe::sts::StsConfig::new(cfg.roots.clone(), cfg.provider.clone());
+    if let Some(t) = args.timeout {
+        sts_cfg.timeout = Duration::from_secs(t.max(1));
+    }
+    let io_err = |e: std::io::Error| format!("cannot write output: {e}");
+    rt.block_on(async move {
+        let addresses: Vec<IpAddr> = match host.parse::<IpAddr>() {
+            Ok(ip) => vec![ip],
+            Err(_) => {
+                let mut v: Vec<IpAddr> = tokio::net::lookup_host((host.as_str(), port))
+                    .await
+                    .map_err(|e| format!("cannot resolve {host}: {e}"))?
+                    .map(|sa| sa.ip())
+                    .collect();
+                v.sort();
+                v.dedup();
+                v
+            }
+        };
+        if addresses.is_empty() {
+            return Err(format!("{host} has no addresses"));
+        }
+        let targets: Vec<ProbeTarget> = addresses
+            .into_iter()
+            .map(|a| {
+                let mut t = ProbeTarget::new(host.clone(), a, port, role);
+                t.implicit_tls = implicit;
+                t.via = Some("cli".into());
+                t
+            })
+            .collect();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
+        let sink: EventSink = if format == ProbeFormat::Jsonl {
+            Arc::new(move |e| {
+                let _ = tx.send(e);
+            })
+        } else {
+            drop(tx);
+            crate::event::discard()
+        };
+        // The policy fetch runs beside the probes (another host, so no politeness conflict).
+        let sts_job = sts_domain
+            .map(|d| tokio::spawn(async move { probe::sts::fetch_policy(&d, &sts_cfg).await }));
+        let (_cancel_handle, cancel) = CancelHandle::new();
+        let job = tokio::spawn(probe::run_all(
+            targets,
+            Arc::new(cfg),
+            concurrency,
+            RunId(1),
+            sink,
+            cancel,
+        ));
+        while let Some(ev) = rx.recv().await {
+            let line = serde_json::to_string(&ev).map_err(|e| e.to_string())?;
+            writeln!(out, "{line}").map_err(io_err)?;
+            out.flush().map_err(io_err)?;
+        }
+        let mut reports = job.await.map_err(|e| format!("probe run failed: {e}"))?;
+        let policy = match sts_job {
+            Some(j) => Some(j.await.map_err(|e| format!("MTA-STS fetch failed: {e}"))?),
+            None => None,
+        };
+        if let Some(p) = &policy {
+            for r in &mut reports {
+                probe::sts::apply(p, r);
+            }
+        }
+        let relays = probe::summarize(&reports);
+        match format {
+            ProbeFormat::Jsonl => {}
+            ProbeFormat::Json => {
+                let mut v = serde_json::json!({ "probes": reports, "relays": relays });
+                if let Some(p) = &policy {
+                    v["mta_sts_policy"] = serde_json::to_value(p).map_err(|e| e.to_string())?;
+                }
+                let text = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
+                writeln!(out, "{text}").map_err(io_err)?;
+            }
+            ProbeFormat::Text => {
+                if let Some(p) = &policy {
+                    writeln!(
+                        out,
+                        "MTA-STS {}: status {}, mode {}, {} problem(s)",
+                        p.url,
+                        p.status
+                            .map(|s| s.to_string())
+                            .unwrap_or_else(|| "-".into()),
+                        p.policy
+                            .as_ref()
+                            .and_then(|x| x.mode.clone())
+                            .unwrap_or_else(|| "-".into()),
+                        p.problems.len()
+                    )
+                    .map_err(io_err)?;
+                    for pr in &p.problems {
+                        writeln!(out, "  {:?} {}: {}", pr.severity, pr.rule, pr.message)
+                            .map_err(io_err)?;
+                    }
+                }
+                for r in &reports {
+                    write_text(out, r).map_err(io_err)?;
+                }
+                for s in relays.iter().filter(|s| s.addresses.len() > 1) {
+                    writeln!(
+                        out,
+                        "{}:{} over {} addresses: {:?}",
+                        s.host,
+                        s.port,
+                        s.addresses.len(),
+                        s.verdict
+                    )
+                    .map_err(io_err)?;
+                    for d in &s.differences {
+                        writeln!(out, "  {:?} {}: {}", d.severity, d.rule, d.message)
+                            .map_err(io_err)?;
+                    }
+                }
+            }
+        }
+        Ok(if relays.iter().any(|r| r.verdict == Verdict::Fail) {
+            EXIT_FINDINGS
+        } else {
+            EXIT_OK
+        })
+    })
+}
+
+fn write_text(out: &mut dyn Write, r: &ProbeReport) -> std::io::Result<()> {
+    let addr = SocketAddr::new(r.address, r.port);
+    writeln!(
+        out,
+        "{} {addr} ({}{}): {}",
+        r.host,
+        r.role.as_str(),
+        if r.implicit_tls { ", implicit TLS" } else { "" },
+        serde_json::to_value(r.verdict)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_uppercase))
+            .unwrap_or_default()
+    )?;
+    let code = |c: Option<u16>| c.map(|c| c.to_string()).unwrap_or_else(|| "-".into());
+    writeln!(
+        out,
+        "  connect {:?}, greeting {}, STARTTLS {}, plaintext MAIL {}, TLS MAIL {}",
+        r.connect,
+        code(r.greeting),
+        match r.starttls_offered {
+            Some(true) => "offered",
+            Some(false) => "NOT offered",
+            None => "-",
+        },
+        code(r.plaintext_mail_from),
+        code(r.tls_mail_from)
+    )?;
+    if let Some(t) = &r.tls {
+        match (&t.version, &t.cipher, &t.handshake_error) {
+            (Some(v), Some(c), _) => writeln!(out, "  TLS {v} {c}")?,
+            (_, _, Some(e)) => writeln!(out, "  TLS failed: {e}")?,
+            _ => {}
+        }
+    }
+    if let Some(c) = &r.certificate {
+        writeln!(
+            out,
+            "  certificate {} (SAN {}), issuer {}, {} .. {}, {}, PKIX {}",
+            c.subject,
+            c.sans.join(", "),
+            c.issuer,
+            c.not_before,
+            c.not_after,
+            c.key,
+            serde_json::to_value(c.pkix)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default()
+        )?;
+    }
+    if let Some(e) = &r.error {
+        writeln!(out, "  stopped: {e}")?;
+    }
+    for p in &r.problems {
+        writeln!(out, "  {:?} {}: {}", p.severity, p.rule, p.message)?;
+    }
+    writeln!(
+        out,
+        "  {} ms in {} attempt(s)",
+        r.timings_ms.total, r.attempts
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_split() {
+        assert_eq!(
+            split_target("mx.example", 25).unwrap(),
+            ("mx.example".into(), 25)
+        );
+        assert_eq!(
+            split_target("mx.example:587", 25).unwrap(),
+            ("mx.example".into(), 587)
+        );
+        assert_eq!(
+            split_target("127.0.0.1:2525", 25).unwrap(),
+            ("127.0.0.1".into(), 2525)
+        );
+        assert_eq!(split_target("[::1]:26", 25).unwrap(), ("::1".into(), 26));
+        assert_eq!(split_target("::1", 465).unwrap(), ("::1".into(), 465));
+        assert!(split_target("mx.example:x", 25).is_err());
+    }
+}

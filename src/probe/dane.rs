@@ -1,0 +1,396 @@
+//! DANE for SMTP (RFC 6698, RFC 7671, RFC 7672): does a TLSA RRset match the chain a relay sent?
+//!
+//! A pure function: no I/O, the time is a parameter. Only DANE-TA(2) and DANE-EE(3) are usable for
+//! SMTP (RFC 7672 §3.1.3); PKIX-TA(0)/PKIX-EE(1) records are ignored as unusable. DANE-EE matches
+//! the leaf's certificate or key and ignores names and expiry (RFC 7672 §3.1.1); DANE-TA needs a
+//! certificate of the chain to match, a valid chain from the leaf to it, and a leaf that names the
+//! host (RFC 7672 §3.1.2, §3.2).
+
+use rustls::RootCertStore;
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::ServerCertVerifier;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use serde::Serialize;
+use sha2::{Digest, Sha256, Sha512};
+use std::sync::Arc;
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+/// One TLSA record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tlsa {
+    /// Certificate usage (0–3).
+    pub usage: u8,
+    /// Selector: 0 full certificate, 1 SubjectPublicKeyInfo.
+    pub selector: u8,
+    /// Matching type: 0 exact, 1 SHA-256, 2 SHA-512.
+    pub matching: u8,
+    /// Certificate association data (bytes).
+    pub data: Vec<u8>,
+}
+
+impl Tlsa {
+    /// Parses `usage selector matching hex` (spaces inside the hex allowed).
+    pub fn parse(text: &str) -> Result<Tlsa, String> {
+        let mut it = text.split_whitespace();
+        let mut num = |what: &str| -> Result<u8, String> {
+            it.next()
+                .ok_or_else(|| format!("TLSA {text:?}: missing {what}"))?
+                .parse::<u8>()
+                .map_err(|_| format!("TLSA {text:?}: bad {what}"))
+        };
+        let usage = num("usage")?;
+        let selector = num("selector")?;
+        let matching = num("matching type")?;
+        let hexdata: String = it.collect();
+        let data = hex::decode(&hexdata).map_err(|_| format!("TLSA {text:?}: bad hex data"))?;
+        Ok(Tlsa {
+            usage,
+            selector,
+            matching,
+            data,
+        })
+    }
+
+    /// Usable for SMTP DANE: usage 2/3, selector 0/1, matching 0/1/2.
+    pub fn usable(&self) -> bool {
+        matches!(self.usage, 2 | 3) && self.selector <= 1 && self.matching <= 2
+    }
+
+    /// Does this record's association data match this certificate (usage ignored)?
+    pub fn matches_cert(&self, der: &[u8]) -> bool {
+        let selected: Vec<u8> = match self.selector {
+            0 => der.to_vec(),
+            1 => match X509Certificate::from_der(der) {
+                Ok((_, c)) => c.public_key().raw.to_vec(),
+                Err(_) => return false,
+            },
+            _ => return false,
+        };
+        match self.matching {
+            0 => selected == self.data,
+            1 => Sha256::digest(&selected).as_slice() == self.data.as_slice(),
+            2 => Sha512::digest(&selected).as_slice() == self.data.as_slice(),
+            _ => false,
+        }
+    }
+}
+
+/// The DANE verdict for one relay address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DaneVerdict {
+    /// A usable TLSA record matches the chain.
+    Valid,
+    /// Usable TLSA records exist and none matches.
+    Fail,
+    /// The RRset is secure but holds no usable record (or none at all): DANE does not apply.
+    NoTlsa,
+    /// The TLSA RRset or the host's addresses are not DNSSEC-secure: TLSA must be ignored.
+    NotApplicable,
+}
+
+/// The verdict with the record that matched (or why none did).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DaneResult {
+    /// valid / fail / no-tlsa / not-applicable.
+    pub verdict: DaneVerdict,
+    /// The matching record as `u s m` (e.g. `3 1 1`), when one matched.
+    pub matched: Option<String>,
+    /// One sentence for the report.
+    pub detail: String,
+}
+
+/// Judges a TLSA RRset against the chain as sent (`chain[0]` = leaf) for `host`.
+///
+/// `secure` must be true only when the TLSA RRset *and* the host's address RRsets validated as
+/// DNSSEC-secure. `provider` checks DANE-TA chain signatures; `now` is the time for DANE-TA expiry.
+pub fn judge(
+    records: &[Tlsa],
+    secure: bool,
+    chain: &[CertificateDer<'_>],
+    host: &str,
+    now: UnixTime,
+    provider: &Arc<rustls::crypto::CryptoProvider>,
+) -> DaneResult {
+    let res = |verdict, matched: Option<&Tlsa>, detail: String| DaneResult {
+        verdict,
+        matched: matched.map(|t| format!("{} {} {}", t.usage, t.selector, t.matching)),
+        detail,
+    };
+    if !secure {
+        return res(
+            DaneVerdict::NotApplicable,
+            None,
+            "TLSA or address records not DNSSEC-secure: DANE does not apply".into(),
+        );
+    }
+    let usable: Vec<&Tlsa> = records.iter().filter(|t| t.usable()).collect();
+    if usable.is_empty() {
+        let detail = if records.is_empty() {
+            "no TLSA records".to_string()
+        } else {
+            "TLSA records present but none usable for SMTP (RFC 7672 §3.1.3)".to_string()
+        };
+        return res(DaneVerdict::NoTlsa, None, detail);
+    }
+    let Some(leaf) = chain.first() else {
+        return res(DaneVerdict::Fail, None, "no certificate received".into());
+    };
+    for t in usable.iter().filter(|t| t.usage == 3) {
+        if t.matches_cert(leaf.as_ref()) {
+            return res(
+                DaneVerdict::Valid,
+                Some(t),
+                "DANE-EE record matches the leaf".into(),
+            );
+        }
+    }
+    let mut ta_problem = None;
+    for t in usable.iter().filter(|t| t.usage == 2) {
+        for (i, ca) in chain.iter().enumerate().skip(1) {
+            if !t.matches_cert(ca.as_ref()) {
+                continue;
+            }
+            match chain_to_anchor(chain, i, host, now, provider) {
+                Ok(()) => {
+                    return res(
+                        DaneVerdict::Valid,
+                        Some(t),
+                        format!("DANE-TA record matches chain certificate #{i}"),
+                    );
+                }
+                Err(e) => ta_problem = Some(e),
+            }
+        }
+    }
+    let detail = match ta_problem {
+        Some(e) => {
+            format!("DANE-TA anchor found in the chain but the chain does not validate: {e}")
+        }
+        None => format!(
+            "none of {} usable TLSA record(s) matches the chain sent",
+            usable.len()
+        ),
+    };
+    res(DaneVerdict::Fail, None, detail)
+}
+
+/// Validates leaf → ... → chain[anchor] with chain[anchor] as the only trust anchor (names and
+/// validity checked, as RFC 7672 §3.1.2 requires for DANE-TA).
+fn chain_to_anchor(
+    chain: &[CertificateDer<'_>],
+    anchor: usize,
+    host: &str,
+    now: UnixTime,
+    provider: &Arc<rustls::crypto::CryptoProvider>,
+) -> Result<(), String> {
+    let mut roots = RootCertStore::empty();
+    roots
+        .add(chain[anchor].clone().into_owned())
+        .map_err(|e| format!("anchor unusable: {e}"))?;
+    let verifier = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+        .build()
+        .map_err(|e| e.to_string())?;
+    let name = ServerName::try_from(host.trim_end_matches('.').to_string())
+        .map_err(|e| format!("bad host name: {e}"))?;
+    verifier
+        .verify_server_cert(&chain[0], &chain[1..anchor], &name, &[], now)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+
+    struct Fx {
+        ca: CertificateDer<'static>,
+        leaf: CertificateDer<'static>,
+        other: CertificateDer<'static>,
+    }
+
+    fn fixture(expired: bool) -> Fx {
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca_p = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let ca = ca_p.self_signed(&ca_key).unwrap();
+        let issuer = Issuer::new(ca_p, ca_key);
+        let key = KeyPair::generate().unwrap();
+        let mut lp = CertificateParams::new(vec!["mx.dane.test".to_string()]).unwrap();
+        if expired {
+            lp.not_before = rcgen::date_time_ymd(2000, 1, 1);
+            lp.not_after = rcgen::date_time_ymd(2001, 1, 1);
+        }
+        let leaf = lp.signed_by(&key, &issuer).unwrap();
+        let okey = KeyPair::generate().unwrap();
+        let other = CertificateParams::new(vec!["x.test".to_string()])
+            .unwrap()
+            .self_signed(&okey)
+            .unwrap();
+        Fx {
+            ca: ca.der().clone(),
+            leaf: leaf.der().clone(),
+            other: other.der().clone(),
+        }
+    }
+
+    fn rec(u: u8, s: u8, m: u8, der: &[u8]) -> Tlsa {
+        let sel = if s == 0 {
+            der.to_vec()
+        } else {
+            X509Certificate::from_der(der)
+                .unwrap()
+                .1
+                .public_key()
+                .raw
+                .to_vec()
+        };
+        let data = match m {
+            0 => sel,
+            1 => Sha256::digest(&sel).to_vec(),
+            _ => Sha512::digest(&sel).to_vec(),
+        };
+        Tlsa {
+            usage: u,
+            selector: s,
+            matching: m,
+            data,
+        }
+    }
+
+    fn p() -> Arc<rustls::crypto::CryptoProvider> {
+        Arc::new(rustls::crypto::ring::default_provider())
+    }
+
+    fn now() -> UnixTime {
+        UnixTime::now()
+    }
+
+    #[test]
+    fn dane_ee_all_selector_matching_combinations() {
+        let f = fixture(true); // expired: DANE-EE ignores expiry and names
+        for s in 0..=1 {
+            for m in 0..=2 {
+                let r = judge(
+                    &[rec(3, s, m, &f.leaf)],
+                    true,
+                    std::slice::from_ref(&f.leaf),
+                    "other.name",
+                    now(),
+                    &p(),
+                );
+                assert_eq!(r.verdict, DaneVerdict::Valid, "3 {s} {m}");
+                assert_eq!(r.matched.as_deref(), Some(format!("3 {s} {m}").as_str()));
+            }
+        }
+    }
+
+    #[test]
+    fn mismatch_fails_insecure_not_applicable_empty_no_tlsa() {
+        let f = fixture(false);
+        let chain = [f.leaf.clone(), f.ca.clone()];
+        let bad = rec(3, 1, 1, &f.other);
+        assert_eq!(
+            judge(
+                std::slice::from_ref(&bad),
+                true,
+                &chain,
+                "mx.dane.test",
+                now(),
+                &p()
+            )
+            .verdict,
+            DaneVerdict::Fail
+        );
+        assert_eq!(
+            judge(&[bad], false, &chain, "mx.dane.test", now(), &p()).verdict,
+            DaneVerdict::NotApplicable
+        );
+        assert_eq!(
+            judge(&[], true, &chain, "mx.dane.test", now(), &p()).verdict,
+            DaneVerdict::NoTlsa
+        );
+        // PKIX-EE(1) is unusable for SMTP even when it matches.
+        let pkix_ee = rec(1, 1, 1, &f.leaf);
+        assert_eq!(
+            judge(&[pkix_ee], true, &chain, "mx.dane.test", now(), &p()).verdict,
+            DaneVerdict::NoTlsa
+        );
+    }
+
+    #[test]
+    fn dane_ta_needs_anchor_in_chain_and_name() {
+        let f = fixture(false);
+        let ta = rec(2, 1, 1, &f.ca);
+        let chain = [f.leaf.clone(), f.ca.clone()];
+        let r = judge(
+            std::slice::from_ref(&ta),
+            true,
+            &chain,
+            "mx.dane.test",
+            now(),
+            &p(),
+        );
+        assert_eq!(r.verdict, DaneVerdict::Valid, "{}", r.detail);
+        // leaf only: anchor not sent (PROBE-026)
+        assert_eq!(
+            judge(
+                std::slice::from_ref(&ta),
+                true,
+                std::slice::from_ref(&f.leaf),
+                "mx.dane.test",
+                now(),
+                &p()
+            )
+            .verdict,
+            DaneVerdict::Fail
+        );
+        // wrong name
+        let r = judge(
+            std::slice::from_ref(&ta),
+            true,
+            &chain,
+            "wrong.dane.test",
+            now(),
+            &p(),
+        );
+        assert_eq!(r.verdict, DaneVerdict::Fail);
+        assert!(r.detail.contains("does not validate"), "{}", r.detail);
+        // 2 0 2 full-cert SHA-512 also works
+        assert_eq!(
+            judge(
+                &[rec(2, 0, 2, &f.ca)],
+                true,
+                &chain,
+                "mx.dane.test",
+                now(),
+                &p()
+            )
+            .verdict,
+            DaneVerdict::Valid
+        );
+        // expired leaf fails DANE-TA (expiry is checked for TA)
+        let g = fixture(true);
+        let r = judge(
+            &[rec(2, 1, 1, &g.ca)],
+            true,
+            &[g.leaf.clone(), g.ca.clone()],
+            "mx.dane.test",
+            now(),
+            &p(),
+        );
+        assert_eq!(r.verdict, DaneVerdict::Fail);
+    }
+
+    #[test]
+    fn parse_text() {
+        let t = Tlsa::parse("3 1 1 0a0B 0c").unwrap();
+        assert_eq!(
+            (t.usage, t.selector, t.matching, t.data),
+            (3, 1, 1, vec![10, 11, 12])
+        );
+        assert!(Tlsa::parse("3 1").is_err());
+        assert!(Tlsa::parse("3 1 1 zz").is_err());
+    }
+}

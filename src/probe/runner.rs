@@ -1,0 +1,121 @@
+//! Many probes at once: a global cap on concurrent probes, at most one connection per address at a
+//! time (politeness: a relay sees us as one client), events streamed per step, and cancellation that
+//! stops everything within a second (the probe futures are dropped, which closes their sockets).
+
+use super::report::{Connect, ProbeReport};
+use super::{ProbeConfig, ProbeEvent, ProbeTarget, probe};
+use crate::event::{Event, EventBody, EventSink, RunId};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+use tokio::sync::{Mutex, Semaphore, watch};
+
+/// The side that cancels a run.
+#[derive(Debug, Clone)]
+pub struct CancelHandle(Arc<watch::Sender<bool>>);
+
+/// The side a run watches.
+#[derive(Debug, Clone)]
+pub struct Cancel(watch::Receiver<bool>);
+
+impl CancelHandle {
+    /// A new, not cancelled, pair.
+    pub fn new() -> (CancelHandle, Cancel) {
+        let (tx, rx) = watch::channel(false);
+        (CancelHandle(Arc::new(tx)), Cancel(rx))
+    }
+
+    /// Cancels every probe watching the pair.
+    pub fn cancel(&self) {
+        let _ = self.0.send(true);
+    }
+}
+
+impl Cancel {
+    /// Resolves when cancelled (never, when the handle is dropped without cancelling).
+    pub async fn cancelled(&mut self) {
+        loop {
+            if *self.0.borrow_and_update() {
+                return;
+            }
+            if self.0.changed().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+    }
+
+    /// True once cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        *self.0.borrow()
+    }
+}
+
+/// Runs every target, at most `concurrency` at once and one per address at a time; streams each
+/// step as an [`Event`] of `run`, then a `Finished` probe event per target. Returns the reports in
+/// the order of `targets`; cancelled probes come back with `connect = cancelled`.
+pub async fn run_all(
+    targets: Vec<ProbeTarget>,
+    cfg: Arc<ProbeConfig>,
+    concurrency: usize,
+    run: RunId,
+    sink: EventSink,
+    cancel: Cancel,
+) -> Vec<ProbeReport> {
+    let global = Arc::new(Semaphore::new(concurrency.max(1)));
+    let mut per_addr: HashMap<IpAddr, Arc<Mutex<()>>> = HashMap::new();
+    let mut tasks = Vec::with_capacity(targets.len());
+    for target in targets {
+        let lock = per_addr.entry(target.address).or_default().clone();
+        let global = global.clone();
+        let cfg = cfg.clone();
+        let sink = sink.clone();
+        let mut cancel = cancel.clone();
+        let fallback = target.clone();
+        let handle = tokio::spawn(async move {
+            let step_sink = {
+                let sink = sink.clone();
+                move |e: ProbeEvent| {
+                    sink(Event {
+                        run,
+                        body: EventBody::Probe(e),
+                    })
+                }
+            };
+            let work = async {
+                // Address first, then a global slot: waiting for a busy address holds no slot.
+                let _addr = lock.lock().await;
+                let _slot = global.acquire().await.ok();
+                probe(&target, &cfg, &step_sink).await
+            };
+            let report = tokio::select! {
+                r = work => r,
+                _ = cancel.cancelled() => cancelled_report(&target),
+            };
+            step_sink(ProbeEvent::Finished {
+                report: Box::new(report.clone()),
+            });
+            report
+        });
+        tasks.push((handle, fallback));
+    }
+    let mut out = Vec::with_capacity(tasks.len());
+    for (h, fallback) in tasks {
+        match h.await {
+            Ok(r) => out.push(r),
+            Err(e) => {
+                let mut r = cancelled_report(&fallback);
+                r.error = Some(format!("probe task failed: {e}"));
+                out.push(r);
+            }
+        }
+    }
+    out
+}
+
+fn cancelled_report(t: &ProbeTarget) -> ProbeReport {
+    let mut r = ProbeReport::new(t);
+    r.connect = Connect::Cancelled;
+    r.error = Some("cancelled".into());
+    r.judge(true, 0);
+    r
+}

@@ -1,0 +1,349 @@
+//! TLS for probes: a recording certificate verifier (design.md convention 6) and the facts of a
+//! certificate chain as sent.
+//!
+//! The verifier asks rustls' `WebPkiServerVerifier` for the PKIX verdict on the relay name, stores
+//! it, and then lets the handshake go on whatever the verdict: a bad certificate is a fact of the
+//! report, never the reason a probe stops. Handshake signatures are still verified (delegated), so
+//! the server must hold the key of the certificate it presents.
+
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::sync::{Arc, Mutex};
+use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
+use x509_parser::public_key::PublicKey;
+
+/// The PKIX verdict for the relay name (RFC 5280 path validation + RFC 9525 name check by webpki).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pkix {
+    /// Chains to a trusted root, in its validity period, names the relay.
+    Valid,
+    /// A certificate of the chain has expired.
+    Expired,
+    /// A certificate of the chain is not valid yet.
+    NotYetValid,
+    /// The leaf does not name the relay (SANs only; no CN fallback).
+    NameMismatch,
+    /// No path to a trusted root (unknown issuer or missing intermediates).
+    Untrusted,
+    /// A single self-signed certificate that is not a trusted root.
+    SelfSigned,
+    /// A signature in the chain does not verify.
+    BadSignature,
+    /// The certificate is not for TLS server authentication (EKU).
+    WrongPurpose,
+    /// The certificate was revoked.
+    Revoked,
+    /// The certificate could not be parsed or another PKIX error.
+    Invalid,
+}
+
+/// Builds the trust roots: the webpki (Mozilla) roots plus the extra PEM roots given.
+pub fn root_store(extra: &[CertificateDer<'static>]) -> Result<RootCertStore, String> {
+    let mut roots = RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    for c in extra {
+        roots
+            .add(c.clone())
+            .map_err(|e| format!("extra CA certificate rejected: {e}"))?;
+    }
+    Ok(roots)
+}
+
+/// Reads every certificate of a PEM file.
+pub fn read_pem_certs(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>, String> {
+    use rustls::pki_types::pem::PemObject;
+    let iter = CertificateDer::pem_file_iter(path)
+        .map_err(|e| format!("{}: cannot read PEM: {e}", path.display()))?;
+    let certs: Vec<_> = iter
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("{}: bad PEM: {e}", path.display()))?;
+    if certs.is_empty() {
+        return Err(format!("{}: no CERTIFICATE in the file", path.display()));
+    }
+    Ok(certs)
+}
+
+/// What the verifier saw.
+#[derive(Debug, Clone, Default)]
+pub struct Observed {
+    /// The chain as sent (leaf first).
+    pub chain: Vec<CertificateDer<'static>>,
+    /// The verdict and the error text when not valid.
+    pub pkix: Option<(Pkix, Option<String>)>,
+}
+
+/// The recording verifier: one per probe.
+#[derive(Debug)]
+pub struct RecordingVerifier {
+    inner: Arc<WebPkiServerVerifier>,
+    roots: Arc<RootCertStore>,
+    observed: Mutex<Observed>,
+}
+
+impl RecordingVerifier {
+    /// A verifier over these roots with this provider.
+    pub fn new(roots: Arc<RootCertStore>, provider: Arc<CryptoProvider>) -> Result<Self, String> {
+        let inner = WebPkiServerVerifier::builder_with_provider(roots.clone(), provider)
+            .build()
+            .map_err(|e| format!("cannot build the certificate verifier: {e}"))?;
+        Ok(RecordingVerifier {
+            inner,
+            roots,
+            observed: Mutex::new(Observed::default()),
+        })
+    }
+
+    /// What was observed so far (empty before the server's Certificate message).
+    pub fn observed(&self) -> Observed {
+        match self.observed.lock() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    /// True when the issuer of the last certificate sent is one of the trust roots.
+    pub fn issuer_is_root(&self, last: &CertificateDer<'_>) -> bool {
+        let Ok((_, cert)) = X509Certificate::from_der(last.as_ref()) else {
+            return false;
+        };
+        let issuer = cert.issuer().as_raw();
+        self.roots
+            .roots
+            .iter()
+            .any(|ta| ta.subject.as_ref() == issuer)
+    }
+}
+
+impl ServerCertVerifier for RecordingVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let verdict = match self.inner.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        ) {
+            Ok(_) => (Pkix::Valid, None),
+            Err(e) => (
+                classify(&e, end_entity, intermediates.is_empty()),
+                Some(e.to_string()),
+            ),
+        };
+        let mut chain = vec![end_entity.clone().into_owned()];
+        chain.extend(intermediates.iter().map(|c| c.clone().into_owned()));
+        let mut g = match self.observed.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        g.chain = chain;
+        g.pkix = Some(verdict);
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+fn classify(e: &rustls::Error, leaf: &CertificateDer<'_>, alone: bool) -> Pkix {
+    match e {
+        rustls::Error::InvalidCertificate(ce) => match ce {
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => Pkix::Expired,
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                Pkix::NotYetValid
+            }
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+                Pkix::NameMismatch
+            }
+            CertificateError::UnknownIssuer => {
+                if alone && self_issued(leaf) {
+                    Pkix::SelfSigned
+                } else {
+                    Pkix::Untrusted
+                }
+            }
+            CertificateError::BadSignature => Pkix::BadSignature,
+            CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
+                Pkix::WrongPurpose
+            }
+            CertificateError::Revoked => Pkix::Revoked,
+            _ => Pkix::Invalid,
+        },
+        _ => Pkix::Invalid,
+    }
+}
+
+/// Subject equals issuer.
+pub fn self_issued(der: &CertificateDer<'_>) -> bool {
+    X509Certificate::from_der(der.as_ref())
+        .map(|(_, c)| c.subject().as_raw() == c.issuer().as_raw())
+        .unwrap_or(false)
+}
+
+/// The facts of one certificate as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CertInfo {
+    /// Subject DN.
+    pub subject: String,
+    /// DNS and IP subject alternative names.
+    pub sans: Vec<String>,
+    /// Issuer DN.
+    pub issuer: String,
+    /// notBefore, RFC 3339.
+    pub not_before: String,
+    /// notAfter, RFC 3339.
+    pub not_after: String,
+    /// notAfter as Unix seconds (for expiry warnings).
+    pub not_after_unix: i64,
+    /// `RSA 2048`, `EC P-256`, `Ed25519`, ...
+    pub key: String,
+    /// Key size in bits (0 when unknown).
+    pub key_bits: usize,
+    /// Signature algorithm name (e.g. `sha256WithRSAEncryption`) or OID.
+    pub signature_algorithm: String,
+    /// SHA-256 of the whole certificate (hex).
+    pub sha256: String,
+    /// SHA-256 of the SubjectPublicKeyInfo (hex), as in TLSA `x 1 1`.
+    pub spki_sha256: String,
+    /// Subject equals issuer.
+    pub self_issued: bool,
+}
+
+/// Parses one DER certificate into its facts; `Err` with the parser's message when it is not X.509.
+pub fn cert_info(der: &[u8]) -> Result<CertInfo, String> {
+    let (_, c) =
+        X509Certificate::from_der(der).map_err(|e| format!("unparsable certificate: {e}"))?;
+    let mut sans = Vec::new();
+    if let Ok(Some(ext)) = c.subject_alternative_name() {
+        for n in &ext.value.general_names {
+            match n {
+                GeneralName::DNSName(d) => sans.push(d.to_string()),
+                GeneralName::IPAddress(b) => sans.push(ip_text(b)),
+                _ => {}
+            }
+        }
+    }
+    let spki = c.public_key();
+    let (key, key_bits) = match spki.parsed() {
+        Ok(PublicKey::RSA(r)) => (format!("RSA {}", r.key_size()), r.key_size()),
+        Ok(PublicKey::EC(ec)) => {
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|o| match o.to_id_string().as_str() {
+                    "1.2.840.10045.3.1.7" => "P-256".to_string(),
+                    "1.3.132.0.34" => "P-384".to_string(),
+                    "1.3.132.0.35" => "P-521".to_string(),
+                    other => other.to_string(),
+                })
+                .unwrap_or_else(|| "?".to_string());
+            (format!("EC {curve}"), ec.key_size())
+        }
+        _ => match spki.algorithm.algorithm.to_id_string().as_str() {
+            "1.3.101.112" => ("Ed25519".to_string(), 256),
+            "1.3.101.113" => ("Ed448".to_string(), 456),
+            other => (format!("unknown ({other})"), 0),
+        },
+    };
+    let sig = c.signature_algorithm.algorithm.to_id_string();
+    let signature_algorithm = match sig.as_str() {
+        "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",
+        "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption",
+        "1.2.840.113549.1.1.10" => "rsassaPss",
+        "1.2.840.113549.1.1.11" => "sha256WithRSAEncryption",
+        "1.2.840.113549.1.1.12" => "sha384WithRSAEncryption",
+        "1.2.840.113549.1.1.13" => "sha512WithRSAEncryption",
+        "1.2.840.10045.4.1" => "ecdsa-with-SHA1",
+        "1.2.840.10045.4.3.2" => "ecdsa-with-SHA256",
+        "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384",
+        "1.2.840.10045.4.3.4" => "ecdsa-with-SHA512",
+        "1.3.101.112" => "Ed25519",
+        other => other,
+    }
+    .to_string();
+    let v = c.validity();
+    Ok(CertInfo {
+        subject: c.subject().to_string(),
+        sans,
+        issuer: c.issuer().to_string(),
+        not_before: rfc3339(v.not_before.timestamp()),
+        not_after: rfc3339(v.not_after.timestamp()),
+        not_after_unix: v.not_after.timestamp(),
+        key,
+        key_bits,
+        signature_algorithm,
+        sha256: hex::encode(Sha256::digest(der)),
+        spki_sha256: hex::encode(Sha256::digest(spki.raw)),
+        self_issued: c.subject().as_raw() == c.issuer().as_raw(),
+    })
+}
+
+fn ip_text(b: &[u8]) -> String {
+    match b.len() {
+        4 => std::net::Ipv4Addr::new(b[0], b[1], b[2], b[3]).to_string(),
+        16 => {
+            let mut a = [0u8; 16];
+            a.copy_from_slice(b);
+            std::net::Ipv6Addr::from(a).to_string()
+        }
+        _ => hex::encode(b),
+    }
+}
+
+fn rfc3339(ts: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ts)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| ts.to_string())
+}
+
+/// True when `name` matches a SAN pattern (exact or single left-most-label wildcard), ASCII case-insensitive.
+pub fn san_matches(pattern: &str, name: &str) -> bool {
+    let p = pattern.trim_end_matches('.').to_ascii_lowercase();
+    let n = name.trim_end_matches('.').to_ascii_lowercase();
+    if let Some(rest) = p.strip_prefix("*.") {
+        match n.split_once('.') {
+            Some((first, tail)) => !first.is_empty() && tail == rest && rest.contains('.'),
+            None => false,
+        }
+    } else {
+        p == n
+    }
+}
