@@ -74,7 +74,31 @@ pub struct DnsReport {
     pub elapsed_ms: u64,
 }
 
-/// The `check` report (interfaces.md §3; `probes` come with the probe issue).
+/// Options of the live relay probes in `check`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ProbeOpts {
+    /// Skip the relay probes (rules + DNS only).
+    #[arg(long)]
+    pub no_probe: bool,
+    /// Extra PEM trust roots for certificate checks (e.g. a private CA).
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+    /// The EHLO name the probes announce.
+    #[arg(long, value_name = "NAME")]
+    pub ehlo: Option<String>,
+    /// Relay addresses probed at once (at most one connection per address at a time).
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub probe_concurrency: usize,
+    /// Seconds allowed for each probe step (connect, greeting, each reply, handshake); default:
+    /// connect 10 s, replies 30 s, greeting 300 s.
+    #[arg(long, value_name = "SECS")]
+    pub probe_timeout: Option<u64>,
+    /// Port of the MTA-STS policy host (tests run it on a private port; senders always use 443).
+    #[arg(long, value_name = "PORT", hide = true)]
+    pub mta_sts_port: Option<u16>,
+}
+
+/// The `check` report (interfaces.md §3).
 #[derive(Debug, Serialize)]
 pub struct CheckReport {
     /// The design file, when there is one.
@@ -88,6 +112,14 @@ pub struct CheckReport {
     pub findings: Vec<Finding>,
     /// What DNS publishes (`null` with `--offline`).
     pub dns: Option<DnsReport>,
+    /// One probe per relay address (`null` with `--offline` or `--no-probe`).
+    pub probes: Option<Vec<crate::probe::ProbeReport>>,
+    /// Per relay over all its addresses (PROBE-028).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relays: Option<Vec<crate::probe::report::RelaySummary>>,
+    /// The MTA-STS policy fetch, when the domain publishes `_mta-sts`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mta_sts_policy: Option<crate::probe::sts::PolicyFetch>,
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
@@ -140,6 +172,7 @@ pub fn check(
     design_path: Option<&Path>,
     domain: Option<&str>,
     net: &NetArgs,
+    popts: &ProbeOpts,
     offline: bool,
     format: CheckFormat,
     out: &mut dyn Write,
@@ -200,12 +233,24 @@ pub fn check(
                 .unwrap_or_default()
         ));
     }
+    let probes = match &published {
+        Some(p) if !popts.no_probe => Some(run_probes(
+            p,
+            design.as_ref(),
+            net,
+            popts,
+            format == CheckFormat::Jsonl,
+            out,
+        )?),
+        _ => None,
+    };
     let prepared = design.as_ref().map(Prepared::from_design);
     let mut findings = Vec::new();
     if let (Some(d), Some(prep)) = (&design, &prepared) {
         let mut input = prep.input(d);
         input.live = published.as_ref();
-        findings = rules::run(&input, &[Needs::Static, Needs::Dns]);
+        input.probes = probes.as_ref();
+        findings = rules::run(&input, &[Needs::Static, Needs::Dns, Needs::Probe]);
     }
     if let Some(p) = &published {
         let (profile, options) = match &design {
@@ -239,7 +284,8 @@ pub fn check(
                 }
             }
         } else {
-            findings = rules::run(&input, &[Needs::Static, Needs::Dns]);
+            input.probes = probes.as_ref();
+            findings = rules::run(&input, &[Needs::Static, Needs::Dns, Needs::Probe]);
         }
     }
     rules::sort_findings(&mut findings);
@@ -257,6 +303,9 @@ pub fn check(
         summary: Summary::of(&findings),
         findings,
         dns,
+        relays: probes.as_ref().map(|f| crate::probe::summarize(&f.reports)),
+        mta_sts_policy: probes.as_ref().and_then(|f| f.policy.clone()),
+        probes: probes.map(|f| f.reports),
     };
     let io = |e: std::io::Error| format!("cannot write output: {e}");
     match format {
@@ -342,6 +391,39 @@ fn write_text(out: &mut dyn Write, r: &CheckReport) -> std::io::Result<()> {
             }
         }
     }
+    match &r.probes {
+        None => writeln!(out, "  Probes: not run (--offline or --no-probe)")?,
+        Some(probes) => {
+            writeln!(out, "  Probes ({} relay addresses):", probes.len())?;
+            for p in probes {
+                let tls = p
+                    .tls
+                    .as_ref()
+                    .and_then(|t| t.version.clone())
+                    .unwrap_or_else(|| "no TLS".into());
+                let pkix = p
+                    .certificate
+                    .as_ref()
+                    .map(|c| spelling(&c.pkix))
+                    .unwrap_or_else(|| "-".into());
+                writeln!(
+                    out,
+                    "    {:<13} {} {}:{} {} via {}: {tls}, pkix {pkix}, dane {}, {} ms",
+                    spelling(&p.verdict).to_uppercase(),
+                    p.host,
+                    p.address,
+                    p.port,
+                    spelling(&p.role),
+                    p.via.as_deref().unwrap_or("-"),
+                    spelling(&p.dane),
+                    p.timings_ms.total
+                )?;
+                if let Some(e) = &p.error {
+                    writeln!(out, "                  stopped: {e}")?;
+                }
+            }
+        }
+    }
     Ok(())
 }
 
@@ -391,4 +473,111 @@ pub fn import_dns(
             .map_err(|e| format!("cannot write output: {e}"))?,
     }
     Ok(super::EXIT_OK)
+}
+
+/// Probe every relay address the domain publishes (and fetch its MTA-STS policy when `_mta-sts` is
+/// published); with `stream` every probe event is written to `out` as it happens.
+fn run_probes(
+    published: &Published,
+    design: Option<&Design>,
+    net: &NetArgs,
+    popts: &ProbeOpts,
+    stream: bool,
+    out: &mut dyn Write,
+) -> Result<crate::probe::ProbeFacts, String> {
+    use crate::probe::{self, CancelHandle, ProbeConfig, Timeouts};
+    let targets = probe::plan::targets_from_published(published, design);
+    let extra = match &popts.ca {
+        Some(p) => probe::tls::read_pem_certs(p)?,
+        None => vec![],
+    };
+    let mut cfg = ProbeConfig::new(&extra)?;
+    if let Some(e) = &popts.ehlo {
+        cfg.ehlo_name = e.clone();
+    }
+    if let Some(t) = popts.probe_timeout {
+        cfg.timeouts = Timeouts::all(Duration::from_secs(t.max(1)));
+    }
+    let publishes_sts = published
+        .records
+        .txt_at(&format!("_mta-sts.{}", published.domain))
+        .any(|(_, t)| t.starts_with("v=STSv1"));
+    let mut sts_cfg = probe::sts::StsConfig::new(cfg.roots.clone(), cfg.provider.clone());
+    sts_cfg.port = popts.mta_sts_port;
+    if let Some(t) = popts.probe_timeout {
+        sts_cfg.timeout = Duration::from_secs(t.max(1));
+    }
+    let settings = net.settings()?;
+    let domain = published.domain.clone();
+    let concurrency = popts.probe_concurrency.clamp(1, 256);
+    let rt = runtime()?;
+    let (tx, rx) = std::sync::mpsc::channel::<Event>();
+    let sink: EventSink = if stream {
+        let tx = std::sync::Mutex::new(tx);
+        Arc::new(move |e| {
+            if let Ok(t) = tx.lock() {
+                let _ = t.send(e);
+            }
+        })
+    } else {
+        drop(tx);
+        crate::event::discard()
+    };
+    let job = rt.spawn(async move {
+        // The policy host is resolved through our own resolver settings, like everything else.
+        let sts_job = if publishes_sts {
+            let resolver = Resolver::new(&settings).await.map_err(|e| e.to_string())?;
+            let host = format!("mta-sts.{domain}");
+            let mut address = None;
+            for rtype in [
+                hickory_resolver::proto::rr::RecordType::A,
+                hickory_resolver::proto::rr::RecordType::AAAA,
+            ] {
+                let set = resolver
+                    .query(&host, rtype, RunId(1), &crate::event::discard())
+                    .await;
+                if let Some(ip) = set.records.iter().find_map(|r| r.parse().ok()) {
+                    address = Some(ip);
+                    break;
+                }
+            }
+            let mut sts_cfg = sts_cfg;
+            sts_cfg.address = address.map(|ip| SocketAddr::new(ip, sts_cfg.port.unwrap_or(443)));
+            Some(tokio::spawn(async move {
+                probe::sts::fetch_policy(&domain, &sts_cfg).await
+            }))
+        } else {
+            None
+        };
+        let (_cancel_handle, cancel) = CancelHandle::new();
+        let mut reports =
+            probe::run_all(targets, Arc::new(cfg), concurrency, RunId(1), sink, cancel).await;
+        let policy = match sts_job {
+            Some(j) => Some(j.await.map_err(|e| format!("MTA-STS fetch failed: {e}"))?),
+            None => None,
+        };
+        if let Some(p) = &policy {
+            for r in &mut reports {
+                probe::sts::apply(p, r);
+            }
+        }
+        Ok::<_, String>(probe::ProbeFacts { reports, policy })
+    });
+    if stream {
+        for ev in rx.iter() {
+            if let Ok(line) = serde_json::to_string(&ev) {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
+    rt.block_on(job)
+        .map_err(|e| format!("the relay probes stopped: {e}"))?
+}
+
+/// The serde spelling of a unit enum value (`"no-tlsa"`), so the text output matches the JSON.
+fn spelling<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }

@@ -100,6 +100,9 @@ pub enum Command {
         /// Network options.
         #[command(flatten)]
         net: check::NetArgs,
+        /// Relay probe options.
+        #[command(flatten)]
+        probe: check::ProbeOpts,
     },
     /// Probes one relay (every address it resolves to): SMTP, STARTTLS, TLS, certificate, role.
     Probe(probe::ProbeArgs),
@@ -188,10 +191,12 @@ where
             offline,
             format,
             net,
+            probe,
         } => check::check(
             design.as_deref(),
             domain.as_deref(),
             &net,
+            &probe,
             offline,
             format,
             out,

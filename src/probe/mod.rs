@@ -8,6 +8,7 @@
 //! [`runner`] runs many probes under a global cap with at most one connection per address.
 
 pub mod dane;
+pub mod plan;
 pub mod report;
 pub mod runner;
 mod session;
@@ -20,6 +21,15 @@ pub use report::{
     Timings, TlsFacts, Verdict, summarize,
 };
 pub use runner::{Cancel, CancelHandle, run_all};
+
+/// What the live probes of a domain found, for the rules ([`crate::rules::Input::probes`]).
+#[derive(Debug, Clone, Default)]
+pub struct ProbeFacts {
+    /// One report per relay address.
+    pub reports: Vec<ProbeReport>,
+    /// The MTA-STS policy fetch, when the domain publishes `_mta-sts`.
+    pub policy: Option<sts::PolicyFetch>,
+}
 pub use session::probe;
 
 use crate::model::Role;

@@ -32,6 +32,7 @@ pub fn published_input<'a>(
         sts_policy_issued_for: None,
         options,
         live: Some(p),
+        probes: None,
     }
 }
 

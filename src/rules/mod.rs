@@ -8,6 +8,7 @@
 //! `live` facts), not a second system.
 
 pub mod live;
+pub mod live_probe;
 pub mod mx;
 pub mod name;
 pub mod nmx;
@@ -201,6 +202,8 @@ pub struct Input<'a> {
     pub options: Options,
     /// What DNS publishes now, when it was asked (the live rules judge it; `None` offline).
     pub live: Option<&'a crate::resolve::Published>,
+    /// What the live relay probes found (issue #4); `None` when nothing was probed.
+    pub probes: Option<&'a crate::probe::ProbeFacts>,
 }
 
 impl<'a> Input<'a> {
@@ -262,6 +265,7 @@ impl Prepared {
                 secure_only: design.secure_only,
             },
             live: None,
+            probes: None,
         }
     }
 }

@@ -76,8 +76,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "In Level 1 every MX host is a BER: it offers STARTTLS and still accepts mail without TLS (tested live by PROBE-005 and PROBE-010).",
         needs: Needs::Probe,
-        check: None,
-        planned: Some(4),
+        check: Some(super::live_probe::mx_008),
+        planned: None,
     },
 ];
 

@@ -58,8 +58,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "Every host listed under the SecMX SRV label offers TLS (is an SOR or a BER); a target that only speaks plaintext defeats Level 2.",
         needs: Needs::Probe,
-        check: None,
-        planned: Some(4),
+        check: Some(super::live_probe::sor_006),
+        planned: None,
     },
     Rule {
         id: "SOR-007",

@@ -71,8 +71,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "`mta-sts.<domain>` resolves and serves HTTPS whose certificate is valid for that exact name (SAN DNS-ID; a wildcard only as the whole left-most label), unexpired and chained to a publicly trusted CA; a delegated host still needs a certificate for the customer's `mta-sts` name.",
         needs: Needs::Probe,
-        check: None,
-        planned: Some(4),
+        check: Some(super::live_probe::from_probes),
+        planned: None,
     },
     Rule {
         id: "STS-008",
@@ -80,8 +80,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "The policy URL answers 200 directly; 3xx redirects are not followed by senders and count as failure.",
         needs: Needs::Probe,
-        check: None,
-        planned: Some(4),
+        check: Some(super::live_probe::from_probes),
+        planned: None,
     },
     Rule {
         id: "STS-009",
@@ -89,8 +89,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "The policy is served as `text/plain` (charset utf-8 or us-ascii, other parameters ignored).",
         needs: Needs::Probe,
-        check: None,
-        planned: Some(4),
+        check: Some(super::live_probe::from_probes),
+        planned: None,
     },
     Rule {
         id: "STS-010",
@@ -98,8 +98,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "The policy body stays within 64 KiB and is returned well inside one minute.",
         needs: Needs::Probe,
-        check: None,
-        planned: Some(4),
+        check: Some(super::live_probe::from_probes),
+        planned: None,
     },
     Rule {
         id: "STS-011",

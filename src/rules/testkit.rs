@@ -204,6 +204,7 @@ impl Case {
             sts_policy_issued_for: self.issued_for.as_deref(),
             options: self.options,
             live: None,
+            probes: None,
         }
     }
 

@@ -5,7 +5,7 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test code
 
-mod nsd;
+pub mod nsd;
 
 use nsd::{Sign, Zone};
 use secmx::event::{Event, EventBody, EventSink, RunId};
@@ -166,6 +166,7 @@ fn published_input(p: &Published) -> rules::Input<'_> {
             secure_only: false,
         },
         live: Some(p),
+        probes: None,
     }
 }
 

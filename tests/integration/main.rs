@@ -1,6 +1,7 @@
 //! Integration tests: one binary, a module per topic.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod check_live;
 mod cli;
 mod dns;
 mod probe;

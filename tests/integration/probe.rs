@@ -86,6 +86,7 @@ impl Certs {
         leaf("expired", &[HOST], true, false);
         leaf("wrongname", &["other.example.net"], false, false);
         leaf("selfsigned", &[HOST], false, true);
+        leaf("sor", &["sor.probe.test"], false, false);
         Certs {
             ca_der: ca.der().clone(),
             ca_pem,
@@ -98,6 +99,8 @@ impl Certs {
 
 /// A listener of the private Postfix instance.
 pub struct Listener {
+    /// Loopback address to bind (127.0.0.1 unless a test needs port 25 on an address of its own).
+    pub addr: std::net::Ipv4Addr,
     pub port: u16,
     /// Extra `-o` settings.
     pub opts: Vec<String>,
@@ -196,7 +199,7 @@ impl Postfix {
         );
         let mut master = String::new();
         for l in listeners {
-            master.push_str(&format!("127.0.0.1:{} inet n - n - - smtpd", l.port));
+            master.push_str(&format!("{}:{} inet n - n - - smtpd", l.addr, l.port));
             for o in &l.opts {
                 master.push_str(&format!(" -o {o}"));
             }
@@ -241,7 +244,7 @@ impl Postfix {
         for l in listeners {
             let wrapper = l.opts.iter().any(|o| o == "smtpd_tls_wrappermode=yes");
             loop {
-                if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", l.port)) {
+                if let Ok(mut s) = std::net::TcpStream::connect((l.addr, l.port)) {
                     if wrapper {
                         break;
                     }
@@ -346,6 +349,7 @@ fn relays() -> Relays {
             let mut opts = tls_opts(cdir, cert, level);
             opts.extend(extra.iter().map(|s| s.to_string()));
             Listener {
+                addr: std::net::Ipv4Addr::LOCALHOST,
                 port: ports[i],
                 opts,
             }

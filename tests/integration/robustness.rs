@@ -24,6 +24,7 @@ fn judge_all(records: &RecordSet, policy: Option<&str>, level: Level, profile: P
         sts_policy_issued_for: Some("00"),
         options: Options::default(),
         live: None,
+        probes: None,
     };
     let _ = rules::run(&input, &[Needs::Static, Needs::Dns, Needs::Probe]);
 }

@@ -1,0 +1,316 @@
+//! The live probe rules (PROBE, STS-007…010, MX-008, SOR-006) as registry checks: the probe judges
+//! each dialogue it had (`probe::ProbeReport::judge`, `probe::sts`), and these checks turn what it
+//! found into [`Finding`]s of the same registry as the static and DNS rules, so one report, one
+//! exit code and one `--list-rules` cover all three.
+
+use super::{Finding, Input, Rule, Severity};
+use crate::model::Role;
+use crate::probe::report::{ProbeReport, Problem, Severity as ProbeSeverity, summarize};
+
+fn severity(s: ProbeSeverity) -> Severity {
+    match s {
+        ProbeSeverity::Error => Severity::Error,
+        ProbeSeverity::Warning => Severity::Warning,
+        ProbeSeverity::Info => Severity::Info,
+    }
+}
+
+/// `host [address]:port`, the subject of a per-address finding.
+fn subject(r: &ProbeReport) -> String {
+    match r.address {
+        std::net::IpAddr::V6(a) => format!("{} [{a}]:{}", r.host, r.port),
+        std::net::IpAddr::V4(a) => format!("{} {a}:{}", r.host, r.port),
+    }
+}
+
+/// What to do about a failed probe rule, in a line.
+fn fix_for(id: &str) -> &'static str {
+    match id {
+        "PROBE-001" => {
+            "Make every published address accept TCP on the port (firewall, listener), or stop publishing the address."
+        }
+        "PROBE-002" => {
+            "Let the relay greet with 220; a 554 greeting or a silent close refuses all mail."
+        }
+        "PROBE-003" => "Enable ESMTP (EHLO); STARTTLS needs it.",
+        "PROBE-005" => {
+            "Offer STARTTLS to every client (e.g. Postfix smtpd_tls_security_level = may with a certificate)."
+        }
+        "PROBE-006" => {
+            "Fix the server's TLS set-up so STARTTLS answers 220 (certificate and key readable)."
+        }
+        "PROBE-007" => "Enable TLS 1.2 and 1.3 with modern ciphers so the handshake completes.",
+        "PROBE-008" => {
+            "Reset the session after STARTTLS; the post-TLS EHLO must not offer STARTTLS again."
+        }
+        "PROBE-009" => {
+            "Upgrade the MTA: it executes commands pipelined before STARTTLS inside TLS (CVE-2011-0411 class)."
+        }
+        "PROBE-010" => {
+            "A BER (listed in MX) must accept MAIL FROM without TLS; require TLS only on a Secure Only Receiver published by SRV."
+        }
+        "PROBE-011" | "PROBE-015" => "Accept MAIL FROM inside TLS: the secure path must be usable.",
+        "PROBE-013" => {
+            "Make the Secure Only Receiver refuse mail before STARTTLS with 530 5.7.0 (Postfix: smtpd_tls_security_level = encrypt)."
+        }
+        "PROBE-017" => "Disable SSL 3, TLS 1.0 and 1.1; offer TLS 1.2 and 1.3.",
+        "PROBE-019" => {
+            "Serve a certificate whose subject alternative names include the relay name DNS publishes."
+        }
+        "PROBE-020" => "Renew the certificate.",
+        "PROBE-021" => {
+            "Serve a chain to a publicly trusted root with all intermediates, or publish a matching DANE TLSA record in a signed zone."
+        }
+        "PROBE-022" => "Use RSA ≥ 2048 or ECDSA P-256 keys with SHA-256 signatures.",
+        "PROBE-023" => {
+            "Renew the certificate before it expires (and update TLSA if the key changes)."
+        }
+        "PROBE-025" => {
+            "Publish TLSA records that match the served key, or serve the key the records pin."
+        }
+        "PROBE-027" => {
+            "Under an enforce MTA-STS policy every MX needs STARTTLS and a PKIX-valid certificate for its name."
+        }
+        "PROBE-028" => {
+            "Configure every address of the relay alike (same TLS, certificate and STARTTLS)."
+        }
+        "PROBE-029" => "Advertise REQUIRETLS only inside TLS.",
+        "STS-007" => {
+            "Serve https://mta-sts.<domain>/ with a certificate valid for that exact name."
+        }
+        "STS-008" => "Answer the policy URL with 200 directly; senders do not follow redirects.",
+        "STS-009" => "Serve the policy as text/plain.",
+        "STS-010" => "Keep the policy small (< 64 KiB) and fast.",
+        _ => "See the rule in the catalogue.",
+    }
+}
+
+fn finding(rule: &Rule, subject: String, p: &Problem) -> Finding {
+    Finding {
+        rule: rule.id,
+        severity: severity(p.severity),
+        subject,
+        message: p.message.clone(),
+        fix: fix_for(rule.id).to_string(),
+        origin: None,
+    }
+}
+
+/// Every problem the probes (and the MTA-STS fetch) recorded under this rule's id.
+pub fn from_probes(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let Some(facts) = input.probes else {
+        return;
+    };
+    for r in &facts.reports {
+        for p in r.problems.iter().filter(|p| p.rule == rule.id) {
+            out.push(finding(rule, subject(r), p));
+        }
+    }
+    if rule.id == "PROBE-028" {
+        for s in summarize(&facts.reports) {
+            for d in s.differences.iter().filter(|d| d.rule == rule.id) {
+                out.push(finding(rule, format!("{}:{}", s.host, s.port), d));
+            }
+        }
+    }
+    if let Some(policy) = &facts.policy {
+        for p in policy.problems.iter().filter(|p| p.rule == rule.id) {
+            out.push(finding(rule, policy.url.clone(), p));
+        }
+    }
+}
+
+fn via_mx(r: &ProbeReport) -> bool {
+    matches!(r.via.as_deref(), Some("mx") | Some("implicit-mx"))
+}
+
+/// MX-008: in Level 1 every MX host is a BER — it offers STARTTLS and still takes plaintext mail.
+pub fn mx_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let Some(facts) = input.probes else {
+        return;
+    };
+    for r in facts.reports.iter().filter(|r| via_mx(r)) {
+        let no_tls = r.starttls_offered == Some(false);
+        let refuses_plain = r
+            .plaintext_mail_from
+            .is_some_and(|c| (500..600).contains(&c));
+        if !no_tls && !refuses_plain {
+            continue;
+        }
+        let what = match (no_tls, refuses_plain) {
+            (true, _) => "does not offer STARTTLS".to_string(),
+            (false, _) => format!(
+                "refuses MAIL FROM without TLS ({}), so it behaves as a Secure Only Receiver",
+                r.plaintext_mail_from.unwrap_or_default()
+            ),
+        };
+        out.push(rule.finding(
+            input,
+            subject(r),
+            format!("The MX host {} {what}; every MX host must be a Best Effort Receiver.", r.host),
+            if no_tls {
+                "Enable STARTTLS on the MX host."
+            } else {
+                "Accept plaintext mail on MX hosts; publish a TLS-only relay by SRV as a Secure Only Receiver instead."
+            },
+        ));
+    }
+}
+
+/// SOR-006: every host under the SecMX SRV label offers TLS (STARTTLS, or implicit TLS on 465).
+pub fn sor_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let Some(facts) = input.probes else {
+        return;
+    };
+    for r in facts
+        .reports
+        .iter()
+        .filter(|r| r.via.as_deref() == Some("srv"))
+    {
+        let tls_done = r.tls.as_ref().is_some_and(|t| t.version.is_some());
+        let reached = r.greeting.is_some() || r.tls.is_some();
+        if tls_done || !reached {
+            continue; // unreachable relays are PROBE-001's; here only "answers, but no TLS".
+        }
+        let role = if r.role == Role::Sor { "SOR" } else { "BER" };
+        out.push(rule.finding(
+            input,
+            subject(r),
+            format!(
+                "{} is listed under the SecMX SRV label ({role}) but no TLS session could be set up ({}); SecMX senders would deliver in plaintext or bounce.",
+                r.host,
+                r.error.as_deref().unwrap_or("STARTTLS not offered")
+            ),
+            "Offer TLS on every SRV-listed relay, or remove it from the SRV RRset.",
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::report::TlsFacts;
+    use crate::probe::{ProbeFacts, ProbeTarget};
+    use crate::rules::testkit::Case;
+
+    fn report(host: &str, port: u16, role: Role, via: &str) -> ProbeReport {
+        let mut t = ProbeTarget::new(host, "127.0.0.1".parse().unwrap(), port, role);
+        t.via = Some(via.into());
+        ProbeReport::new(&t)
+    }
+
+    fn run(id: &str, facts: &ProbeFacts) -> Vec<Finding> {
+        let case = Case::default();
+        let mut input = case.input();
+        input.probes = Some(facts);
+        let rule = crate::rules::rule(id).unwrap();
+        let mut out = Vec::new();
+        (rule.check.unwrap())(rule, &input, &mut out);
+        out
+    }
+
+    #[test]
+    fn probe_problems_become_findings_of_their_own_rule_only() {
+        let mut r = report("mx1.agency.example", 25, Role::Ber, "mx");
+        r.problems.push(Problem {
+            rule: "PROBE-005",
+            severity: ProbeSeverity::Error,
+            message: "STARTTLS not offered".into(),
+        });
+        let facts = ProbeFacts {
+            reports: vec![r],
+            policy: None,
+        };
+        let f = run("PROBE-005", &facts);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].severity, Severity::Error);
+        assert_eq!(f[0].subject, "mx1.agency.example 127.0.0.1:25");
+        assert!(f[0].fix.contains("STARTTLS"));
+        assert!(run("PROBE-010", &facts).is_empty());
+    }
+
+    #[test]
+    fn without_probes_the_live_rules_are_quiet() {
+        let case = Case::default();
+        let input = case.input();
+        let rule = crate::rules::rule("PROBE-001").unwrap();
+        let mut out = Vec::new();
+        from_probes(rule, &input, &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn mx_008_fail_mx_host_without_starttls() {
+        let mut r = report("mx-notls.agency.example", 25, Role::Ber, "mx");
+        r.starttls_offered = Some(false);
+        r.plaintext_mail_from = Some(250);
+        let f = run(
+            "MX-008",
+            &ProbeFacts {
+                reports: vec![r],
+                policy: None,
+            },
+        );
+        assert_eq!(f.len(), 1);
+        assert!(f[0].message.contains("does not offer STARTTLS"));
+    }
+
+    #[test]
+    fn mx_008_fail_mx_host_that_refuses_plaintext() {
+        let mut r = report("sor1.agency.example", 25, Role::Ber, "mx");
+        r.starttls_offered = Some(true);
+        r.plaintext_mail_from = Some(530);
+        let f = run(
+            "MX-008",
+            &ProbeFacts {
+                reports: vec![r],
+                policy: None,
+            },
+        );
+        assert_eq!(f.len(), 1);
+        assert!(f[0].message.contains("530"));
+    }
+
+    #[test]
+    fn mx_008_pass_ber() {
+        let mut r = report("mx1.agency.example", 25, Role::Ber, "mx");
+        r.starttls_offered = Some(true);
+        r.plaintext_mail_from = Some(250);
+        let facts = ProbeFacts {
+            reports: vec![r],
+            policy: None,
+        };
+        assert!(run("MX-008", &facts).is_empty());
+    }
+
+    #[test]
+    fn sor_006_fail_srv_target_without_tls() {
+        let mut r = report("mx-notls.agency.example", 25, Role::Sor, "srv");
+        r.greeting = Some(220);
+        r.starttls_offered = Some(false);
+        let f = run(
+            "SOR-006",
+            &ProbeFacts {
+                reports: vec![r],
+                policy: None,
+            },
+        );
+        assert_eq!(f.len(), 1);
+    }
+
+    #[test]
+    fn sor_006_pass_srv_target_with_tls_and_unreachable_is_not_its_business() {
+        let mut ok = report("sor1.agency.example", 25, Role::Sor, "srv");
+        ok.greeting = Some(220);
+        ok.tls = Some(TlsFacts {
+            version: Some("TLSv1.3".into()),
+            ..TlsFacts::default()
+        });
+        let down = report("sor2.agency.example", 25, Role::Sor, "srv");
+        let facts = ProbeFacts {
+            reports: vec![ok, down],
+            policy: None,
+        };
+        assert!(run("SOR-006", &facts).is_empty());
+    }
+}

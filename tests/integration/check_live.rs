@@ -1,0 +1,167 @@
+//! `secmx check` end to end against real peers: a signed zone on a private NSD publishes a Level 2
+//! domain whose MX host and SecMX SRV target are private Postfix listeners; the check reports the
+//! DNS answers with their DNSSEC proofs and a full probe of every relay address (interfaces.md §3).
+
+use super::dns::nsd::{self, Sign, Zone};
+use super::probe::{Certs, Listener, Postfix, free_port, tls_opts};
+use std::net::Ipv4Addr;
+use std::process::Command;
+
+const MX_ADDR: Ipv4Addr = Ipv4Addr::new(127, 0, 1, 25);
+const SOR_ADDR: Ipv4Addr = Ipv4Addr::new(127, 0, 1, 26);
+
+#[test]
+fn check_domain_probes_every_published_relay_address() {
+    // The BER listens on port 25 of an address of its own (MX hosts are always reached on 25); the
+    // SOR on a free port published by SRV.
+    let sor_port = free_port();
+    let mut certs = None;
+    let pf = Postfix::start(|dir| {
+        certs = Some(Certs::make(dir));
+        vec![
+            Listener {
+                addr: MX_ADDR,
+                port: 25,
+                opts: tls_opts(dir, "valid", "may"),
+            },
+            Listener {
+                addr: SOR_ADDR,
+                port: sor_port,
+                opts: tls_opts(dir, "sor", "encrypt"),
+            },
+        ]
+    });
+    let certs = certs.expect("certificates");
+    let ns = nsd::start(
+        &[Zone::new(
+            "probe.test",
+            Sign::Yes,
+            &format!(
+                "@ MX 10 mx\nmx A {MX_ADDR}\n_secmx._tcp SRV 10 0 {sor_port} sor\nsor A {SOR_ADDR}\n"
+            ),
+        )],
+        &[],
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_secmx"))
+        .args(["check", "--domain", "probe.test", "--resolver"])
+        .arg(ns.addr().to_string())
+        .arg("--trust-anchor")
+        .arg(&ns.anchor)
+        .arg("--ca")
+        .arg(&certs.ca_pem)
+        .args(["--probe-timeout", "10", "--format", "json"])
+        .output()
+        .expect("run secmx");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {stdout}\nstderr: {}\nmaillog:\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            pf.maillog()
+        )
+    });
+
+    // DNS: the MX RRset validated through the signed chain.
+    let mx = v["dns"]["rrsets"]
+        .as_array()
+        .expect("rrsets")
+        .iter()
+        .find(|s| s["name"] == "probe.test." && s["type"] == "MX")
+        .expect("the MX RRset");
+    assert_eq!(mx["dnssec"], "secure", "{mx}");
+    assert_eq!(mx["status"], "ok", "{mx}");
+
+    // Probes: one per relay address, with the facts of interfaces.md §3.
+    let probes = v["probes"].as_array().expect("probes");
+    assert_eq!(probes.len(), 2, "{stdout}");
+    let by_host = |h: &str| {
+        probes
+            .iter()
+            .find(|p| p["host"] == h)
+            .unwrap_or_else(|| panic!("no probe of {h}: {stdout}"))
+    };
+    let ber = by_host("mx.probe.test");
+    assert_eq!(ber["address"], MX_ADDR.to_string());
+    assert_eq!(ber["port"], 25);
+    assert_eq!(ber["role"], "ber");
+    assert_eq!(ber["via"], "mx");
+    assert_eq!(ber["connect"], "ok", "{ber}");
+    assert_eq!(ber["greeting"], 220);
+    assert_eq!(ber["starttls_offered"], true);
+    assert_eq!(ber["plaintext_mail_from"], 250);
+    assert_eq!(ber["tls"]["version"], "TLSv1.3", "{ber}");
+    assert_eq!(ber["certificate"]["pkix"], "valid", "{ber}");
+    assert_eq!(ber["dane"], "no-tlsa", "{ber}");
+    assert_eq!(ber["verdict"], "pass", "{ber}");
+    assert!(ber["transcript"].as_array().is_some_and(|t| !t.is_empty()));
+    assert!(ber["timings_ms"]["total"].as_u64().is_some(), "{ber}");
+
+    let sor = by_host("sor.probe.test");
+    assert_eq!(sor["port"], sor_port);
+    assert_eq!(sor["role"], "sor");
+    assert_eq!(sor["via"], "srv");
+    assert_eq!(
+        sor["plaintext_mail_from"], 530,
+        "a Secure Only Receiver refuses plaintext: {sor}"
+    );
+    assert_eq!(sor["certificate"]["pkix"], "valid", "{sor}");
+    assert_eq!(sor["verdict"], "pass", "{sor}");
+
+    // No probe finding at error severity, and the exit code agrees.
+    let errors: Vec<_> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+}
+
+#[test]
+fn check_reports_a_secure_only_relay_listed_in_mx_as_errors() {
+    // An `encrypt` listener published in MX: the probe finds 530 to plaintext MAIL FROM, which the
+    // registry reports as PROBE-010 and MX-008, and the check exits 1.
+    let mut certs = None;
+    let addr = Ipv4Addr::new(127, 0, 1, 27);
+    let pf = Postfix::start(|dir| {
+        certs = Some(Certs::make(dir));
+        vec![Listener {
+            addr,
+            port: 25,
+            opts: tls_opts(dir, "valid", "encrypt"),
+        }]
+    });
+    let certs = certs.expect("certificates");
+    let ns = nsd::start(
+        &[Zone::new(
+            "probe.test",
+            Sign::Yes,
+            &format!("@ MX 10 mx\nmx A {addr}\n"),
+        )],
+        &[],
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_secmx"))
+        .args(["check", "--domain", "probe.test", "--resolver"])
+        .arg(ns.addr().to_string())
+        .arg("--trust-anchor")
+        .arg(&ns.anchor)
+        .arg("--ca")
+        .arg(&certs.ca_pem)
+        .args(["--probe-timeout", "10", "--format", "json"])
+        .output()
+        .expect("run secmx");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}); maillog:\n{}", pf.maillog()));
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(rules.contains(&"PROBE-010"), "{rules:?}");
+    assert!(rules.contains(&"MX-008"), "{rules:?}");
+    assert_eq!(out.status.code(), Some(1));
+}
