@@ -149,7 +149,7 @@ fn list_rules_is_generated_from_the_registry() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("145 rules in the catalogue"), "{text}");
     assert!(text.contains("PROBE-004  issue #4"), "{text}");
-    assert!(text.contains("PROBE-005   error   probe"), "{text}");
+    assert!(text.contains("PROBE-005  error   probe"), "{text}");
     assert!(text.contains("MX-003     error   dns"), "{text}");
     let implemented = secmx::rules::registry()
         .filter(|r| r.check.is_some())
