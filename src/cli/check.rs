@@ -122,6 +122,31 @@ pub struct CheckReport {
     pub mta_sts_policy: Option<crate::probe::sts::PolicyFetch>,
 }
 
+/// A sink that forwards events to a channel when `stream` is on (the caller prints them from this
+/// thread while the work runs on the runtime), or drops them.
+fn event_stream(stream: bool) -> (EventSink, Option<std::sync::mpsc::Receiver<Event>>) {
+    if !stream {
+        return (crate::event::discard(), None);
+    }
+    let (tx, rx) = std::sync::mpsc::channel::<Event>();
+    let tx = std::sync::Mutex::new(tx);
+    let sink: EventSink = Arc::new(move |e| {
+        if let Ok(t) = tx.lock() {
+            let _ = t.send(e);
+        }
+    });
+    (sink, Some(rx))
+}
+
+/// Print every event as one JSON line until the sender side is gone (the work finished).
+fn print_events(rx: Option<std::sync::mpsc::Receiver<Event>>, out: &mut dyn Write) {
+    for ev in rx.iter().flatten() {
+        if let Ok(line) = serde_json::to_string(&ev) {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+}
+
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -139,30 +164,13 @@ fn fetch_published(
 ) -> Result<Published, String> {
     let settings = net.settings()?;
     let rt = runtime()?;
-    let (tx, rx) = std::sync::mpsc::channel::<Event>();
-    let sink: EventSink = if stream {
-        let tx = std::sync::Mutex::new(tx);
-        Arc::new(move |e| {
-            if let Ok(t) = tx.lock() {
-                let _ = t.send(e);
-            }
-        })
-    } else {
-        drop(tx);
-        crate::event::discard()
-    };
+    let (sink, rx) = event_stream(stream);
     let plan = plan.clone();
     let handle = rt.spawn(async move {
         let resolver = Resolver::new(&settings).await.map_err(|e| e.to_string())?;
         Ok::<Published, String>(resolve::fetch(&resolver, &plan, RunId(1), &sink).await)
     });
-    if stream {
-        for ev in rx.iter() {
-            if let Ok(line) = serde_json::to_string(&ev) {
-                let _ = writeln!(out, "{line}");
-            }
-        }
-    }
+    print_events(rx, out);
     rt.block_on(handle)
         .map_err(|e| format!("the DNS lookups stopped: {e}"))?
 }
@@ -485,19 +493,13 @@ fn run_probes(
     stream: bool,
     out: &mut dyn Write,
 ) -> Result<crate::probe::ProbeFacts, String> {
-    use crate::probe::{self, CancelHandle, ProbeConfig, Timeouts};
+    use crate::probe::{self, CancelHandle, ProbeConfig};
     let targets = probe::plan::targets_from_published(published, design);
-    let extra = match &popts.ca {
-        Some(p) => probe::tls::read_pem_certs(p)?,
-        None => vec![],
-    };
-    let mut cfg = ProbeConfig::new(&extra)?;
-    if let Some(e) = &popts.ehlo {
-        cfg.ehlo_name = e.clone();
-    }
-    if let Some(t) = popts.probe_timeout {
-        cfg.timeouts = Timeouts::all(Duration::from_secs(t.max(1)));
-    }
+    let cfg = ProbeConfig::from_options(
+        popts.ca.as_deref(),
+        popts.ehlo.as_deref(),
+        popts.probe_timeout,
+    )?;
     let publishes_sts = published
         .records
         .txt_at(&format!("_mta-sts.{}", published.domain))
@@ -511,18 +513,7 @@ fn run_probes(
     let domain = published.domain.clone();
     let concurrency = popts.probe_concurrency.clamp(1, 256);
     let rt = runtime()?;
-    let (tx, rx) = std::sync::mpsc::channel::<Event>();
-    let sink: EventSink = if stream {
-        let tx = std::sync::Mutex::new(tx);
-        Arc::new(move |e| {
-            if let Ok(t) = tx.lock() {
-                let _ = t.send(e);
-            }
-        })
-    } else {
-        drop(tx);
-        crate::event::discard()
-    };
+    let (sink, rx) = event_stream(stream);
     let job = rt.spawn(async move {
         // The policy host is resolved through our own resolver settings, like everything else.
         let sts_job = if publishes_sts {
@@ -563,13 +554,7 @@ fn run_probes(
         }
         Ok::<_, String>(probe::ProbeFacts { reports, policy })
     });
-    if stream {
-        for ev in rx.iter() {
-            if let Ok(line) = serde_json::to_string(&ev) {
-                let _ = writeln!(out, "{line}");
-            }
-        }
-    }
+    print_events(rx, out);
     rt.block_on(job)
         .map_err(|e| format!("the relay probes stopped: {e}"))?
 }

@@ -8,7 +8,7 @@
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::event::{Event, EventSink, RunId};
 use crate::model::Role;
-use crate::probe::{self, CancelHandle, ProbeConfig, ProbeReport, ProbeTarget, Timeouts, Verdict};
+use crate::probe::{self, CancelHandle, ProbeConfig, ProbeReport, ProbeTarget, Verdict};
 use clap::ValueEnum;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
@@ -110,17 +110,8 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
     if host.is_empty() {
         return Err("no host given".into());
     }
-    let extra = match &args.ca {
-        Some(p) => probe::tls::read_pem_certs(p)?,
-        None => vec![],
-    };
-    let mut cfg = ProbeConfig::new(&extra)?;
-    if let Some(e) = &args.ehlo {
-        cfg.ehlo_name = e.clone();
-    }
-    if let Some(t) = args.timeout {
-        cfg.timeouts = Timeouts::all(Duration::from_secs(t.max(1)));
-    }
+    let mut cfg =
+        ProbeConfig::from_options(args.ca.as_deref(), args.ehlo.as_deref(), args.timeout)?;
     cfg.injection_test = !args.no_injection_test;
     let role = match args.role {
         RoleArg::Ber => Role::Ber,

@@ -152,6 +152,27 @@ pub struct ProbeConfig {
 }
 
 impl ProbeConfig {
+    /// A configuration from command-line options: extra PEM roots (`--ca`), the EHLO name, and one
+    /// timeout in seconds for every step.
+    pub fn from_options(
+        ca: Option<&std::path::Path>,
+        ehlo: Option<&str>,
+        timeout_secs: Option<u64>,
+    ) -> Result<Self, String> {
+        let extra = match ca {
+            Some(p) => tls::read_pem_certs(p)?,
+            None => vec![],
+        };
+        let mut cfg = ProbeConfig::new(&extra)?;
+        if let Some(e) = ehlo {
+            cfg.ehlo_name = e.to_string();
+        }
+        if let Some(t) = timeout_secs {
+            cfg.timeouts = Timeouts::all(Duration::from_secs(t.max(1)));
+        }
+        Ok(cfg)
+    }
+
     /// Defaults with the webpki roots plus `extra_roots`.
     pub fn new(extra_roots: &[rustls::pki_types::CertificateDer<'static>]) -> Result<Self, String> {
         Ok(ProbeConfig {
