@@ -294,17 +294,38 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
     registry().find(|r| r.id == id)
 }
 
+/// Record sets at least this large are judged on two threads (the checks are pure and independent);
+/// smaller ones — every design a person edits by hand — on the caller's thread.
+pub const PARALLEL_MIN_RECORDS: usize = 4_000;
+
 /// Run every implemented rule that `needs` allows over `input`; findings sorted by severity (errors
 /// first), then rule id, then subject.
 pub fn run(input: &Input<'_>, needs: &[Needs]) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for rule in registry() {
-        if let Some(check) = rule.check
-            && needs.contains(&rule.needs)
-        {
+    let rules: Vec<(&'static Rule, CheckFn)> = registry()
+        .filter(|r| needs.contains(&r.needs))
+        .filter_map(|r| r.check.map(|c| (r, c)))
+        .collect();
+    let judge = |part: &[(&'static Rule, CheckFn)]| {
+        let mut out = Vec::new();
+        for (rule, check) in part {
             check(rule, input, &mut out);
         }
-    }
+        out
+    };
+    let mut out = if input.records.len() >= PARALLEL_MIN_RECORDS && rules.len() > 1 {
+        let (first, second) = rules.split_at(rules.len() / 2);
+        std::thread::scope(|s| {
+            let other = s.spawn(|| judge(second));
+            let mut out = judge(first);
+            match other.join() {
+                Ok(more) => out.extend(more),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            out
+        })
+    } else {
+        judge(&rules)
+    };
     sort_findings(&mut out);
     out
 }
@@ -391,6 +412,25 @@ mod tests {
                 "{group}"
             );
         }
+    }
+
+    #[test]
+    fn parallel_and_sequential_runs_give_the_same_findings() {
+        let mut d = crate::model::sample::generated_design(1_500);
+        d.test_domain = false; // MX-005/006 fire per relay: plenty of findings to compare
+        let prepared = Prepared::from_design(&d);
+        let input = prepared.input(&d);
+        assert!(input.records.len() >= PARALLEL_MIN_RECORDS);
+        let parallel = run(&input, &[Needs::Static]);
+        let mut sequential = Vec::new();
+        for r in registry().filter(|r| r.needs == Needs::Static) {
+            if let Some(c) = r.check {
+                c(r, &input, &mut sequential);
+            }
+        }
+        sort_findings(&mut sequential);
+        assert!(parallel.len() > 1_000, "{}", parallel.len());
+        assert_eq!(parallel, sequential);
     }
 
     #[test]

@@ -260,9 +260,9 @@ fn has_tls_rpt(input: &Input<'_>, name: &str) -> bool {
     })
 }
 
-/// The parsed MTA-STS policy, when there is one.
-fn policy(input: &Input<'_>) -> Option<PolicyText> {
-    input.sts_policy.map(PolicyText::parse)
+/// The parsed MTA-STS policy, when there is one (parsed once per lint, shared with the STS checks).
+fn policy(input: &Input<'_>) -> Option<std::rc::Rc<PolicyText>> {
+    input.sts_policy.map(super::sts::parse_policy)
 }
 
 /// Where a finding about the policy points: the `_mta-sts` TXT record's origin, if published.
@@ -348,7 +348,7 @@ impl<'h> HostIndex<'h> {
 }
 
 /// The policy's `mx` patterns when the policy is in force (mode `enforce` or `testing`).
-fn active_patterns(policy: &Option<PolicyText>) -> Option<Vec<&str>> {
+fn active_patterns(policy: &Option<std::rc::Rc<PolicyText>>) -> Option<Vec<&str>> {
     let p = policy.as_ref()?;
     match p.mode() {
         Some(StsMode::Enforce) | Some(StsMode::Testing) => Some(p.mx_patterns()),
