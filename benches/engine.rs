@@ -16,8 +16,17 @@ fn engine(c: &mut Criterion) {
     c.bench_function("lint 10000 relays", |b| {
         b.iter(|| secmx::rules::lint(black_box(&big)))
     });
-    let opts = ExportOptions::default();
+    // As the CLI and the GUI call it: the findings summary is already known (they linted first).
+    let given = ExportOptions {
+        summary: Some(secmx::rules::Summary::of(&secmx::rules::lint(&big))),
+        ..ExportOptions::default()
+    };
     c.bench_function("export zone 10000 relays", |b| {
+        b.iter(|| export_zone(black_box(&big), &given))
+    });
+    // Export that lints for its own header.
+    let opts = ExportOptions::default();
+    c.bench_function("export zone 10000 relays incl. lint", |b| {
         b.iter(|| export_zone(black_box(&big), &opts))
     });
     c.bench_function("records_of 10000 relays", |b| {
