@@ -186,6 +186,57 @@ pub fn sor_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// XR-008: with both MTA-STS (a fetched policy in enforce or testing) and DANE (a secure TLSA
+/// RRset) published, each MX certificate must pass both: PKIX-valid for the MX name and matched by a
+/// TLSA record. Neither rescues the other.
+pub fn xr_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    use crate::probe::dane::DaneVerdict;
+    use crate::probe::tls::Pkix;
+    let Some(facts) = input.probes else {
+        return;
+    };
+    let sts_active = facts
+        .policy
+        .as_ref()
+        .and_then(|p| p.policy.as_ref())
+        .and_then(|p| p.mode.as_deref())
+        .is_some_and(|m| m == "enforce" || m == "testing");
+    if !sts_active {
+        return;
+    }
+    for r in facts.reports.iter().filter(|r| via_mx(r)) {
+        // DANE counts only when it applies (secure TLSA); a missing certificate is PROBE-007's.
+        if matches!(r.dane, DaneVerdict::NoTlsa | DaneVerdict::NotApplicable) {
+            continue;
+        }
+        let Some(cert) = &r.certificate else {
+            continue;
+        };
+        let pkix_ok = cert.pkix == Pkix::Valid;
+        let dane_ok = r.dane == DaneVerdict::Valid;
+        if pkix_ok && dane_ok {
+            continue;
+        }
+        let what = match (pkix_ok, dane_ok) {
+            (false, false) => "fails both the MTA-STS (PKIX) and the DANE check".to_string(),
+            (false, true) => format!(
+                "matches its TLSA records but is not PKIX-valid ({}), so MTA-STS senders refuse it",
+                serde_json::to_value(cert.pkix)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            ),
+            _ => "is PKIX-valid but matches no TLSA record, so DANE senders refuse it; MTA-STS does not rescue a DANE failure".to_string(),
+        };
+        out.push(rule.finding(
+            input,
+            subject(r),
+            format!("The certificate of MX host {} {what}.", r.host),
+            "Serve a CA-issued certificate for the MX name whose key is pinned by the TLSA records (e.g. 3 1 1 of its SPKI).",
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +332,85 @@ mod tests {
             policy: None,
         };
         assert!(run("MX-008", &facts).is_empty());
+    }
+
+    fn sts_policy(mode: &str) -> crate::probe::sts::PolicyFetch {
+        crate::probe::sts::PolicyFetch {
+            url: "https://mta-sts.agency.example/.well-known/mta-sts.txt".into(),
+            status: Some(200),
+            content_type: Some("text/plain".into()),
+            location: None,
+            bytes: 100,
+            elapsed_ms: 1,
+            pkix: None,
+            pkix_error: None,
+            error: None,
+            policy: Some(crate::probe::sts::Policy::parse(&format!(
+                "version: STSv1\nmode: {mode}\nmx: mx1.agency.example\nmax_age: 604800\n"
+            ))),
+            problems: vec![],
+        }
+    }
+
+    fn with_cert(
+        pkix: crate::probe::tls::Pkix,
+        dane: crate::probe::dane::DaneVerdict,
+    ) -> ProbeReport {
+        let mut r = report("mx1.agency.example", 25, Role::Ber, "mx");
+        r.certificate = Some(crate::probe::report::CertificateFacts {
+            subject: "CN=mx1.agency.example".into(),
+            sans: vec!["mx1.agency.example".into()],
+            issuer: "CN=mx1.agency.example".into(),
+            not_before: String::new(),
+            not_after: String::new(),
+            key: "ECDSA P-256".into(),
+            pkix,
+            pkix_error: None,
+            intermediates_missing: false,
+            chain: vec![],
+        });
+        r.dane = dane;
+        r
+    }
+
+    #[test]
+    fn xr_008_fail_tlsa_matches_but_cert_is_self_signed_under_enforce() {
+        use crate::probe::dane::DaneVerdict;
+        use crate::probe::tls::Pkix;
+        let facts = ProbeFacts {
+            reports: vec![with_cert(Pkix::SelfSigned, DaneVerdict::Valid)],
+            policy: Some(sts_policy("enforce")),
+        };
+        let f = run("XR-008", &facts);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].message.contains("not PKIX-valid"));
+    }
+
+    #[test]
+    fn xr_008_fail_pkix_valid_but_no_tlsa_match() {
+        use crate::probe::dane::DaneVerdict;
+        use crate::probe::tls::Pkix;
+        let facts = ProbeFacts {
+            reports: vec![with_cert(Pkix::Valid, DaneVerdict::Fail)],
+            policy: Some(sts_policy("enforce")),
+        };
+        assert_eq!(run("XR-008", &facts).len(), 1);
+    }
+
+    #[test]
+    fn xr_008_pass_ca_cert_pinned_by_tlsa_and_quiet_without_sts() {
+        use crate::probe::dane::DaneVerdict;
+        use crate::probe::tls::Pkix;
+        let both = ProbeFacts {
+            reports: vec![with_cert(Pkix::Valid, DaneVerdict::Valid)],
+            policy: Some(sts_policy("enforce")),
+        };
+        assert!(run("XR-008", &both).is_empty());
+        let no_sts = ProbeFacts {
+            reports: vec![with_cert(Pkix::SelfSigned, DaneVerdict::Valid)],
+            policy: Some(sts_policy("none")),
+        };
+        assert!(run("XR-008", &no_sts).is_empty());
     }
 
     #[test]

@@ -77,8 +77,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "When both MTA-STS and DANE are published, the MX certificate must pass both: PKIX-valid for the MX name and matched by a TLSA record; MTA-STS never rescues a DANE failure.",
         needs: Needs::Probe,
-        check: None,
-        planned: Some(4),
+        check: Some(super::live_probe::xr_008),
+        planned: None,
     },
     Rule {
         id: "XR-009",
