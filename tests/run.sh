@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use: named-checkzone (bind9-utils) checks every exported zone snippet.
-packages=(bind9-utils)
+# Debian packages the tests use: named-checkzone (bind9-utils) checks every exported zone snippet;
+# Xvfb, xdotool and ImageMagick run the real-window screenshot test (tests/window.sh).
+packages=(bind9-utils xvfb xauth imagemagick xdotool x11-apps)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -25,7 +26,7 @@ if ((${#missing[@]})); then
     exit 1
   fi
 fi
-for tool in named-checkzone; do
+for tool in named-checkzone Xvfb xdotool import convert; do
   command -v "$tool" >/dev/null || { echo "FATAL: $tool is still missing after the install" >&2; exit 1; }
 done
 
@@ -54,3 +55,6 @@ if [ "${passed:-0}" -eq 0 ]; then
   echo "FAILED: no test ran" >&2
   exit 1
 fi
+echo "==> real window under Xvfb (tests/window.sh)"
+cargo build --bin secmx
+tests/window.sh

@@ -3,4 +3,5 @@
 
 mod cli;
 mod robustness;
+mod ui;
 mod zone;

@@ -1,0 +1,234 @@
+//! The desktop window driven through egui_kittest (no display, no GPU): the real `App` with a
+//! detached worker (the commands it sends are read here; events are injected), scripted file
+//! dialogs, and no config directory. Widgets are found by their labels, as a user finds them.
+
+use eframe::egui::{self, Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use secmx::event::{Event, EventBody, RunId};
+use secmx::ui::dialogs::ScriptedDialogs;
+use secmx::ui::live::RunState;
+use secmx::ui::{App, AppConfig, Initial, Pending, Tab};
+use secmx::worker::{self, Command, DetachedWorker};
+use std::path::PathBuf;
+
+fn example() -> Initial {
+    let d = secmx::project::parse_design(secmx::ui::EXAMPLE_LEVEL2, "level2").unwrap();
+    Initial::Design(Box::new(d), "Level 2 example".into())
+}
+
+fn harness_with(dialogs: ScriptedDialogs) -> (Harness<'static, App>, DetachedWorker) {
+    let (link, worker) = worker::detached();
+    let h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            App::new(
+                &cc.egui_ctx,
+                AppConfig {
+                    link,
+                    dialogs: Box::new(dialogs),
+                    config_dir: None,
+                    initial: example(),
+                },
+            )
+        });
+    (h, worker)
+}
+
+fn harness() -> (Harness<'static, App>, DetachedWorker) {
+    harness_with(ScriptedDialogs::default())
+}
+
+/// Replace the text of the text input labelled `label`.
+fn retype(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label)
+        .focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label)
+        .type_text(text);
+    h.run();
+}
+
+fn rules_of(app: &App) -> Vec<String> {
+    app.findings()
+        .iter()
+        .map(|f| format!("{} {}", f.rule, f.subject))
+        .collect()
+}
+
+#[test]
+fn typing_a_domain_updates_findings_and_preview() {
+    let (mut h, _w) = harness();
+    h.run();
+    let before = rules_of(h.state());
+    assert!(!h.state().is_dirty());
+    retype(&mut h, "Mail domain", "other.example");
+    assert_eq!(h.state().draft().domain, "other.example");
+    assert!(h.state().is_dirty());
+    assert_ne!(rules_of(h.state()), before, "findings follow the edit");
+    assert!(h.state().zone_text().contains("other.example."));
+    assert!(h.state().title().starts_with('●'), "{}", h.state().title());
+
+    // A domain that does not parse shows its error next to the field.
+    retype(&mut h, "Mail domain", "bad..name");
+    assert!(h.query_by_label_contains("⚠").is_some());
+    assert!(h.query_by_label_contains("last valid version").is_some());
+}
+
+#[test]
+fn adding_an_sor_that_is_also_in_mx_shows_sor_001() {
+    let (mut h, _w) = harness();
+    h.run();
+    assert!(!rules_of(h.state()).iter().any(|r| r.starts_with("SOR-001")));
+    h.get_by_label("Add SOR").click();
+    h.run();
+    assert_eq!(h.state().draft().relays.len(), 5);
+    retype(&mut h, "Host", "mx1.agency.example");
+    assert!(
+        rules_of(h.state())
+            .iter()
+            .any(|r| r == "SOR-001 mx1.agency.example"),
+        "{:?}",
+        rules_of(h.state())
+    );
+    assert!(h.query_by_label_contains("SOR-001").is_some());
+
+    // Clicking the finding focuses the host field of the relay it is about.
+    h.get_by_label_contains("SOR-001").click();
+    h.run();
+    let host = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Host");
+    assert!(host.is_focused());
+}
+
+#[test]
+fn the_zone_preview_holds_the_srv_record_of_an_sor() {
+    let (mut h, _w) = harness();
+    h.run();
+    let zone = h.state().zone_text().to_string();
+    let srv = zone
+        .lines()
+        .find(|l| l.contains("SRV") && l.contains("sor1.agency.example."))
+        .unwrap_or_else(|| panic!("no SRV line for sor1 in\n{zone}"));
+    assert!(srv.starts_with("_secmx._tcp.agency.example."), "{srv}");
+    // And the window shows it.
+    assert!(h.query_by_label_contains("sor1.agency.example.").is_some());
+    h.get_by_label("MTA-STS policy").click();
+    h.run();
+    assert!(h.state().sts_text().contains("mode: enforce"));
+}
+
+#[test]
+fn probe_all_sends_one_probe_command_for_every_relay_address() {
+    let (mut h, mut w) = harness();
+    h.run();
+    h.get_by_label("Probe grid").click();
+    h.run();
+    h.get_by_label("Probe all").click();
+    h.run_steps(3);
+    let cmds = w.drain_commands();
+    assert_eq!(cmds.len(), 1, "{cmds:?}");
+    let Command::Probe { run, targets, .. } = &cmds[0] else {
+        panic!("expected Probe, got {:?}", cmds[0]);
+    };
+    assert_eq!(targets.len(), 6, "2 + 1 + 1 + 2 addresses");
+    let sor2: Vec<_> = targets
+        .iter()
+        .filter(|t| t.host == "sor2.agency.example")
+        .collect();
+    assert_eq!(sor2.len(), 2);
+    assert!(sor2.iter().all(|t| t.port == 465 && t.implicit_tls));
+    assert_eq!(h.state().grid().run, RunState::Running(*run));
+    assert_eq!(h.state().grid().rows.len(), 6);
+    assert!(
+        h.query_by_label_contains("0 of 6 addresses probed")
+            .is_some()
+    );
+
+    // Cancel sends Cancel for that run.
+    h.get_by_label("Cancel probes").click();
+    h.run_steps(3);
+    let cmds = w.drain_commands();
+    assert!(
+        matches!(cmds.as_slice(), [Command::Cancel { run: r }] if r == run),
+        "{cmds:?}"
+    );
+}
+
+#[test]
+fn injected_events_are_applied_and_stale_runs_dropped() {
+    let (mut h, mut w) = harness();
+    h.run();
+    h.state_mut().set_tab(Tab::Probe);
+    h.run();
+    h.get_by_label("Probe all").click();
+    h.run_steps(3);
+    let Some(Command::Probe { run, .. }) = w.drain_commands().pop() else {
+        panic!("no probe command");
+    };
+    // An event of another run is dropped.
+    w.events
+        .try_send(Event {
+            run: RunId(run.0 + 100),
+            body: EventBody::Finished { cancelled: false },
+        })
+        .unwrap();
+    h.run_steps(3);
+    assert_eq!(h.state().stale_events(), 1);
+    assert_eq!(h.state().grid().run, RunState::Running(run));
+    // The current run's end is applied.
+    w.events
+        .try_send(Event {
+            run,
+            body: EventBody::Finished { cancelled: true },
+        })
+        .unwrap();
+    h.run();
+    assert_eq!(h.state().grid().run, RunState::Cancelled(run));
+    assert!(h.query_by_label_contains("Probe run cancelled").is_some());
+}
+
+#[test]
+fn save_goes_through_the_dialog_seam_and_writes_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path: PathBuf = dir.path().join("agency.secmx.toml");
+    let (mut h, _w) = harness_with(ScriptedDialogs::new([Some(path.clone())]));
+    h.run();
+    retype(&mut h, "TTL (seconds)", "7200");
+    assert!(h.state().is_dirty());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert_eq!(h.state().file(), Some(path.as_path()));
+    assert!(!h.state().is_dirty());
+    let saved = secmx::project::load_design(&path).unwrap();
+    assert_eq!(saved.ttl, 7200);
+    assert_eq!(saved.relays.len(), 4);
+    assert!(
+        h.state().title().starts_with("agency.secmx.toml"),
+        "{}",
+        h.state().title()
+    );
+}
+
+#[test]
+fn unsaved_changes_are_guarded() {
+    let (mut h, _w) = harness();
+    h.run();
+    retype(&mut h, "TTL (seconds)", "60");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    assert_eq!(h.state().pending(), Some(&Pending::New));
+    assert!(h.query_by_label("Unsaved changes").is_some());
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert_eq!(h.state().pending(), None);
+    assert_eq!(h.state().draft().ttl, "60", "Cancel keeps the design");
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    h.get_by_label("Don't save").click();
+    h.run();
+    assert_eq!(h.state().draft().domain, "example.org");
+    assert!(!h.state().is_dirty());
+}
