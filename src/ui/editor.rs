@@ -55,7 +55,7 @@ impl Ctx<'_> {
             self.changed |= r.changed();
             self.focus_if(field, &r);
             if let Some(e) = self.error(field) {
-                ui.colored_label(palette::error(ui.visuals().dark_mode), format!("⚠ {e}"));
+                ui.colored_label(palette::error(ui.visuals().dark_mode), format!("Error: {e}"));
             }
         });
         ui.end_row();
@@ -83,7 +83,7 @@ impl Ctx<'_> {
             self.changed |= r.changed();
             self.focus_if(field, &r);
             if let Some(e) = self.error(field) {
-                ui.colored_label(palette::error(ui.visuals().dark_mode), format!("⚠ {e}"));
+                ui.colored_label(palette::error(ui.visuals().dark_mode), format!("Error: {e}"));
             }
         });
         ui.end_row();

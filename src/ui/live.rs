@@ -73,7 +73,7 @@ impl Verdict {
     /// The word shown in the cell.
     pub fn word(self) -> &'static str {
         match self {
-            Verdict::Pending => "…",
+            Verdict::Pending => "pending",
             Verdict::Pass => "pass",
             Verdict::Fail => "fail",
             Verdict::Inconclusive => "inconclusive",

@@ -824,7 +824,7 @@ impl App {
         let dark = ui.visuals().dark_mode;
         ui.horizontal(|ui| {
             if self.dirty {
-                ui.colored_label(palette::warning(dark), "● Unsaved changes");
+                ui.colored_label(palette::warning(dark), "Unsaved changes");
             } else {
                 ui.colored_label(palette::ok(dark), "Saved");
             }
@@ -860,7 +860,7 @@ impl App {
                     NoticeLevel::Error => ("Error", palette::error(dark)),
                 };
                 if ui
-                    .small_button("✕")
+                    .small_button("Dismiss")
                     .on_hover_text("Dismiss this notice")
                     .clicked()
                 {
