@@ -2,10 +2,10 @@
 //! detail form for the selected relay, MTA-STS, TLS-RPT and the SGE texts. Every input has a label
 //! (its accessible name) and shows its parse error next to it.
 
-use eframe::egui;
 use super::draft::{DesignDraft, Field, RelayDraft, RelayField};
 use super::palette;
 use crate::model::{Level, Profile, Role, StsMode};
+use eframe::egui;
 use egui::{Align, RichText, Ui};
 
 /// Editor state that is not part of the design.
@@ -55,7 +55,10 @@ impl Ctx<'_> {
             self.changed |= r.changed();
             self.focus_if(field, &r);
             if let Some(e) = self.error(field) {
-                ui.colored_label(palette::error(ui.visuals().dark_mode), format!("Error: {e}"));
+                ui.colored_label(
+                    palette::error(ui.visuals().dark_mode),
+                    format!("Error: {e}"),
+                );
             }
         });
         ui.end_row();
@@ -83,7 +86,10 @@ impl Ctx<'_> {
             self.changed |= r.changed();
             self.focus_if(field, &r);
             if let Some(e) = self.error(field) {
-                ui.colored_label(palette::error(ui.visuals().dark_mode), format!("Error: {e}"));
+                ui.colored_label(
+                    palette::error(ui.visuals().dark_mode),
+                    format!("Error: {e}"),
+                );
             }
         });
         ui.end_row();
@@ -356,7 +362,8 @@ fn relays_ui(ui: &mut Ui, draft: &mut DesignDraft, sel: Sel<'_>, c: &mut Ctx<'_>
             c.changed = true;
         }
         if ui
-            .add_enabled(has && i > 0, egui::Button::new("Move up"))
+            .add_enabled(has && i > 0, egui::Button::new("Up"))
+            .on_hover_text("Move the selected relay up")
             .clicked()
         {
             draft.relays.swap(i, i - 1);
@@ -365,7 +372,8 @@ fn relays_ui(ui: &mut Ui, draft: &mut DesignDraft, sel: Sel<'_>, c: &mut Ctx<'_>
             c.changed = true;
         }
         if ui
-            .add_enabled(has && i + 1 < n, egui::Button::new("Move down"))
+            .add_enabled(has && i + 1 < n, egui::Button::new("Down"))
+            .on_hover_text("Move the selected relay down")
             .clicked()
         {
             draft.relays.swap(i, i + 1);
@@ -409,7 +417,7 @@ fn relays_ui(ui: &mut Ui, draft: &mut DesignDraft, sel: Sel<'_>, c: &mut Ctx<'_>
                         .filter(|s| !s.is_empty())
                         .count();
                     let tlsa = r.tlsa.lines().filter(|l| !l.trim().is_empty()).count();
-                    let mut text = RichText::new(format!(
+                    let line = format!(
                         "{:>3}  {:<4} {}  :{}  {}  {} addr  {} TLSA{}",
                         i + 1,
                         r.role.as_str().to_uppercase(),
@@ -423,16 +431,18 @@ fn relays_ui(ui: &mut Ui, draft: &mut DesignDraft, sel: Sel<'_>, c: &mut Ctx<'_>
                         addrs,
                         tlsa,
                         if r.also_srv { "  +SRV" } else { "" },
-                    ))
-                    .monospace();
+                    );
+                    let mut text = RichText::new(line.clone()).monospace();
                     if has_err {
                         text = text.color(palette::error(dark));
                     }
-                    let resp = ui.add(
-                        egui::Button::selectable(*sel.selected == i, text)
-                            .min_size(egui::vec2(ui.available_width(), row_h - 2.0))
-                            .truncate(),
-                    );
+                    let resp = ui
+                        .add(
+                            egui::Button::selectable(*sel.selected == i, text)
+                                .min_size(egui::vec2(ui.available_width(), row_h - 2.0))
+                                .truncate(),
+                        )
+                        .on_hover_text(line);
                     if resp.clicked() {
                         *sel.selected = i;
                     }

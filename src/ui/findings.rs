@@ -2,10 +2,10 @@
 //! rule id, subject, message and fix; a filter by severity and text; clicking a finding asks the
 //! editor to focus the field it is about (through [`Finding::origin`]).
 
-use eframe::egui;
 use super::palette;
 use crate::model::Origin;
 use crate::rules::{Finding, Severity, Summary};
+use eframe::egui;
 use egui::{RichText, Ui};
 
 /// The filter of the panel.

@@ -4,13 +4,13 @@
 //! (issues #3, #4) are not merged yet, so their event enums are still empty and these functions
 //! are where their fields get wired in.
 
-use eframe::egui;
 use super::palette;
 use crate::event::RunId;
 use crate::model::{Design, Role};
 use crate::probe::ProbeEvent;
 use crate::resolve::DnsEvent;
 use crate::worker::ProbeTarget;
+use eframe::egui;
 use egui::{Color32, RichText, Ui};
 
 /// The steps of a relay probe, the columns of the grid.

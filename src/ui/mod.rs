@@ -13,7 +13,6 @@ pub mod findings;
 pub mod live;
 pub mod settings;
 
-use eframe::egui;
 use crate::event::{Event, EventBody, RunId};
 use crate::model::{Design, DomainName, Origin};
 use crate::project;
@@ -23,6 +22,7 @@ use crate::zone::{self, ExportOptions};
 use dialogs::Dialogs;
 use draft::{DesignDraft, Field, RelayField};
 use editor::EditorState;
+use eframe::egui;
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 use findings::FindingsFilter;
 use live::{LiveIntent, ProbeGrid, Published, RunState};
@@ -1146,7 +1146,7 @@ impl eframe::App for App {
         }
         let changed = egui::Panel::left("editor")
             .resizable(true)
-            .default_size(470.0)
+            .default_size(450.0)
             .min_size(340.0)
             .show(ui, |ui| {
                 editor::editor_ui(ui, &mut self.draft, &self.errors, &mut self.editor)
@@ -1157,8 +1157,8 @@ impl eframe::App for App {
         }
         let clicked = egui::Panel::right("findings")
             .resizable(true)
-            .default_size(360.0)
-            .min_size(260.0)
+            .default_size(310.0)
+            .min_size(240.0)
             .show(ui, |ui| {
                 findings::findings_ui(
                     ui,

@@ -108,8 +108,10 @@ mod tests {
     #[test]
     fn settings_round_trip_through_the_file() {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = UserSettings::default();
-        s.theme = Theme::Light;
+        let mut s = UserSettings {
+            theme: Theme::Light,
+            ..UserSettings::default()
+        };
         s.net.resolver = Some("127.0.0.1:5353".into());
         s.remember(Path::new("/tmp/a.secmx.toml"));
         s.save(dir.path()).unwrap();

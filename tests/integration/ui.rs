@@ -220,7 +220,10 @@ fn unsaved_changes_are_guarded() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::N);
     h.run();
     assert_eq!(h.state().pending(), Some(&Pending::New));
-    assert!(h.query_by_label_contains("has changes that are not saved").is_some());
+    assert!(
+        h.query_by_label_contains("has changes that are not saved")
+            .is_some()
+    );
     h.get_by_label("Cancel").click();
     h.run();
     assert_eq!(h.state().pending(), None);
