@@ -9,7 +9,7 @@ target_dir="${CARGO_TARGET_DIR:-target}"
 bin="${SECMX_BIN:-$target_dir/debug/secmx}"
 design="${1:-assets/examples/level2.secmx.toml}"
 shots="target/screenshots"
-out="$shots/window.png"
+out="$shots/${SECMX_SHOT_NAME:-window}.png"
 display=":${SECMX_XVFB_DISPLAY:-99}"
 mkdir -p "$shots"
 
