@@ -34,6 +34,9 @@ use std::time::{Duration, Instant};
 /// The Level 2 example a new user sees at once.
 pub const EXAMPLE_LEVEL2: &str = include_str!("../../assets/examples/level2.secmx.toml");
 
+/// When [`run`] was called (≈ process start), for the first-frame time.
+static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+
 /// How long after an edit the recovery copy is written.
 pub const AUTOSAVE_AFTER: Duration = Duration::from_secs(20);
 
@@ -175,7 +178,9 @@ pub struct App {
     findings: Vec<Finding>,
     summary: Summary,
     zone_text: String,
+    zone_lines: Vec<(usize, usize)>,
     sts_text: String,
+    sts_lines: Vec<(usize, usize)>,
     relative: bool,
     editor: EditorState,
     filter: FindingsFilter,
@@ -202,6 +207,20 @@ struct Timing {
     frames: u32,
     total: Duration,
     max: Duration,
+    cpu_total: f64,
+    cpu_max: f64,
+}
+
+/// Byte ranges of the lines of `text` (without the line ends).
+fn line_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let end = start + line.len();
+        out.push((start, start + line.trim_end_matches(['\n', '\r']).len()));
+        start = end;
+    }
+    out
 }
 
 fn example_design() -> (Design, String) {
@@ -242,7 +261,9 @@ impl App {
             findings: Vec::new(),
             summary: Summary::default(),
             zone_text: String::new(),
+            zone_lines: Vec::new(),
             sts_text: String::new(),
+            sts_lines: Vec::new(),
             relative: false,
             editor: EditorState::default(),
             filter: FindingsFilter::default(),
@@ -259,11 +280,13 @@ impl App {
             theme_applied: None,
             show_settings: false,
             timing: std::env::var_os("SECMX_TIMING").map(|_| Timing {
-                started: Instant::now(),
+                started: START.get().copied().unwrap_or_else(Instant::now),
                 first: true,
                 frames: 0,
                 total: Duration::ZERO,
                 max: Duration::ZERO,
+                cpu_total: 0.0,
+                cpu_max: 0.0,
             }),
         };
         if let Some(e) = settings_err {
@@ -387,6 +410,8 @@ impl App {
         } else {
             String::new()
         };
+        self.zone_lines = line_spans(&self.zone_text);
+        self.sts_lines = line_spans(&self.sts_text);
     }
 
     fn edited(&mut self, ctx: &egui::Context) {
@@ -898,33 +923,24 @@ impl App {
     }
 
     fn preview_ui(&mut self, ui: &mut Ui, sts: bool) {
-        let (text, what, suggested) = if sts {
-            (&self.sts_text, "MTA-STS policy", "mta-sts.txt".to_string())
+        let (what, suggested) = if sts {
+            ("MTA-STS policy", "mta-sts.txt".to_string())
         } else {
             (
-                &self.zone_text,
                 "zone snippet",
                 format!("{}.zone", self.design.domain.as_str()),
             )
         };
-        let text = text.clone();
+        let empty = if sts {
+            self.sts_text.is_empty()
+        } else {
+            self.zone_text.is_empty()
+        };
+        let mut copy = false;
+        let mut save = false;
         ui.horizontal(|ui| {
-            if ui
-                .add_enabled(!text.is_empty(), egui::Button::new("Copy"))
-                .clicked()
-            {
-                ui.ctx().copy_text(text.clone());
-                self.notice(
-                    NoticeLevel::Info,
-                    format!("Copied the {what} to the clipboard."),
-                );
-            }
-            if ui
-                .add_enabled(!text.is_empty(), egui::Button::new("Save…"))
-                .clicked()
-            {
-                self.save_text(what, suggested, text.clone());
-            }
+            copy = ui.add_enabled(!empty, egui::Button::new("Copy")).clicked();
+            save = ui.add_enabled(!empty, egui::Button::new("Save…")).clicked();
             if !sts {
                 if ui
                     .checkbox(&mut self.relative, "Relative names ($ORIGIN)")
@@ -945,20 +961,49 @@ impl App {
                 );
             }
         });
+        let text = if sts { &self.sts_text } else { &self.zone_text };
+        if copy {
+            ui.ctx().copy_text(text.clone());
+        }
+        if save {
+            let t = text.clone();
+            self.save_text(what, suggested, t);
+        }
+        if copy {
+            self.notice(
+                NoticeLevel::Info,
+                format!("Copied the {what} to the clipboard."),
+            );
+        }
         ui.separator();
+        let text = if sts { &self.sts_text } else { &self.zone_text };
         if text.is_empty() {
             ui.label("No MTA-STS policy: enable “Publish an MTA-STS policy” in the editor to create one.");
             return;
         }
+        // One label per line, laid out only for the visible rows: a 200-relay snippet has
+        // thousands of lines and must not cost a frame.
+        let row_h = ui.text_style_height(&egui::TextStyle::Monospace);
+        let lines = if sts {
+            &self.sts_lines
+        } else {
+            &self.zone_lines
+        };
         egui::ScrollArea::both()
             .id_salt(if sts { "sts_text" } else { "zone_text" })
             .auto_shrink([false, false])
-            .show(ui, |ui| {
-                ui.add(
-                    egui::Label::new(RichText::new(text).monospace())
+            .show_rows(ui, row_h, lines.len(), |ui, range| {
+                ui.spacing_mut().item_spacing.y = 0.0;
+                for &(a, b) in lines.get(range).unwrap_or(&[]) {
+                    let line = text.get(a..b).unwrap_or("");
+                    ui.add(
+                        egui::Label::new(
+                            RichText::new(if line.is_empty() { " " } else { line }).monospace(),
+                        )
                         .selectable(true)
                         .wrap_mode(egui::TextWrapMode::Extend),
-                );
+                    );
+                }
             });
     }
 
@@ -1135,7 +1180,7 @@ impl eframe::App for App {
         }
     }
 
-    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut Ui, frame: &mut eframe::Frame) {
         let t0 = Instant::now();
         let ctx = ui.ctx().clone();
         self.shortcuts(&ctx);
@@ -1215,7 +1260,7 @@ impl eframe::App for App {
             if t.first {
                 t.first = false;
                 eprintln!(
-                    "secmx timing: first frame drawn {:.1} ms after the app was built ({} relays)",
+                    "secmx timing: first frame drawn {:.1} ms after start ({} relays)",
                     t.started.elapsed().as_secs_f64() * 1e3,
                     self.design.relays.len()
                 );
@@ -1223,12 +1268,18 @@ impl eframe::App for App {
             t.frames += 1;
             t.total += dt;
             t.max = t.max.max(dt);
+            // eframe's measure of the previous frame: ui, tessellation and painting on the CPU.
+            let cpu = f64::from(frame.info().cpu_usage.unwrap_or(0.0)) * 1e3;
+            t.cpu_total += cpu;
+            t.cpu_max = t.cpu_max.max(cpu);
             if t.frames % 60 == 0 {
                 eprintln!(
-                    "secmx timing: {} frames, ui() mean {:.2} ms, max {:.2} ms",
+                    "secmx timing: {} frames, ui() mean {:.2} ms, max {:.2} ms; whole frame (eframe cpu_usage) mean {:.2} ms, max {:.2} ms",
                     t.frames,
                     t.total.as_secs_f64() * 1e3 / f64::from(t.frames),
-                    t.max.as_secs_f64() * 1e3
+                    t.max.as_secs_f64() * 1e3,
+                    t.cpu_total / f64::from(t.frames),
+                    t.cpu_max
                 );
             }
         }
@@ -1244,7 +1295,8 @@ impl Drop for App {
         }
         if self.config_dir.is_some() {
             self.save_settings();
-            if !self.dirty {
+            // Keep a copy that is still on offer (restore/discard not answered) or unsaved work.
+            if !self.dirty && !self.notices.iter().any(|n| n.recover.is_some()) {
                 self.remove_recovery();
             }
         }
@@ -1254,7 +1306,7 @@ impl Drop for App {
 /// Open the window. `file` = the design to open; without one, the last design or the Level 2
 /// example. Runs on the main thread until the window closes.
 pub fn run(runtime: &tokio::runtime::Handle, file: Option<PathBuf>) -> anyhow::Result<()> {
-    let process_start = Instant::now();
+    let process_start = *START.get_or_init(Instant::now);
     let config_dir = settings::config_dir();
     let initial = match file {
         Some(f) => Initial::File(f),

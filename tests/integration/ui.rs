@@ -113,8 +113,8 @@ fn the_zone_preview_holds_the_srv_record_of_an_sor() {
         .find(|l| l.contains("SRV") && l.contains("sor1.agency.example."))
         .unwrap_or_else(|| panic!("no SRV line for sor1 in\n{zone}"));
     assert!(srv.starts_with("_secmx._tcp.agency.example."), "{srv}");
-    // And the window shows it.
-    assert!(h.query_by_label_contains("sor1.agency.example.").is_some());
+    // And the window shows that very line.
+    assert!(h.query_by_label(srv).is_some(), "line not shown: {srv}");
     h.get_by_label("MTA-STS policy").click();
     h.run();
     assert!(h.state().sts_text().contains("mode: enforce"));
@@ -235,4 +235,70 @@ fn unsaved_changes_are_guarded() {
     h.run();
     assert_eq!(h.state().draft().domain, "example.org");
     assert!(!h.state().is_dirty());
+}
+
+#[test]
+fn f5_runs_the_check_as_one_run() {
+    let (mut h, mut w) = harness();
+    h.run();
+    h.key_press(Key::F5);
+    h.run_steps(3);
+    let cmds = w.drain_commands();
+    let [
+        Command::Check {
+            run,
+            domain,
+            targets,
+            ..
+        },
+    ] = cmds.as_slice()
+    else {
+        panic!("expected one Check, got {cmds:?}");
+    };
+    assert_eq!(domain, "agency.example");
+    assert_eq!(targets.len(), 6);
+    assert_eq!(h.state().published().run, RunState::Running(*run));
+    assert_eq!(h.state().grid().run, RunState::Running(*run));
+    w.events
+        .try_send(Event {
+            run: *run,
+            body: EventBody::Finished { cancelled: false },
+        })
+        .unwrap();
+    h.run();
+    assert_eq!(h.state().published().run, RunState::Done(*run));
+    assert_eq!(h.state().grid().run, RunState::Done(*run));
+}
+
+#[test]
+fn a_recovery_copy_is_offered_and_restored() {
+    let cfg = tempfile::tempdir().unwrap();
+    let text = secmx::ui::EXAMPLE_LEVEL2.replace("ttl = 3600", "ttl = 1234");
+    std::fs::write(secmx::ui::settings::recovery_file(cfg.path()), text).unwrap();
+    let (link, _w) = worker::detached();
+    let dir = cfg.path().to_path_buf();
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_max_steps(16)
+        .build_eframe(move |cc| {
+            App::new(
+                &cc.egui_ctx,
+                AppConfig {
+                    link,
+                    dialogs: Box::new(ScriptedDialogs::default()),
+                    config_dir: Some(dir),
+                    initial: example(),
+                },
+            )
+        });
+    h.run();
+    assert!(
+        h.query_by_label_contains("did not close normally")
+            .is_some()
+    );
+    h.get_by_label("Restore").click();
+    h.run();
+    assert_eq!(h.state().draft().ttl, "1234");
+    assert!(h.state().is_dirty(), "restored work is unsaved until saved");
+    assert!(h.state().title().contains("Recovered design"));
 }
