@@ -199,6 +199,13 @@ pub enum LiveIntent {
     CancelProbe,
 }
 
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 fn run_status(ui: &mut Ui, run: RunState, what: &str) {
     match run {
         RunState::Idle => {
@@ -206,13 +213,13 @@ fn run_status(ui: &mut Ui, run: RunState, what: &str) {
         }
         RunState::Running(r) => {
             ui.spinner();
-            ui.label(format!("{what} running (run {})…", r.0));
+            ui.label(format!("{} running (run {})…", capital(what), r.0));
         }
         RunState::Done(r) => {
-            ui.label(format!("{what} finished (run {}).", r.0));
+            ui.label(format!("{} finished (run {}).", capital(what), r.0));
         }
         RunState::Cancelled(r) => {
-            ui.label(format!("{what} cancelled (run {}).", r.0));
+            ui.label(format!("{} cancelled (run {}).", capital(what), r.0));
         }
     }
 }
@@ -245,7 +252,7 @@ pub fn published_ui(
         ui.separator();
         ui.weak(format!("Resolver: {resolver}"));
     });
-    ui.horizontal(|ui| run_status(ui, state.run, "Lookup"));
+    ui.horizontal(|ui| run_status(ui, state.run, "lookup"));
     ui.separator();
     if state.rrsets.is_empty() {
         ui.label(
@@ -302,7 +309,7 @@ pub fn probe_ui(
         {
             intent = Some(LiveIntent::CancelProbe);
         }
-        run_status(ui, grid.run, "Probe run");
+        run_status(ui, grid.run, "probe run");
     });
     let total = grid.rows.len();
     if total > 0 {
@@ -312,6 +319,11 @@ pub fn probe_ui(
                 .text(format!("{} of {} addresses probed", grid.done, total))
                 .desired_height(16.0),
         );
+        if !running && grid.done == 0 {
+            ui.weak(
+                "No results: the probe engine is not part of this build yet (issue #4), so the run ends at once.",
+            );
+        }
     }
     ui.separator();
     if grid.rows.is_empty() {
@@ -359,7 +371,13 @@ pub fn probe_ui(
                         );
                         for (s, v) in row.cells.iter().enumerate() {
                             let selected = grid.selected == Some((i, s));
-                            let text = RichText::new(v.word()).color(v.color(dark));
+                            // A run that ended without a result for this step says so in words.
+                            let word = if *v == Verdict::Pending && !running {
+                                "no result"
+                            } else {
+                                v.word()
+                            };
+                            let text = RichText::new(word).color(v.color(dark));
                             if ui.selectable_label(selected, text).clicked() {
                                 grid.selected = Some((i, s));
                             }
