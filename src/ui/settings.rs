@@ -78,11 +78,13 @@ impl UserSettings {
     }
 
     /// Put `path` first in the recent list.
+    /// Paths are kept absolute, so they still work when the program starts from another folder.
     pub fn remember(&mut self, path: &Path) {
-        self.recent.retain(|p| p != path);
-        self.recent.insert(0, path.to_path_buf());
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        self.recent.retain(|p| *p != path);
+        self.recent.insert(0, path.clone());
         self.recent.truncate(MAX_RECENT);
-        self.last_file = Some(path.to_path_buf());
+        self.last_file = Some(path);
     }
 }
 

@@ -302,3 +302,16 @@ fn a_recovery_copy_is_offered_and_restored() {
     assert!(h.state().is_dirty(), "restored work is unsaved until saved");
     assert!(h.state().title().contains("Recovered design"));
 }
+
+#[test]
+fn the_zone_snippet_is_saved_through_the_dialog_seam() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agency.zone");
+    let (mut h, _w) = harness_with(ScriptedDialogs::new([Some(path.clone())]));
+    h.run();
+    h.get_by_label("Save…").click();
+    h.run();
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(written, h.state().zone_text());
+    assert!(!h.state().is_dirty(), "exporting is not an edit");
+}
