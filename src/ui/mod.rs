@@ -193,6 +193,7 @@ pub struct App {
     pending: Option<Pending>,
     allow_close: bool,
     autosave_due: Option<Instant>,
+    autosave_after: Duration,
     title: String,
     theme_applied: Option<Theme>,
     show_settings: bool,
@@ -276,6 +277,7 @@ impl App {
             pending: None,
             allow_close: false,
             autosave_due: None,
+            autosave_after: AUTOSAVE_AFTER,
             title: String::new(),
             theme_applied: None,
             show_settings: false,
@@ -355,6 +357,10 @@ impl App {
     pub fn title(&self) -> &str {
         &self.title
     }
+    /// How long after an edit the recovery copy is written (default [`AUTOSAVE_AFTER`]).
+    pub fn set_autosave_after(&mut self, after: Duration) {
+        self.autosave_after = after;
+    }
     /// Select a tab.
     pub fn set_tab(&mut self, tab: Tab) {
         self.tab = tab;
@@ -418,8 +424,8 @@ impl App {
         self.dirty = true;
         self.recompute();
         if self.autosave_due.is_none() && self.config_dir.is_some() {
-            self.autosave_due = Some(Instant::now() + AUTOSAVE_AFTER);
-            ctx.request_repaint_after(AUTOSAVE_AFTER);
+            self.autosave_due = Some(Instant::now() + self.autosave_after);
+            ctx.request_repaint_after(self.autosave_after);
         }
     }
 

@@ -301,6 +301,14 @@ fn a_recovery_copy_is_offered_and_restored() {
     assert_eq!(h.state().draft().ttl, "1234");
     assert!(h.state().is_dirty(), "restored work is unsaved until saved");
     assert!(h.state().title().contains("Recovered design"));
+
+    // Unsaved work is copied to the recovery file after the autosave delay.
+    std::fs::remove_file(secmx::ui::settings::recovery_file(cfg.path())).unwrap();
+    h.state_mut().set_autosave_after(std::time::Duration::ZERO);
+    retype(&mut h, "TTL (seconds)", "4321");
+    h.run_steps(2);
+    let copy = std::fs::read_to_string(secmx::ui::settings::recovery_file(cfg.path())).unwrap();
+    assert!(copy.contains("ttl = 4321"), "{copy}");
 }
 
 #[test]
@@ -314,4 +322,34 @@ fn the_zone_snippet_is_saved_through_the_dialog_seam() {
     let written = std::fs::read_to_string(&path).unwrap();
     assert_eq!(written, h.state().zone_text());
     assert!(!h.state().is_dirty(), "exporting is not an edit");
+}
+
+#[test]
+fn closing_the_window_with_unsaved_changes_asks_first() {
+    let (mut h, _w) = harness();
+    h.run();
+    retype(&mut h, "TTL (seconds)", "120");
+    h.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    h.step();
+    let cancelled = h
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .is_some_and(|v| v.commands.contains(&egui::ViewportCommand::CancelClose));
+    assert!(cancelled, "the close is held back");
+    h.run();
+    assert_eq!(h.state().pending(), Some(&Pending::Quit));
+    assert!(
+        h.query_by_label_contains("Save them before quitting?")
+            .is_some()
+    );
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert_eq!(h.state().pending(), None);
+    assert_eq!(h.state().draft().ttl, "120");
 }
