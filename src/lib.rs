@@ -3,7 +3,8 @@
 //!
 //! The engine is pure and synchronous: [`model`] (validated design types) → [`rules`] (findings) and
 //! [`zone`] (export / import), with [`project`] reading and writing design files and [`cli`] running
-//! it all headless.
+//! it all headless. [`ui`] is the desktop window (the only module that knows egui) and [`worker`]
+//! runs its network jobs on a tokio runtime owned by `main`.
 
 pub mod cli;
 pub mod event;
@@ -12,4 +13,6 @@ pub mod probe;
 pub mod project;
 pub mod resolve;
 pub mod rules;
+pub mod ui;
+pub mod worker;
 pub mod zone;

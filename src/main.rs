@@ -1,10 +1,72 @@
-//! The `secmx` binary: the command line (and, later, the desktop window).
+//! The `secmx` binary: with no arguments (or one `*.secmx.toml` file) it opens the desktop window;
+//! with a subcommand it runs the command line.
+//!
+//! `main` owns the tokio runtime (design.md §2.4): the window keeps the main thread, the worker runs
+//! on the runtime, and on exit the worker gets `Shutdown` and the runtime `shutdown_timeout`.
 
+use std::ffi::OsString;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
+
+/// What the arguments ask for.
+enum Mode {
+    /// Open the window, optionally on a design file.
+    Window(Option<PathBuf>),
+    /// Run the command line.
+    Cli,
+}
+
+fn mode(args: &[OsString]) -> Mode {
+    match args {
+        [_] => Mode::Window(None),
+        [_, file] => {
+            let s = file.to_string_lossy();
+            if s.ends_with(".toml") && !s.starts_with('-') {
+                Mode::Window(Some(PathBuf::from(file)))
+            } else {
+                Mode::Cli
+            }
+        }
+        _ => Mode::Cli,
+    }
+}
 
 fn main() -> ExitCode {
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    let code = secmx::cli::run(std::env::args_os(), &mut stdout.lock(), &mut stderr.lock());
-    ExitCode::from(code)
+    let args: Vec<OsString> = std::env::args_os().collect();
+    match mode(&args) {
+        Mode::Cli => {
+            let stdout = std::io::stdout();
+            let stderr = std::io::stderr();
+            let code = secmx::cli::run(args, &mut stdout.lock(), &mut stderr.lock());
+            ExitCode::from(code)
+        }
+        Mode::Window(file) => {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("secmx-worker")
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    eprintln!("secmx: cannot start the background runtime: {e}");
+                    return ExitCode::from(secmx::cli::EXIT_USAGE);
+                }
+            };
+            let result = secmx::ui::run(runtime.handle(), file);
+            // The window sent `Shutdown` on its way out; give running tasks a moment to stop.
+            runtime.shutdown_timeout(Duration::from_secs(2));
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("secmx: cannot open the window: {e}");
+                    eprintln!(
+                        "secmx: the command line still works without a display, e.g. `secmx lint FILE`"
+                    );
+                    ExitCode::from(secmx::cli::EXIT_USAGE)
+                }
+            }
+        }
+    }
 }

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 # Debian packages the tests use: named-checkzone (bind9-utils) checks every exported zone snippet;
 # the live DNS tests run a private NSD (nsd) on zones signed with ldns-keygen/ldns-signzone (ldnsutils).
 # postfix runs the private test relays of the live-probe tests (tests/integration/probe.rs).
-packages=(bind9-utils nsd ldnsutils postfix)
+# Xvfb, xdotool and ImageMagick run the real-window screenshot test (tests/window.sh).
+packages=(bind9-utils nsd ldnsutils postfix xvfb xauth imagemagick xdotool x11-apps)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -29,7 +30,7 @@ if ((${#missing[@]})); then
     exit 1
   fi
 fi
-for tool in named-checkzone /usr/sbin/nsd ldns-keygen ldns-signzone /usr/sbin/postfix posttls-finger; do
+for tool in named-checkzone /usr/sbin/nsd ldns-keygen ldns-signzone /usr/sbin/postfix posttls-finger Xvfb xdotool import convert; do
   command -v "$tool" >/dev/null || { echo "FATAL: $tool is still missing after the install" >&2; exit 1; }
 done
 
@@ -58,3 +59,6 @@ if [ "${passed:-0}" -eq 0 ]; then
   echo "FAILED: no test ran" >&2
   exit 1
 fi
+echo "==> real window under Xvfb (tests/window.sh)"
+cargo build --bin secmx
+tests/window.sh

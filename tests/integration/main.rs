@@ -6,4 +6,5 @@ mod cli;
 mod dns;
 mod probe;
 mod robustness;
+mod ui;
 mod zone;

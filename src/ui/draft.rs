@@ -1,0 +1,361 @@
+//! The editable form of a design: raw strings as the user types them. [`DesignDraft::parse`] turns
+//! them into a [`Design`] on every edit and names each field that does not parse, so the editor
+//! shows the error next to it. No egui here: this is plain data, unit-tested on its own.
+
+use crate::model::{
+    Design, DomainName, Level, MtaSts, Profile, Relay, Role, SgeTexts, StsMode, TlsRpt,
+    normalize_name,
+};
+use std::net::IpAddr;
+
+/// A field of the editor, for error placement and for focusing from a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// The mail domain.
+    Domain,
+    /// The SRV service label.
+    SrvLabel,
+    /// The default TTL.
+    Ttl,
+    /// A field of relay number `n`.
+    Relay(usize, RelayField),
+    /// MTA-STS mode.
+    StsMode,
+    /// MTA-STS `max_age`.
+    StsMaxAge,
+    /// MTA-STS `mx:` patterns.
+    StsMx,
+    /// TLS-RPT destinations.
+    Rua,
+    /// SGE SPF text.
+    Spf,
+    /// SGE DMARC text.
+    Dmarc,
+}
+
+/// A field of one relay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RelayField {
+    /// Host name.
+    Host,
+    /// TCP port.
+    Port,
+    /// MX preference.
+    Preference,
+    /// SRV priority.
+    Priority,
+    /// SRV weight.
+    Weight,
+    /// Addresses.
+    Addresses,
+    /// TLSA records.
+    Tlsa,
+}
+
+/// One relay as typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelayDraft {
+    /// Host name.
+    pub host: String,
+    /// BER or SOR.
+    pub role: Role,
+    /// Port.
+    pub port: String,
+    /// MX preference.
+    pub preference: String,
+    /// SRV priority.
+    pub priority: String,
+    /// SRV weight.
+    pub weight: String,
+    /// Also listed under the SecMX SRV label (BER).
+    pub also_srv: bool,
+    /// Addresses, separated by commas or spaces.
+    pub addresses: String,
+    /// TLSA records, one per line.
+    pub tlsa: String,
+}
+
+impl RelayDraft {
+    /// A new relay of a role with the usual defaults.
+    pub fn new(host: &str, role: Role) -> Self {
+        Self::from_relay(&Relay::new(host, role))
+    }
+
+    /// The draft of a relay.
+    pub fn from_relay(r: &Relay) -> Self {
+        RelayDraft {
+            host: r.host.clone(),
+            role: r.role,
+            port: r.port.to_string(),
+            preference: r.preference.to_string(),
+            priority: r.priority.to_string(),
+            weight: r.weight.to_string(),
+            also_srv: r.also_srv,
+            addresses: r
+                .addresses
+                .iter()
+                .map(IpAddr::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            tlsa: r.tlsa.join("\n"),
+        }
+    }
+
+    /// Listed under the SecMX SRV label.
+    pub fn in_srv(&self) -> bool {
+        self.role == Role::Sor || self.also_srv
+    }
+}
+
+/// A whole design as typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesignDraft {
+    /// Mail domain.
+    pub domain: String,
+    /// Level.
+    pub level: Level,
+    /// Profile.
+    pub profile: Profile,
+    /// SRV label.
+    pub srv_label: String,
+    /// TTL.
+    pub ttl: String,
+    /// Null MX.
+    pub null_mx: bool,
+    /// Test domain.
+    pub test_domain: bool,
+    /// Secure only.
+    pub secure_only: bool,
+    /// Relays.
+    pub relays: Vec<RelayDraft>,
+    /// MTA-STS deployed.
+    pub sts_enabled: bool,
+    /// MTA-STS mode.
+    pub sts_mode: StsMode,
+    /// MTA-STS max_age.
+    pub sts_max_age: String,
+    /// MTA-STS id (empty = derived).
+    pub sts_id: String,
+    /// MTA-STS mx patterns, comma separated (empty = the BER hosts).
+    pub sts_mx: String,
+    /// The policy hash the id was issued for (kept, not edited).
+    pub sts_policy_sha256: Option<String>,
+    /// TLS-RPT deployed.
+    pub rpt_enabled: bool,
+    /// TLS-RPT destinations, comma separated.
+    pub rpt_rua: String,
+    /// SGE SPF text.
+    pub sge_spf: String,
+    /// SGE DMARC text.
+    pub sge_dmarc: String,
+}
+
+/// The result of parsing a draft: a design when every field parsed, else the errors per field.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The design, when there were no errors.
+    pub design: Option<Design>,
+    /// Field errors, in editor order.
+    pub errors: Vec<(Field, String)>,
+}
+
+fn split_list(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+}
+
+fn int(s: &str, what: &str, field: Field, errors: &mut Vec<(Field, String)>) -> i64 {
+    match s.trim().parse::<i64>() {
+        Ok(n) => n,
+        Err(_) => {
+            let shown = if s.trim().is_empty() {
+                "empty"
+            } else {
+                s.trim()
+            };
+            errors.push((field, format!("{what} must be a whole number, not {shown}")));
+            0
+        }
+    }
+}
+
+impl DesignDraft {
+    /// The draft of a design.
+    pub fn from_design(d: &Design) -> Self {
+        let sts = d.mta_sts.as_ref();
+        DesignDraft {
+            domain: d.domain.to_unicode(),
+            level: d.level,
+            profile: d.profile,
+            srv_label: d.srv_label.clone(),
+            ttl: d.ttl.to_string(),
+            null_mx: d.null_mx,
+            test_domain: d.test_domain,
+            secure_only: d.secure_only,
+            relays: d.relays.iter().map(RelayDraft::from_relay).collect(),
+            sts_enabled: sts.is_some(),
+            sts_mode: sts.map_or(StsMode::Testing, |s| s.mode),
+            sts_max_age: sts.map_or(604_800, |s| s.max_age).to_string(),
+            sts_id: sts.and_then(|s| s.id.clone()).unwrap_or_default(),
+            sts_mx: sts.map(|s| s.mx.join(", ")).unwrap_or_default(),
+            sts_policy_sha256: sts.and_then(|s| s.policy_sha256.clone()),
+            rpt_enabled: d.tls_rpt.is_some(),
+            rpt_rua: d
+                .tls_rpt
+                .as_ref()
+                .map(|r| r.rua.join(", "))
+                .unwrap_or_default(),
+            sge_spf: d
+                .sge
+                .as_ref()
+                .and_then(|s| s.spf.clone())
+                .unwrap_or_default(),
+            sge_dmarc: d
+                .sge
+                .as_ref()
+                .and_then(|s| s.dmarc.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Parse every field; see [`Parsed`].
+    pub fn parse(&self) -> Parsed {
+        let mut errors = Vec::new();
+        let domain = match DomainName::parse(&self.domain) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                errors.push((Field::Domain, e.to_string()));
+                None
+            }
+        };
+        let srv_label = self.srv_label.trim().to_string();
+        if srv_label.is_empty() {
+            errors.push((
+                Field::SrvLabel,
+                "the SRV label is empty; the default is _secmx".into(),
+            ));
+        }
+        let ttl = int(&self.ttl, "TTL", Field::Ttl, &mut errors);
+        let mut relays = Vec::with_capacity(self.relays.len());
+        for (i, r) in self.relays.iter().enumerate() {
+            let f = |rf| Field::Relay(i, rf);
+            let host = normalize_name(&r.host);
+            if host.is_empty() {
+                errors.push((f(RelayField::Host), "the host name is empty".into()));
+            }
+            let mut relay = Relay::new(host, r.role);
+            relay.port = int(&r.port, "port", f(RelayField::Port), &mut errors);
+            if r.role == Role::Ber {
+                relay.preference = int(
+                    &r.preference,
+                    "preference",
+                    f(RelayField::Preference),
+                    &mut errors,
+                );
+            }
+            if r.in_srv() {
+                relay.priority = int(
+                    &r.priority,
+                    "priority",
+                    f(RelayField::Priority),
+                    &mut errors,
+                );
+                relay.weight = int(&r.weight, "weight", f(RelayField::Weight), &mut errors);
+            }
+            relay.also_srv = r.also_srv;
+            for a in split_list(&r.addresses) {
+                match a.parse::<IpAddr>() {
+                    Ok(ip) => relay.addresses.push(ip),
+                    Err(_) => errors.push((
+                        f(RelayField::Addresses),
+                        format!("`{a}` is not an IPv4 or IPv6 address"),
+                    )),
+                }
+            }
+            relay.tlsa = r
+                .tlsa
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect();
+            relays.push(relay);
+        }
+        let mta_sts = if self.sts_enabled {
+            Some(MtaSts {
+                mode: self.sts_mode,
+                max_age: int(&self.sts_max_age, "max_age", Field::StsMaxAge, &mut errors),
+                id: Some(self.sts_id.trim().to_string()).filter(|s| !s.is_empty()),
+                mx: split_list(&self.sts_mx).map(str::to_string).collect(),
+                policy_sha256: self.sts_policy_sha256.clone(),
+            })
+        } else {
+            None
+        };
+        let tls_rpt = self.rpt_enabled.then(|| TlsRpt {
+            rua: split_list(&self.rpt_rua).map(str::to_string).collect(),
+        });
+        let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let sge = (self.profile == Profile::Sge
+            && (text(&self.sge_spf).is_some() || text(&self.sge_dmarc).is_some()))
+        .then(|| SgeTexts {
+            spf: text(&self.sge_spf),
+            dmarc: text(&self.sge_dmarc),
+        });
+        let design = match domain {
+            Some(domain) if errors.is_empty() => {
+                let mut d = Design::new(domain);
+                d.level = self.level;
+                d.profile = self.profile;
+                d.srv_label = srv_label;
+                d.ttl = ttl;
+                d.null_mx = self.null_mx;
+                d.test_domain = self.test_domain;
+                d.secure_only = self.secure_only;
+                d.relays = relays;
+                d.mta_sts = mta_sts;
+                d.tls_rpt = tls_rpt;
+                d.sge = sge;
+                Some(d)
+            }
+            _ => None,
+        };
+        Parsed { design, errors }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used, clippy::unwrap_used)]
+    use super::*;
+
+    fn example() -> Design {
+        crate::project::parse_design(
+            include_str!("../../assets/examples/level2.secmx.toml"),
+            "level2",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_design_survives_the_draft_round_trip() {
+        let d = example();
+        let back = DesignDraft::from_design(&d).parse();
+        assert!(back.errors.is_empty(), "{:?}", back.errors);
+        assert_eq!(back.design.unwrap(), d);
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let mut draft = DesignDraft::from_design(&example());
+        draft.ttl = "an hour".into();
+        draft.relays[1].addresses = "192.0.2.1, nope".into();
+        let p = draft.parse();
+        assert!(p.design.is_none());
+        let fields: Vec<Field> = p.errors.iter().map(|(f, _)| *f).collect();
+        assert_eq!(
+            fields,
+            vec![Field::Ttl, Field::Relay(1, RelayField::Addresses)]
+        );
+    }
+}

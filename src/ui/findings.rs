@@ -1,0 +1,152 @@
+//! The findings panel: the static rules' findings of the current design, grouped by severity, with
+//! rule id, subject, message and fix; a filter by severity and text; clicking a finding asks the
+//! editor to focus the field it is about (through [`Finding::origin`]).
+
+use super::palette;
+use crate::model::Origin;
+use crate::rules::{Finding, Severity, Summary};
+use eframe::egui;
+use egui::{RichText, Ui};
+
+/// The filter of the panel.
+#[derive(Debug, Clone)]
+pub struct FindingsFilter {
+    /// Show errors.
+    pub errors: bool,
+    /// Show warnings.
+    pub warnings: bool,
+    /// Show infos.
+    pub infos: bool,
+    /// Text that must occur in rule id, subject, message or fix (case-insensitive).
+    pub text: String,
+}
+
+impl Default for FindingsFilter {
+    fn default() -> Self {
+        FindingsFilter {
+            errors: true,
+            warnings: true,
+            infos: true,
+            text: String::new(),
+        }
+    }
+}
+
+impl FindingsFilter {
+    fn shows(&self, f: &Finding, needle: &str) -> bool {
+        let sev = match f.severity {
+            Severity::Error => self.errors,
+            Severity::Warning => self.warnings,
+            Severity::Info => self.infos,
+        };
+        sev && (needle.is_empty()
+            || [
+                f.rule,
+                f.subject.as_str(),
+                f.message.as_str(),
+                f.fix.as_str(),
+            ]
+            .iter()
+            .any(|s| s.to_lowercase().contains(needle)))
+    }
+}
+
+/// Draw the panel; returns the origin of a clicked finding.
+pub fn findings_ui(
+    ui: &mut Ui,
+    findings: &[Finding],
+    summary: Summary,
+    filter: &mut FindingsFilter,
+    stale: bool,
+) -> Option<Origin> {
+    let dark = ui.visuals().dark_mode;
+    let mut clicked = None;
+    ui.horizontal(|ui| {
+        ui.heading("Findings");
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.toggle_value(
+            &mut filter.errors,
+            RichText::new(format!("Errors {}", summary.errors)).color(palette::error(dark)),
+        );
+        ui.toggle_value(
+            &mut filter.warnings,
+            RichText::new(format!("Warnings {}", summary.warnings)).color(palette::warning(dark)),
+        );
+        ui.toggle_value(
+            &mut filter.infos,
+            RichText::new(format!("Info {}", summary.infos)).color(palette::info(dark)),
+        );
+    });
+    let label = ui.label("Filter:");
+    ui.add(
+        egui::TextEdit::singleline(&mut filter.text)
+            .hint_text("rule id, host or word")
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
+    if stale {
+        ui.colored_label(
+            palette::warning(dark),
+            "The design has input errors: these findings are of the last valid version.",
+        );
+    }
+    ui.separator();
+    let needle = filter.text.trim().to_lowercase();
+    egui::ScrollArea::vertical()
+        .id_salt("findings_scroll")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            if findings.is_empty() {
+                ui.label(
+                    RichText::new("No findings: the design passes every static rule.")
+                        .color(palette::ok(dark)),
+                );
+                return;
+            }
+            let mut shown = 0usize;
+            for (sev, title) in [
+                (Severity::Error, "Errors"),
+                (Severity::Warning, "Warnings"),
+                (Severity::Info, "Info"),
+            ] {
+                let group: Vec<&Finding> = findings
+                    .iter()
+                    .filter(|f| f.severity == sev && filter.shows(f, &needle))
+                    .collect();
+                if group.is_empty() {
+                    continue;
+                }
+                let color = palette::severity(sev, dark);
+                ui.add_space(4.0);
+                ui.label(
+                    RichText::new(format!("{title} ({})", group.len()))
+                        .strong()
+                        .color(color),
+                );
+                for f in group {
+                    shown += 1;
+                    egui::Frame::group(ui.style()).show(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        let head = RichText::new(format!("{}  {}", f.rule, f.subject))
+                            .strong()
+                            .color(color);
+                        let r = ui
+                            .add(egui::Button::new(head).frame(false).wrap())
+                            .on_hover_text("Go to the field this finding is about");
+                        if r.clicked() {
+                            clicked = f.origin.or(Some(Origin::Domain));
+                        }
+                        ui.label(&f.message);
+                        if !f.fix.is_empty() {
+                            ui.label(RichText::new(format!("Fix: {}", f.fix)).weak());
+                        }
+                    });
+                }
+            }
+            if shown == 0 {
+                ui.weak("No finding matches the filter.");
+            }
+        });
+    clicked
+}

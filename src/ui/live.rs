@@ -1,0 +1,791 @@
+//! The live panels: "Published (DNS)" and the "Probe grid". They send [`Command`]s through the
+//! worker link and render what the worker's events say. Each panel applies its engine's events in
+//! one small function ([`apply_dns_event`] and [`apply_published`], [`apply_probe_event`]).
+
+use super::palette;
+use crate::event::RunId;
+use crate::model::{Design, Role};
+use crate::probe::{ProbeEvent, Step};
+use crate::resolve::DnsEvent;
+use crate::worker::ProbeTarget;
+use eframe::egui;
+use egui::{Color32, RichText, Ui};
+
+/// The steps of a relay probe, the columns of the grid.
+pub const PROBE_STEPS: [&str; 9] = [
+    "connect",
+    "greeting",
+    "EHLO",
+    "plaintext MAIL",
+    "STARTTLS",
+    "TLS",
+    "certificate",
+    "DANE",
+    "MTA-STS",
+];
+
+/// Where a run stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RunState {
+    /// Never started.
+    #[default]
+    Idle,
+    /// Running, events expected.
+    Running(RunId),
+    /// Finished normally.
+    Done(RunId),
+    /// Cancelled.
+    Cancelled(RunId),
+}
+
+impl RunState {
+    /// The run whose events are current, if any.
+    pub fn current(self) -> Option<RunId> {
+        match self {
+            RunState::Running(r) | RunState::Done(r) | RunState::Cancelled(r) => Some(r),
+            RunState::Idle => None,
+        }
+    }
+
+    /// Whether a run is going on.
+    pub fn running(self) -> bool {
+        matches!(self, RunState::Running(_))
+    }
+}
+
+/// A verdict of one probe step: a colour and always a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verdict {
+    /// No result yet.
+    #[default]
+    Pending,
+    /// Passed.
+    Pass,
+    /// Failed.
+    Fail,
+    /// Could not be decided.
+    Inconclusive,
+    /// Does not apply (no certificate, no TLSA, no MTA-STS policy).
+    NotApplicable,
+}
+
+impl Verdict {
+    /// The word shown in the cell.
+    pub fn word(self) -> &'static str {
+        match self {
+            Verdict::Pending => "pending",
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Inconclusive => "inconclusive",
+            Verdict::NotApplicable => "n/a",
+        }
+    }
+
+    fn color(self, dark: bool) -> Color32 {
+        match self {
+            Verdict::Pending => palette::muted(dark),
+            Verdict::Pass => palette::ok(dark),
+            Verdict::Fail => palette::error(dark),
+            Verdict::Inconclusive => palette::warning(dark),
+            Verdict::NotApplicable => palette::muted(dark),
+        }
+    }
+}
+
+/// One row of the grid: a relay address.
+#[derive(Debug, Clone)]
+pub struct ProbeRow {
+    /// What is probed.
+    pub target: ProbeTarget,
+    /// One verdict per [`PROBE_STEPS`] column.
+    pub cells: [Verdict; PROBE_STEPS.len()],
+    /// Details for the selected-cell view (transcript, TLS, certificate, reasons, timings).
+    pub details: Vec<String>,
+}
+
+/// The probe grid's state.
+#[derive(Debug, Clone, Default)]
+pub struct ProbeGrid {
+    /// The run.
+    pub run: RunState,
+    /// Rows, one per target.
+    pub rows: Vec<ProbeRow>,
+    /// Rows whose probe has ended.
+    pub done: usize,
+    /// Selected cell (row, step).
+    pub selected: Option<(usize, usize)>,
+}
+
+/// The published-DNS panel's state.
+#[derive(Debug, Clone, Default)]
+pub struct Published {
+    /// The run.
+    pub run: RunState,
+    /// The domain looked up.
+    pub domain: String,
+    /// One line per RRset: name, type, status, DNSSEC, records (filled by [`apply_dns_event`]).
+    pub rrsets: Vec<[String; 5]>,
+    /// Drift lines (designed vs published).
+    pub drift: Vec<String>,
+}
+
+/// The probe targets of a design: every relay address, or the host when it has none.
+pub fn probe_targets(design: &Design) -> Vec<ProbeTarget> {
+    let mut out = Vec::new();
+    for (i, r) in design.relays.iter().enumerate() {
+        let port = match r.role {
+            Role::Ber => 25,
+            Role::Sor => u16::try_from(r.port).unwrap_or(25),
+        };
+        let base = ProbeTarget {
+            relay: i,
+            host: r.host.clone(),
+            address: None,
+            port,
+            role: r.role,
+            implicit_tls: port == 465,
+        };
+        if r.addresses.is_empty() {
+            out.push(base);
+        } else {
+            for a in &r.addresses {
+                out.push(ProbeTarget {
+                    address: Some(*a),
+                    ..base.clone()
+                });
+            }
+        }
+    }
+    out
+}
+
+impl ProbeGrid {
+    /// Start a new run over `targets`.
+    pub fn start(&mut self, run: RunId, targets: &[ProbeTarget]) {
+        self.run = RunState::Running(run);
+        self.rows = targets
+            .iter()
+            .map(|t| ProbeRow {
+                target: t.clone(),
+                cells: Default::default(),
+                details: Vec::new(),
+            })
+            .collect();
+        self.done = 0;
+        self.selected = None;
+    }
+}
+
+/// Apply one DNS progress event to the Published panel: a row per question as it is answered.
+pub fn apply_dns_event(state: &mut Published, event: &DnsEvent) {
+    let row = match event {
+        DnsEvent::QueryStarted { .. } => return,
+        DnsEvent::QueryAnswered {
+            name,
+            rtype,
+            status,
+            dnssec,
+            records,
+            ..
+        } => [
+            name.clone(),
+            rtype.clone(),
+            status.as_str().to_string(),
+            dnssec.as_str().to_string(),
+            format!("{records} record(s)"),
+        ],
+        DnsEvent::QueryFailed {
+            name,
+            rtype,
+            status,
+            detail,
+            ..
+        } => [
+            name.clone(),
+            rtype.clone(),
+            status.as_str().to_string(),
+            "-".to_string(),
+            detail.clone(),
+        ],
+    };
+    match state
+        .rrsets
+        .iter_mut()
+        .find(|r| r[0] == row[0] && r[1] == row[1])
+    {
+        Some(existing) => *existing = row,
+        None => state.rrsets.push(row),
+    }
+}
+
+/// Apply the end of a lookup: every RRset with its records, and the drift against `design`.
+pub fn apply_published(
+    state: &mut Published,
+    design: &Design,
+    srv_label: &str,
+    rrsets: Vec<crate::resolve::RRset>,
+    elapsed_ms: u64,
+) {
+    state.rrsets = rrsets
+        .iter()
+        .map(|s| {
+            let records = if s.records.is_empty() {
+                s.detail.clone().unwrap_or_else(|| "-".into())
+            } else {
+                s.records.join("  ")
+            };
+            [
+                s.name.clone(),
+                s.rtype.clone(),
+                s.status.as_str().to_string(),
+                s.dnssec.as_str().to_string(),
+                records,
+            ]
+        })
+        .collect();
+    let published =
+        crate::resolve::Published::from_rrsets(&state.domain, srv_label, rrsets, elapsed_ms);
+    let designed = crate::zone::records_of(design);
+    state.drift = crate::resolve::drift(&designed, &published)
+        .iter()
+        .map(|d| {
+            serde_json::to_value(d)
+                .map(|v| {
+                    format!(
+                        "{} {} {}: designed {} · published {}",
+                        v["change"].as_str().unwrap_or("?"),
+                        v["name"].as_str().unwrap_or("?"),
+                        v["type"].as_str().unwrap_or("?"),
+                        v["designed"],
+                        v["published"]
+                    )
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+}
+
+/// The grid column of a probe step, if it has one (RSET, QUIT and retries have none).
+fn step_column(step: Step) -> Option<usize> {
+    Some(match step {
+        Step::Connect => 0,
+        Step::Greeting => 1,
+        Step::Ehlo => 2,
+        Step::MailFrom => 3,
+        Step::Starttls => 4,
+        Step::Tls | Step::EhloTls | Step::MailFromTls => 5,
+        Step::Rset | Step::Quit | Step::Retry | Step::Injection => return None,
+    })
+}
+
+/// The row of (host, address, port): an exact match, else a row of that host still waiting for
+/// its address (the worker resolved it), else a new row.
+fn row_for(grid: &mut ProbeGrid, host: &str, address: std::net::IpAddr, port: u16) -> usize {
+    let same = |t: &ProbeTarget| t.host == host && t.port == port;
+    if let Some(i) = grid
+        .rows
+        .iter()
+        .position(|r| same(&r.target) && r.target.address == Some(address))
+    {
+        return i;
+    }
+    if let Some(i) = grid
+        .rows
+        .iter()
+        .position(|r| same(&r.target) && r.target.address.is_none())
+    {
+        grid.rows[i].target.address = Some(address);
+        return i;
+    }
+    let template = grid.rows.iter().find(|r| same(&r.target)).map(|r| {
+        let mut t = r.target.clone();
+        t.address = Some(address);
+        t
+    });
+    grid.rows.push(ProbeRow {
+        target: template.unwrap_or(ProbeTarget {
+            relay: 0,
+            host: host.to_string(),
+            address: Some(address),
+            port,
+            role: Role::Ber,
+            implicit_tls: port == 465,
+        }),
+        cells: Default::default(),
+        details: Vec::new(),
+    });
+    grid.rows.len() - 1
+}
+
+/// Apply one probe event to the grid: a step fills its cell as it happens; the final report fills
+/// the certificate, DANE and MTA-STS cells and the details view.
+pub fn apply_probe_event(grid: &mut ProbeGrid, event: &ProbeEvent) {
+    match event {
+        ProbeEvent::Step {
+            host,
+            address,
+            port,
+            step,
+            ok,
+            ..
+        } => {
+            let Some(col) = step_column(*step) else {
+                return;
+            };
+            let i = row_for(grid, host, *address, *port);
+            grid.rows[i].cells[col] = if *ok { Verdict::Pass } else { Verdict::Fail };
+        }
+        ProbeEvent::Finished { report } => {
+            let i = row_for(grid, &report.host, report.address, report.port);
+            let row = &mut grid.rows[i];
+            fill_from_report(row, report);
+            grid.done = grid.done.saturating_add(1).min(grid.rows.len());
+        }
+    }
+}
+
+fn fill_from_report(row: &mut ProbeRow, r: &crate::probe::ProbeReport) {
+    use crate::probe::dane::DaneVerdict;
+    use crate::probe::report::Verdict as V;
+    use crate::probe::tls::Pkix;
+    if r.verdict == V::Inconclusive {
+        for c in row.cells.iter_mut().filter(|c| **c == Verdict::Pending) {
+            *c = Verdict::Inconclusive;
+        }
+    }
+    row.cells[6] = match &r.certificate {
+        Some(c) if c.pkix == Pkix::Valid => Verdict::Pass,
+        Some(_) => Verdict::Fail,
+        None => Verdict::NotApplicable,
+    };
+    row.cells[7] = match r.dane {
+        DaneVerdict::Valid => Verdict::Pass,
+        DaneVerdict::Fail => Verdict::Fail,
+        _ => Verdict::NotApplicable,
+    };
+    row.cells[8] = match r.mta_sts.as_deref() {
+        Some("pass") => Verdict::Pass,
+        Some("fail") => Verdict::Fail,
+        _ => Verdict::NotApplicable,
+    };
+    let mut d = vec![format!(
+        "Verdict: {} ({} attempt(s), {} ms)",
+        spell(&r.verdict),
+        r.attempts,
+        r.timings_ms.total
+    )];
+    if let Some(e) = &r.error {
+        d.push(format!("Stopped: {e}"));
+    }
+    if let Some(t) = &r.tls {
+        d.push(format!(
+            "TLS: {} {}",
+            t.version.as_deref().unwrap_or("no handshake"),
+            t.cipher.as_deref().unwrap_or("")
+        ));
+    }
+    if let Some(c) = &r.certificate {
+        d.push(format!("Certificate: {} (issuer {})", c.subject, c.issuer));
+        d.push(format!("  SANs: {}", c.sans.join(", ")));
+        d.push(format!(
+            "  Valid {} … {}, key {}",
+            c.not_before, c.not_after, c.key
+        ));
+        d.push(format!(
+            "  PKIX: {}{}",
+            spell(&c.pkix),
+            c.pkix_error
+                .as_deref()
+                .map(|e| format!(" — {e}"))
+                .unwrap_or_default()
+        ));
+    }
+    d.push(format!("DANE: {}", spell(&r.dane)));
+    if let Some(m) = &r.mta_sts {
+        d.push(format!("MTA-STS: {m}"));
+    }
+    for p in &r.problems {
+        d.push(format!("{} {}: {}", p.rule, spell(&p.severity), p.message));
+    }
+    d.push("Transcript:".into());
+    d.extend(r.transcript.iter().map(|l| format!("  {l}")));
+    d.push(format!(
+        "Timings (ms): connect {:?}, greeting {:?}, TLS {:?}, total {}",
+        r.timings_ms.connect, r.timings_ms.greeting, r.timings_ms.tls, r.timings_ms.total
+    ));
+    row.details = d;
+}
+
+/// The serde spelling of a value (`"no-tlsa"`), so the window uses the words of the JSON report.
+fn spell<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// What the user asked for in a live panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveIntent {
+    /// Start a DNS lookup.
+    Lookup,
+    /// Probe every relay address.
+    ProbeAll,
+    /// Cancel the DNS run.
+    CancelLookup,
+    /// Cancel the probe run.
+    CancelProbe,
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+fn run_status(ui: &mut Ui, run: RunState, what: &str) {
+    match run {
+        RunState::Idle => {
+            ui.weak(format!("No {what} yet."));
+        }
+        RunState::Running(r) => {
+            ui.spinner();
+            ui.label(format!("{} running (run {})…", capital(what), r.0));
+        }
+        RunState::Done(r) => {
+            ui.label(format!("{} finished (run {}).", capital(what), r.0));
+        }
+        RunState::Cancelled(r) => {
+            ui.label(format!("{} cancelled (run {}).", capital(what), r.0));
+        }
+    }
+}
+
+/// The "Published (DNS)" panel.
+pub fn published_ui(
+    ui: &mut Ui,
+    state: &Published,
+    resolver: &str,
+    can_run: bool,
+) -> Option<LiveIntent> {
+    let mut intent = None;
+    ui.horizontal(|ui| {
+        let running = state.run.running();
+        if ui
+            .add_enabled(can_run && !running, egui::Button::new("Look up"))
+            .on_hover_text("Ask DNS what the domain publishes now (F5 runs the full check)")
+            .clicked()
+        {
+            intent = Some(LiveIntent::Lookup);
+        }
+        if ui
+            .add_enabled(running, egui::Button::new("Cancel lookup"))
+            .clicked()
+        {
+            intent = Some(LiveIntent::CancelLookup);
+        }
+        ui.add_enabled(false, egui::Button::new("Import from DNS"))
+            .on_disabled_hover_text("Available once the live-DNS engine (issue #3) is merged");
+        ui.separator();
+        ui.weak(format!("Resolver: {resolver}"));
+    });
+    ui.horizontal(|ui| run_status(ui, state.run, "lookup"));
+    ui.separator();
+    if state.rrsets.is_empty() {
+        ui.label(
+            "The live-DNS engine is not part of this build yet (issue #3): a lookup finishes at once \
+             and reports no RRsets. Once it lands, each RRset appears here with its status, a \
+             DNSSEC badge and the drift against the design.",
+        );
+        return intent;
+    }
+    egui::ScrollArea::both().show(ui, |ui| {
+        egui::Grid::new("rrsets")
+            .striped(true)
+            .num_columns(5)
+            .show(ui, |ui| {
+                for h in ["Name", "Type", "Status", "DNSSEC", "Records"] {
+                    ui.strong(h);
+                }
+                ui.end_row();
+                for row in &state.rrsets {
+                    for c in row {
+                        ui.monospace(c);
+                    }
+                    ui.end_row();
+                }
+            });
+        for d in &state.drift {
+            ui.label(d);
+        }
+    });
+    intent
+}
+
+/// The "Probe grid" panel.
+pub fn probe_ui(
+    ui: &mut Ui,
+    grid: &mut ProbeGrid,
+    targets: usize,
+    can_run: bool,
+) -> Option<LiveIntent> {
+    let dark = ui.visuals().dark_mode;
+    let mut intent = None;
+    let running = grid.run.running();
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(can_run && !running, egui::Button::new("Probe all"))
+            .on_hover_text(format!("Probe every relay address ({targets} targets)"))
+            .clicked()
+        {
+            intent = Some(LiveIntent::ProbeAll);
+        }
+        if ui
+            .add_enabled(running, egui::Button::new("Cancel probes"))
+            .clicked()
+        {
+            intent = Some(LiveIntent::CancelProbe);
+        }
+        run_status(ui, grid.run, "probe run");
+    });
+    let total = grid.rows.len();
+    if total > 0 {
+        let frac = grid.done as f32 / total as f32;
+        ui.add(
+            egui::ProgressBar::new(frac)
+                .text(format!("{} of {} addresses probed", grid.done, total))
+                .desired_height(16.0),
+        );
+        if !running && grid.done == 0 {
+            ui.weak(
+                "No results: the probe engine is not part of this build yet (issue #4), so the run ends at once.",
+            );
+        }
+    }
+    ui.separator();
+    if grid.rows.is_empty() {
+        ui.label(
+            "Probe all connects to every relay address and fills one row per address, step by step. \
+             The probe engine is not part of this build yet (issue #4): a run finishes at once \
+             without results.",
+        );
+        return intent;
+    }
+    let row_h = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    let details_h = if grid.selected.is_some() { 160.0 } else { 0.0 };
+    let avail = (ui.available_height() - details_h).max(120.0);
+    egui::ScrollArea::both()
+        .max_height(avail)
+        .auto_shrink([false, true])
+        .show_rows(ui, row_h, grid.rows.len() + 1, |ui, range| {
+            egui::Grid::new("probe_grid")
+                .striped(true)
+                .min_row_height(row_h - 4.0)
+                .show(ui, |ui| {
+                    for row_i in range {
+                        if row_i == 0 {
+                            ui.strong("Relay");
+                            ui.strong("Address");
+                            for s in PROBE_STEPS {
+                                ui.strong(s);
+                            }
+                            ui.end_row();
+                            continue;
+                        }
+                        let i = row_i - 1;
+                        let Some(row) = grid.rows.get(i) else {
+                            continue;
+                        };
+                        ui.label(format!(
+                            "{} ({})",
+                            row.target.host,
+                            row.target.role.as_str()
+                        ));
+                        ui.monospace(
+                            row.target
+                                .address
+                                .map_or_else(|| "(resolve)".to_string(), |a| a.to_string()),
+                        );
+                        for (s, v) in row.cells.iter().enumerate() {
+                            let selected = grid.selected == Some((i, s));
+                            // A run that ended without a result for this step says so in words.
+                            let word = if *v == Verdict::Pending && !running {
+                                "no result"
+                            } else {
+                                v.word()
+                            };
+                            let text = RichText::new(word).color(v.color(dark));
+                            if ui.selectable_label(selected, text).clicked() {
+                                grid.selected = Some((i, s));
+                            }
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+    if let Some((i, s)) = grid.selected
+        && let Some(row) = grid.rows.get(i)
+    {
+        ui.separator();
+        ui.strong(format!(
+            "{} {} — {}",
+            row.target.host,
+            row.target
+                .address
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
+            PROBE_STEPS.get(s).copied().unwrap_or("")
+        ));
+        egui::ScrollArea::vertical()
+            .id_salt("probe_details")
+            .max_height(130.0)
+            .show(ui, |ui| {
+                if row.details.is_empty() {
+                    ui.weak("No details yet for this address.");
+                }
+                for line in &row.details {
+                    ui.monospace(line);
+                }
+            });
+    }
+    intent
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::probe::report::{CertificateFacts, TlsFacts};
+    use crate::resolve::{Dnssec, Status};
+
+    fn grid_for(host: &str, address: Option<std::net::IpAddr>) -> ProbeGrid {
+        let mut g = ProbeGrid::default();
+        g.start(
+            RunId(1),
+            &[ProbeTarget {
+                relay: 0,
+                host: host.into(),
+                address,
+                port: 25,
+                role: Role::Ber,
+                implicit_tls: false,
+            }],
+        );
+        g
+    }
+
+    #[test]
+    fn probe_steps_fill_their_cells_and_the_report_fills_the_rest() {
+        let a: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+        let mut g = grid_for("mx1.agency.example", Some(a));
+        let step = |step, ok| ProbeEvent::Step {
+            host: "mx1.agency.example".into(),
+            address: a,
+            port: 25,
+            attempt: 1,
+            step,
+            outcome: String::new(),
+            ok,
+            ms: 1,
+        };
+        apply_probe_event(&mut g, &step(Step::Connect, true));
+        apply_probe_event(&mut g, &step(Step::Greeting, true));
+        apply_probe_event(&mut g, &step(Step::MailFrom, false));
+        apply_probe_event(&mut g, &step(Step::Rset, true)); // no column
+        assert_eq!(g.rows.len(), 1);
+        assert_eq!(g.rows[0].cells[0], Verdict::Pass);
+        assert_eq!(g.rows[0].cells[1], Verdict::Pass);
+        assert_eq!(g.rows[0].cells[3], Verdict::Fail);
+        assert_eq!(g.rows[0].cells[4], Verdict::Pending);
+
+        let mut t = crate::probe::ProbeTarget::new("mx1.agency.example", a, 25, Role::Ber);
+        t.via = Some("design".into());
+        let mut r = crate::probe::ProbeReport::new(&t);
+        r.tls = Some(TlsFacts {
+            version: Some("TLSv1.3".into()),
+            ..TlsFacts::default()
+        });
+        r.certificate = Some(CertificateFacts {
+            subject: "CN=mx1.agency.example".into(),
+            sans: vec!["mx1.agency.example".into()],
+            issuer: "CN=Test CA".into(),
+            not_before: "2026-01-01".into(),
+            not_after: "2027-01-01".into(),
+            key: "ECDSA P-256".into(),
+            pkix: crate::probe::tls::Pkix::Valid,
+            pkix_error: None,
+            intermediates_missing: false,
+            chain: vec![],
+        });
+        r.transcript = vec!["S: 220 mx1.agency.example ESMTP".into()];
+        apply_probe_event(
+            &mut g,
+            &ProbeEvent::Finished {
+                report: Box::new(r),
+            },
+        );
+        assert_eq!(g.done, 1);
+        assert_eq!(g.rows[0].cells[6], Verdict::Pass, "certificate");
+        assert_eq!(g.rows[0].cells[7], Verdict::NotApplicable, "no TLSA");
+        let details = g.rows[0].details.join("\n");
+        assert!(details.contains("TLSv1.3"), "{details}");
+        assert!(details.contains("PKIX: valid"), "{details}");
+        assert!(details.contains("S: 220"), "{details}");
+    }
+
+    #[test]
+    fn a_resolved_address_takes_the_row_that_waited_for_it() {
+        let a: std::net::IpAddr = "192.0.2.1".parse().unwrap();
+        let b: std::net::IpAddr = "192.0.2.2".parse().unwrap();
+        let mut g = grid_for("mx1.agency.example", None);
+        for addr in [a, b] {
+            apply_probe_event(
+                &mut g,
+                &ProbeEvent::Step {
+                    host: "mx1.agency.example".into(),
+                    address: addr,
+                    port: 25,
+                    attempt: 1,
+                    step: Step::Connect,
+                    outcome: String::new(),
+                    ok: true,
+                    ms: 1,
+                },
+            );
+        }
+        assert_eq!(g.rows.len(), 2, "one row per address");
+        assert_eq!(g.rows[0].target.address, Some(a));
+        assert_eq!(g.rows[1].target.address, Some(b));
+    }
+
+    #[test]
+    fn dns_events_make_one_row_per_question() {
+        let mut p = Published::default();
+        apply_dns_event(
+            &mut p,
+            &DnsEvent::QueryAnswered {
+                name: "agency.example.".into(),
+                rtype: "MX".into(),
+                status: Status::Ok,
+                dnssec: Dnssec::Secure,
+                records: 2,
+                ms: 1.0,
+            },
+        );
+        apply_dns_event(
+            &mut p,
+            &DnsEvent::QueryFailed {
+                name: "_25._tcp.mx1.agency.example.".into(),
+                rtype: "TLSA".into(),
+                status: Status::Servfail,
+                detail: "SERVFAIL".into(),
+                ms: 1.0,
+            },
+        );
+        assert_eq!(p.rrsets.len(), 2);
+        assert_eq!(p.rrsets[0][2], "ok");
+        assert_eq!(p.rrsets[0][3], "secure");
+        assert_eq!(p.rrsets[1][2], "servfail");
+    }
+}

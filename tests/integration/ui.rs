@@ -1,0 +1,355 @@
+//! The desktop window driven through egui_kittest (no display, no GPU): the real `App` with a
+//! detached worker (the commands it sends are read here; events are injected), scripted file
+//! dialogs, and no config directory. Widgets are found by their labels, as a user finds them.
+
+use eframe::egui::{self, Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use secmx::event::{Event, EventBody, RunId};
+use secmx::ui::dialogs::ScriptedDialogs;
+use secmx::ui::live::RunState;
+use secmx::ui::{App, AppConfig, Initial, Pending, Tab};
+use secmx::worker::{self, Command, DetachedWorker};
+use std::path::PathBuf;
+
+fn example() -> Initial {
+    let d = secmx::project::parse_design(secmx::ui::EXAMPLE_LEVEL2, "level2").unwrap();
+    Initial::Design(Box::new(d), "Level 2 example".into())
+}
+
+fn harness_with(dialogs: ScriptedDialogs) -> (Harness<'static, App>, DetachedWorker) {
+    let (link, worker) = worker::detached();
+    let h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_max_steps(16)
+        .build_eframe(move |cc| {
+            App::new(
+                &cc.egui_ctx,
+                AppConfig {
+                    link,
+                    dialogs: Box::new(dialogs),
+                    config_dir: None,
+                    initial: example(),
+                },
+            )
+        });
+    (h, worker)
+}
+
+fn harness() -> (Harness<'static, App>, DetachedWorker) {
+    harness_with(ScriptedDialogs::default())
+}
+
+/// Replace the text of the text input labelled `label`.
+fn retype(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label)
+        .focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label)
+        .type_text(text);
+    h.run();
+}
+
+fn rules_of(app: &App) -> Vec<String> {
+    app.findings()
+        .iter()
+        .map(|f| format!("{} {}", f.rule, f.subject))
+        .collect()
+}
+
+#[test]
+fn typing_a_domain_updates_findings_and_preview() {
+    let (mut h, _w) = harness();
+    h.run();
+    let before = rules_of(h.state());
+    assert!(!h.state().is_dirty());
+    retype(&mut h, "Mail domain", "other.example");
+    assert_eq!(h.state().draft().domain, "other.example");
+    assert!(h.state().is_dirty());
+    assert_ne!(rules_of(h.state()), before, "findings follow the edit");
+    assert!(h.state().zone_text().contains("other.example."));
+    assert!(h.state().title().starts_with('●'), "{}", h.state().title());
+
+    // A domain that does not parse shows its error next to the field.
+    retype(&mut h, "Mail domain", "bad..name");
+    assert!(h.query_by_label_contains("Error: ").is_some());
+    assert!(h.query_by_label_contains("last valid version").is_some());
+}
+
+#[test]
+fn adding_an_sor_that_is_also_in_mx_shows_sor_001() {
+    let (mut h, _w) = harness();
+    h.run();
+    assert!(!rules_of(h.state()).iter().any(|r| r.starts_with("SOR-001")));
+    h.get_by_label("Add SOR").click();
+    h.run();
+    assert_eq!(h.state().draft().relays.len(), 5);
+    retype(&mut h, "Host", "mx1.agency.example");
+    assert!(
+        rules_of(h.state())
+            .iter()
+            .any(|r| r == "SOR-001 mx1.agency.example"),
+        "{:?}",
+        rules_of(h.state())
+    );
+    assert!(h.query_by_label_contains("SOR-001").is_some());
+
+    // Clicking the finding focuses the host field of the relay it is about.
+    h.get_by_label_contains("SOR-001").click();
+    h.run();
+    let host = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Host");
+    assert!(host.is_focused());
+}
+
+#[test]
+fn the_zone_preview_holds_the_srv_record_of_an_sor() {
+    let (mut h, _w) = harness();
+    h.run();
+    let zone = h.state().zone_text().to_string();
+    let srv = zone
+        .lines()
+        .find(|l| l.contains("SRV") && l.contains("sor1.agency.example."))
+        .unwrap_or_else(|| panic!("no SRV line for sor1 in\n{zone}"));
+    assert!(srv.starts_with("_secmx._tcp.agency.example."), "{srv}");
+    // And the window shows that very line.
+    assert!(h.query_by_label(srv).is_some(), "line not shown: {srv}");
+    h.get_by_label("MTA-STS policy").click();
+    h.run();
+    assert!(h.state().sts_text().contains("mode: enforce"));
+}
+
+#[test]
+fn probe_all_sends_one_probe_command_for_every_relay_address() {
+    let (mut h, mut w) = harness();
+    h.run();
+    h.get_by_label("Probe grid").click();
+    h.run();
+    h.get_by_label("Probe all").click();
+    h.run_steps(3);
+    let cmds = w.drain_commands();
+    assert_eq!(cmds.len(), 1, "{cmds:?}");
+    let Command::Probe { run, targets, .. } = &cmds[0] else {
+        panic!("expected Probe, got {:?}", cmds[0]);
+    };
+    assert_eq!(targets.len(), 6, "2 + 1 + 1 + 2 addresses");
+    let sor2: Vec<_> = targets
+        .iter()
+        .filter(|t| t.host == "sor2.agency.example")
+        .collect();
+    assert_eq!(sor2.len(), 2);
+    assert!(sor2.iter().all(|t| t.port == 465 && t.implicit_tls));
+    assert_eq!(h.state().grid().run, RunState::Running(*run));
+    assert_eq!(h.state().grid().rows.len(), 6);
+    assert!(
+        h.query_by_label_contains("0 of 6 addresses probed")
+            .is_some()
+    );
+
+    // Cancel sends Cancel for that run.
+    h.get_by_label("Cancel probes").click();
+    h.run_steps(3);
+    let cmds = w.drain_commands();
+    assert!(
+        matches!(cmds.as_slice(), [Command::Cancel { run: r }] if r == run),
+        "{cmds:?}"
+    );
+}
+
+#[test]
+fn injected_events_are_applied_and_stale_runs_dropped() {
+    let (mut h, mut w) = harness();
+    h.run();
+    h.state_mut().set_tab(Tab::Probe);
+    h.run();
+    h.get_by_label("Probe all").click();
+    h.run_steps(3);
+    let Some(Command::Probe { run, .. }) = w.drain_commands().pop() else {
+        panic!("no probe command");
+    };
+    // An event of another run is dropped.
+    w.events
+        .try_send(Event {
+            run: RunId(run.0 + 100),
+            body: EventBody::Finished { cancelled: false },
+        })
+        .unwrap();
+    h.run_steps(3);
+    assert_eq!(h.state().stale_events(), 1);
+    assert_eq!(h.state().grid().run, RunState::Running(run));
+    // The current run's end is applied.
+    w.events
+        .try_send(Event {
+            run,
+            body: EventBody::Finished { cancelled: true },
+        })
+        .unwrap();
+    h.run();
+    assert_eq!(h.state().grid().run, RunState::Cancelled(run));
+    assert!(h.query_by_label_contains("Probe run cancelled").is_some());
+}
+
+#[test]
+fn save_goes_through_the_dialog_seam_and_writes_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path: PathBuf = dir.path().join("agency.secmx.toml");
+    let (mut h, _w) = harness_with(ScriptedDialogs::new([Some(path.clone())]));
+    h.run();
+    retype(&mut h, "TTL (seconds)", "7200");
+    assert!(h.state().is_dirty());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert_eq!(h.state().file(), Some(path.as_path()));
+    assert!(!h.state().is_dirty());
+    let saved = secmx::project::load_design(&path).unwrap();
+    assert_eq!(saved.ttl, 7200);
+    assert_eq!(saved.relays.len(), 4);
+    assert!(
+        h.state().title().starts_with("agency.secmx.toml"),
+        "{}",
+        h.state().title()
+    );
+}
+
+#[test]
+fn unsaved_changes_are_guarded() {
+    let (mut h, _w) = harness();
+    h.run();
+    retype(&mut h, "TTL (seconds)", "60");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    assert_eq!(h.state().pending(), Some(&Pending::New));
+    assert!(
+        h.query_by_label_contains("has changes that are not saved")
+            .is_some()
+    );
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert_eq!(h.state().pending(), None);
+    assert_eq!(h.state().draft().ttl, "60", "Cancel keeps the design");
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    h.get_by_label("Don't save").click();
+    h.run();
+    assert_eq!(h.state().draft().domain, "example.org");
+    assert!(!h.state().is_dirty());
+}
+
+#[test]
+fn f5_runs_the_check_as_one_run() {
+    let (mut h, mut w) = harness();
+    h.run();
+    h.key_press(Key::F5);
+    h.run_steps(3);
+    let cmds = w.drain_commands();
+    let [
+        Command::Check {
+            run,
+            domain,
+            targets,
+            ..
+        },
+    ] = cmds.as_slice()
+    else {
+        panic!("expected one Check, got {cmds:?}");
+    };
+    assert_eq!(domain, "agency.example");
+    assert_eq!(targets.len(), 6);
+    assert_eq!(h.state().published().run, RunState::Running(*run));
+    assert_eq!(h.state().grid().run, RunState::Running(*run));
+    w.events
+        .try_send(Event {
+            run: *run,
+            body: EventBody::Finished { cancelled: false },
+        })
+        .unwrap();
+    h.run();
+    assert_eq!(h.state().published().run, RunState::Done(*run));
+    assert_eq!(h.state().grid().run, RunState::Done(*run));
+}
+
+#[test]
+fn a_recovery_copy_is_offered_and_restored() {
+    let cfg = tempfile::tempdir().unwrap();
+    let text = secmx::ui::EXAMPLE_LEVEL2.replace("ttl = 3600", "ttl = 1234");
+    std::fs::write(secmx::ui::settings::recovery_file(cfg.path()), text).unwrap();
+    let (link, _w) = worker::detached();
+    let dir = cfg.path().to_path_buf();
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_max_steps(16)
+        .build_eframe(move |cc| {
+            App::new(
+                &cc.egui_ctx,
+                AppConfig {
+                    link,
+                    dialogs: Box::new(ScriptedDialogs::default()),
+                    config_dir: Some(dir),
+                    initial: example(),
+                },
+            )
+        });
+    h.run();
+    assert!(
+        h.query_by_label_contains("did not close normally")
+            .is_some()
+    );
+    h.get_by_label("Restore").click();
+    h.run();
+    assert_eq!(h.state().draft().ttl, "1234");
+    assert!(h.state().is_dirty(), "restored work is unsaved until saved");
+    assert!(h.state().title().contains("Recovered design"));
+
+    // Unsaved work is copied to the recovery file after the autosave delay.
+    std::fs::remove_file(secmx::ui::settings::recovery_file(cfg.path())).unwrap();
+    h.state_mut().set_autosave_after(std::time::Duration::ZERO);
+    retype(&mut h, "TTL (seconds)", "4321");
+    h.run_steps(2);
+    let copy = std::fs::read_to_string(secmx::ui::settings::recovery_file(cfg.path())).unwrap();
+    assert!(copy.contains("ttl = 4321"), "{copy}");
+}
+
+#[test]
+fn the_zone_snippet_is_saved_through_the_dialog_seam() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agency.zone");
+    let (mut h, _w) = harness_with(ScriptedDialogs::new([Some(path.clone())]));
+    h.run();
+    h.get_by_label("Save…").click();
+    h.run();
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(written, h.state().zone_text());
+    assert!(!h.state().is_dirty(), "exporting is not an edit");
+}
+
+#[test]
+fn closing_the_window_with_unsaved_changes_asks_first() {
+    let (mut h, _w) = harness();
+    h.run();
+    retype(&mut h, "TTL (seconds)", "120");
+    h.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    h.step();
+    let cancelled = h
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .is_some_and(|v| v.commands.contains(&egui::ViewportCommand::CancelClose));
+    assert!(cancelled, "the close is held back");
+    h.run();
+    assert_eq!(h.state().pending(), Some(&Pending::Quit));
+    assert!(
+        h.query_by_label_contains("Save them before quitting?")
+            .is_some()
+    );
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert_eq!(h.state().pending(), None);
+    assert_eq!(h.state().draft().ttl, "120");
+}

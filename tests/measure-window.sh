@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Speed numbers of the window (issue #5), on the release binary under Xvfb: time to the first frame,
+# frame times with a 200-relay design while the pointer moves, idle CPU over 10 s, resident memory.
+# Not part of tests/run.sh (it needs a release build); run it by hand after `cargo build --release`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target_dir="${CARGO_TARGET_DIR:-target}"
+bin="${SECMX_BIN:-$target_dir/release/secmx}"
+display=":${SECMX_XVFB_DISPLAY:-97}"
+cfg=$(mktemp -d)
+log=$(mktemp)
+xvfb_pid=""; app_pid=""
+cleanup() {
+  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
+  [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+  rm -rf "$cfg" "$log"
+}
+trap cleanup EXIT
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb_pid=$!
+sleep 1
+export DISPLAY="$display" XDG_CONFIG_HOME="$cfg" WAYLAND_DISPLAY="" SECMX_TIMING=1
+tick=$(getconf CLK_TCK)
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+run() { # $1 = label; remaining = env assignments and args
+  local label=$1; shift
+  local t0 t1 win=""
+  t0=$(date +%s.%N)
+  env "$@" >"$log" 2>&1 &
+  app_pid=$!
+  for _ in $(seq 1 300); do
+    win=$(xdotool search --name "SecMX Workbench" 2>/dev/null | head -n1 || true)
+    [ -n "$win" ] && break
+    sleep 0.02
+  done
+  t1=$(date +%s.%N)
+  echo "== $label: window mapped after $(echo "$t1 - $t0" | bc) s"
+  sleep 3
+  local c0 c1
+  c0=$(cpu_ticks "$app_pid"); sleep 10; c1=$(cpu_ticks "$app_pid")
+  echo "   idle CPU over 10 s: $(echo "scale=2; ($c1 - $c0) * 100 / $tick / 10" | bc) %"
+  for i in $(seq 1 130); do xdotool mousemove $((100 + (i * 7) % 1000)) $((100 + (i * 5) % 600)); sleep 0.02; done
+  sleep 1
+  echo "   RSS: $(awk '/VmRSS/ { print $2 / 1024 " MB" }' "/proc/$app_pid/status")"
+  grep "secmx timing" "$log" | sed 's/^/   /' | tail -4
+  kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""
+}
+
+run "Level 2 example" "$bin" assets/examples/level2.secmx.toml
+run "generated 200-relay design" SECMX_SAMPLE_RELAYS=200 "$bin"
