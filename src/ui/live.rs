@@ -127,6 +127,10 @@ pub struct Published {
     pub rrsets: Vec<[String; 5]>,
     /// Drift lines (designed vs published).
     pub drift: Vec<String>,
+    /// The answers of the last lookup as they came (for "Import from DNS").
+    pub raw: Vec<crate::resolve::RRset>,
+    /// The SRV label the lookup used.
+    pub srv_label: String,
 }
 
 /// The probe targets of a design: every relay address, or the host when it has none.
@@ -243,6 +247,8 @@ pub fn apply_published(
             ]
         })
         .collect();
+    state.raw = rrsets.clone();
+    state.srv_label = srv_label.to_string();
     let published =
         crate::resolve::Published::from_rrsets(&state.domain, srv_label, rrsets, elapsed_ms);
     let designed = crate::zone::records_of(design);
@@ -431,6 +437,8 @@ pub enum LiveIntent {
     Lookup,
     /// Probe every relay address.
     ProbeAll,
+    /// Build a design from the last lookup.
+    ImportDns,
     /// Cancel the DNS run.
     CancelLookup,
     /// Cancel the probe run.
@@ -485,8 +493,17 @@ pub fn published_ui(
         {
             intent = Some(LiveIntent::CancelLookup);
         }
-        ui.add_enabled(false, egui::Button::new("Import from DNS"))
-            .on_disabled_hover_text("Available once the live-DNS engine (issue #3) is merged");
+        if ui
+            .add_enabled(
+                !running && !state.raw.is_empty(),
+                egui::Button::new("Import from DNS"),
+            )
+            .on_hover_text("Start a design from what this lookup found (asks first if you have unsaved changes)")
+            .on_disabled_hover_text("Look up the domain first")
+            .clicked()
+        {
+            intent = Some(LiveIntent::ImportDns);
+        }
         ui.separator();
         ui.weak(format!("Resolver: {resolver}"));
     });
@@ -494,9 +511,9 @@ pub fn published_ui(
     ui.separator();
     if state.rrsets.is_empty() {
         ui.label(
-            "The live-DNS engine is not part of this build yet (issue #3): a lookup finishes at once \
-             and reports no RRsets. Once it lands, each RRset appears here with its status, a \
-             DNSSEC badge and the drift against the design.",
+            "Look up asks DNS what the domain publishes now (resolver and trust anchor in Settings): \
+             each RRset appears with its status (ok, nxdomain, nodata, servfail, refused, timeout), \
+             its DNSSEC proof, and the drift against this design.",
         );
         return intent;
     }
@@ -558,22 +575,24 @@ pub fn probe_ui(
                 .desired_height(16.0),
         );
         if !running && grid.done == 0 {
-            ui.weak(
-                "No results: the probe engine is not part of this build yet (issue #4), so the run ends at once.",
-            );
+            ui.weak("The run ended without results (cancelled, or no address could be probed).");
         }
     }
     ui.separator();
     if grid.rows.is_empty() {
         ui.label(
-            "Probe all connects to every relay address and fills one row per address, step by step. \
-             The probe engine is not part of this build yet (issue #4): a run finishes at once \
-             without results.",
+            "Probe all connects to every relay address and fills one row per address, step by step: \
+             connect, greeting, EHLO, plaintext MAIL (the role check), STARTTLS, TLS, certificate, \
+             DANE, MTA-STS. A probe never sends RCPT or DATA; it ends with QUIT.",
         );
         return intent;
     }
     let row_h = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-    let details_h = if grid.selected.is_some() { 160.0 } else { 0.0 };
+    let details_h = if grid.selected.is_some() {
+        (ui.available_height() * 0.55).max(160.0)
+    } else {
+        0.0
+    };
     let avail = (ui.available_height() - details_h).max(120.0);
     egui::ScrollArea::both()
         .max_height(avail)
@@ -639,7 +658,7 @@ pub fn probe_ui(
         ));
         egui::ScrollArea::vertical()
             .id_salt("probe_details")
-            .max_height(130.0)
+            .max_height(ui.available_height())
             .show(ui, |ui| {
                 if row.details.is_empty() {
                     ui.weak("No details yet for this address.");

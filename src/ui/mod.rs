@@ -158,6 +158,8 @@ pub enum Pending {
     New,
     /// File ▸ Open (a recent file, or ask).
     Open(Option<PathBuf>),
+    /// Published (DNS) ▸ Import from DNS: a design from what the last lookup found.
+    ImportDns,
     /// Quit.
     Quit,
 }
@@ -478,10 +480,41 @@ impl App {
                     self.remove_recovery();
                 }
             }
+            Pending::ImportDns => self.import_from_dns(),
             Pending::Quit => {
                 self.allow_close = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
+        }
+    }
+
+    /// Replace the design with one built from the last lookup's answers (the same mapping as a
+    /// zone import); what did not map is listed in a notice.
+    fn import_from_dns(&mut self) {
+        let published = crate::resolve::Published::from_rrsets(
+            &self.published.domain,
+            &self.published.srv_label,
+            self.published.raw.clone(),
+            0,
+        );
+        match crate::resolve::import::design_from_published(&published) {
+            Ok(imp) => {
+                let notes = imp.notes.len();
+                self.untitled = format!("{} (from DNS)", imp.design.domain.as_str());
+                self.replace(imp.design, None);
+                self.dirty = true;
+                self.notice(
+                    NoticeLevel::Info,
+                    format!(
+                        "Design imported from what DNS publishes for {} ({notes} note(s): records that do not map, defaults filled in). Review it, then Save As….",
+                        self.published.domain
+                    ),
+                );
+            }
+            Err(e) => self.notice(
+                NoticeLevel::Error,
+                format!("Cannot import {}: {e}", self.published.domain),
+            ),
         }
     }
 
@@ -651,6 +684,13 @@ impl App {
                     targets,
                     settings,
                 });
+            }
+            LiveIntent::ImportDns => {
+                if self.dirty {
+                    self.pending = Some(Pending::ImportDns);
+                } else {
+                    self.import_from_dns();
+                }
             }
             LiveIntent::CancelLookup => {
                 if let RunState::Running(run) = self.published.run {
@@ -1134,6 +1174,7 @@ impl App {
         let what = match p {
             Pending::New => "starting a new design",
             Pending::Open(_) => "opening another design",
+            Pending::ImportDns => "importing a design from DNS",
             Pending::Quit => "quitting",
         };
         let mut answer = None;
