@@ -81,6 +81,10 @@ pub struct TlsFacts {
     pub handshake_error: Option<String>,
     /// The server offered STARTTLS but only speaks TLS below 1.2 (PROBE-017).
     pub old_tls_only: bool,
+    /// On an implicit-TLS port the server answered in clear (a `220` greeting instead of a
+    /// ServerHello): PROBE-016.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cleartext_on_implicit: bool,
     /// Bytes the server sent after `220 Ready to start TLS` and before the handshake (a finding).
     pub pipelined_after_220: usize,
 }
@@ -358,7 +362,13 @@ impl ProbeReport {
             ),
         }
         if let Some(t) = &self.tls {
-            if t.old_tls_only {
+            if t.cleartext_on_implicit {
+                add(
+                    "PROBE-016",
+                    Severity::Error,
+                    "the port is published for implicit TLS, but the server answered in clear instead of starting TLS".into(),
+                );
+            } else if t.old_tls_only {
                 add(
                     "PROBE-017",
                     Severity::Error,

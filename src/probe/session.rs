@@ -476,7 +476,12 @@ async fn handshake(
         Ok(Err(e)) => {
             let (text, old) = describe_tls_error(&e);
             facts.old_tls_only = old;
-            facts.handshake_error = Some(if old {
+            // A TLS record starts with a content type of 20–24; an SMTP greeting starts with the
+            // ASCII digits of its code (48–57), which rustls reports as an invalid content type.
+            facts.cleartext_on_implicit = target.implicit_tls && is_invalid_content_type(&e);
+            facts.handshake_error = Some(if facts.cleartext_on_implicit {
+                format!("cleartext answer on an implicit-TLS port ({text})")
+            } else if old {
                 format!("STARTTLS offered, no TLS 1.2+ handshake ({text})")
             } else {
                 text
@@ -508,6 +513,16 @@ async fn handshake(
 }
 
 /// Text of a handshake error, and whether it means "server speaks only TLS < 1.2".
+/// Whether the peer's first bytes were no TLS record at all (an invalid record content type).
+fn is_invalid_content_type(e: &std::io::Error) -> bool {
+    matches!(
+        e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()),
+        Some(rustls::Error::InvalidMessage(
+            rustls::InvalidMessage::InvalidContentType
+        ))
+    )
+}
+
 fn describe_tls_error(e: &std::io::Error) -> (String, bool) {
     let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) else {
         return (format!("{e} ({:?})", e.kind()), false);

@@ -237,6 +237,64 @@ pub fn xr_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// SGE-010: under the SGE profile, MX certificates are publicly trusted and name the MX host
+/// (enforce-mode MTA-STS needs PKIX; PROBE-019/020/021 become errors).
+pub fn sge_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    use crate::probe::tls::Pkix;
+    let Some(facts) = input.probes else {
+        return;
+    };
+    if input.profile != crate::model::Profile::Sge {
+        return;
+    }
+    for r in facts.reports.iter().filter(|r| via_mx(r)) {
+        let Some(cert) = &r.certificate else {
+            continue;
+        };
+        if cert.pkix == Pkix::Valid {
+            continue;
+        }
+        let why = serde_json::to_value(cert.pkix)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        out.push(rule.finding(
+            input,
+            subject(r),
+            format!(
+                "The certificate of MX host {} is not PKIX-valid for its name ({why}); the SGE profile requires a publicly trusted certificate naming the MX host, because MTA-STS enforce validates it.",
+                r.host
+            ),
+            "Install a certificate from a public CA whose subject alternative names include the MX host name, with its intermediates.",
+        ));
+    }
+}
+
+/// SGE-001 (the part a rustls probe can see): under the SGE profile every MX host and SecMX SRV
+/// target negotiates TLS 1.2 or newer. Whether a server *also* still accepts TLS 1.0/1.1 cannot be
+/// seen with rustls (it offers only 1.2 and 1.3), so a passing handshake is no proof of that half.
+pub fn sge_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let Some(facts) = input.probes else {
+        return;
+    };
+    if input.profile != crate::model::Profile::Sge {
+        return;
+    }
+    for r in &facts.reports {
+        if r.tls.as_ref().is_some_and(|t| t.old_tls_only) {
+            out.push(rule.finding(
+                input,
+                subject(r),
+                format!(
+                    "{} offers STARTTLS but completes no TLS 1.2 or 1.3 handshake (it speaks only older TLS); SGE requires TLS 1.2 or newer.",
+                    r.host
+                ),
+                "Enable TLS 1.2 and 1.3 on the relay and disable SSL 3, TLS 1.0 and 1.1.",
+            ));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -411,6 +469,59 @@ mod tests {
             policy: Some(sts_policy("none")),
         };
         assert!(run("XR-008", &no_sts).is_empty());
+    }
+
+    fn run_sge(id: &str, facts: &ProbeFacts) -> Vec<Finding> {
+        let case = Case::default().sge();
+        let mut input = case.input();
+        input.probes = Some(facts);
+        let rule = crate::rules::rule(id).unwrap();
+        let mut out = Vec::new();
+        (rule.check.unwrap())(rule, &input, &mut out);
+        out
+    }
+
+    #[test]
+    fn sge_010_fail_self_signed_mx_under_sge_pass_ca_issued_and_quiet_outside_sge() {
+        use crate::probe::dane::DaneVerdict;
+        use crate::probe::tls::Pkix;
+        let bad = ProbeFacts {
+            reports: vec![with_cert(Pkix::SelfSigned, DaneVerdict::NoTlsa)],
+            policy: None,
+        };
+        let f = run_sge("SGE-010", &bad);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].severity, Severity::Error);
+        assert!(f[0].message.contains("self-signed"), "{}", f[0].message);
+        assert!(run("SGE-010", &bad).is_empty(), "plain SecMX profile");
+        let good = ProbeFacts {
+            reports: vec![with_cert(Pkix::Valid, DaneVerdict::NoTlsa)],
+            policy: None,
+        };
+        assert!(run_sge("SGE-010", &good).is_empty());
+    }
+
+    #[test]
+    fn sge_001_fail_old_tls_only_under_sge_pass_tls13() {
+        let mut old = report("mx-legacy.agency.example", 25, Role::Ber, "mx");
+        old.tls = Some(TlsFacts {
+            old_tls_only: true,
+            ..TlsFacts::default()
+        });
+        let mut new = report("mx1.agency.example", 25, Role::Ber, "mx");
+        new.tls = Some(TlsFacts {
+            version: Some("TLSv1.3".into()),
+            ..TlsFacts::default()
+        });
+        let f = run_sge(
+            "SGE-001",
+            &ProbeFacts {
+                reports: vec![old, new],
+                policy: None,
+            },
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].subject.starts_with("mx-legacy"));
     }
 
     #[test]

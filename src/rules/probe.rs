@@ -145,8 +145,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "When the SecMX SRV port is 465 (implicit TLS), the TLS handshake starts immediately after TCP connect and the 220 greeting arrives inside TLS; a cleartext greeting on that port is an error.",
         needs: Needs::Probe,
-        check: None,
-        planned: Some(4),
+        check: Some(super::live_probe::from_probes),
+        planned: None,
     },
     Rule {
         id: "PROBE-017",

@@ -17,8 +17,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "Every MX host (and every SecMX SRV target) negotiates TLS 1.2 or newer and refuses TLS 1.0/1.1 and SSL.",
         needs: Needs::Probe,
-        check: None,
-        planned: Some(4),
+        check: Some(super::live_probe::sge_001),
+        planned: None,
     },
     Rule {
         id: "SGE-002",
@@ -98,8 +98,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "MX certificates are publicly trusted and name the MX host, because `enforce` MTA-STS requires PKIX validation (PROBE-019/020/021 raised to error).",
         needs: Needs::Probe,
-        check: None,
-        planned: Some(4),
+        check: Some(super::live_probe::sge_010),
+        planned: None,
     },
 ];
 

@@ -1283,3 +1283,40 @@ fn mta_sts_enforce_judges_each_mx_probe_027() {
     secmx::probe::sts::apply(&bad, &mut r);
     assert_eq!(r.mta_sts.as_deref(), Some("no-policy"));
 }
+
+#[test]
+fn cleartext_greeting_on_an_implicit_tls_port_is_probe_016() {
+    // A relay published on 465 (implicit TLS) that greets in clear, like a plain SMTP listener.
+    let rt = rt();
+    let r = rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            if let Ok((mut s, _)) = listener.accept().await {
+                let _ = s.write_all(b"220 plain.test ESMTP\r\n").await;
+                let mut buf = [0u8; 512];
+                let _ = s.read(&mut buf).await;
+            }
+        });
+        let cfg = hostile_config();
+        let mut t = ProbeTarget::new("plain.test", addr.ip(), addr.port(), Role::Sor);
+        t.implicit_tls = true;
+        probe(&t, &cfg, &|_| {}).await
+    });
+    assert!(has_problem(&r, "PROBE-016"), "{}", dump(&r));
+    assert!(
+        !has_problem(&r, "PROBE-007"),
+        "one finding, not two: {}",
+        dump(&r)
+    );
+    assert_eq!(r.verdict, secmx::probe::Verdict::Fail);
+    assert!(
+        r.tls
+            .as_ref()
+            .and_then(|t| t.handshake_error.as_deref())
+            .is_some_and(|e| e.contains("cleartext")),
+        "{}",
+        dump(&r)
+    );
+}
