@@ -309,7 +309,14 @@ mod tests {
     }
 
     fn run(id: &str, facts: &ProbeFacts) -> Vec<Finding> {
-        let case = Case::default();
+        run_in(&Case::default(), id, facts)
+    }
+
+    fn run_sge(id: &str, facts: &ProbeFacts) -> Vec<Finding> {
+        run_in(&Case::default().sge(), id, facts)
+    }
+
+    fn run_in(case: &Case, id: &str, facts: &ProbeFacts) -> Vec<Finding> {
         let mut input = case.input();
         input.probes = Some(facts);
         let rule = crate::rules::rule(id).unwrap();
@@ -469,16 +476,6 @@ mod tests {
             policy: Some(sts_policy("none")),
         };
         assert!(run("XR-008", &no_sts).is_empty());
-    }
-
-    fn run_sge(id: &str, facts: &ProbeFacts) -> Vec<Finding> {
-        let case = Case::default().sge();
-        let mut input = case.input();
-        input.probes = Some(facts);
-        let rule = crate::rules::rule(id).unwrap();
-        let mut out = Vec::new();
-        (rule.check.unwrap())(rule, &input, &mut out);
-        out
     }
 
     #[test]
