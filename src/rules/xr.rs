@@ -157,9 +157,9 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         raise: Raise::Never,
         title: "If REQUIRETLS traffic is expected, the MX RRset must be DNSSEC-signed or covered by an MTA-STS policy, because a REQUIRETLS sender refuses unprotected MX answers.",
-        needs: Needs::Dns,
-        check: None,
-        planned: Some(3),
+        needs: Needs::Probe,
+        check: Some(super::live_probe::xr_017),
+        planned: None,
     },
 ];
 
