@@ -98,6 +98,10 @@ pub struct DaneResult {
     pub matched: Option<String>,
     /// One sentence for the report.
     pub detail: String,
+    /// Why the DANE-TA(2) records were not satisfied, when there are some and none was (PROBE-026):
+    /// the anchor they name was not sent, or the chain does not validate to it for this host.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ta_failure: Option<String>,
 }
 
 /// Judges a TLSA RRset against the chain as sent (`chain[0]` = leaf) for `host`.
@@ -116,6 +120,7 @@ pub fn judge(
         verdict,
         matched: matched.map(|t| format!("{} {} {}", t.usage, t.selector, t.matching)),
         detail,
+        ta_failure: None,
     };
     if !secure {
         return res(
@@ -163,6 +168,13 @@ pub fn judge(
             }
         }
     }
+    let has_ta = usable.iter().any(|t| t.usage == 2);
+    let ta_failure = has_ta.then(|| match &ta_problem {
+        Some(e) => format!(
+            "the chain does not validate to the DANE-TA anchor for {host}: {e}"
+        ),
+        None => "the server does not send the certificate its DANE-TA record names; the trust anchor must be part of the chain it serves".to_string(),
+    });
     let detail = match ta_problem {
         Some(e) => {
             format!("DANE-TA anchor found in the chain but the chain does not validate: {e}")
@@ -172,7 +184,9 @@ pub fn judge(
             usable.len()
         ),
     };
-    res(DaneVerdict::Fail, None, detail)
+    let mut r = res(DaneVerdict::Fail, None, detail);
+    r.ta_failure = ta_failure;
+    r
 }
 
 /// Validates leaf → ... → chain[anchor] with chain[anchor] as the only trust anchor (names and
@@ -333,18 +347,22 @@ mod tests {
             &p(),
         );
         assert_eq!(r.verdict, DaneVerdict::Valid, "{}", r.detail);
+        assert_eq!(r.ta_failure, None);
         // leaf only: anchor not sent (PROBE-026)
-        assert_eq!(
-            judge(
-                std::slice::from_ref(&ta),
-                true,
-                std::slice::from_ref(&f.leaf),
-                "mx.dane.test",
-                now(),
-                &p()
-            )
-            .verdict,
-            DaneVerdict::Fail
+        let r = judge(
+            std::slice::from_ref(&ta),
+            true,
+            std::slice::from_ref(&f.leaf),
+            "mx.dane.test",
+            now(),
+            &p(),
+        );
+        assert_eq!(r.verdict, DaneVerdict::Fail);
+        assert!(
+            r.ta_failure
+                .as_deref()
+                .is_some_and(|e| e.contains("does not send")),
+            "{r:?}"
         );
         // wrong name
         let r = judge(
@@ -357,6 +375,12 @@ mod tests {
         );
         assert_eq!(r.verdict, DaneVerdict::Fail);
         assert!(r.detail.contains("does not validate"), "{}", r.detail);
+        assert!(
+            r.ta_failure
+                .as_deref()
+                .is_some_and(|e| e.contains("wrong.dane.test")),
+            "{r:?}"
+        );
         // 2 0 2 full-cert SHA-512 also works
         assert_eq!(
             judge(

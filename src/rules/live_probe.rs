@@ -338,6 +338,25 @@ pub fn xr_017(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     ));
 }
 
+/// PROBE-026: with DANE-TA(2) records, the server sends the trust-anchor certificate and the leaf
+/// names the host; the DANE judge says which of the two failed.
+pub fn probe_026(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let Some(facts) = input.probes else {
+        return;
+    };
+    for r in &facts.reports {
+        let Some(why) = r.dane_detail.as_ref().and_then(|d| d.ta_failure.as_ref()) else {
+            continue;
+        };
+        out.push(rule.finding(
+            input,
+            subject(r),
+            format!("DANE-TA: {why}."),
+            "Serve the full chain including the CA certificate the `2 x x` record pins, with a leaf that names the relay host; or pin the server key with `3 1 1`.",
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -637,6 +656,40 @@ mod tests {
             policy: None,
         };
         assert!(run_live("XR-017", &plain, &insecure).is_empty());
+    }
+
+    #[test]
+    fn probe_026_fail_anchor_not_sent_pass_without_ta_failure() {
+        let mut r = report("mx1.agency.example", 25, Role::Ber, "mx");
+        r.dane = crate::probe::dane::DaneVerdict::Fail;
+        r.dane_detail = Some(crate::probe::dane::DaneResult {
+            verdict: crate::probe::dane::DaneVerdict::Fail,
+            matched: None,
+            detail: "none of 1 usable TLSA record(s) matches the chain sent".into(),
+            ta_failure: Some(
+                "the server does not send the certificate its DANE-TA record names".into(),
+            ),
+        });
+        let f = run(
+            "PROBE-026",
+            &ProbeFacts {
+                reports: vec![r.clone()],
+                policy: None,
+            },
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].severity, Severity::Error);
+        r.dane_detail = None;
+        assert!(
+            run(
+                "PROBE-026",
+                &ProbeFacts {
+                    reports: vec![r],
+                    policy: None,
+                },
+            )
+            .is_empty()
+        );
     }
 
     #[test]

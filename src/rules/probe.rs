@@ -235,8 +235,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "With DANE-TA(2), the trust-anchor certificate is included in the chain the server sends (even a self-signed root), and the leaf names the TLSA base domain (or the next-hop domain).",
         needs: Needs::Probe,
-        check: None,
-        planned: Some(4),
+        check: Some(super::live_probe::probe_026),
+        planned: None,
     },
     Rule {
         id: "PROBE-027",
