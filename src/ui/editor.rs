@@ -43,25 +43,8 @@ impl Ctx<'_> {
 
     /// A labelled single-line field in a two-column grid, with its error below the input.
     fn text(&mut self, ui: &mut Ui, label: &str, value: &mut String, field: Field, hint: &str) {
-        let l = ui.label(label);
-        ui.vertical(|ui| {
-            let r = ui
-                .add(
-                    egui::TextEdit::singleline(value)
-                        .hint_text(hint)
-                        .desired_width(f32::INFINITY),
-                )
-                .labelled_by(l.id);
-            self.changed |= r.changed();
-            self.focus_if(field, &r);
-            if let Some(e) = self.error(field) {
-                ui.colored_label(
-                    palette::error(ui.visuals().dark_mode),
-                    format!("Error: {e}"),
-                );
-            }
-        });
-        ui.end_row();
+        let edit = egui::TextEdit::singleline(value).hint_text(hint);
+        self.edit_row(ui, label, field, edit);
     }
 
     fn multiline(
@@ -72,17 +55,18 @@ impl Ctx<'_> {
         field: Field,
         hint: &str,
     ) {
+        let edit = egui::TextEdit::multiline(value)
+            .hint_text(hint)
+            .font(egui::TextStyle::Monospace)
+            .desired_rows(2);
+        self.edit_row(ui, label, field, edit);
+    }
+
+    /// One labelled input row: the edit, focus on request, and the field's error under it.
+    fn edit_row(&mut self, ui: &mut Ui, label: &str, field: Field, edit: egui::TextEdit<'_>) {
         let l = ui.label(label);
         ui.vertical(|ui| {
-            let r = ui
-                .add(
-                    egui::TextEdit::multiline(value)
-                        .hint_text(hint)
-                        .font(egui::TextStyle::Monospace)
-                        .desired_rows(2)
-                        .desired_width(f32::INFINITY),
-                )
-                .labelled_by(l.id);
+            let r = ui.add(edit.desired_width(f32::INFINITY)).labelled_by(l.id);
             self.changed |= r.changed();
             self.focus_if(field, &r);
             if let Some(e) = self.error(field) {
