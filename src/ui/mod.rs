@@ -343,6 +343,11 @@ impl App {
     pub fn grid(&self) -> &ProbeGrid {
         &self.grid
     }
+    /// The design as it stands (the last edit that parsed).
+    pub fn design(&self) -> &Design {
+        &self.design
+    }
+
     /// The published-DNS panel.
     pub fn published(&self) -> &Published {
         &self.published

@@ -353,3 +353,94 @@ fn closing_the_window_with_unsaved_changes_asks_first() {
     assert_eq!(h.state().pending(), None);
     assert_eq!(h.state().draft().ttl, "120");
 }
+
+#[test]
+fn a_lookup_fills_the_published_panel_and_imports_a_design_from_dns() {
+    use secmx::model::{RData, Record};
+    use secmx::resolve::{Dnssec, RRset, Status};
+    // As the resolver reports them: presentation text for the panel, parsed answers for the rules.
+    let rrset = |name: &str, rtype: &str, records: &[&str], answers: Vec<Record>| RRset {
+        name: name.into(),
+        rtype: rtype.into(),
+        records: records.iter().map(|r| r.to_string()).collect(),
+        ttl: Some(3600),
+        dnssec: Dnssec::Secure,
+        status: Status::Ok,
+        cname: None,
+        detail: None,
+        ms: 1.0,
+        answers,
+    };
+    let (mut h, mut w) = harness();
+    h.run();
+    h.state_mut().set_tab(Tab::Published);
+    h.run();
+    h.get_by_label("Look up").click();
+    h.run_steps(3);
+    let Some(Command::Lookup { run, domain, .. }) = w.drain_commands().pop() else {
+        panic!("no lookup command");
+    };
+    assert_eq!(domain, "agency.example");
+    w.events
+        .try_send(Event {
+            run,
+            body: EventBody::Published {
+                domain: domain.clone(),
+                srv_label: "_secmx".into(),
+                rrsets: vec![
+                    rrset(
+                        "agency.example.",
+                        "MX",
+                        &["10 mail.agency.example."],
+                        vec![Record::new(
+                            "agency.example",
+                            3600,
+                            RData::Mx {
+                                preference: 10,
+                                exchange: "mail.agency.example".into(),
+                            },
+                        )],
+                    ),
+                    rrset(
+                        "mail.agency.example.",
+                        "A",
+                        &["192.0.2.99"],
+                        vec![Record::new(
+                            "mail.agency.example",
+                            3600,
+                            RData::A("192.0.2.99".parse().unwrap()),
+                        )],
+                    ),
+                ],
+                elapsed_ms: 3,
+            },
+        })
+        .unwrap();
+    w.events
+        .try_send(Event {
+            run,
+            body: EventBody::Finished { cancelled: false },
+        })
+        .unwrap();
+    h.run_steps(3);
+    let published = h.state().published();
+    assert_eq!(published.rrsets.len(), 2);
+    assert_eq!(published.rrsets[0][3], "secure");
+    assert!(
+        published.drift.iter().any(|d| d.contains("MX")),
+        "the example designs other MX hosts: {:?}",
+        published.drift
+    );
+    // Import from DNS replaces the (unchanged) example with what DNS publishes.
+    h.get_by_label("Import from DNS").click();
+    h.run_steps(3);
+    let hosts: Vec<String> = h
+        .state()
+        .design()
+        .relays
+        .iter()
+        .map(|r| r.host.clone())
+        .collect();
+    assert_eq!(hosts, vec!["mail.agency.example".to_string()]);
+    assert!(h.state().is_dirty(), "an imported design is not saved yet");
+}
