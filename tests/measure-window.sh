@@ -6,7 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 target_dir="${CARGO_TARGET_DIR:-target}"
 bin="${SECMX_BIN:-$target_dir/release/secmx}"
-display=":${SECMX_XVFB_DISPLAY:-97}"
 cfg=$(mktemp -d)
 log=$(mktemp)
 xvfb_pid=""; app_pid=""
@@ -16,10 +15,9 @@ cleanup() {
   rm -rf "$cfg" "$log"
 }
 trap cleanup EXIT
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb_pid=$!
-sleep 1
-export DISPLAY="$display" XDG_CONFIG_HOME="$cfg" WAYLAND_DISPLAY="" SECMX_TIMING=1
+. tests/xvfb.sh
+start_xvfb 1280x800x24
+export XDG_CONFIG_HOME="$cfg" WAYLAND_DISPLAY="" SECMX_TIMING=1
 tick=$(getconf CLK_TCK)
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }

@@ -10,7 +10,6 @@ bin="${SECMX_BIN:-$target_dir/debug/secmx}"
 design="${1:-assets/examples/level2.secmx.toml}"
 shots="target/screenshots"
 out="$shots/${SECMX_SHOT_NAME:-window}.png"
-display=":${SECMX_XVFB_DISPLAY:-99}"
 mkdir -p "$shots"
 
 [ -x "$bin" ] || cargo build --bin secmx
@@ -25,18 +24,15 @@ app_pid=""
 cleanup() {
   [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
   [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
-  rm -rf "$cfg"
+  rm -rf "$cfg" "${xvfb_log:-}"
 }
 trap cleanup EXIT
 
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb_pid=$!
-for _ in $(seq 1 50); do
-  DISPLAY="$display" xdotool getdisplaygeometry >/dev/null 2>&1 && break
-  sleep 0.1
-done
+# shellcheck source=tests/xvfb.sh
+. tests/xvfb.sh
+start_xvfb 1280x800x24
 
-export DISPLAY="$display" XDG_CONFIG_HOME="$cfg" WAYLAND_DISPLAY=""
+export XDG_CONFIG_HOME="$cfg" WAYLAND_DISPLAY=""
 "$bin" "$design" >"$shots/window.log" 2>&1 &
 app_pid=$!
 
@@ -44,7 +40,7 @@ win=""
 for _ in $(seq 1 150); do
   win=$(xdotool search --name "SecMX Workbench" 2>/dev/null | head -n1 || true)
   [ -n "$win" ] && break
-  kill -0 "$app_pid" 2>/dev/null || { echo "FATAL: the window process exited:" >&2; cat "$shots/window.log" >&2; exit 1; }
+  kill -0 "$app_pid" 2>/dev/null || { echo "FATAL: the window process exited:" >&2; cat "$shots/window.log" >&2; echo "Xvfb's log:" >&2; cat "$xvfb_log" >&2; exit 1; }
   sleep 0.2
 done
 [ -n "$win" ] || { echo "FATAL: no SecMX Workbench window appeared" >&2; cat "$shots/window.log" >&2; exit 1; }
