@@ -120,6 +120,9 @@ pub struct CheckReport {
     /// The MTA-STS policy fetch, when the domain publishes `_mta-sts`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mta_sts_policy: Option<crate::probe::sts::PolicyFetch>,
+    /// SOR-007: what a Secure Only Sender and a Best Effort Sender would do with the published
+    /// relays, given the probes (`null` without probes).
+    pub simulation: Option<crate::probe::simulate::Simulation>,
 }
 
 /// A sink that forwards events to a channel when `stream` is on (the caller prints them from this
@@ -297,6 +300,14 @@ pub fn check(
         }
     }
     rules::sort_findings(&mut findings);
+    let simulation = match (&probes, &published) {
+        (Some(f), Some(p)) => Some(f.simulate(
+            &p.records,
+            &p.domain,
+            &format!("{}._tcp.{}", p.srv_label, p.domain),
+        )),
+        _ => None,
+    };
     let dns = published.map(|p| DnsReport {
         drift: prepared
             .as_ref()
@@ -306,6 +317,7 @@ pub fn check(
         rrsets: p.rrsets,
     });
     let report = CheckReport {
+        simulation,
         file: design_path.map(|p| p.display().to_string()),
         domain,
         summary: Summary::of(&findings),
@@ -430,6 +442,29 @@ fn write_text(out: &mut dyn Write, r: &CheckReport) -> std::io::Result<()> {
                     writeln!(out, "                  stopped: {e}")?;
                 }
             }
+        }
+    }
+    if let Some(sim) = &r.simulation {
+        writeln!(out, "  Sender simulation (SOR-007):")?;
+        for (who, run) in [
+            ("Secure Only Sender", &sim.sos),
+            ("Best Effort Sender", &sim.bes),
+        ] {
+            let to = run
+                .delivered_to
+                .as_deref()
+                .map(|h| format!(" to {h}"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "    {who}: {}{to}; tried {}",
+                spelling(&run.outcome),
+                if run.tried.is_empty() {
+                    "nothing (no relay published)".to_string()
+                } else {
+                    run.tried_words()
+                }
+            )?;
         }
     }
     Ok(())

@@ -12,6 +12,7 @@ pub mod plan;
 pub mod report;
 pub mod runner;
 mod session;
+pub mod simulate;
 pub mod smtp;
 pub mod sts;
 pub mod tls;
@@ -29,6 +30,21 @@ pub struct ProbeFacts {
     pub reports: Vec<ProbeReport>,
     /// The MTA-STS policy fetch, when the domain publishes `_mta-sts`.
     pub policy: Option<sts::PolicyFetch>,
+}
+
+impl ProbeFacts {
+    /// The sender simulation (SOR-007) over `records` of `domain`, with the SRV RRset at `srv_owner`.
+    pub fn simulate(
+        &self,
+        records: &crate::model::RecordSet,
+        domain: &str,
+        srv_owner: &str,
+    ) -> simulate::Simulation {
+        simulate::simulate(
+            simulate::candidates(records, domain, srv_owner),
+            &self.reports,
+        )
+    }
 }
 pub use session::probe;
 

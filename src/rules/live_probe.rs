@@ -338,6 +338,66 @@ pub fn xr_017(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     ));
 }
 
+/// SOR-007: the sender simulation (SecMX §4.3, §5). Reported when a simulated Secure Only Sender
+/// would bounce or defer, and when a Best Effort Sender would fall back to plaintext; a delivery over
+/// TLS is the pass case (the whole simulation is in the report either way). Judges what DNS
+/// publishes when it was looked up, else the design's records.
+pub fn sor_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    use crate::probe::simulate::Outcome;
+    let Some(facts) = input.probes else {
+        return;
+    };
+    let sim = match input.live {
+        Some(live) => facts.simulate(
+            &live.records,
+            &live.domain,
+            &format!("{}._tcp.{}", live.srv_label, live.domain),
+        ),
+        None => facts.simulate(input.records, input.domain, &input.srv_owner()),
+    };
+    let domain = input.live.map_or(input.domain, |l| l.domain.as_str());
+    let tried = |run: &crate::probe::simulate::SenderRun| {
+        if run.tried.is_empty() {
+            "no relay is published".to_string()
+        } else {
+            format!("tried {}", run.tried_words())
+        }
+    };
+    match sim.sos.outcome {
+        Outcome::Tls | Outcome::Plaintext => {}
+        Outcome::Bounce => out.push(rule.finding(
+            input,
+            domain,
+            format!(
+                "A simulated Secure Only Sender bounces mail to {domain}: no relay completes TLS ({}).",
+                tried(&sim.sos)
+            ),
+            "Make at least one SecMX SRV target (or MX host) complete STARTTLS and accept MAIL FROM inside TLS.",
+        )),
+        Outcome::Defer => out.push(rule.finding(
+            input,
+            domain,
+            format!(
+                "A simulated Secure Only Sender defers mail to {domain}: no relay completed TLS and some answered only temporarily ({}).",
+                tried(&sim.sos)
+            ),
+            "Probe again later; if it persists, make the SRV targets answer and complete STARTTLS.",
+        )),
+    }
+    if sim.bes.outcome == Outcome::Plaintext {
+        out.push(rule.finding(
+            input,
+            domain,
+            format!(
+                "A simulated Best Effort Sender delivers to {} in plaintext: no relay completes TLS ({}).",
+                sim.bes.delivered_to.as_deref().unwrap_or("?"),
+                tried(&sim.bes)
+            ),
+            "Offer STARTTLS on every MX host (Level 1).",
+        ));
+    }
+}
+
 /// PROBE-026: with DANE-TA(2) records, the server sends the trust-anchor certificate and the leaf
 /// names the host; the DANE judge says which of the two failed.
 pub fn probe_026(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
@@ -721,5 +781,62 @@ mod tests {
             policy: None,
         };
         assert!(run("SOR-006", &facts).is_empty());
+    }
+
+    fn sor_007_case(target: &str) -> Case {
+        use crate::rules::testkit::{mx, srv};
+        Case::new(vec![
+            mx("agency.example", 10, "mx1.agency.example"),
+            srv("_secmx._tcp.agency.example", 10, 0, 25, target),
+        ])
+    }
+
+    fn reached(host: &str, via: &str, tls: bool, plain_code: u16) -> ProbeReport {
+        let role = if via == "srv" { Role::Sor } else { Role::Ber };
+        let mut r = report(host, 25, role, via);
+        r.greeting = Some(220);
+        r.plaintext_mail_from = Some(plain_code);
+        if tls {
+            r.tls = Some(TlsFacts {
+                version: Some("TLSv1.3".into()),
+                ..TlsFacts::default()
+            });
+            r.tls_mail_from = Some(250);
+        }
+        r
+    }
+
+    #[test]
+    fn sor_007_fail_sos_finds_only_mx_notls_and_bounces() {
+        let case = sor_007_case("mx-notls.agency.example");
+        let facts = ProbeFacts {
+            reports: vec![
+                reached("mx-notls.agency.example", "srv", false, 250),
+                reached("mx1.agency.example", "mx", false, 250),
+            ],
+            policy: None,
+        };
+        let f = run_in(&case, "SOR-007", &facts);
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert_eq!(f[0].severity, Severity::Info);
+        assert!(f[0].message.contains("bounces"), "{}", f[0].message);
+        assert!(f[0].message.contains("mx-notls.agency.example:25"));
+        assert!(
+            f[1].message
+                .contains("Best Effort Sender delivers to mx1.agency.example in plaintext")
+        );
+    }
+
+    #[test]
+    fn sor_007_pass_sos_reaches_sor1_over_tls() {
+        let case = sor_007_case("sor1.agency.example");
+        let facts = ProbeFacts {
+            reports: vec![
+                reached("sor1.agency.example", "srv", true, 530),
+                reached("mx1.agency.example", "mx", true, 250),
+            ],
+            policy: None,
+        };
+        assert!(run_in(&case, "SOR-007", &facts).is_empty());
     }
 }

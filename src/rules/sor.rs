@@ -67,8 +67,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "The tool's sender simulation follows SecMX: SecMX SRV targets first (priority/weight order), then MX hosts that prove to be BERs; a simulated SOS bounces when none completes TLS, a simulated BES falls back to plaintext MX delivery.",
         needs: Needs::Probe,
-        check: None,
-        planned: Some(4),
+        check: Some(super::live_probe::sor_007),
+        planned: None,
     },
 ];
 

@@ -108,6 +108,19 @@ fn check_domain_probes_every_published_relay_address() {
     assert_eq!(sor["certificate"]["pkix"], "valid", "{sor}");
     assert_eq!(sor["verdict"], "pass", "{sor}");
 
+    // The sender simulation: the SRV target first, and a Secure Only Sender delivers to it over TLS.
+    let sim = &v["simulation"];
+    let order: Vec<&str> = sim["candidates"]
+        .as_array()
+        .expect("candidates")
+        .iter()
+        .filter_map(|c| c["host"].as_str())
+        .collect();
+    assert_eq!(order, ["sor.probe.test", "mx.probe.test"], "{sim}");
+    assert_eq!(sim["sos"]["outcome"], "tls", "{sim}");
+    assert_eq!(sim["sos"]["delivered_to"], "sor.probe.test", "{sim}");
+    assert_eq!(sim["bes"]["outcome"], "tls", "{sim}");
+
     // No probe finding at error severity, and the exit code agrees.
     let errors: Vec<_> = v["findings"]
         .as_array()
@@ -164,4 +177,97 @@ fn check_reports_a_secure_only_relay_listed_in_mx_as_errors() {
     assert!(rules.contains(&"PROBE-010"), "{rules:?}");
     assert!(rules.contains(&"MX-008"), "{rules:?}");
     assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn sender_simulation_bounces_when_no_published_relay_completes_tls() {
+    // SOR-007: the SRV target and the MX host both speak only plaintext. A simulated Secure Only
+    // Sender tries the SRV target, then the MX host, and bounces; a Best Effort Sender falls back to
+    // plaintext delivery to the MX host.
+    let mut certs = None;
+    let mx_addr = Ipv4Addr::new(127, 0, 1, 28);
+    let srv_addr = Ipv4Addr::new(127, 0, 1, 29);
+    let srv_port = free_port();
+    let pf = Postfix::start(|dir| {
+        certs = Some(Certs::make(dir));
+        vec![
+            Listener {
+                addr: mx_addr,
+                port: 25,
+                opts: tls_opts(dir, "valid", "none"),
+            },
+            Listener {
+                addr: srv_addr,
+                port: srv_port,
+                opts: tls_opts(dir, "valid", "none"),
+            },
+        ]
+    });
+    let certs = certs.expect("certificates");
+    let ns = nsd::start(
+        &[Zone::new(
+            "probe.test",
+            Sign::Yes,
+            &format!(
+                "@ MX 10 mx\nmx A {mx_addr}\n_secmx._tcp SRV 10 0 {srv_port} notls\nnotls A {srv_addr}\n"
+            ),
+        )],
+        &[],
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_secmx"))
+        .args(["check", "--domain", "probe.test", "--resolver"])
+        .arg(ns.addr().to_string())
+        .arg("--trust-anchor")
+        .arg(&ns.anchor)
+        .arg("--ca")
+        .arg(&certs.ca_pem)
+        .args(["--probe-timeout", "10", "--format", "json"])
+        .output()
+        .expect("run secmx");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}; maillog:\n{}", pf.maillog()));
+    let sim = &v["simulation"];
+    assert_eq!(sim["sos"]["outcome"], "bounce", "{sim}");
+    let tried: Vec<(&str, &str)> = sim["sos"]["tried"]
+        .as_array()
+        .expect("tried")
+        .iter()
+        .map(|a| {
+            (
+                a["host"].as_str().unwrap_or(""),
+                a["seen"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tried,
+        [
+            ("notls.probe.test", "plaintext-only"),
+            ("mx.probe.test", "plaintext-only")
+        ],
+        "{sim}"
+    );
+    assert_eq!(sim["bes"]["outcome"], "plaintext", "{sim}");
+    assert_eq!(sim["bes"]["delivered_to"], "mx.probe.test", "{sim}");
+    let sor_007: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "SOR-007")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(sor_007.len(), 2, "{sor_007:?}");
+    assert!(
+        sor_007
+            .iter()
+            .any(|m| m.contains("Secure Only Sender bounces")),
+        "{sor_007:?}"
+    );
+    assert!(
+        sor_007.iter().any(|m| m.contains("in plaintext")),
+        "{sor_007:?}"
+    );
+    // The plaintext SRV target is an error of its own (SOR-006), so the check fails.
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
 }
