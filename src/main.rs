@@ -37,8 +37,9 @@ fn main() -> ExitCode {
     match mode(&args) {
         Mode::Cli => {
             let stdout = std::io::stdout();
-            let stderr = std::io::stderr();
-            let code = secmx::cli::run(args, &mut stdout.lock(), &mut stderr.lock());
+            // stderr is not held locked: a runtime thread may write to it while the command runs
+            // (the Ctrl-C notice), and a lock held here would deadlock it.
+            let code = secmx::cli::run(args, &mut stdout.lock(), &mut std::io::stderr());
             ExitCode::from(code)
         }
         Mode::Window(file) => {

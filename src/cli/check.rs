@@ -575,7 +575,8 @@ fn run_probes(
         } else {
             None
         };
-        let (_cancel_handle, cancel) = CancelHandle::new();
+        let (cancel_handle, cancel) = CancelHandle::new();
+        super::cancel_on_interrupt(cancel_handle);
         let mut reports =
             probe::run_all(targets, Arc::new(cfg), concurrency, RunId(1), sink, cancel).await;
         let policy = match sts_job {

@@ -24,6 +24,41 @@ pub const EXIT_FINDINGS: u8 = 1;
 /// Exit status: the command could not run.
 pub const EXIT_USAGE: u8 = 2;
 
+/// Set when Ctrl-C stopped the probes of this process: the report is then printed as far as it
+/// got, and the command exits with [`EXIT_USAGE`] rather than claiming a result.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// On Ctrl-C (SIGINT) cancel the probes behind `handle`: every probe stops within a second and
+/// comes back as `cancelled`, so the report still shows what was probed. A second Ctrl-C ends the
+/// process at once. Call from inside the runtime; the watcher ends with it.
+pub(crate) fn cancel_on_interrupt(handle: crate::probe::CancelHandle) {
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+        INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+        eprintln!("secmx: interrupted; stopping the probes (press Ctrl-C again to quit at once)");
+        handle.cancel();
+        if tokio::signal::ctrl_c().await.is_ok() {
+            std::process::exit(130);
+        }
+    });
+}
+
+/// After a report was written: [`EXIT_USAGE`] with a line on stderr when Ctrl-C cut the probes
+/// short, else `code`.
+pub(crate) fn unless_interrupted(code: u8, err: &mut dyn Write) -> u8 {
+    if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+        let _ = writeln!(
+            err,
+            "secmx: interrupted: the probes were cancelled, so the report above is incomplete"
+        );
+        EXIT_USAGE
+    } else {
+        code
+    }
+}
+
 /// `secmx`: build, validate and test SecMX DNS record sets.
 #[derive(Debug, Parser)]
 #[command(name = "secmx", version, about, long_about = None)]
@@ -205,7 +240,7 @@ where
         Command::Probe(args) => return probe::run(&args, out, err),
     };
     match result {
-        Ok(code) => code,
+        Ok(code) => unless_interrupted(code, err),
         Err(e) => {
             let _ = writeln!(err, "secmx: {e}");
             EXIT_USAGE

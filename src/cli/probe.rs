@@ -96,7 +96,7 @@ fn split_target(s: &str, default_port: u16) -> Result<(String, u16), String> {
 /// Runs `secmx probe`; returns the exit status.
 pub fn run(args: &ProbeArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     match run_inner(args, out) {
-        Ok(code) => code,
+        Ok(code) => super::unless_interrupted(code, err),
         Err(e) => {
             let _ = writeln!(err, "secmx: {e}");
             EXIT_USAGE
@@ -168,7 +168,8 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
         // The policy fetch runs beside the probes (another host, so no politeness conflict).
         let sts_job = sts_domain
             .map(|d| tokio::spawn(async move { probe::sts::fetch_policy(&d, &sts_cfg).await }));
-        let (_cancel_handle, cancel) = CancelHandle::new();
+        let (cancel_handle, cancel) = CancelHandle::new();
+        super::cancel_on_interrupt(cancel_handle);
         let job = tokio::spawn(probe::run_all(
             targets,
             Arc::new(cfg),

@@ -4,6 +4,7 @@
 mod check_live;
 mod cli;
 mod dns;
+mod interrupt;
 mod probe;
 mod robustness;
 mod ui;
