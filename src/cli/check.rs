@@ -522,11 +522,14 @@ fn run_probes(
     let (sink, rx) = event_stream(stream);
     let mut targets = targets;
     let job = rt.spawn(async move {
-        let resolver = Resolver::new(&settings).await.map_err(|e| e.to_string())?;
         // PTR names of every relay address (PROBE-004): DNS queries through our resolver settings.
-        probe::names::lookup_ptrs(&resolver, &mut targets).await;
+        let ptr = resolve::ptr_resolver(&settings)
+            .await
+            .map_err(|e| e.to_string())?;
+        probe::names::lookup_ptrs(&ptr, &mut targets).await;
         // The policy host is resolved through our own resolver settings, like everything else.
         let sts_job = if publishes_sts {
+            let resolver = Resolver::new(&settings).await.map_err(|e| e.to_string())?;
             let host = format!("mta-sts.{domain}");
             let mut address = None;
             for rtype in [

@@ -130,7 +130,6 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
     let ptr_settings = (!args.no_ptr).then(|| crate::resolve::Settings {
         nameserver: args.resolver,
         timeout: Duration::from_secs(args.timeout.unwrap_or(5).clamp(1, 60)),
-        validate: false,
         ..crate::resolve::Settings::default()
     });
     let role = match args.role {
@@ -178,7 +177,7 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
             .collect();
         // PTR names (PROBE-004): DNS queries only; no resolver, no names (never a failure).
         if let Some(s) = &ptr_settings
-            && let Ok(resolver) = crate::resolve::Resolver::new(s).await
+            && let Ok(resolver) = crate::resolve::ptr_resolver(s).await
         {
             probe::names::lookup_ptrs(&resolver, &mut targets).await;
         }

@@ -14,7 +14,7 @@ pub mod ptr;
 
 pub use drift::{Change, Drift, drift};
 pub use fetch::{Plan, Published, fetch, fetch_sequential};
-pub use ptr::reverse_names;
+pub use ptr::{ptr_resolver, reverse_names};
 
 use crate::event::{Event, EventBody, EventSink, RunId};
 use crate::model::{RData, Record};

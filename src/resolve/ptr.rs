@@ -2,10 +2,23 @@
 //! (the system resolver or `--resolver IP:PORT`): a PTR lookup is a DNS query, never a connection to
 //! anything else. PROBE-004 compares the names with the relay's banner and EHLO names.
 
-use super::{Resolver, Status};
+use super::{Resolver, Settings, SetupError, Status};
 use crate::event::RunId;
 use hickory_resolver::proto::rr::{Name, RecordType};
 use std::net::IpAddr;
+
+/// A resolver for PTR lookups: the same nameserver, timeout and concurrency as `settings`, without
+/// DNSSEC validation. The names are informational (PROBE-004) and reverse zones are often delegated
+/// outside the chain the trust anchor covers; a validating resolver would turn those answers into
+/// SERVFAIL and hide the names.
+pub async fn ptr_resolver(settings: &Settings) -> Result<Resolver, SetupError> {
+    Resolver::new(&Settings {
+        validate: false,
+        trust_anchor: None,
+        ..settings.clone()
+    })
+    .await
+}
 
 /// The reverse name of an address (`1.0.0.127.in-addr.arpa.`, nibbles under `ip6.arpa.`).
 pub fn reverse_name(ip: IpAddr) -> String {
@@ -14,6 +27,8 @@ pub fn reverse_name(ip: IpAddr) -> String {
 
 /// The PTR names of `ip` (lower case, fully qualified, sorted), or why there are none: `nxdomain`
 /// and `nodata` are answers (no PTR published), the other statuses are failures of the lookup.
+/// Addresses in 127.0.0.0/8 and `::1` get `localhost.` from hickory itself (RFC 6761 §6.3), without
+/// a query.
 pub async fn reverse_names(resolver: &Resolver, ip: IpAddr) -> Result<Vec<String>, Status> {
     let set = resolver
         .query(

@@ -279,7 +279,7 @@ async fn probe_all(
     // PTR names (PROBE-004) through the run's resolver settings; no resolver, no names.
     if !list.is_empty()
         && let Ok(s) = resolve_settings(settings)
-        && let Ok(resolver) = crate::resolve::Resolver::new(&s).await
+        && let Ok(resolver) = crate::resolve::ptr_resolver(&s).await
     {
         probe::names::lookup_ptrs(&resolver, &mut list).await;
     }
