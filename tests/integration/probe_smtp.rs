@@ -440,3 +440,114 @@ fn check_domain_reports_names_with_the_ptr_of_the_mx_address() {
         "{f}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Measurement (not a test: run with `cargo test --test integration probe_smtp::measure -- --ignored
+// --nocapture`; it prints numbers and asserts nothing about time).
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+#[test]
+#[ignore = "measurement: prints the extra time of the VRFY step and of one vantage connection"]
+fn measure_vrfy_and_vantage_cost() {
+    const N: usize = 21;
+    let pf = three();
+    let mut cfg = config(&pf.certs.ca_der);
+    cfg.injection_test = false;
+    let rt = rt();
+    let time = |cfg: &secmx::probe::ProbeConfig, t: ProbeTarget| {
+        rt.block_on(async {
+            let t0 = std::time::Instant::now();
+            let r = probe(&t, cfg, &|_| {}).await;
+            assert_ne!(r.verdict, Verdict::Inconclusive, "{}", dump(&r));
+            t0.elapsed()
+        })
+    };
+    // VRFY: the same secure-only listener probed as SOR (with VRFY) and as BER (without); both get
+    // 530 to MAIL FROM and otherwise say the same.
+    let (mut sor, mut ber) = (vec![], vec![]);
+    for _ in 0..N {
+        sor.push(time(&cfg, target(pf.encrypt, Role::Sor)));
+        ber.push(time(&cfg, target(pf.encrypt, Role::Ber)));
+    }
+    // One vantage connection: the same listener with and without `--source 127.0.0.2`.
+    let mut with = cfg.clone();
+    with.sources = vec![SOURCE2];
+    let (mut one, mut none) = (vec![], vec![]);
+    for _ in 0..N {
+        one.push(time(&with, target(pf.plain, Role::Ber)));
+        none.push(time(&cfg, target(pf.plain, Role::Ber)));
+    }
+    // PTR lookups through a local NSD.
+    let ns = nsd::start_with(&[], &[], &[reverse_zone()]);
+    let s = Settings {
+        nameserver: Some(ns.addr()),
+        ..Settings::default()
+    };
+    let ptr: Vec<Duration> = rt.block_on(async {
+        let r = ptr_resolver(&s).await.unwrap();
+        let mut v = vec![];
+        for _ in 0..N {
+            let t0 = std::time::Instant::now();
+            assert!(
+                reverse_names(&r, "192.0.2.10".parse().unwrap())
+                    .await
+                    .is_ok()
+            );
+            v.push(t0.elapsed());
+        }
+        v
+    });
+    // The steps themselves: the VRFY round trip after a refused MAIL FROM on the secure-only
+    // listener, and one whole vantage connection (connect from 127.0.0.2, greeting, EHLO, QUIT).
+    let (vrfy, look): (Vec<Duration>, Vec<Duration>) = rt.block_on(async {
+        use secmx::probe::smtp::{Limits, Smtp};
+        let (mut vrfy, mut look) = (vec![], vec![]);
+        let w = Duration::from_secs(2);
+        for _ in 0..N {
+            let tcp = tokio::net::TcpStream::connect((LOCALHOST, pf.encrypt))
+                .await
+                .unwrap();
+            let mut s = Smtp::new(tcp, Limits::default(), vec![], "");
+            s.read_reply(w).await.unwrap();
+            s.send("EHLO probe.secmx.test").await.unwrap();
+            s.read_reply(w).await.unwrap();
+            s.send("MAIL FROM:<>").await.unwrap();
+            assert_eq!(s.read_reply(w).await.unwrap().code, 530);
+            let t0 = std::time::Instant::now();
+            s.send("VRFY postmaster").await.unwrap();
+            assert_eq!(s.read_reply(w).await.unwrap().code, 530);
+            vrfy.push(t0.elapsed());
+            s.send("QUIT").await.unwrap();
+            let _ = s.read_reply(w).await;
+            let t = target(pf.plain, Role::Ber);
+            let t0 = std::time::Instant::now();
+            let (v, _) = secmx::probe::vantage::look(&t, &with, SOURCE2).await;
+            assert_eq!(v.ehlo, Some(250));
+            look.push(t0.elapsed());
+        }
+        (vrfy, look)
+    });
+    println!(
+        "median of {N}: VRFY round trip {:?}, one vantage connection {:?}",
+        median(vrfy),
+        median(look)
+    );
+    let (ms, mb) = (median(sor), median(ber));
+    let (m1, m0) = (median(one), median(none));
+    println!(
+        "median of {N} local Postfix probes: SOR with VRFY {ms:?}, same listener as BER {mb:?}, VRFY step ≈ {:?}",
+        ms.saturating_sub(mb)
+    );
+    println!(
+        "median of {N}: with one --source {m1:?}, without {m0:?}, one vantage connection ≈ {:?}",
+        m1.saturating_sub(m0)
+    );
+    println!(
+        "median of {N} PTR lookups against local NSD: {:?}",
+        median(ptr)
+    );
+}
