@@ -402,7 +402,14 @@ fn check_domain_reports_names_with_the_ptr_of_the_mx_address() {
         .arg(&ns.anchor)
         .arg("--ca")
         .arg(&certs.ca_pem)
-        .args(["--probe-timeout", "10", "--format", "json"])
+        .args([
+            "--probe-timeout",
+            "10",
+            "--source",
+            "127.0.0.2",
+            "--format",
+            "json",
+        ])
         .output()
         .expect("run secmx");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -423,6 +430,20 @@ fn check_domain_reports_names_with_the_ptr_of_the_mx_address() {
             "ptr": ["localhost."],
             "relay": "mx.probe.test",
         }),
+        "{stdout}"
+    );
+    // --source on check: one vantage point, offered the same capabilities.
+    assert_eq!(p["vantage"]["points"][0]["source"], "127.0.0.2", "{stdout}");
+    assert_eq!(
+        p["vantage"]["points"][0]["starttls_offered"], true,
+        "{stdout}"
+    );
+    assert!(
+        !v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "PROBE-012"),
         "{stdout}"
     );
     let f = v["findings"]
