@@ -96,6 +96,11 @@ pub struct ProbeOpts {
     /// Port of the MTA-STS policy host (tests run it on a private port; senders always use 443).
     #[arg(long, value_name = "PORT", hide = true)]
     pub mta_sts_port: Option<u16>,
+    /// A local source address to probe from as well (repeatable): one more greeting/EHLO/QUIT
+    /// connection per relay address of the same family, to compare what each client is offered
+    /// (PROBE-012).
+    #[arg(long = "source", value_name = "IP")]
+    pub sources: Vec<std::net::IpAddr>,
 }
 
 /// The `check` report (interfaces.md §3).
@@ -530,11 +535,12 @@ fn run_probes(
 ) -> Result<crate::probe::ProbeFacts, String> {
     use crate::probe::{self, CancelHandle, ProbeConfig};
     let targets = probe::plan::targets_from_published(published, design);
-    let cfg = ProbeConfig::from_options(
+    let mut cfg = ProbeConfig::from_options(
         popts.ca.as_deref(),
         popts.ehlo.as_deref(),
         popts.probe_timeout,
     )?;
+    cfg.sources = popts.sources.clone();
     let publishes_sts = published
         .records
         .txt_at(&format!("_mta-sts.{}", published.domain))
@@ -549,7 +555,13 @@ fn run_probes(
     let concurrency = popts.probe_concurrency.clamp(1, 256);
     let rt = runtime()?;
     let (sink, rx) = event_stream(stream);
+    let mut targets = targets;
     let job = rt.spawn(async move {
+        // PTR names of every relay address (PROBE-004): DNS queries through our resolver settings.
+        let ptr = resolve::ptr_resolver(&settings)
+            .await
+            .map_err(|e| e.to_string())?;
+        probe::names::lookup_ptrs(&ptr, &mut targets).await;
         // The policy host is resolved through our own resolver settings, like everything else.
         let sts_job = if publishes_sts {
             let resolver = Resolver::new(&settings).await.map_err(|e| e.to_string())?;

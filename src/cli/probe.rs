@@ -3,7 +3,8 @@
 //! per line as the steps happen (`jsonl`).
 //!
 //! Names are resolved with the system resolver (`tokio::net::lookup_host`) until the live-DNS part
-//! offers its own resolver settings here.
+//! offers its own resolver settings here; the PTR names of the addresses (PROBE-004) are asked of
+//! the system resolver or of `--resolver IP:PORT`.
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::event::{Event, EventSink, RunId};
@@ -48,6 +49,18 @@ pub struct ProbeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ProbeFormat::Text)]
     pub format: ProbeFormat,
+    /// A local source address to probe from as well (repeatable): one more greeting/EHLO/QUIT
+    /// connection per address of the same family, to compare what each client is offered
+    /// (PROBE-012).
+    #[arg(long = "source", value_name = "IP")]
+    pub sources: Vec<IpAddr>,
+    /// A nameserver (`IP:PORT`) for the PTR lookups of the probed addresses (PROBE-004); default:
+    /// the system resolver.
+    #[arg(long, value_name = "IP:PORT")]
+    pub resolver: Option<SocketAddr>,
+    /// Skip the PTR lookups of the probed addresses.
+    #[arg(long)]
+    pub no_ptr: bool,
 }
 
 /// `--role`.
@@ -113,6 +126,12 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
     let mut cfg =
         ProbeConfig::from_options(args.ca.as_deref(), args.ehlo.as_deref(), args.timeout)?;
     cfg.injection_test = !args.no_injection_test;
+    cfg.sources = args.sources.clone();
+    let ptr_settings = (!args.no_ptr).then(|| crate::resolve::Settings {
+        nameserver: args.resolver,
+        timeout: Duration::from_secs(args.timeout.unwrap_or(5).clamp(1, 60)),
+        ..crate::resolve::Settings::default()
+    });
     let role = match args.role {
         RoleArg::Ber => Role::Ber,
         RoleArg::Sor => Role::Sor,
@@ -147,7 +166,7 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
         if addresses.is_empty() {
             return Err(format!("{host} has no addresses"));
         }
-        let targets: Vec<ProbeTarget> = addresses
+        let mut targets: Vec<ProbeTarget> = addresses
             .into_iter()
             .map(|a| {
                 let mut t = ProbeTarget::new(host.clone(), a, port, role);
@@ -156,6 +175,12 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
                 t
             })
             .collect();
+        // PTR names (PROBE-004): DNS queries only; no resolver, no names (never a failure).
+        if let Some(s) = &ptr_settings
+            && let Ok(resolver) = crate::resolve::ptr_resolver(s).await
+        {
+            probe::names::lookup_ptrs(&resolver, &mut targets).await;
+        }
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
         let sink: EventSink = if format == ProbeFormat::Jsonl {
             Arc::new(move |e| {

@@ -3,11 +3,13 @@
 //!
 //! connect → greeting → EHLO → plaintext `MAIL FROM:<>` (role check) → RSET → STARTTLS → rustls
 //! handshake → EHLO → `MAIL FROM:<>` in TLS → RSET → QUIT, plus the STARTTLS command-injection test
-//! (PROBE-009) in a second connection. Port 465 / implicit TLS starts the handshake right after
+//! (PROBE-009) in a second connection; an SOR also gets `VRFY postmaster` in clear (PROBE-014), and
+//! each `--source` address one more greeting → EHLO → QUIT connection (PROBE-012). Port 465 / implicit TLS starts the handshake right after
 //! connect. Every step is an [`ProbeEvent`]; every failure is a field of the [`ProbeReport`];
 //! [`runner`] runs many probes under a global cap with at most one connection per address.
 
 pub mod dane;
+pub mod names;
 pub mod plan;
 pub mod report;
 pub mod runner;
@@ -16,6 +18,7 @@ pub mod simulate;
 pub mod smtp;
 pub mod sts;
 pub mod tls;
+pub mod vantage;
 
 pub use report::{
     CertificateFacts, Connect, InjectionOutcome, ProbeReport, Problem, RelaySummary, Severity,
@@ -74,6 +77,9 @@ pub struct ProbeTarget {
     /// TLSA records for `_<port>._tcp.<host>` and whether they (and the addresses) are DNSSEC-secure;
     /// `None` when nobody looked.
     pub tlsa: Option<TlsaInput>,
+    /// The PTR names of the address (PROBE-004), looked up through the run's resolver settings;
+    /// `None` when nobody looked.
+    pub ptr: Option<names::PtrLookup>,
 }
 
 impl ProbeTarget {
@@ -87,6 +93,7 @@ impl ProbeTarget {
             implicit_tls: port == 465,
             via: None,
             tlsa: None,
+            ptr: None,
         }
     }
 }
@@ -165,6 +172,9 @@ pub struct ProbeConfig {
     pub provider: Arc<rustls::crypto::CryptoProvider>,
     /// Fixed "now" for certificate checks (tests); `None` = the clock.
     pub now: Option<UnixTime>,
+    /// Extra local source addresses (vantage points, PROBE-012): after the main probe, one more
+    /// greeting → EHLO → QUIT connection bound to each source of the target's address family.
+    pub sources: Vec<IpAddr>,
 }
 
 impl ProbeConfig {
@@ -201,6 +211,7 @@ impl ProbeConfig {
             roots: Arc::new(tls::root_store(extra_roots)?),
             provider: Arc::new(rustls::crypto::ring::default_provider()),
             now: None,
+            sources: vec![],
         })
     }
 }
@@ -219,6 +230,8 @@ pub enum Step {
     MailFrom,
     /// RSET.
     Rset,
+    /// `VRFY postmaster` in clear, SOR only (PROBE-014).
+    Vrfy,
     /// STARTTLS command.
     Starttls,
     /// TLS handshake.
@@ -233,6 +246,8 @@ pub enum Step {
     Injection,
     /// A pause before retrying an inconclusive attempt.
     Retry,
+    /// A vantage-point connection from another source address (PROBE-012).
+    Vantage,
 }
 
 /// A step of a relay probe.

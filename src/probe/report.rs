@@ -136,6 +136,12 @@ pub struct Timings {
     pub mail_from_tls: Option<u64>,
     /// Injection test connection.
     pub injection: Option<u64>,
+    /// Pre-TLS `VRFY` of an SOR (PROBE-014).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vrfy: Option<u64>,
+    /// Every vantage-point connection together (PROBE-012).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vantage: Option<u64>,
     /// The whole attempt.
     pub total: u64,
 }
@@ -171,6 +177,16 @@ pub struct ProbeReport {
     pub starttls_offered: Option<bool>,
     /// Plaintext `MAIL FROM:<>` reply code.
     pub plaintext_mail_from: Option<u16>,
+    /// Reply code to `VRFY postmaster` in clear (SOR only, PROBE-014; `RCPT` and `DATA` are never
+    /// sent).
+    #[serde(default)]
+    pub pretls_vrfy: Option<u16>,
+    /// Banner, EHLO, PTR and relay names (PROBE-004).
+    #[serde(default)]
+    pub names: super::names::Names,
+    /// What other source addresses saw (PROBE-012).
+    #[serde(default)]
+    pub vantage: super::vantage::VantagePoints,
     /// Reply code to STARTTLS.
     pub starttls_reply: Option<u16>,
     /// TLS facts (absent when TLS was never attempted).
@@ -227,6 +243,9 @@ impl ProbeReport {
             capabilities: vec![],
             starttls_offered: None,
             plaintext_mail_from: None,
+            pretls_vrfy: None,
+            names: super::names::Names::default(),
+            vantage: super::vantage::VantagePoints::default(),
             starttls_reply: None,
             tls: None,
             certificate: None,
@@ -541,6 +560,8 @@ impl ProbeReport {
                 );
             }
         }
+        p.extend(super::names::judge(self));
+        p.extend(super::vantage::judge(self));
         let failed = p.iter().any(|x| x.severity == Severity::Error);
         self.verdict = if failed {
             Verdict::Fail

@@ -35,6 +35,7 @@ pub async fn probe(target: &ProbeTarget, cfg: &ProbeConfig, sink: StepSink<'_>) 
                     millis(cfg.timeouts.probe)
                 ));
                 r.timings_ms.total = millis(cfg.timeouts.probe);
+                super::names::record(target, &mut r);
                 r.judge(true, 0);
                 r
             }
@@ -126,6 +127,20 @@ async fn attempt_once(
         );
         r.injection = Some(outcome);
     }
+    if r.connect == Connect::Ok && !target.implicit_tls {
+        let sources = super::vantage::sources_for(target, cfg);
+        let t0 = Instant::now();
+        for source in &sources {
+            let (v, lines) = super::vantage::look(target, cfg, *source).await;
+            ctx.emit(Step::Vantage, v.summary(), v.error.is_none(), v.ms);
+            r.transcript.extend(lines);
+            r.vantage.points.push(v);
+        }
+        if !sources.is_empty() {
+            r.timings_ms.vantage = Some(millis(t0.elapsed()));
+        }
+    }
+    super::names::record(target, &mut r);
     r.timings_ms.total = millis(start.elapsed());
     let now = i64::try_from(now_of(cfg).as_secs()).unwrap_or(i64::MAX);
     r.judge(transient, now);
@@ -180,7 +195,7 @@ fn is_220(c: u16) -> bool {
 }
 
 /// EHLO keywords (first word of each line after the first), upper-case.
-fn keywords(reply: &Reply) -> Vec<String> {
+pub(super) fn keywords(reply: &Reply) -> Vec<String> {
     reply
         .lines
         .iter()
@@ -216,6 +231,7 @@ async fn dialogue(ctx: &Ctx<'_>, cfg: &ProbeConfig, r: &mut ProbeReport) -> Resu
     };
     let _ = tcp.set_nodelay(true);
     r.connect = Connect::Ok;
+    r.vantage.main_source = tcp.local_addr().ok().map(|a| a.ip());
     let ms = millis(t0.elapsed());
     r.timings_ms.connect = Some(ms);
     ctx.emit(Step::Connect, "ok".into(), true, ms);
@@ -248,6 +264,7 @@ async fn dialogue(ctx: &Ctx<'_>, cfg: &ProbeConfig, r: &mut ProbeReport) -> Resu
         });
     }
     r.capabilities = keywords(&e);
+    r.names.ehlo = super::names::first_word(e.first_text());
     let offered = r.capabilities.iter().any(|k| k == "STARTTLS");
     r.starttls_offered = Some(offered);
 
@@ -269,6 +286,26 @@ async fn dialogue(ctx: &Ctx<'_>, cfg: &ProbeConfig, r: &mut ProbeReport) -> Resu
     r.plaintext_mail_from = Some(m.code);
     if m.code == 421 {
         return Err(Stop { transient: true });
+    }
+    if target.role == crate::model::Role::Sor {
+        // PROBE-014: an SOR refuses commands before TLS. `VRFY` stands for them all: `RCPT` and
+        // `DATA` are never sent (they could start a delivery; the writer refuses them).
+        let refused: fn(u16) -> bool = |c| c >= 400;
+        let (v, ms) = exchange(
+            ctx,
+            &mut smtp,
+            r,
+            Step::Vrfy,
+            Some("VRFY postmaster"),
+            t.reply,
+            refused,
+        )
+        .await?;
+        r.timings_ms.vrfy = Some(ms);
+        r.pretls_vrfy = Some(v.code);
+        if v.code == 421 {
+            return Err(Stop { transient: true });
+        }
     }
     exchange(ctx, &mut smtp, r, Step::Rset, Some("RSET"), t.reply, is_2xx).await?;
     if !offered {
@@ -351,6 +388,9 @@ async fn secure_part(
         });
     }
     r.capabilities_tls = keywords(&e);
+    if implicit {
+        r.names.ehlo = super::names::first_word(e.first_text());
+    }
     r.starttls_after_tls = Some(r.capabilities_tls.iter().any(|k| k == "STARTTLS"));
     let (m, ms) = exchange(
         ctx,

@@ -10,9 +10,11 @@
 pub mod drift;
 pub mod fetch;
 pub mod import;
+pub mod ptr;
 
 pub use drift::{Change, Drift, drift};
 pub use fetch::{Plan, Published, fetch, fetch_sequential};
+pub use ptr::{ptr_resolver, reverse_names};
 
 use crate::event::{Event, EventBody, EventSink, RunId};
 use crate::model::{RData, Record};

@@ -33,6 +33,9 @@ fn fix_for(id: &str) -> &'static str {
             "Let the relay greet with 220; a 554 greeting or a silent close refuses all mail."
         }
         "PROBE-003" => "Enable ESMTP (EHLO); STARTTLS needs it.",
+        "PROBE-004" => {
+            "Informational: let the greeting and EHLO name the relay as DNS publishes it (Postfix myhostname) and publish a PTR for each address that names it too."
+        }
         "PROBE-005" => {
             "Offer STARTTLS to every client (e.g. Postfix smtpd_tls_security_level = may with a certificate)."
         }
@@ -50,6 +53,12 @@ fn fix_for(id: &str) -> &'static str {
             "A BER (listed in MX) must accept MAIL FROM without TLS; require TLS only on a Secure Only Receiver published by SRV."
         }
         "PROBE-011" | "PROBE-015" => "Accept MAIL FROM inside TLS: the secure path must be usable.",
+        "PROBE-012" => {
+            "Offer STARTTLS to every client; do not hide it by client address (Postfix: no starttls entry in smtpd_discard_ehlo_keyword_address_maps)."
+        }
+        "PROBE-014" => {
+            "Refuse VRFY (and every command but EHLO, NOOP, RSET, STARTTLS, QUIT) before TLS with 530 5.7.0 (Postfix: smtpd_tls_security_level = encrypt, disable_vrfy_command = yes). The probe tests VRFY only: it never sends RCPT or DATA."
+        }
         "PROBE-013" => {
             "Make the Secure Only Receiver refuse mail before STARTTLS with 530 5.7.0 (Postfix: smtpd_tls_security_level = encrypt)."
         }

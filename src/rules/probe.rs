@@ -37,8 +37,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "The banner/EHLO host name, the PTR name of the address and the DNS-published relay name are recorded and compared (mismatch is informational only).",
         needs: Needs::Probe,
-        check: None,
-        planned: Some(4),
+        check: Some(super::live_probe::from_probes),
+        planned: None,
     },
     Rule {
         id: "PROBE-005",
@@ -109,8 +109,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "STARTTLS is offered to every client, including unknown or low-reputation IPs; hiding STARTTLS from some clients locks DANE/MTA-STS senders out.",
         needs: Needs::Probe,
-        check: None,
-        planned: Some(4),
+        check: Some(super::live_probe::from_probes),
+        planned: None,
     },
     Rule {
         id: "PROBE-013",
@@ -127,8 +127,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "An SOR also refuses `RCPT`, `DATA`, `VRFY` and similar before TLS; only `NOOP`, `EHLO`, `STARTTLS`, `QUIT` (and `RSET`) should succeed.",
         needs: Needs::Probe,
-        check: None,
-        planned: Some(4),
+        check: Some(super::live_probe::from_probes),
+        planned: None,
     },
     Rule {
         id: "PROBE-015",

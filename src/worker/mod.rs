@@ -276,6 +276,13 @@ async fn probe_all(
             list.push(p);
         }
     }
+    // PTR names (PROBE-004) through the run's resolver settings; no resolver, no names.
+    if !list.is_empty()
+        && let Ok(s) = resolve_settings(settings)
+        && let Ok(resolver) = crate::resolve::ptr_resolver(&s).await
+    {
+        probe::names::lookup_ptrs(&resolver, &mut list).await;
+    }
     probe::run_all(
         list,
         Arc::new(cfg),

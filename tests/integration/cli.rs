@@ -148,7 +148,17 @@ fn list_rules_is_generated_from_the_registry() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("145 rules in the catalogue"), "{text}");
-    assert!(text.contains("PROBE-004  issue #4"), "{text}");
+    assert!(text.contains("PROBE-004  info    probe"), "{text}");
+    if let Some(planned) =
+        secmx::rules::registry().find(|r| r.check.is_none() && r.planned.is_some())
+    {
+        let line = format!(
+            "{:<10} issue #{}",
+            planned.id,
+            planned.planned.unwrap_or_default()
+        );
+        assert!(text.contains(&line), "{line} in {text}");
+    }
     assert!(text.contains("PROBE-005  error   probe"), "{text}");
     assert!(text.contains("MX-003     error   dns"), "{text}");
     let implemented = secmx::rules::registry()

@@ -6,6 +6,7 @@ mod cli;
 mod dns;
 mod interrupt;
 mod probe;
+mod probe_smtp;
 mod robustness;
 mod ui;
 mod zone;

@@ -160,6 +160,12 @@ pub fn free_port() -> u16 {
 /// Start NSD with `test.` (signed) and these children; `broken` names zones that are configured but
 /// whose file does not load (NSD answers SERVFAIL for them). Names outside `test.` get REFUSED.
 pub fn start(children: &[Zone], broken: &[&str]) -> Nsd {
+    start_with(children, broken, &[])
+}
+
+/// [`start`] plus unsigned zones outside `test.` (e.g. a reverse zone `0.0.127.in-addr.arpa`),
+/// served as they are (their `sign` is ignored).
+pub fn start_with(children: &[Zone], broken: &[&str], others: &[Zone]) -> Nsd {
     let nsd = tool("nsd");
     let dir = tempfile::tempdir().expect("temp dir");
     let d = dir.path();
@@ -190,6 +196,15 @@ pub fn start(children: &[Zone], broken: &[&str]) -> Nsd {
         parent.push_str(&format!("{b}. IN NS ns.test.\n"));
         conf_zones.push_str(&format!(
             "zone:\n  name: {b}.\n  zonefile: {b}.missing.zone\n"
+        ));
+    }
+    for z in others {
+        let file = format!("{}.zone", z.origin);
+        std::fs::write(d.join(&file), format!("{}{}\n", soa(&z.origin), z.body))
+            .expect("write zone");
+        conf_zones.push_str(&format!(
+            "zone:\n  name: {}.\n  zonefile: {file}\n",
+            z.origin
         ));
     }
     std::fs::write(d.join("test.zone"), &parent).expect("write parent");
