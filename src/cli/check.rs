@@ -93,6 +93,9 @@ pub struct ProbeOpts {
     /// connect 10 s, replies 30 s, greeting 300 s.
     #[arg(long, value_name = "SECS")]
     pub probe_timeout: Option<u64>,
+    /// Skip the extra handshakes (SNI and key-type variants, weak-cipher tests).
+    #[arg(long)]
+    pub quick: bool,
     /// Port of the MTA-STS policy host (tests run it on a private port; senders always use 443).
     #[arg(long, value_name = "PORT", hide = true)]
     pub mta_sts_port: Option<u16>,
@@ -495,11 +498,12 @@ fn run_probes(
 ) -> Result<crate::probe::ProbeFacts, String> {
     use crate::probe::{self, CancelHandle, ProbeConfig};
     let targets = probe::plan::targets_from_published(published, design);
-    let cfg = ProbeConfig::from_options(
+    let mut cfg = ProbeConfig::from_options(
         popts.ca.as_deref(),
         popts.ehlo.as_deref(),
         popts.probe_timeout,
     )?;
+    cfg.extra_handshakes = !popts.quick;
     let publishes_sts = published
         .records
         .txt_at(&format!("_mta-sts.{}", published.domain))

@@ -45,6 +45,9 @@ pub struct ProbeArgs {
     /// Skip the STARTTLS command-injection test (one connection less per address).
     #[arg(long)]
     pub no_injection_test: bool,
+    /// Skip the extra handshakes (SNI and key-type variants, weak-cipher tests).
+    #[arg(long)]
+    pub quick: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ProbeFormat::Text)]
     pub format: ProbeFormat,
@@ -113,6 +116,7 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
     let mut cfg =
         ProbeConfig::from_options(args.ca.as_deref(), args.ehlo.as_deref(), args.timeout)?;
     cfg.injection_test = !args.no_injection_test;
+    cfg.extra_handshakes = !args.quick;
     let role = match args.role {
         RoleArg::Ber => Role::Ber,
         RoleArg::Sor => Role::Sor,

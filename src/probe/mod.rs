@@ -15,6 +15,7 @@ mod session;
 pub mod smtp;
 pub mod sts;
 pub mod tls;
+pub mod variants;
 
 pub use report::{
     CertificateFacts, Connect, InjectionOutcome, ProbeReport, Problem, RelaySummary, Severity,
@@ -143,6 +144,9 @@ pub struct ProbeConfig {
     pub backoff: Duration,
     /// Run the STARTTLS command-injection test (PROBE-009) in a second connection.
     pub injection_test: bool,
+    /// Extra handshakes in their own connections after the main probe (SNI and key-type variants,
+    /// PROBE-024 / TLSA-015; weak-cipher tests); default true, `--quick` turns them off.
+    pub extra_handshakes: bool,
     /// Trust roots (webpki roots plus `--ca`).
     pub roots: Arc<RootCertStore>,
     /// The crypto provider (ring, chosen explicitly).
@@ -182,6 +186,7 @@ impl ProbeConfig {
             retries: 1,
             backoff: Duration::from_secs(5),
             injection_test: true,
+            extra_handshakes: true,
             roots: Arc::new(tls::root_store(extra_roots)?),
             provider: Arc::new(rustls::crypto::ring::default_provider()),
             now: None,
@@ -217,6 +222,8 @@ pub enum Step {
     Injection,
     /// A pause before retrying an inconclusive attempt.
     Retry,
+    /// An extra handshake in its own connection (SNI or key-type variant, PROBE-024 / TLSA-015).
+    TlsVariant,
 }
 
 /// A step of a relay probe.
