@@ -27,10 +27,10 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
-const HOST: &str = "mx.probe.test";
-const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+pub(crate) const HOST: &str = "mx.probe.test";
+pub(crate) const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
-fn rt() -> tokio::runtime::Runtime {
+pub(crate) fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -47,7 +47,7 @@ pub struct Certs {
     pub ca_pem: PathBuf,
 }
 
-fn write(path: &Path, text: &str) {
+pub(crate) fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
@@ -289,7 +289,7 @@ impl Drop for Postfix {
     }
 }
 
-fn config(ca: &rustls::pki_types::CertificateDer<'static>) -> ProbeConfig {
+pub(crate) fn config(ca: &rustls::pki_types::CertificateDer<'static>) -> ProbeConfig {
     let mut cfg = ProbeConfig::new(std::slice::from_ref(ca)).unwrap();
     cfg.timeouts = Timeouts {
         connect: Duration::from_secs(2),
@@ -304,11 +304,11 @@ fn config(ca: &rustls::pki_types::CertificateDer<'static>) -> ProbeConfig {
     cfg
 }
 
-fn target(port: u16, role: Role) -> ProbeTarget {
+pub(crate) fn target(port: u16, role: Role) -> ProbeTarget {
     ProbeTarget::new(HOST, LOCALHOST, port, role)
 }
 
-fn no_forbidden(r: &ProbeReport) {
+pub(crate) fn no_forbidden(r: &ProbeReport) {
     for l in &r.transcript {
         let c = l.trim_start_matches("[inj] ");
         assert!(
@@ -318,11 +318,11 @@ fn no_forbidden(r: &ProbeReport) {
     }
 }
 
-fn has_problem(r: &ProbeReport, rule: &str) -> bool {
+pub(crate) fn has_problem(r: &ProbeReport, rule: &str) -> bool {
     r.problems.iter().any(|p| p.rule == rule)
 }
 
-fn dump(r: &ProbeReport) -> String {
+pub(crate) fn dump(r: &ProbeReport) -> String {
     serde_json::to_string_pretty(r).unwrap()
 }
 
@@ -388,7 +388,7 @@ fn relays() -> Relays {
     }
 }
 
-fn run_probe(cfg: &ProbeConfig, t: ProbeTarget) -> ProbeReport {
+pub(crate) fn run_probe(cfg: &ProbeConfig, t: ProbeTarget) -> ProbeReport {
     rt().block_on(async { probe(&t, cfg, &|_| {}).await })
 }
 
@@ -587,7 +587,7 @@ fn postfix_implicit_tls_and_dane() {
     assert_eq!(r.verdict, Verdict::Pass);
 }
 
-fn pem_der(pem: &str) -> Vec<u8> {
+pub(crate) fn pem_der(pem: &str) -> Vec<u8> {
     use rustls::pki_types::pem::PemObject;
     rustls::pki_types::CertificateDer::from_pem_slice(pem.as_bytes())
         .unwrap()
@@ -841,7 +841,7 @@ async fn serve_tls_injectable(
     }
 }
 
-fn hostile_config() -> ProbeConfig {
+pub(crate) fn hostile_config() -> ProbeConfig {
     let mut cfg = ProbeConfig::new(&[]).unwrap();
     cfg.timeouts = Timeouts::all(Duration::from_millis(500));
     cfg.backoff = Duration::from_millis(50);
@@ -1017,7 +1017,7 @@ fn no_probe_ever_sends_rcpt_or_data() {
     assert!(secmx::probe::smtp::check_command("DATA").is_err());
 }
 
-fn cli(args: &[&str]) -> (u8, String, String) {
+pub(crate) fn cli(args: &[&str]) -> (u8, String, String) {
     let mut out = Vec::new();
     let mut err = Vec::new();
     let mut all = vec!["secmx"];
