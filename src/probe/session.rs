@@ -127,7 +127,7 @@ async fn attempt_once(
         r.injection = Some(outcome);
     }
     if cfg.extra_handshakes && r.tls.as_ref().is_some_and(|t| t.version.is_some()) {
-        super::variants::run(&ctx, cfg, &mut r).await;
+        super::variants::run(&ctx, cfg, &mut r, start).await;
     }
     r.timings_ms.total = millis(start.elapsed());
     let now = i64::try_from(now_of(cfg).as_secs()).unwrap_or(i64::MAX);

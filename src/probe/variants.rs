@@ -260,9 +260,17 @@ pub fn key_name(key: &str) -> String {
 }
 
 /// Runs every variant against the target, one after the other; appends facts, transcript lines,
-/// step events and the total time to the report.
-pub(super) async fn run(ctx: &Ctx<'_>, cfg: &ProbeConfig, r: &mut ProbeReport) {
+/// step events and the total time to the report. The variants together stay within nine tenths
+/// of the attempt's time budget (`attempt_start` + `timeouts.probe`), so a server that stalls new
+/// connections cannot cost the report of the main dialogue; a variant cut short is inconclusive.
+pub(super) async fn run(
+    ctx: &Ctx<'_>,
+    cfg: &ProbeConfig,
+    r: &mut ProbeReport,
+    attempt_start: Instant,
+) {
     let start = Instant::now();
+    let deadline = attempt_start + cfg.timeouts.probe.mul_f64(0.9);
     let main_key = r
         .certificate
         .as_ref()
@@ -270,7 +278,17 @@ pub(super) async fn run(ctx: &Ctx<'_>, cfg: &ProbeConfig, r: &mut ProbeReport) {
         .map(|l| l.spki_sha256.clone());
     for kind in VariantKind::ALL {
         let t0 = Instant::now();
-        let (mut facts, lines) = one(ctx.target, cfg, kind, main_key.as_deref()).await;
+        let left = deadline.saturating_duration_since(t0);
+        let (mut facts, lines) =
+            match tokio::time::timeout(left, one(ctx.target, cfg, kind, main_key.as_deref())).await
+            {
+                Ok(done) => done,
+                Err(_) => {
+                    let mut f = VariantFacts::new(kind, ctx.target);
+                    f.error = Some("not completed within the probe's time budget".into());
+                    (f, vec![])
+                }
+            };
         facts.ms = millis(t0.elapsed());
         r.transcript.extend(lines);
         let ok = match facts.outcome {

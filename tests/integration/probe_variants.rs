@@ -554,6 +554,59 @@ fn peer_that_aborts_on_an_unknown_sni_name_is_probe_024() {
     no_forbidden(&r);
 }
 
+#[test]
+fn variants_stalled_by_the_server_do_not_cost_the_main_report() {
+    // The first connection is served; every later one is accepted and left silent (a server that
+    // tarpits new connections). The variants must give up within the probe's budget, leaving the
+    // main dialogue's report intact.
+    let r = rt().block_on(async {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = l.local_addr().unwrap();
+        let acceptor = tokio_rustls::TlsAcceptor::from(sni_server_config(SniPolicy::OnlyHost));
+        tokio::spawn(async move {
+            let mut first = true;
+            let mut parked = Vec::new();
+            while let Ok((s, _)) = l.accept().await {
+                if first {
+                    first = false;
+                    let acceptor = acceptor.clone();
+                    tokio::spawn(async move {
+                        let _ = serve_sni(s, acceptor).await;
+                    });
+                } else {
+                    parked.push(s);
+                }
+            }
+        });
+        let mut cfg = crate::probe::hostile_config();
+        cfg.injection_test = false;
+        cfg.retries = 0;
+        cfg.timeouts.greeting = std::time::Duration::from_secs(3600);
+        cfg.timeouts.probe = std::time::Duration::from_millis(1500);
+        let t = secmx::probe::ProbeTarget::new(HOST, addr.ip(), addr.port(), Role::Ber);
+        probe(&t, &cfg, &|_| {}).await
+    });
+    let d = dump(&r);
+    assert!(r.error.is_none(), "{d}");
+    assert_eq!(r.tls_mail_from, Some(250), "{d}");
+    assert_eq!(r.verdict, Verdict::Pass, "{d}");
+    assert_eq!(r.variants.len(), 4, "{d}");
+    assert!(
+        r.variants
+            .iter()
+            .all(|v| v.outcome == VariantOutcome::Inconclusive),
+        "{d}"
+    );
+    assert!(
+        r.variants[0]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("time budget")),
+        "{d}"
+    );
+    assert!(!has_problem(&r, "PROBE-024"), "{d}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // CLI
 
