@@ -93,6 +93,9 @@ pub struct ProbeOpts {
     /// connect 10 s, replies 30 s, greeting 300 s.
     #[arg(long, value_name = "SECS")]
     pub probe_timeout: Option<u64>,
+    /// Skip the extra handshakes (SNI and key-type variants, weak-cipher tests).
+    #[arg(long)]
+    pub quick: bool,
     /// Port of the MTA-STS policy host (tests run it on a private port; senders always use 443).
     #[arg(long, value_name = "PORT", hide = true)]
     pub mta_sts_port: Option<u16>,
@@ -541,6 +544,7 @@ fn run_probes(
         popts.probe_timeout,
     )?;
     cfg.sources = popts.sources.clone();
+    cfg.extra_handshakes = !popts.quick;
     let publishes_sts = published
         .records
         .txt_at(&format!("_mta-sts.{}", published.domain))

@@ -46,6 +46,9 @@ pub struct ProbeArgs {
     /// Skip the STARTTLS command-injection test (one connection less per address).
     #[arg(long)]
     pub no_injection_test: bool,
+    /// Skip the extra handshakes (SNI and key-type variants, weak-cipher tests).
+    #[arg(long)]
+    pub quick: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ProbeFormat::Text)]
     pub format: ProbeFormat,
@@ -132,6 +135,7 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
         timeout: Duration::from_secs(args.timeout.unwrap_or(5).clamp(1, 60)),
         ..crate::resolve::Settings::default()
     });
+    cfg.extra_handshakes = !args.quick;
     let role = match args.role {
         RoleArg::Ber => Role::Ber,
         RoleArg::Sor => Role::Sor,

@@ -19,6 +19,7 @@ pub mod smtp;
 pub mod sts;
 pub mod tls;
 pub mod vantage;
+pub mod variants;
 
 pub use report::{
     CertificateFacts, Connect, InjectionOutcome, ProbeReport, Problem, RelaySummary, Severity,
@@ -166,6 +167,9 @@ pub struct ProbeConfig {
     pub backoff: Duration,
     /// Run the STARTTLS command-injection test (PROBE-009) in a second connection.
     pub injection_test: bool,
+    /// Extra handshakes in their own connections after the main probe (SNI and key-type variants,
+    /// PROBE-024 / TLSA-015; weak-cipher tests); default true, `--quick` turns them off.
+    pub extra_handshakes: bool,
     /// Trust roots (webpki roots plus `--ca`).
     pub roots: Arc<RootCertStore>,
     /// The crypto provider (ring, chosen explicitly).
@@ -208,6 +212,7 @@ impl ProbeConfig {
             retries: 1,
             backoff: Duration::from_secs(5),
             injection_test: true,
+            extra_handshakes: true,
             roots: Arc::new(tls::root_store(extra_roots)?),
             provider: Arc::new(rustls::crypto::ring::default_provider()),
             now: None,
@@ -248,6 +253,8 @@ pub enum Step {
     Retry,
     /// A vantage-point connection from another source address (PROBE-012).
     Vantage,
+    /// An extra handshake in its own connection (SNI or key-type variant, PROBE-024 / TLSA-015).
+    TlsVariant,
 }
 
 /// A step of a relay probe.

@@ -142,6 +142,9 @@ pub struct Timings {
     /// Every vantage-point connection together (PROBE-012).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vantage: Option<u64>,
+    /// All extra handshakes (SNI and key-type variants) together.
+    #[serde(default)]
+    pub variants: Option<u64>,
     /// The whole attempt.
     pub total: u64,
 }
@@ -203,6 +206,9 @@ pub struct ProbeReport {
     pub tls_mail_from: Option<u16>,
     /// PROBE-009.
     pub injection: Option<InjectionOutcome>,
+    /// The extra handshakes (SNI and key-type variants, PROBE-024 / TLSA-015), one per variant.
+    #[serde(default)]
+    pub variants: Vec<super::variants::VariantFacts>,
     /// DANE verdict.
     pub dane: DaneVerdict,
     /// DANE details.
@@ -254,6 +260,7 @@ impl ProbeReport {
             starttls_after_tls: None,
             tls_mail_from: None,
             injection: None,
+            variants: vec![],
             dane: DaneVerdict::NotApplicable,
             dane_detail: None,
             mta_sts: None,
@@ -529,6 +536,9 @@ impl ProbeReport {
                 .map(|d| d.detail.clone())
                 .unwrap_or_default();
             add("PROBE-025", Severity::Error, format!("DANE: {d}"));
+        }
+        for (rule, severity, message) in super::variants::judge(self) {
+            add(rule, severity, message);
         }
         let before = self.capabilities.iter().any(|c| c == "REQUIRETLS");
         let after = self.capabilities_tls.iter().any(|c| c == "REQUIRETLS");

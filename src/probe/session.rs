@@ -62,14 +62,14 @@ pub async fn probe(target: &ProbeTarget, cfg: &ProbeConfig, sink: StepSink<'_>) 
     }
 }
 
-struct Ctx<'a> {
-    target: &'a ProbeTarget,
+pub(super) struct Ctx<'a> {
+    pub(super) target: &'a ProbeTarget,
     sink: StepSink<'a>,
     attempt: u32,
 }
 
 impl Ctx<'_> {
-    fn emit(&self, step: Step, outcome: String, ok: bool, ms: u64) {
+    pub(super) fn emit(&self, step: Step, outcome: String, ok: bool, ms: u64) {
         (self.sink)(ProbeEvent::Step {
             host: self.target.host.clone(),
             address: self.target.address,
@@ -88,7 +88,7 @@ struct Stop {
     transient: bool,
 }
 
-fn now_of(cfg: &ProbeConfig) -> UnixTime {
+pub(super) fn now_of(cfg: &ProbeConfig) -> UnixTime {
     cfg.now.unwrap_or_else(UnixTime::now)
 }
 
@@ -141,6 +141,9 @@ async fn attempt_once(
         }
     }
     super::names::record(target, &mut r);
+    if cfg.extra_handshakes && r.tls.as_ref().is_some_and(|t| t.version.is_some()) {
+        super::variants::run(&ctx, cfg, &mut r, start).await;
+    }
     r.timings_ms.total = millis(start.elapsed());
     let now = i64::try_from(now_of(cfg).as_secs()).unwrap_or(i64::MAX);
     r.judge(transient, now);
@@ -440,7 +443,7 @@ where
     res
 }
 
-fn server_name(target: &ProbeTarget) -> ServerName<'static> {
+pub(super) fn server_name(target: &ProbeTarget) -> ServerName<'static> {
     ServerName::try_from(target.host.trim_end_matches('.').to_string())
         .unwrap_or_else(|_| ServerName::IpAddress(target.address.into()))
 }
@@ -563,7 +566,7 @@ fn is_invalid_content_type(e: &std::io::Error) -> bool {
     )
 }
 
-fn describe_tls_error(e: &std::io::Error) -> (String, bool) {
+pub(super) fn describe_tls_error(e: &std::io::Error) -> (String, bool) {
     let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) else {
         return (format!("{e} ({:?})", e.kind()), false);
     };

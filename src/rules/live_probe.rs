@@ -74,6 +74,12 @@ fn fix_for(id: &str) -> &'static str {
         "PROBE-023" => {
             "Renew the certificate before it expires (and update TLSA if the key changes)."
         }
+        "PROBE-024" => {
+            "Give the server a default certificate for clients that send no SNI or an unknown name (Postfix does; for SNI maps keep the default smtpd_tls_chain_files) instead of aborting the handshake."
+        }
+        "TLSA-015" => {
+            "Publish a TLSA record for every key the server offers (e.g. 3 1 1 of the RSA and of the ECDSA SPKI), or serve a single key."
+        }
         "PROBE-025" => {
             "Publish TLSA records that match the served key, or serve the key the records pin."
         }

@@ -217,8 +217,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "The server completes the handshake whether or not the client sends SNI and whatever name it sends; it must fall back to a default chain instead of aborting.",
         needs: Needs::Probe,
-        check: None,
-        planned: Some(4),
+        check: Some(super::live_probe::from_probes),
+        planned: None,
     },
     Rule {
         id: "PROBE-025",

@@ -141,8 +141,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "A server with both RSA and ECDSA certificates needs matching TLSA records for each key, because different senders negotiate different keys.",
         needs: Needs::Probe,
-        check: None,
-        planned: Some(4),
+        check: Some(crate::rules::live_probe::from_probes),
+        planned: None,
     },
     Rule {
         id: "TLSA-016",
@@ -982,11 +982,114 @@ mod tests {
         one(tlsa(T1, 2, 1, 1, &h256('a'))).passes("TLSA-014");
     }
 
+    /// A probed MX whose main handshake served an ECDSA key and whose RSA-only variant found an RSA
+    /// key; `ec_dane`/`rsa_dane` say whether the TLSA RRset covers each.
+    fn two_key_report(
+        ec_dane: crate::probe::dane::DaneVerdict,
+        rsa_dane: crate::probe::dane::DaneVerdict,
+    ) -> crate::probe::ProbeReport {
+        use crate::probe::variants::{VariantFacts, VariantKind, VariantOutcome};
+        let t = crate::probe::ProbeTarget::new(
+            "mx1.agency.example",
+            std::net::IpAddr::from([192, 0, 2, 25]),
+            25,
+            crate::model::Role::Ber,
+        );
+        let mut r = crate::probe::ProbeReport::new(&t);
+        r.tls = Some(crate::probe::TlsFacts {
+            version: Some("TLSv1.3".into()),
+            ..Default::default()
+        });
+        let leaf = crate::probe::tls::CertInfo {
+            subject: String::new(),
+            sans: vec![],
+            issuer: String::new(),
+            not_before: String::new(),
+            not_after: String::new(),
+            not_after_unix: i64::MAX,
+            key: "EC P-256".into(),
+            key_bits: 256,
+            signature_algorithm: String::new(),
+            sha256: "11".into(),
+            spki_sha256: "ec".into(),
+            self_issued: false,
+        };
+        r.certificate = Some(crate::probe::CertificateFacts {
+            subject: String::new(),
+            sans: vec![],
+            issuer: String::new(),
+            not_before: String::new(),
+            not_after: String::new(),
+            key: leaf.key.clone(),
+            pkix: crate::probe::tls::Pkix::Valid,
+            pkix_error: None,
+            intermediates_missing: false,
+            chain: vec![leaf],
+        });
+        r.dane = ec_dane;
+        r.variants = vec![VariantFacts {
+            variant: VariantKind::RsaOnly,
+            sni: Some("mx1.agency.example".into()),
+            offered: "RSA signature schemes only".into(),
+            outcome: VariantOutcome::Completed,
+            error: None,
+            version: Some("TLSv1.3".into()),
+            cipher: None,
+            leaf_key: Some("RSA 2048".into()),
+            leaf_spki_sha256: Some("rsa".into()),
+            chain_length: 2,
+            dane: Some(rsa_dane),
+            dane_detail: None,
+            note: None,
+            ms: 1,
+        }];
+        r.judge(false, 0);
+        r
+    }
+
+    fn tlsa_015_findings(r: crate::probe::ProbeReport) -> Vec<crate::rules::Finding> {
+        let facts = crate::probe::ProbeFacts {
+            reports: vec![r],
+            policy: None,
+        };
+        let case = Case::default();
+        let mut input = case.input();
+        input.probes = Some(&facts);
+        let rule = crate::rules::rule("TLSA-015").unwrap_or_else(|| panic!("TLSA-015"));
+        assert_eq!(rule.needs, crate::rules::Needs::Probe);
+        assert_eq!(rule.planned, None);
+        let mut out = Vec::new();
+        (rule.check.unwrap_or_else(|| panic!("TLSA-015 has a check")))(rule, &input, &mut out);
+        out
+    }
+
     #[test]
-    fn tlsa_015_is_a_probe_rule() {
-        let r = crate::rules::rule("TLSA-015").unwrap_or_else(|| panic!("TLSA-015"));
-        assert!(r.check.is_none());
-        assert_eq!(r.needs, crate::rules::Needs::Probe);
-        assert_eq!(r.planned, Some(4));
+    fn tlsa_015_fail_one_3_1_1_for_the_rsa_key_while_the_server_also_offers_ecdsa() {
+        use crate::probe::dane::DaneVerdict;
+        let f = tlsa_015_findings(two_key_report(DaneVerdict::Fail, DaneVerdict::Valid));
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].severity, Severity::Warning);
+        assert!(
+            f[0].message.contains("the ECDSA P-256 key is not covered"),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0].fix.contains("every key"), "{}", f[0].fix);
+    }
+
+    #[test]
+    fn tlsa_015_pass_records_for_the_rsa_and_the_ecdsa_key() {
+        use crate::probe::dane::DaneVerdict;
+        assert!(
+            tlsa_015_findings(two_key_report(DaneVerdict::Valid, DaneVerdict::Valid)).is_empty()
+        );
+        // TLSA not DNSSEC-secure: DANE does not apply, nothing to cover
+        assert!(
+            tlsa_015_findings(two_key_report(
+                DaneVerdict::NotApplicable,
+                DaneVerdict::NotApplicable
+            ))
+            .is_empty()
+        );
     }
 }

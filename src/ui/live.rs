@@ -280,9 +280,13 @@ fn step_column(step: Step) -> Option<usize> {
         Step::MailFrom => 3,
         Step::Starttls => 4,
         Step::Tls | Step::EhloTls | Step::MailFromTls => 5,
-        Step::Rset | Step::Quit | Step::Retry | Step::Injection | Step::Vrfy | Step::Vantage => {
-            return None;
-        }
+        Step::Rset
+        | Step::Quit
+        | Step::Retry
+        | Step::Injection
+        | Step::Vrfy
+        | Step::Vantage
+        | Step::TlsVariant => return None,
     })
 }
 

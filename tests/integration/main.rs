@@ -7,6 +7,7 @@ mod dns;
 mod interrupt;
 mod probe;
 mod probe_smtp;
+mod probe_variants;
 mod robustness;
 mod ui;
 mod zone;

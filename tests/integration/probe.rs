@@ -47,7 +47,7 @@ pub struct Certs {
     pub ca_pem: PathBuf,
 }
 
-fn write(path: &Path, text: &str) {
+pub(crate) fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
@@ -587,7 +587,7 @@ fn postfix_implicit_tls_and_dane() {
     assert_eq!(r.verdict, Verdict::Pass);
 }
 
-fn pem_der(pem: &str) -> Vec<u8> {
+pub(crate) fn pem_der(pem: &str) -> Vec<u8> {
     use rustls::pki_types::pem::PemObject;
     rustls::pki_types::CertificateDer::from_pem_slice(pem.as_bytes())
         .unwrap()
@@ -841,7 +841,7 @@ async fn serve_tls_injectable(
     }
 }
 
-fn hostile_config() -> ProbeConfig {
+pub(crate) fn hostile_config() -> ProbeConfig {
     let mut cfg = ProbeConfig::new(&[]).unwrap();
     cfg.timeouts = Timeouts::all(Duration::from_millis(500));
     cfg.backoff = Duration::from_millis(50);
