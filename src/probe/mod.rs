@@ -7,6 +7,7 @@
 //! connect. Every step is an [`ProbeEvent`]; every failure is a field of the [`ProbeReport`];
 //! [`runner`] runs many probes under a global cap with at most one connection per address.
 
+pub mod ciphers;
 pub mod dane;
 pub mod plan;
 pub mod report;
@@ -149,6 +150,9 @@ pub struct ProbeConfig {
     pub provider: Arc<rustls::crypto::CryptoProvider>,
     /// Fixed "now" for certificate checks (tests); `None` = the clock.
     pub now: Option<UnixTime>,
+    /// Run the extra handshakes (weak cipher classes, TLS 1.0/1.1; PROBE-017/018) after a
+    /// successful main handshake, one connection each (default true; `--quick` clears it).
+    pub extra_handshakes: bool,
 }
 
 impl ProbeConfig {
@@ -185,6 +189,7 @@ impl ProbeConfig {
             roots: Arc::new(tls::root_store(extra_roots)?),
             provider: Arc::new(rustls::crypto::ring::default_provider()),
             now: None,
+            extra_handshakes: true,
         })
     }
 }
@@ -217,6 +222,8 @@ pub enum Step {
     Injection,
     /// A pause before retrying an inconclusive attempt.
     Retry,
+    /// One extra handshake (weak cipher class or old TLS version; PROBE-017/018).
+    Cipher,
 }
 
 /// A step of a relay probe.

@@ -136,6 +136,9 @@ pub struct Timings {
     pub mail_from_tls: Option<u64>,
     /// Injection test connection.
     pub injection: Option<u64>,
+    /// All extra handshakes (PROBE-017/018) together.
+    #[serde(default)]
+    pub cipher_tests: Option<u64>,
     /// The whole attempt.
     pub total: u64,
 }
@@ -187,6 +190,9 @@ pub struct ProbeReport {
     pub tls_mail_from: Option<u16>,
     /// PROBE-009.
     pub injection: Option<InjectionOutcome>,
+    /// The extra handshakes (weak cipher classes, TLS 1.0/1.1): PROBE-017/018.
+    #[serde(default)]
+    pub cipher_tests: Vec<super::ciphers::CipherTest>,
     /// DANE verdict.
     pub dane: DaneVerdict,
     /// DANE details.
@@ -235,6 +241,7 @@ impl ProbeReport {
             starttls_after_tls: None,
             tls_mail_from: None,
             injection: None,
+            cipher_tests: vec![],
             dane: DaneVerdict::NotApplicable,
             dane_detail: None,
             mta_sts: None,
@@ -421,6 +428,7 @@ impl ProbeReport {
                 "a command pipelined behind STARTTLS was executed inside TLS".into(),
             );
         }
+        super::ciphers::judge(&self.cipher_tests, self.role, &mut add);
         let dane_ee = self.dane == DaneVerdict::Valid
             && self
                 .dane_detail

@@ -126,6 +126,17 @@ async fn attempt_once(
         );
         r.injection = Some(outcome);
     }
+    if cfg.extra_handshakes && r.tls.as_ref().is_some_and(|t| t.version.is_some()) {
+        let t0 = Instant::now();
+        for class in super::ciphers::CLASSES {
+            let (test, lines) = super::ciphers::run_one(target, cfg, class).await;
+            r.transcript.extend(lines);
+            let ok = !super::ciphers::is_finding(&test, target.role);
+            ctx.emit(Step::Cipher, super::ciphers::describe(&test), ok, test.ms);
+            r.cipher_tests.push(test);
+        }
+        r.timings_ms.cipher_tests = Some(millis(t0.elapsed()));
+    }
     r.timings_ms.total = millis(start.elapsed());
     let now = i64::try_from(now_of(cfg).as_secs()).unwrap_or(i64::MAX);
     r.judge(transient, now);

@@ -280,7 +280,7 @@ fn step_column(step: Step) -> Option<usize> {
         Step::MailFrom => 3,
         Step::Starttls => 4,
         Step::Tls | Step::EhloTls | Step::MailFromTls => 5,
-        Step::Rset | Step::Quit | Step::Retry | Step::Injection => return None,
+        Step::Rset | Step::Quit | Step::Retry | Step::Injection | Step::Cipher => return None,
     })
 }
 
