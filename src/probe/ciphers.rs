@@ -276,7 +276,11 @@ pub fn client_hello(class: CipherClass, sni: Option<&str>, random: &[u8; 32]) ->
     ext.extend(cookie_gen(gen_tls_extension(&groups))?);
     raw_extension(&mut ext, EXT_EC_POINT_FORMATS, &[1, 0]);
     let mut sig = Vec::with_capacity(2 + 2 * SIGNATURE_SCHEMES.len());
-    sig.extend_from_slice(&u16::try_from(2 * SIGNATURE_SCHEMES.len()).ok()?.to_be_bytes());
+    sig.extend_from_slice(
+        &u16::try_from(2 * SIGNATURE_SCHEMES.len())
+            .ok()?
+            .to_be_bytes(),
+    );
     for s in SIGNATURE_SCHEMES {
         sig.extend_from_slice(&s.to_be_bytes());
     }
@@ -627,7 +631,9 @@ async fn dialogue(
                 ..
             } => format!(
                 "ServerHello {version} {suite}{}",
-                dh_bits.map(|b| format!(", DH {b} bits")).unwrap_or_default()
+                dh_bits
+                    .map(|b| format!(", DH {b} bits"))
+                    .unwrap_or_default()
             ),
             CipherOutcome::Refused { alert } => format!("alert {alert}"),
             CipherOutcome::Closed => "closed".into(),
@@ -641,9 +647,7 @@ async fn dialogue(
 /// One line for the step event: `3des: refused (HandshakeFailure)`.
 pub fn describe(test: &CipherTest) -> String {
     let what = match &test.outcome {
-        CipherOutcome::Accepted {
-            suite, version, ..
-        } => format!("accepted {version} {suite}"),
+        CipherOutcome::Accepted { suite, version, .. } => format!("accepted {version} {suite}"),
         CipherOutcome::Refused { alert } => format!("refused ({alert})"),
         CipherOutcome::Closed => "refused (connection closed)".into(),
         CipherOutcome::Inconclusive { reason } => format!("inconclusive ({reason})"),
@@ -654,7 +658,9 @@ pub fn describe(test: &CipherTest) -> String {
 /// True when the server accepted something this test must report.
 pub fn is_finding(test: &CipherTest, role: Role) -> bool {
     let mut found = false;
-    judge(std::slice::from_ref(test), role, &mut |_, _, _| found = true);
+    judge(std::slice::from_ref(test), role, &mut |_, _, _| {
+        found = true
+    });
     found
 }
 
@@ -662,7 +668,10 @@ pub fn is_finding(test: &CipherTest, role: Role) -> bool {
 pub fn grade(suite_id: u16, dh_bits: Option<u32>) -> Option<(Severity, String)> {
     let s = TlsCipherSuite::from_id(suite_id)?;
     if s.au == TlsCipherAu::Null && s.kx != TlsCipherKx::Tls13 {
-        return Some((Severity::Error, "anonymous (unauthenticated) key exchange".into()));
+        return Some((
+            Severity::Error,
+            "anonymous (unauthenticated) key exchange".into(),
+        ));
     }
     if s.enc == TlsCipherEnc::Null {
         return Some((Severity::Error, "no encryption (NULL)".into()));
@@ -762,17 +771,34 @@ mod tests {
         assert!(!broken.contains(&0x000a) && !broken.contains(&0x002f));
         let anon = CipherClass::Anonymous.suites();
         assert!(anon.contains(&0x0034) && anon.contains(&0xc018) && anon.contains(&0x00a7));
-        assert!(anon.iter().all(|&id| grade(id, None).is_some_and(|g| g.0 == Severity::Error)));
+        assert!(
+            anon.iter()
+                .all(|&id| grade(id, None).is_some_and(|g| g.0 == Severity::Error))
+        );
         assert_eq!(
-            CipherClass::TripleDes.suites().iter().filter(|&&i| i == 0x000a).count(),
+            CipherClass::TripleDes
+                .suites()
+                .iter()
+                .filter(|&&i| i == 0x000a)
+                .count(),
             1
         );
-        assert!(CipherClass::TripleDes.suites().iter().all(|&i| suite_name(i).contains("3DES")));
+        assert!(
+            CipherClass::TripleDes
+                .suites()
+                .iter()
+                .all(|&i| suite_name(i).contains("3DES"))
+        );
         let rsa = CipherClass::StaticRsa.suites();
         assert!(rsa.contains(&0x002f) && rsa.contains(&0x009c));
-        assert!(rsa.iter().all(|&i| suite_name(i).starts_with("TLS_RSA_WITH_")));
+        assert!(
+            rsa.iter()
+                .all(|&i| suite_name(i).starts_with("TLS_RSA_WITH_"))
+        );
         let dhe = CipherClass::Dhe.suites();
-        assert!(dhe.contains(&0x009e) && dhe.iter().all(|&i| suite_name(i).starts_with("TLS_DHE_")));
+        assert!(
+            dhe.contains(&0x009e) && dhe.iter().all(|&i| suite_name(i).starts_with("TLS_DHE_"))
+        );
         for c in CLASSES {
             assert!(!c.suites().is_empty(), "{c:?}");
             assert!(c.suites().len() < 120, "{c:?} offers too much");
@@ -1002,10 +1028,19 @@ mod tests {
         let p17: Vec<_> = p.iter().filter(|p| p.0 == "PROBE-017").collect();
         assert_eq!(p17.len(), 2);
         assert!(p17.iter().all(|p| p.1 == Severity::Warning));
-        assert!(p17[0].2.contains("TLSv1.0") && p17[0].2.contains("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"));
-        assert!(!p.iter().any(|p| p.0 == "PROBE-018"), "ECDHE-CBC is not weak");
+        assert!(
+            p17[0].2.contains("TLSv1.0") && p17[0].2.contains("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA")
+        );
+        assert!(
+            !p.iter().any(|p| p.0 == "PROBE-018"),
+            "ECDHE-CBC is not weak"
+        );
         let p = problems(&t, Role::Sor);
-        assert!(p.iter().filter(|p| p.0 == "PROBE-017").all(|p| p.1 == Severity::Error));
+        assert!(
+            p.iter()
+                .filter(|p| p.0 == "PROBE-017")
+                .all(|p| p.1 == Severity::Error)
+        );
         // a server answering a TLS 1.0 hello with TLS 1.2 does not accept TLS 1.0
         let p = problems(
             &[accepted_test(CipherClass::Tls10, 0xc013, "TLSv1.2", None)],

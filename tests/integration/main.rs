@@ -5,6 +5,7 @@ mod check_live;
 mod cli;
 mod dns;
 mod probe;
+mod probe_ciphers;
 mod robustness;
 mod ui;
 mod zone;

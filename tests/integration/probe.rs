@@ -27,10 +27,10 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
-const HOST: &str = "mx.probe.test";
+pub(crate) const HOST: &str = "mx.probe.test";
 const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
-fn rt() -> tokio::runtime::Runtime {
+pub(crate) fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -133,8 +133,10 @@ fn postfix_binary() -> &'static str {
     );
 }
 
-/// `-o` settings giving the listener a certificate case.
-pub fn tls_opts(dir: &Path, cert: &str, level: &str) -> Vec<String> {
+/// `-o` settings giving the listener a certificate case, with Postfix's default protocol and
+/// cipher settings. On Debian 12 (Postfix 3.7, OpenSSL 3) those accept anonymous suites
+/// (`TLS_DH_anon_WITH_AES_128_CBC_SHA`) and TLS 1.0/1.1: PROBE-018 error, PROBE-017 warning.
+pub fn default_tls_opts(dir: &Path, cert: &str, level: &str) -> Vec<String> {
     vec![
         format!("smtpd_tls_security_level={level}"),
         format!(
@@ -145,6 +147,24 @@ pub fn tls_opts(dir: &Path, cert: &str, level: &str) -> Vec<String> {
             "smtpd_tls_key_file={}",
             dir.join(format!("{cert}.key")).display()
         ),
+    ]
+}
+
+/// A careful admin's settings (TLS 1.2+, no anonymous, NULL, EXPORT, DES, RC4, 3DES, MD5 or
+/// static-RSA suites), for a certificate case: what the relay fixtures use unless a test is about
+/// weak TLS settings. Later `-o` settings of the same name override these.
+pub fn tls_opts(dir: &Path, cert: &str, level: &str) -> Vec<String> {
+    let mut v = default_tls_opts(dir, cert, level);
+    v.extend(hardened_tls().iter().map(|s| s.to_string()));
+    v
+}
+
+/// The hardening part of [`tls_opts`].
+pub fn hardened_tls() -> [&'static str; 3] {
+    [
+        "smtpd_tls_protocols=>=TLSv1.2",
+        "smtpd_tls_mandatory_protocols=>=TLSv1.2",
+        "smtpd_tls_exclude_ciphers=aNULL,eNULL,EXPORT,DES,RC4,3DES,MD5,kRSA",
     ]
 }
 
@@ -289,7 +309,7 @@ impl Drop for Postfix {
     }
 }
 
-fn config(ca: &rustls::pki_types::CertificateDer<'static>) -> ProbeConfig {
+pub(crate) fn config(ca: &rustls::pki_types::CertificateDer<'static>) -> ProbeConfig {
     let mut cfg = ProbeConfig::new(std::slice::from_ref(ca)).unwrap();
     cfg.timeouts = Timeouts {
         connect: Duration::from_secs(2),
@@ -304,11 +324,11 @@ fn config(ca: &rustls::pki_types::CertificateDer<'static>) -> ProbeConfig {
     cfg
 }
 
-fn target(port: u16, role: Role) -> ProbeTarget {
+pub(crate) fn target(port: u16, role: Role) -> ProbeTarget {
     ProbeTarget::new(HOST, LOCALHOST, port, role)
 }
 
-fn no_forbidden(r: &ProbeReport) {
+pub(crate) fn no_forbidden(r: &ProbeReport) {
     for l in &r.transcript {
         let c = l.trim_start_matches("[inj] ");
         assert!(
@@ -318,11 +338,11 @@ fn no_forbidden(r: &ProbeReport) {
     }
 }
 
-fn has_problem(r: &ProbeReport, rule: &str) -> bool {
+pub(crate) fn has_problem(r: &ProbeReport, rule: &str) -> bool {
     r.problems.iter().any(|p| p.rule == rule)
 }
 
-fn dump(r: &ProbeReport) -> String {
+pub(crate) fn dump(r: &ProbeReport) -> String {
     serde_json::to_string_pretty(r).unwrap()
 }
 
@@ -388,7 +408,7 @@ fn relays() -> Relays {
     }
 }
 
-fn run_probe(cfg: &ProbeConfig, t: ProbeTarget) -> ProbeReport {
+pub(crate) fn run_probe(cfg: &ProbeConfig, t: ProbeTarget) -> ProbeReport {
     rt().block_on(async { probe(&t, cfg, &|_| {}).await })
 }
 
