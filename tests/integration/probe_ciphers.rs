@@ -67,10 +67,12 @@ struct Relays {
     hardened_rsa: u16,
     /// Everything allowed (`@SECLEVEL=0`, TLS 1.0+), RSA certificate, 1024-bit DH group.
     weak: u16,
+    /// The same on an implicit-TLS (wrapper mode) listener.
+    weak_implicit: u16,
 }
 
 fn relays() -> Relays {
-    let ports: Vec<u16> = (0..3).map(|_| free_port()).collect();
+    let ports: Vec<u16> = (0..4).map(|_| free_port()).collect();
     let mut certs = None;
     let pf = Postfix::start(|dir| {
         certs = Some(Certs::make(dir));
@@ -90,10 +92,13 @@ fn relays() -> Relays {
                 dir.join("dh1024.pem").display()
             ),
         ]);
+        let mut weak_implicit = weak.clone();
+        weak_implicit.push("smtpd_tls_wrappermode=yes".into());
         vec![
             l(ports[0], default_tls_opts(dir, "valid", "may")),
             l(ports[1], tls_opts(dir, "rsa", "may")),
             l(ports[2], weak),
+            l(ports[3], weak_implicit),
         ]
     });
     Relays {
@@ -102,6 +107,7 @@ fn relays() -> Relays {
         default_ec: ports[0],
         hardened_rsa: ports[1],
         weak: ports[2],
+        weak_implicit: ports[3],
     }
 }
 
@@ -261,6 +267,27 @@ fn weak_relay_gets_probe_018_errors_and_warnings_and_probe_017_naming_what_was_a
     }
     assert_eq!(r.verdict, Verdict::Fail, "{d}");
     no_forbidden(&r);
+    // Implicit TLS: the ClientHello goes right after connect.
+    let mut t = target(rl.weak_implicit, Role::Ber);
+    t.implicit_tls = true;
+    let r = run_probe(&cfg, t);
+    assert!(
+        accepted_suite(&r, CipherClass::Anonymous).is_some(),
+        "{}",
+        dump(&r)
+    );
+    assert!(
+        accepted_suite(&r, CipherClass::Tls10).is_some(),
+        "{}",
+        dump(&r)
+    );
+    assert!(
+        !r.transcript
+            .iter()
+            .any(|l| l.starts_with("[cipher ") && l.contains("C: EHLO")),
+        "{}",
+        dump(&r)
+    );
     // On a Secure Only Receiver old TLS is an error.
     let r = run_probe(&cfg, target(rl.weak, Role::Sor));
     let p17 = problems(&r, "PROBE-017");
@@ -293,4 +320,40 @@ fn postfix_default_cipher_settings_accept_anonymous_suites_and_old_tls() {
         "{d}"
     );
     assert_eq!(r.verdict, Verdict::Fail, "{d}");
+}
+
+/// Not a test: measures what the extra handshakes add to one probe of a local Postfix (medians
+/// of 21 probes each way, alternating). Run with
+/// `cargo test --test integration probe_ciphers::measure -- --ignored --nocapture`.
+#[test]
+#[ignore = "measurement, prints numbers"]
+fn measure_extra_handshake_cost() {
+    let rl = relays();
+    let mut on = config(&rl.certs.ca_der);
+    on.injection_test = false;
+    let mut off = on.clone();
+    off.extra_handshakes = false;
+    let med = |mut v: Vec<u128>| {
+        v.sort_unstable();
+        v[v.len() / 2]
+    };
+    for (name, port) in [("hardened", rl.hardened_rsa), ("weak", rl.weak)] {
+        let (mut with, mut without, mut extra) = (vec![], vec![], vec![]);
+        for _ in 0..21 {
+            let t0 = std::time::Instant::now();
+            let r = run_probe(&on, target(port, Role::Ber));
+            with.push(t0.elapsed().as_micros());
+            extra.push(u128::from(r.timings_ms.cipher_tests.unwrap_or(0)));
+            let t0 = std::time::Instant::now();
+            let _ = run_probe(&off, target(port, Role::Ber));
+            without.push(t0.elapsed().as_micros());
+        }
+        eprintln!(
+            "{name}: median probe {} us with the 7 extra handshakes, {} us without; \
+             median time inside the extra handshakes {} ms",
+            med(with),
+            med(without),
+            med(extra)
+        );
+    }
 }
