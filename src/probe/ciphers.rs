@@ -341,8 +341,11 @@ pub enum Answer {
     NotTls(String),
 }
 
+/// Suites whose ServerKeyExchange carries finite-field DH parameters (DHE, DH_anon).
 fn is_dhe(suite: u16) -> bool {
-    TlsCipherSuite::from_id(suite).is_some_and(|s| s.kx == TlsCipherKx::Dhe)
+    TlsCipherSuite::from_id(suite).is_some_and(|s| {
+        s.kx == TlsCipherKx::Dhe || (s.kx == TlsCipherKx::Dh && s.au == TlsCipherAu::Null)
+    })
 }
 
 /// Bits of a big-endian unsigned integer.
@@ -873,6 +876,56 @@ mod tests {
         r.extend_from_slice(&u16::try_from(body.len()).unwrap().to_be_bytes());
         r.extend_from_slice(body);
         r
+    }
+
+    /// Postfix 3.7 / OpenSSL 3.0 (Debian 12, `@SECLEVEL=0`, a 1024-bit `smtpd_tls_dh1024_param_file`)
+    /// answering the `anonymous` ClientHello: ServerHello, ServerKeyExchange, ServerHelloDone.
+    const POSTFIX_ANON: [&str; 8] = [
+        "16030300510200004d0303bcb85e5a312680b83e36767126fed009dcb1c495fb0f47e6444f574e4752440120734cdf12",
+        "9612d22500e1c589959cd87015014a7f4afd4118bb82c290f6e4d7b40034000005ff01000100160303010b0c00010700",
+        "80e3a2ef11763bd3aeba94a4d5fcc06f4c2a6ec32013a9331159340a435f7c9452b575150a198cde121b0a7b1e622a1d",
+        "54538bd52699f8e76d8e83fb0b88334c76c878f11e669f09796a57fea72954ee1d830d7f5fcb296db94ad4d8d8c36136",
+        "2225f16f55c0b8d55960c7a2d7b4eedf73e101d502e8cfe260cea46418cc8a3fc70001020080164d94e6c41a9d85277b",
+        "b3086e2092fc32002b1590c38b2c4684ec7ba6e8fb0d6cdd2e16f99f22dc866ef4992492fa10385135e903ecb1c7f61b",
+        "b8f0ce02104c0731ff68155072a711a756ab04b209c84dcc420386bf8f15947068001a914a213c2438cb2ed85d0dbe91",
+        "7dbb61e64c953aabbd946bb739a20b095667d6dbb57c16030300040e000000",
+    ];
+
+    /// The same Postfix answering the `tls1.0` ClientHello: its first record, the ServerHello.
+    const POSTFIX_TLS10_HELLO: [&str; 2] = [
+        "16030100510200004d030129692bb47d469363ba20ba0f30c2c0bb052ab5b31d2b55b1444f574e4752440020f90d59b2",
+        "4661775a552a2fc054692e77afa482fa831c0e87e17258b558f7b02d002f000005ff01000100",
+    ];
+
+    fn unhex(parts: &[&str]) -> Vec<u8> {
+        hex::decode(parts.concat()).unwrap()
+    }
+
+    #[test]
+    fn answer_reader_on_answers_captured_from_postfix() {
+        let anon = unhex(&POSTFIX_ANON);
+        let Answer::Hello(h) = parse_answer(&anon) else {
+            panic!("{:?}", parse_answer(&anon));
+        };
+        assert_eq!(h.version, 0x0303);
+        assert!(
+            suite_name(h.suite).starts_with("TLS_DH_anon_WITH_"),
+            "{}",
+            suite_name(h.suite)
+        );
+        assert_eq!(h.dh_bits, Some(1024));
+        // cut anywhere before the ServerKeyExchange ends: never a verdict without the group
+        assert!(matches!(
+            parse_answer(&anon[..100]),
+            Answer::NeedMore(Some(_))
+        ));
+        let hello = unhex(&POSTFIX_TLS10_HELLO);
+        let Answer::Hello(h) = parse_answer(&hello) else {
+            panic!("{:?}", parse_answer(&hello));
+        };
+        assert_eq!(h.version, 0x0301);
+        assert_eq!(version_name(h.version), "TLSv1.0");
+        assert!(TlsCipherSuite::from_id(h.suite).is_some());
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //!
 //! connect → greeting → EHLO → plaintext `MAIL FROM:<>` (role check) → RSET → STARTTLS → rustls
 //! handshake → EHLO → `MAIL FROM:<>` in TLS → RSET → QUIT, plus the STARTTLS command-injection test
-//! (PROBE-009) in a second connection. Port 465 / implicit TLS starts the handshake right after
+//! (PROBE-009) in a second connection, and (unless `extra_handshakes` is off) one short
+//! connection per weak cipher class and old TLS version ([`ciphers`], PROBE-017/018). Port 465 / implicit TLS starts the handshake right after
 //! connect. Every step is an [`ProbeEvent`]; every failure is a field of the [`ProbeReport`];
 //! [`runner`] runs many probes under a global cap with at most one connection per address.
 
