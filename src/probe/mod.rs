@@ -4,10 +4,14 @@
 //! connect → greeting → EHLO → plaintext `MAIL FROM:<>` (role check) → RSET → STARTTLS → rustls
 //! handshake → EHLO → `MAIL FROM:<>` in TLS → RSET → QUIT, plus the STARTTLS command-injection test
 //! (PROBE-009) in a second connection; an SOR also gets `VRFY postmaster` in clear (PROBE-014), and
-//! each `--source` address one more greeting → EHLO → QUIT connection (PROBE-012). Port 465 / implicit TLS starts the handshake right after
+//! each `--source` address one more greeting → EHLO → QUIT connection (PROBE-012). Unless
+//! `extra_handshakes` is off (`--quick`), short extra connections follow: SNI and key-type variants
+//! ([`variants`], PROBE-024 / TLSA-015) and one per weak cipher class and old TLS version
+//! ([`ciphers`], PROBE-017/018). Port 465 / implicit TLS starts the handshake right after
 //! connect. Every step is an [`ProbeEvent`]; every failure is a field of the [`ProbeReport`];
 //! [`runner`] runs many probes under a global cap with at most one connection per address.
 
+pub mod ciphers;
 pub mod dane;
 pub mod names;
 pub mod plan;
@@ -255,6 +259,8 @@ pub enum Step {
     Vantage,
     /// An extra handshake in its own connection (SNI or key-type variant, PROBE-024 / TLSA-015).
     TlsVariant,
+    /// One extra handshake (weak cipher class or old TLS version; PROBE-017/018).
+    Cipher,
 }
 
 /// A step of a relay probe.

@@ -145,6 +145,9 @@ pub struct Timings {
     /// All extra handshakes (SNI and key-type variants) together.
     #[serde(default)]
     pub variants: Option<u64>,
+    /// All extra handshakes (PROBE-017/018) together.
+    #[serde(default)]
+    pub cipher_tests: Option<u64>,
     /// The whole attempt.
     pub total: u64,
 }
@@ -209,6 +212,9 @@ pub struct ProbeReport {
     /// The extra handshakes (SNI and key-type variants, PROBE-024 / TLSA-015), one per variant.
     #[serde(default)]
     pub variants: Vec<super::variants::VariantFacts>,
+    /// The extra handshakes (weak cipher classes, TLS 1.0/1.1): PROBE-017/018.
+    #[serde(default)]
+    pub cipher_tests: Vec<super::ciphers::CipherTest>,
     /// DANE verdict.
     pub dane: DaneVerdict,
     /// DANE details.
@@ -261,6 +267,7 @@ impl ProbeReport {
             tls_mail_from: None,
             injection: None,
             variants: vec![],
+            cipher_tests: vec![],
             dane: DaneVerdict::NotApplicable,
             dane_detail: None,
             mta_sts: None,
@@ -447,6 +454,7 @@ impl ProbeReport {
                 "a command pipelined behind STARTTLS was executed inside TLS".into(),
             );
         }
+        super::ciphers::judge(&self.cipher_tests, self.role, &mut add);
         let dane_ee = self.dane == DaneVerdict::Valid
             && self
                 .dane_detail

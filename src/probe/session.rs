@@ -143,6 +143,24 @@ async fn attempt_once(
     super::names::record(target, &mut r);
     if cfg.extra_handshakes && r.tls.as_ref().is_some_and(|t| t.version.is_some()) {
         super::variants::run(&ctx, cfg, &mut r, start).await;
+        let t0 = Instant::now();
+        // Like the variants: the cipher tests end within 9/10 of the attempt's budget, so a server
+        // that stalls new connections cannot turn the whole report into "probe timed out".
+        let deadline = start + cfg.timeouts.probe.mul_f64(0.9);
+        for class in super::ciphers::CLASSES {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let (test, lines) =
+                match tokio::time::timeout(left, super::ciphers::run_one(target, cfg, class)).await
+                {
+                    Ok(done) => done,
+                    Err(_) => (super::ciphers::out_of_budget(class, left), vec![]),
+                };
+            r.transcript.extend(lines);
+            let ok = !super::ciphers::is_finding(&test, target.role);
+            ctx.emit(Step::Cipher, super::ciphers::describe(&test), ok, test.ms);
+            r.cipher_tests.push(test);
+        }
+        r.timings_ms.cipher_tests = Some(millis(t0.elapsed()));
     }
     r.timings_ms.total = millis(start.elapsed());
     let now = i64::try_from(now_of(cfg).as_secs()).unwrap_or(i64::MAX);

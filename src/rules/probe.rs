@@ -163,8 +163,8 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "Cipher suites: RC4, NULL, EXPORT, DES, anonymous or < 112-bit suites accepted → error; 3DES, non-forward-secret (static RSA) suites, DHE groups below 2048 bits or curves below 224 bits → warning; ECDHE/DHE with AEAD (AES-GCM, ChaCha20-Poly1305) preferred.",
         needs: Needs::Probe,
-        check: None,
-        planned: Some(4),
+        check: Some(super::live_probe::from_probes),
+        planned: None,
     },
     Rule {
         id: "PROBE-019",

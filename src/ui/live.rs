@@ -286,7 +286,8 @@ fn step_column(step: Step) -> Option<usize> {
         | Step::Injection
         | Step::Vrfy
         | Step::Vantage
-        | Step::TlsVariant => return None,
+        | Step::TlsVariant
+        | Step::Cipher => return None,
     })
 }
 

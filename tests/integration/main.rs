@@ -6,6 +6,7 @@ mod cli;
 mod dns;
 mod interrupt;
 mod probe;
+mod probe_ciphers;
 mod probe_smtp;
 mod probe_variants;
 mod robustness;

@@ -133,8 +133,10 @@ fn postfix_binary() -> &'static str {
     );
 }
 
-/// `-o` settings giving the listener a certificate case.
-pub fn tls_opts(dir: &Path, cert: &str, level: &str) -> Vec<String> {
+/// `-o` settings giving the listener a certificate case, with Postfix's default protocol and
+/// cipher settings. On Debian 12 (Postfix 3.7, OpenSSL 3) those accept anonymous suites
+/// (`TLS_DH_anon_WITH_AES_128_CBC_SHA`) and TLS 1.0/1.1: PROBE-018 error, PROBE-017 warning.
+pub fn default_tls_opts(dir: &Path, cert: &str, level: &str) -> Vec<String> {
     vec![
         format!("smtpd_tls_security_level={level}"),
         format!(
@@ -145,6 +147,24 @@ pub fn tls_opts(dir: &Path, cert: &str, level: &str) -> Vec<String> {
             "smtpd_tls_key_file={}",
             dir.join(format!("{cert}.key")).display()
         ),
+    ]
+}
+
+/// A careful admin's settings (TLS 1.2+, no anonymous, NULL, EXPORT, DES, RC4, 3DES, MD5 or
+/// static-RSA suites), for a certificate case: what the relay fixtures use unless a test is about
+/// weak TLS settings. Later `-o` settings of the same name override these.
+pub fn tls_opts(dir: &Path, cert: &str, level: &str) -> Vec<String> {
+    let mut v = default_tls_opts(dir, cert, level);
+    v.extend(hardened_tls().iter().map(|s| s.to_string()));
+    v
+}
+
+/// The hardening part of [`tls_opts`].
+pub fn hardened_tls() -> [&'static str; 3] {
+    [
+        "smtpd_tls_protocols=>=TLSv1.2",
+        "smtpd_tls_mandatory_protocols=>=TLSv1.2",
+        "smtpd_tls_exclude_ciphers=aNULL,eNULL,EXPORT,DES,RC4,3DES,MD5,kRSA",
     ]
 }
 
