@@ -3,8 +3,8 @@
 //! in-process tokio-rustls peers that abort on a missing or unknown SNI name.
 
 use crate::probe::{
-    HOST, Listener, Postfix, cli, config, dump, free_port, has_problem, no_forbidden, pem_der, rt,
-    run_probe, target, tls_opts, write,
+    HOST, Listener, Postfix, cli, config, dump, free_port, hardened_tls, has_problem, no_forbidden,
+    pem_der, rt, run_probe, target, tls_opts, write,
 };
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use secmx::model::Role;
@@ -132,7 +132,7 @@ fn relays() -> Relays {
         };
         let mut implicit = tls_opts(dir, "ec", "encrypt");
         implicit.push("smtpd_tls_wrappermode=yes".into());
-        let dual = vec![
+        let mut dual = vec![
             "smtpd_tls_security_level=may".to_string(),
             format!(
                 "smtpd_tls_chain_files={},{},{},{}",
@@ -142,6 +142,8 @@ fn relays() -> Relays {
                 f("ec.crt")
             ),
         ];
+        // A careful admin's cipher settings, so that only the key types are under test here.
+        dual.extend(hardened_tls().iter().map(|s| s.to_string()));
         let mut dual12 = dual.clone();
         dual12.push("smtpd_tls_protocols=>=TLSv1.2,<=TLSv1.2".into());
         vec![
