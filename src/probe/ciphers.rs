@@ -726,9 +726,8 @@ pub fn grade(suite_id: u16, dh_bits: Option<u32>) -> Option<(Severity, String)> 
 /// PROBE-017 for TLS 1.0/1.1 still accepted (warning on a BER, error on an SOR).
 ///
 /// Under MTA-STS (RFC 8461 §7.2) and SGE the PROBE-017 warning becomes an error; that needs the
-/// domain's policy, which a single report does not know, so the rule engine must raise it (in
-/// `rules::live_probe::from_probes` for PROBE-017, when the domain has an enforce MTA-STS policy
-/// or an SGE design). Not built yet.
+/// domain's policy, which a single report does not know, so `rules::live_probe::from_probes`
+/// raises it.
 pub fn judge(
     tests: &[CipherTest],
     role: Role,

@@ -117,15 +117,36 @@ fn finding(rule: &Rule, subject: String, p: &Problem) -> Finding {
 /// Every problem the probes (and the MTA-STS fetch) recorded under this rule's id.
 ///
 /// PROBE-017 "TLS 1.0/1.1 still accepted" comes from the report as a warning (error on an SOR);
-/// under an enforce MTA-STS policy or an SGE design it must become an error here, where the
-/// domain's policy is known (`probe::ciphers::judge` explains). Not built yet.
+/// under MTA-STS (a fetched policy in enforce or testing mode, RFC 8461 §7.2) or the SGE profile it
+/// becomes an error here, where the domain's policy is known.
 pub fn from_probes(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(facts) = input.probes else {
         return;
     };
+    let old_tls_is_error = rule.id == "PROBE-017"
+        && (input.profile == crate::model::Profile::Sge
+            || facts
+                .policy
+                .as_ref()
+                .and_then(|p| p.policy.as_ref())
+                .and_then(|p| p.mode.as_deref())
+                .is_some_and(|m| m == "enforce" || m == "testing"));
     for r in &facts.reports {
         for p in r.problems.iter().filter(|p| p.rule == rule.id) {
-            out.push(finding(rule, subject(r), p));
+            let mut f = finding(rule, subject(r), p);
+            if old_tls_is_error
+                && f.severity == Severity::Warning
+                && p.message.contains("still accepted")
+            {
+                f.severity = Severity::Error;
+                f.message
+                    .push_str(if input.profile == crate::model::Profile::Sge {
+                        " (an error under the SGE profile, which requires TLS 1.2 or newer)"
+                    } else {
+                        " (an error under MTA-STS, RFC 8461 §7.2)"
+                    });
+            }
+            out.push(f);
         }
     }
     if rule.id == "PROBE-028" {
@@ -860,5 +881,37 @@ mod tests {
             policy: None,
         };
         assert!(run_in(&case, "SOR-007", &facts).is_empty());
+    }
+
+    #[test]
+    fn probe_017_old_tls_still_accepted_is_a_warning_on_a_plain_ber_and_an_error_under_sge_or_mta_sts()
+     {
+        let mut r = report("mx-legacy.agency.example", 25, Role::Ber, "mx");
+        r.problems.push(Problem {
+            rule: "PROBE-017",
+            severity: ProbeSeverity::Warning,
+            message: "TLSv1.0 still accepted (TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA)".into(),
+        });
+        let mut facts = ProbeFacts {
+            reports: vec![r],
+            policy: None,
+        };
+        let plain = run("PROBE-017", &facts);
+        assert_eq!(plain.len(), 1);
+        assert_eq!(plain[0].severity, Severity::Warning);
+        let sge = run_sge("PROBE-017", &facts);
+        assert_eq!(sge[0].severity, Severity::Error);
+        assert!(sge[0].message.contains("SGE"), "{}", sge[0].message);
+        facts.policy = Some(sts_policy("enforce"));
+        let sts = run("PROBE-017", &facts);
+        assert_eq!(sts[0].severity, Severity::Error);
+        assert!(sts[0].message.contains("MTA-STS"), "{}", sts[0].message);
+        // "no TLS 1.3" stays info whatever the policy.
+        facts.reports[0].problems[0] = Problem {
+            rule: "PROBE-017",
+            severity: ProbeSeverity::Info,
+            message: "no TLS 1.3".into(),
+        };
+        assert_eq!(run_sge("PROBE-017", &facts)[0].severity, Severity::Info);
     }
 }
