@@ -20,12 +20,12 @@ fn check_domain_probes_every_published_relay_address() {
         certs = Some(Certs::make(dir));
         vec![
             Listener {
-                addr: MX_ADDR,
+                addr: MX_ADDR.into(),
                 port: 25,
                 opts: tls_opts(dir, "valid", "may"),
             },
             Listener {
-                addr: SOR_ADDR,
+                addr: SOR_ADDR.into(),
                 port: sor_port,
                 opts: tls_opts(dir, "sor", "encrypt"),
             },
@@ -141,7 +141,7 @@ fn check_reports_a_secure_only_relay_listed_in_mx_as_errors() {
     let pf = Postfix::start(|dir| {
         certs = Some(Certs::make(dir));
         vec![Listener {
-            addr,
+            addr: addr.into(),
             port: 25,
             opts: tls_opts(dir, "valid", "encrypt"),
         }]
@@ -192,12 +192,12 @@ fn sender_simulation_bounces_when_no_published_relay_completes_tls() {
         certs = Some(Certs::make(dir));
         vec![
             Listener {
-                addr: mx_addr,
+                addr: mx_addr.into(),
                 port: 25,
                 opts: tls_opts(dir, "valid", "none"),
             },
             Listener {
-                addr: srv_addr,
+                addr: srv_addr.into(),
                 port: srv_port,
                 opts: tls_opts(dir, "valid", "none"),
             },
@@ -269,5 +269,96 @@ fn sender_simulation_bounces_when_no_published_relay_completes_tls() {
         "{sor_007:?}"
     );
     // The plaintext SRV target is an error of its own (SOR-006), so the check fails.
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+}
+
+#[test]
+fn every_address_of_a_relay_is_probed_ipv4_and_ipv6() {
+    // One MX host with an A and an AAAA record: both addresses are probed on port 25. The IPv4
+    // listener is a proper BER; the IPv6 one (::1) offers no STARTTLS. The relay summary lists both
+    // addresses and flags the difference (PROBE-028), and the check fails.
+    let v4 = Ipv4Addr::new(127, 0, 1, 31);
+    let v6 = std::net::Ipv6Addr::LOCALHOST;
+    let mut certs = None;
+    let pf = Postfix::start(|dir| {
+        certs = Some(Certs::make(dir));
+        vec![
+            Listener {
+                addr: v4.into(),
+                port: 25,
+                opts: tls_opts(dir, "valid", "may"),
+            },
+            Listener {
+                addr: v6.into(),
+                port: 25,
+                opts: tls_opts(dir, "valid", "none"),
+            },
+        ]
+    });
+    let certs = certs.expect("certificates");
+    let ns = nsd::start(
+        &[Zone::new(
+            "probe.test",
+            Sign::Yes,
+            &format!("@ MX 10 mx\nmx A {v4}\nmx AAAA {v6}\n"),
+        )],
+        &[],
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_secmx"))
+        .args(["check", "--domain", "probe.test", "--resolver"])
+        .arg(ns.addr().to_string())
+        .arg("--trust-anchor")
+        .arg(&ns.anchor)
+        .arg("--ca")
+        .arg(&certs.ca_pem)
+        .args(["--probe-timeout", "10", "--quick", "--format", "json"])
+        .output()
+        .expect("run secmx");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}; maillog:\n{}", pf.maillog()));
+    let probes = v["probes"].as_array().expect("probes");
+    let by_addr = |a: &str| {
+        probes
+            .iter()
+            .find(|p| p["address"] == a)
+            .unwrap_or_else(|| panic!("no probe of {a}: {stdout}"))
+    };
+    let p4 = by_addr("127.0.1.31");
+    let p6 = by_addr("::1");
+    assert_eq!(p4["host"], "mx.probe.test");
+    assert_eq!(p6["host"], "mx.probe.test");
+    assert_eq!(p4["starttls_offered"], true, "{p4}");
+    assert_eq!(p4["tls"]["version"], "TLSv1.3", "{p4}");
+    assert_eq!(p4["verdict"], "pass", "{p4}");
+    assert_eq!(p6["connect"], "ok", "{p6}");
+    assert_eq!(p6["greeting"], 220, "{p6}");
+    assert_eq!(p6["starttls_offered"], false, "{p6}");
+    assert_eq!(p6["verdict"], "fail", "{p6}");
+    let relay = v["relays"]
+        .as_array()
+        .expect("relays")
+        .iter()
+        .find(|r| r["host"] == "mx.probe.test")
+        .expect("the relay summary");
+    let addrs: Vec<&str> = relay["addresses"]
+        .as_array()
+        .expect("addresses")
+        .iter()
+        .filter_map(|a| a.as_str())
+        .collect();
+    assert!(
+        addrs.contains(&"127.0.1.31") && addrs.contains(&"::1"),
+        "{relay}"
+    );
+    assert_eq!(relay["verdict"], "fail", "{relay}");
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(rules.contains(&"PROBE-028"), "{rules:?}");
+    assert!(rules.contains(&"PROBE-005"), "{rules:?}");
     assert_eq!(out.status.code(), Some(1), "{stdout}");
 }

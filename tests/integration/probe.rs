@@ -99,8 +99,9 @@ impl Certs {
 
 /// A listener of the private Postfix instance.
 pub struct Listener {
-    /// Loopback address to bind (127.0.0.1 unless a test needs port 25 on an address of its own).
-    pub addr: std::net::Ipv4Addr,
+    /// Loopback address to bind (127.0.0.1 unless a test needs port 25 on an address of its own;
+    /// `::1` for an IPv6 listener).
+    pub addr: IpAddr,
     pub port: u16,
     /// Extra `-o` settings.
     pub opts: Vec<String>,
@@ -191,6 +192,17 @@ impl Postfix {
         );
         let listeners = &setup(root);
         let r = root.display();
+        // IPv6 listeners need Postfix's IPv6 support switched on (and ::1 on the machine).
+        let protocols = if listeners.iter().any(|l| l.addr.is_ipv6()) {
+            "all"
+        } else {
+            "ipv4"
+        };
+        let interfaces = if protocols == "all" {
+            "127.0.0.1, [::1]"
+        } else {
+            "127.0.0.1"
+        };
         write(
             &conf.join("main.cf"),
             &format!(
@@ -199,8 +211,8 @@ impl Postfix {
                  data_directory = {r}/data\n\
                  mail_owner = postfix\n\
                  setgid_group = postdrop\n\
-                 inet_interfaces = 127.0.0.1\n\
-                 inet_protocols = ipv4\n\
+                 inet_interfaces = {interfaces}\n\
+                 inet_protocols = {protocols}\n\
                  myhostname = {HOST}\n\
                  mydestination =\n\
                  relay_domains = probe.test\n\
@@ -219,7 +231,11 @@ impl Postfix {
         );
         let mut master = String::new();
         for l in listeners {
-            master.push_str(&format!("{}:{} inet n - n - - smtpd", l.addr, l.port));
+            let host = match l.addr {
+                IpAddr::V6(a) => format!("[{a}]"),
+                IpAddr::V4(a) => a.to_string(),
+            };
+            master.push_str(&format!("{host}:{} inet n - n - - smtpd", l.port));
             for o in &l.opts {
                 master.push_str(&format!(" -o {o}"));
             }
@@ -369,7 +385,7 @@ fn relays() -> Relays {
             let mut opts = tls_opts(cdir, cert, level);
             opts.extend(extra.iter().map(|s| s.to_string()));
             Listener {
-                addr: std::net::Ipv4Addr::LOCALHOST,
+                addr: std::net::Ipv4Addr::LOCALHOST.into(),
                 port: ports[i],
                 opts,
             }

@@ -78,7 +78,7 @@ fn relays() -> Relays {
         certs = Some(Certs::make(dir));
         rsa_and_dh(dir);
         let l = |port: u16, opts: Vec<String>| Listener {
-            addr: std::net::Ipv4Addr::LOCALHOST,
+            addr: std::net::Ipv4Addr::LOCALHOST.into(),
             port,
             opts,
         };

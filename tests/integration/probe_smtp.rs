@@ -44,7 +44,7 @@ fn three() -> Three {
             map.display()
         ));
         let l = |port, opts| Listener {
-            addr: Ipv4Addr::LOCALHOST,
+            addr: Ipv4Addr::LOCALHOST.into(),
             port,
             opts,
         };
@@ -381,7 +381,7 @@ fn check_domain_reports_names_with_the_ptr_of_the_mx_address() {
     let pf = Postfix::start(|dir| {
         certs = Some(Certs::make(dir));
         vec![Listener {
-            addr: MX_ADDR,
+            addr: MX_ADDR.into(),
             port: 25,
             opts: tls_opts(dir, "valid", "may"),
         }]

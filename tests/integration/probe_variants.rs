@@ -126,7 +126,7 @@ fn relays() -> Relays {
         keys = Some(make_keys(dir));
         let f = |n: &str| dir.join(n).display().to_string();
         let l = |port, opts| Listener {
-            addr: std::net::Ipv4Addr::LOCALHOST,
+            addr: std::net::Ipv4Addr::LOCALHOST.into(),
             port,
             opts,
         };
