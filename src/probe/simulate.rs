@@ -40,6 +40,10 @@ pub struct Candidate {
     pub priority: i64,
     /// SRV weight (0 for MX).
     pub weight: i64,
+    /// The MX preference when the host is (also) an MX exchange on this port: the plaintext
+    /// fallback of a Best Effort Sender goes to MX hosts only, in preference order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mx_preference: Option<i64>,
 }
 
 /// What the probes of one candidate showed.
@@ -123,6 +127,7 @@ pub fn candidates(records: &RecordSet, domain: &str, srv_owner: &str) -> Vec<Can
             via: Source::Srv,
             priority,
             weight,
+            mx_preference: None,
         })
         .collect();
     srv.sort_by(|a, b| {
@@ -137,13 +142,22 @@ pub fn candidates(records: &RecordSet, domain: &str, srv_owner: &str) -> Vec<Can
             via: Source::Mx,
             priority: preference,
             weight: 0,
+            mx_preference: Some(preference),
         })
         .collect();
     mx.sort_by(|a, b| (a.priority, &a.host).cmp(&(b.priority, &b.host)));
     let mut out: Vec<Candidate> = Vec::new();
     for c in srv.into_iter().chain(mx) {
-        if !out.iter().any(|o| o.host == c.host && o.port == c.port) {
-            out.push(c);
+        match out
+            .iter_mut()
+            .find(|o| o.host == c.host && o.port == c.port)
+        {
+            // An SRV target that is also an MX host (`also_srv`): tried once, in SRV order, and
+            // still an MX host for the plaintext fallback.
+            Some(o) => {
+                o.mx_preference = o.mx_preference.or(c.mx_preference);
+            }
+            None => out.push(c),
         }
     }
     out
@@ -234,10 +248,13 @@ pub fn simulate(cands: Vec<Candidate>, reports: &[ProbeReport]) -> Simulation {
             .zip(&seen)
             .map(|(c, s)| attempt(c, *s))
             .collect();
-        let plain = cands
+        let mut mx: Vec<(&Candidate, &Seen)> = cands
             .iter()
             .zip(&seen)
-            .find(|(c, s)| c.via == Source::Mx && **s == Seen::PlaintextOnly);
+            .filter(|(c, _)| c.mx_preference.is_some())
+            .collect();
+        mx.sort_by_key(|(c, _)| c.mx_preference);
+        let plain = mx.into_iter().find(|(_, s)| **s == Seen::PlaintextOnly);
         match plain {
             Some((c, _)) => {
                 tried.push(attempt(c, Seen::PlaintextOnly));
@@ -361,6 +378,7 @@ mod tests {
             via: Source::Srv,
             priority: 10,
             weight: 0,
+            mx_preference: None,
         }];
         let s = simulate(c, &[report("mx-notls.agency.example", false, true)]);
         assert_eq!(s.sos.outcome, Outcome::Bounce);
@@ -431,5 +449,31 @@ mod tests {
         assert_eq!(s.sos.outcome, Outcome::Bounce);
         assert_eq!(s.bes.outcome, Outcome::Bounce);
         assert!(s.sos.tried.is_empty());
+    }
+
+    #[test]
+    fn an_srv_target_that_is_also_an_mx_host_is_tried_once_and_still_a_plaintext_fallback() {
+        let mut recs = records();
+        recs.push(Record::new(
+            "_secmx._tcp.agency.example",
+            3600,
+            RData::Srv {
+                priority: 5,
+                weight: 0,
+                port: 25,
+                target: "mx2.agency.example".into(),
+            },
+        ));
+        let c = candidates(&recs, "agency.example", "_secmx._tcp.agency.example");
+        assert_eq!(
+            c.iter().filter(|c| c.host == "mx2.agency.example").count(),
+            1
+        );
+        assert_eq!(c[0].host, "mx2.agency.example");
+        assert_eq!(c[0].mx_preference, Some(20));
+        let s = simulate(c, &[report("mx2.agency.example", false, true)]);
+        assert_eq!(s.sos.outcome, Outcome::Bounce);
+        assert_eq!(s.bes.outcome, Outcome::Plaintext);
+        assert_eq!(s.bes.delivered_to.as_deref(), Some("mx2.agency.example"));
     }
 }

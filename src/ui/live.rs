@@ -114,6 +114,10 @@ pub struct ProbeGrid {
     pub done: usize,
     /// Selected cell (row, step).
     pub selected: Option<(usize, usize)>,
+    /// The reports of the probes that ended, in the order they ended.
+    pub reports: Vec<crate::probe::ProbeReport>,
+    /// The sender simulation (SOR-007) over the design's relays, once the run has ended.
+    pub simulation: Option<crate::probe::simulate::Simulation>,
 }
 
 /// The published-DNS panel's state.
@@ -177,6 +181,28 @@ impl ProbeGrid {
             .collect();
         self.done = 0;
         self.selected = None;
+        self.reports.clear();
+        self.simulation = None;
+    }
+
+    /// At the end of a run: what a Secure Only Sender and a Best Effort Sender would do with the
+    /// design's relays, given the probes that ended (SOR-007).
+    pub fn simulate(&mut self, design: &Design) {
+        if self.reports.is_empty() {
+            self.simulation = None;
+            return;
+        }
+        let records = crate::zone::records_of(design);
+        let domain = design.domain.as_str();
+        let facts = crate::probe::ProbeFacts {
+            reports: self.reports.clone(),
+            policy: None,
+        };
+        self.simulation = Some(facts.simulate(
+            &records,
+            domain,
+            &format!("{}._tcp.{domain}", design.srv_label),
+        ));
     }
 }
 
@@ -352,6 +378,7 @@ pub fn apply_probe_event(grid: &mut ProbeGrid, event: &ProbeEvent) {
             let i = row_for(grid, &report.host, report.address, report.port);
             let row = &mut grid.rows[i];
             fill_from_report(row, report);
+            grid.reports.push((**report).clone());
             grid.done = grid.done.saturating_add(1).min(grid.rows.len());
         }
     }
@@ -417,6 +444,43 @@ fn fill_from_report(row: &mut ProbeRow, r: &crate::probe::ProbeReport) {
     if let Some(m) = &r.mta_sts {
         d.push(format!("MTA-STS: {m}"));
     }
+    let n = &r.names;
+    if n.banner.is_some() || n.ehlo.is_some() || n.ptr.is_some() {
+        d.push(format!(
+            "Names: banner {}, EHLO {}, PTR {}",
+            n.banner.as_deref().unwrap_or("-"),
+            n.ehlo.as_deref().unwrap_or("-"),
+            match &n.ptr {
+                Some(crate::probe::names::PtrLookup::Names(v)) => v.join(" "),
+                Some(crate::probe::names::PtrLookup::Status(s)) => s.clone(),
+                None => "not looked up".into(),
+            }
+        ));
+    }
+    if let Some(c) = r.pretls_vrfy {
+        d.push(format!("VRFY before TLS: {c}"));
+    }
+    for v in &r.vantage.points {
+        d.push(format!("From {}: {}", v.source, v.summary()));
+    }
+    for v in &r.variants {
+        d.push(format!(
+            "Variant {}: {}{}",
+            spell(&v.variant),
+            spell(&v.outcome),
+            v.leaf_key
+                .as_deref()
+                .map(|k| format!(", key {k}"))
+                .or_else(|| v.error.as_deref().map(|e| format!(" ({e})")))
+                .unwrap_or_default()
+        ));
+    }
+    for t in &r.cipher_tests {
+        d.push(format!(
+            "Cipher test {}",
+            crate::probe::ciphers::describe(t)
+        ));
+    }
     for p in &r.problems {
         d.push(format!("{} {}: {}", p.rule, spell(&p.severity), p.message));
     }
@@ -427,6 +491,37 @@ fn fill_from_report(row: &mut ProbeRow, r: &crate::probe::ProbeReport) {
         r.timings_ms.connect, r.timings_ms.greeting, r.timings_ms.tls, r.timings_ms.total
     ));
     row.details = d;
+}
+
+/// The sender simulation (SOR-007): one line per simulated sender, a word and a colour.
+fn simulation_ui(ui: &mut Ui, sim: &crate::probe::simulate::Simulation, dark: bool) {
+    use crate::probe::simulate::Outcome;
+    for (who, run) in [
+        ("Secure Only Sender", &sim.sos),
+        ("Best Effort Sender", &sim.bes),
+    ] {
+        let (verdict, word) = match run.outcome {
+            Outcome::Tls => (Verdict::Pass, "delivers over TLS"),
+            Outcome::Plaintext => (Verdict::Inconclusive, "delivers in plaintext"),
+            Outcome::Defer => (Verdict::Inconclusive, "defers"),
+            Outcome::Bounce => (Verdict::Fail, "bounces"),
+        };
+        let to = run
+            .delivered_to
+            .as_deref()
+            .map(|h| format!(" to {h}"))
+            .unwrap_or_default();
+        let tried = if run.tried.is_empty() {
+            "no relay published".to_string()
+        } else {
+            format!("tried {}", run.tried_words())
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("{who}:"));
+            ui.label(RichText::new(format!("{word}{to}")).color(verdict.color(dark)));
+            ui.weak(format!("({tried})"));
+        });
+    }
 }
 
 /// The serde spelling of a value (`"no-tlsa"`), so the window uses the words of the JSON report.
@@ -584,6 +679,9 @@ pub fn probe_ui(
         if !running && grid.done == 0 {
             ui.weak("The run ended without results (cancelled, or no address could be probed).");
         }
+    }
+    if let Some(sim) = &grid.simulation {
+        simulation_ui(ui, sim, dark);
     }
     ui.separator();
     if grid.rows.is_empty() {

@@ -788,6 +788,7 @@ impl App {
                 }
                 if self.grid.run == RunState::Running(run) {
                     self.grid.run = end;
+                    self.grid.simulate(&self.design);
                     matched = true;
                 }
                 if !matched {

@@ -444,3 +444,108 @@ fn a_lookup_fills_the_published_panel_and_imports_a_design_from_dns() {
     assert_eq!(hosts, vec!["mail.agency.example".to_string()]);
     assert!(h.state().is_dirty(), "an imported design is not saved yet");
 }
+
+/// A finished probe report of `host` at `addr` (TLS completed or not, plaintext MAIL FROM code).
+fn finished(
+    host: &str,
+    addr: &str,
+    port: u16,
+    role: secmx::model::Role,
+    tls: bool,
+    plain: u16,
+) -> EventBody {
+    use secmx::probe::{ProbeEvent, ProbeReport, ProbeTarget, TlsFacts, Verdict};
+    let t = ProbeTarget::new(host, addr.parse().unwrap(), port, role);
+    let mut r = ProbeReport::new(&t);
+    r.connect = secmx::probe::Connect::Ok;
+    r.greeting = Some(220);
+    r.plaintext_mail_from = Some(plain);
+    if tls {
+        r.tls = Some(TlsFacts {
+            version: Some("TLSv1.3".into()),
+            ..TlsFacts::default()
+        });
+        r.tls_mail_from = Some(250);
+    }
+    r.verdict = if tls { Verdict::Pass } else { Verdict::Fail };
+    EventBody::Probe(ProbeEvent::Finished {
+        report: Box::new(r),
+    })
+}
+
+#[test]
+fn the_sender_simulation_shows_where_mail_would_go_after_a_probe_run() {
+    use secmx::model::Role;
+    let (mut h, mut w) = harness();
+    h.run();
+    h.state_mut().set_tab(Tab::Probe);
+    h.run();
+    // Run 1: the first SRV target completes TLS, so both simulated senders deliver to it.
+    h.get_by_label("Probe all").click();
+    h.run_steps(3);
+    let Some(Command::Probe { run, .. }) = w.drain_commands().pop() else {
+        panic!("no probe command");
+    };
+    for body in [
+        finished(
+            "sor1.agency.example",
+            "198.51.100.10",
+            25,
+            Role::Sor,
+            true,
+            530,
+        ),
+        finished("mx1.agency.example", "192.0.2.25", 25, Role::Ber, true, 250),
+        EventBody::Finished { cancelled: false },
+    ] {
+        w.events.try_send(Event { run, body }).unwrap();
+    }
+    h.run_steps(4);
+    // One line per simulated sender (SOS and BES), both to sor1.
+    assert_eq!(
+        h.query_all_by_label_contains("delivers over TLS to sor1.agency.example")
+            .count(),
+        2,
+        "{:?}",
+        h.state().grid().simulation
+    );
+
+    // Run 2: nothing completes TLS; the SOS bounces, the BES falls back to plaintext MX delivery.
+    h.get_by_label("Probe all").click();
+    h.run_steps(3);
+    let Some(Command::Probe { run, .. }) = w.drain_commands().pop() else {
+        panic!("no second probe command");
+    };
+    assert!(
+        h.state().grid().simulation.is_none(),
+        "a new run starts clean"
+    );
+    for body in [
+        finished(
+            "sor1.agency.example",
+            "198.51.100.10",
+            25,
+            Role::Sor,
+            false,
+            530,
+        ),
+        finished(
+            "mx1.agency.example",
+            "192.0.2.25",
+            25,
+            Role::Ber,
+            false,
+            250,
+        ),
+        EventBody::Finished { cancelled: false },
+    ] {
+        w.events.try_send(Event { run, body }).unwrap();
+    }
+    h.run_steps(4);
+    let sim = format!("{:?}", h.state().grid().simulation);
+    assert_eq!(h.query_all_by_label("bounces").count(), 1, "{sim}");
+    assert!(
+        h.query_by_label_contains("delivers in plaintext to mx1.agency.example")
+            .is_some()
+    );
+}
