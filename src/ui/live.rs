@@ -468,9 +468,10 @@ fn fill_from_report(row: &mut ProbeRow, r: &crate::probe::ProbeReport) {
             "Variant {}: {}{}",
             spell(&v.variant),
             spell(&v.outcome),
-            v.leaf_key
+            v.note
                 .as_deref()
-                .map(|k| format!(", key {k}"))
+                .map(|n| format!(": {n}"))
+                .or_else(|| v.leaf_key.as_deref().map(|k| format!(", key {k}")))
                 .or_else(|| v.error.as_deref().map(|e| format!(" ({e})")))
                 .unwrap_or_default()
         ));
