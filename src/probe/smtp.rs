@@ -89,6 +89,39 @@ pub fn check_command(cmd: &str) -> Result<(), SmtpError> {
     Ok(())
 }
 
+/// A stream over a TCP socket that can be told to acknowledge what arrives next at once.
+///
+/// Why: right after a TLS 1.3 handshake OpenSSL servers (Postfix among them) send their
+/// NewSessionTicket records, and the probe has usually sent its next command already. Linux then
+/// delays the ACK of the tickets (delayed ACK, 40 ms: the socket is in "ping-pong" mode because it
+/// just sent data), while the server's Nagle algorithm holds the small reply to that command until
+/// the tickets are acknowledged: every such exchange cost ~40 ms. `TCP_QUICKACK` set after the
+/// command is written (it is not sticky: every write re-arms the delayed mode) makes the kernel ACK
+/// the tickets as soon as they are read, so the reply comes at once.
+pub trait QuickAck {
+    /// Asks for immediate ACKs of what arrives next. Best effort; nothing where unsupported.
+    fn quickack(&self) {}
+}
+
+impl QuickAck for tokio::net::TcpStream {
+    fn quickack(&self) {
+        #[cfg(target_os = "linux")]
+        {
+            // Failure only means the reply may come 40 ms later: nothing to report.
+            let _ = socket2::SockRef::from(self).set_tcp_quickack(true);
+        }
+    }
+}
+
+impl<S: QuickAck> QuickAck for tokio_rustls::client::TlsStream<S> {
+    fn quickack(&self) {
+        self.get_ref().0.quickack();
+    }
+}
+
+/// In-memory streams (tests): no socket, nothing to do.
+impl QuickAck for tokio::io::DuplexStream {}
+
 /// An SMTP connection over any byte stream (plain TCP, or TLS after STARTTLS) with its transcript.
 #[derive(Debug)]
 pub struct Smtp<S> {
@@ -127,6 +160,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Smtp<S> {
     /// Bytes received and not yet consumed.
     pub fn pending(&self) -> usize {
         self.buf.len()
+    }
+
+    /// Asks the socket under the stream to ACK the reply at once (see [`QuickAck`]); call it after
+    /// sending a command and before reading its reply.
+    pub fn quickack(&self)
+    where
+        S: QuickAck,
+    {
+        self.stream.quickack();
     }
 
     /// Sends one command (CRLF added). Refuses `RCPT`, `DATA`, `BDAT`, `BURL`.
@@ -294,6 +336,30 @@ mod tests {
                 s.read_reply(Duration::from_secs(1)).await,
                 Err(SmtpError::LineTooLong(4096))
             );
+        });
+    }
+
+    /// `quickack()` takes the probe's socket out of Linux's delayed-ACK ("ping-pong") mode; the
+    /// kernel reports that state through the `TCP_QUICKACK` getter.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn quickack_leaves_delayed_ack_mode() {
+        rt().block_on(async {
+            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let c = tokio::net::TcpStream::connect(l.local_addr().unwrap())
+                .await
+                .unwrap();
+            let (mut server, _) = l.accept().await.unwrap();
+            let mut s = Smtp::new(c, Limits::default(), vec![], "");
+            server.write_all(b"220 hi\r\n").await.unwrap();
+            s.read_reply(Duration::from_secs(5)).await.unwrap();
+            s.send("EHLO x").await.unwrap();
+            let sock = socket2::SockRef::from(s.stream());
+            // what an answer sent right after a read does: delayed ACKs from now on
+            sock.set_tcp_quickack(false).unwrap();
+            assert!(!sock.tcp_quickack().unwrap());
+            s.quickack();
+            assert!(sock.tcp_quickack().unwrap(), "still in delayed-ACK mode");
         });
     }
 

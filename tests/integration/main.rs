@@ -8,6 +8,7 @@ mod interrupt;
 mod probe;
 mod probe_ciphers;
 mod probe_smtp;
+mod probe_speed;
 mod probe_variants;
 mod robustness;
 mod ui;
