@@ -335,6 +335,32 @@ pub fn sge_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
                 "Enable TLS 1.2 and 1.3 on the relay and disable SSL 3, TLS 1.0 and 1.1.",
             ));
         }
+        // The other half: TLS 1.0/1.1 still accepted (seen by the old-version ClientHellos of the
+        // extra handshakes, probe::ciphers).
+        let old: Vec<&str> = r
+            .cipher_tests
+            .iter()
+            .filter_map(|t| match &t.outcome {
+                crate::probe::ciphers::CipherOutcome::Accepted { version, .. }
+                    if version == "TLSv1.0" || version == "TLSv1.1" || version == "SSLv3" =>
+                {
+                    Some(version.as_str())
+                }
+                _ => None,
+            })
+            .collect();
+        if !old.is_empty() {
+            out.push(rule.finding(
+                input,
+                subject(r),
+                format!(
+                    "{} still accepts {}; SGE requires TLS 1.2 or newer and the refusal of older versions.",
+                    r.host,
+                    old.join(" and ")
+                ),
+                "Disable SSL 3, TLS 1.0 and 1.1 on the relay (Postfix: smtpd_tls_protocols = >=TLSv1.2, smtpd_tls_mandatory_protocols = >=TLSv1.2).",
+            ));
+        }
     }
 }
 
@@ -913,5 +939,52 @@ mod tests {
             message: "no TLS 1.3".into(),
         };
         assert_eq!(run_sge("PROBE-017", &facts)[0].severity, Severity::Info);
+    }
+
+    #[test]
+    fn sge_001_fail_mx_legacy_accepts_tls_1_0_pass_tls_1_2_only() {
+        use crate::probe::ciphers::{CipherClass, CipherOutcome, CipherTest};
+        let test = |class, outcome| CipherTest {
+            class,
+            offered_version: "TLSv1.0".into(),
+            offered_suites: 4,
+            outcome,
+            ms: 1,
+        };
+        let mut r = report("mx-legacy.agency.example", 25, Role::Ber, "mx");
+        r.cipher_tests = vec![
+            test(
+                CipherClass::Tls10,
+                CipherOutcome::Accepted {
+                    suite: "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA".into(),
+                    suite_id: 0xc013,
+                    version: "TLSv1.0".into(),
+                    dh_bits: None,
+                },
+            ),
+            test(
+                CipherClass::Tls11,
+                CipherOutcome::Refused {
+                    alert: "ProtocolVersion".into(),
+                },
+            ),
+        ];
+        let mut facts = ProbeFacts {
+            reports: vec![r],
+            policy: None,
+        };
+        let f = run_sge("SGE-001", &facts);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("still accepts TLSv1.0"),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            run("SGE-001", &facts).is_empty(),
+            "only under the SGE profile"
+        );
+        facts.reports[0].cipher_tests.remove(0);
+        assert!(run_sge("SGE-001", &facts).is_empty());
     }
 }

@@ -85,12 +85,12 @@ fn probe_speed() {
         wrapper.push("smtpd_tls_wrappermode=yes".into());
         vec![
             crate::probe::Listener {
-                addr: std::net::Ipv4Addr::LOCALHOST,
+                addr: std::net::Ipv4Addr::LOCALHOST.into(),
                 port,
                 opts: tls_opts(dir, "valid", "may"),
             },
             crate::probe::Listener {
-                addr: std::net::Ipv4Addr::LOCALHOST,
+                addr: std::net::Ipv4Addr::LOCALHOST.into(),
                 port: implicit,
                 opts: wrapper,
             },
