@@ -22,6 +22,8 @@ pub mod tlsa;
 pub mod xr;
 
 #[cfg(test)]
+mod fingerprint;
+#[cfg(test)]
 pub(crate) mod testkit;
 
 use crate::model::{Design, Level, Origin, Profile, RecordSet, Relay, Role};
