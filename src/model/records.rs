@@ -93,6 +93,22 @@ impl RData {
         }
     }
 
+    /// Whether the record type mnemonic is `rtype` (as [`rtype`](Self::rtype)` == rtype`, without
+    /// comparing strings for the types the rules understand).
+    pub fn is_type(&self, rtype: &str) -> bool {
+        match (self, rtype.as_bytes()) {
+            (RData::Mx { .. }, b"MX")
+            | (RData::Srv { .. }, b"SRV")
+            | (RData::A(_), b"A")
+            | (RData::Aaaa(_), b"AAAA")
+            | (RData::Tlsa { .. }, b"TLSA")
+            | (RData::Txt(_), b"TXT")
+            | (RData::Cname(_), b"CNAME") => true,
+            (RData::Other { rtype: own, .. }, _) => own == rtype,
+            _ => false,
+        }
+    }
+
     /// TXT strings joined as readers join them; `None` for other types.
     pub fn txt_joined(&self) -> Option<String> {
         match self {
@@ -268,12 +284,12 @@ impl RecordSet {
 
     /// Records of one type at one owner name (owner given normalised).
     pub fn at<'a>(&'a self, name: &str, rtype: &'a str) -> impl Iterator<Item = &'a Record> + 'a {
-        self.named(name).filter(move |r| r.data.rtype() == rtype)
+        self.named(name).filter(move |r| r.data.is_type(rtype))
     }
 
     /// Records of one type anywhere.
     pub fn of_type<'a>(&'a self, rtype: &'a str) -> impl Iterator<Item = &'a Record> + 'a {
-        self.records.iter().filter(move |r| r.data.rtype() == rtype)
+        self.records.iter().filter(move |r| r.data.is_type(rtype))
     }
 
     /// Whether anything is published at `name` (any type).
