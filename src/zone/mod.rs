@@ -71,9 +71,13 @@ pub fn sts_policy_text(design: &Design) -> String {
     };
     let mut s = String::new();
     s.push_str("version: STSv1\r\n");
-    s.push_str(&format!("mode: {}\r\n", sts.mode.as_str()));
+    s.push_str("mode: ");
+    s.push_str(sts.mode.as_str());
+    s.push_str("\r\n");
     for mx in design.sts_mx_patterns() {
-        s.push_str(&format!("mx: {mx}\r\n"));
+        s.push_str("mx: ");
+        s.push_str(&mx);
+        s.push_str("\r\n");
     }
     s.push_str(&format!("max_age: {}\r\n", sts.max_age));
     s
