@@ -160,6 +160,7 @@ pub fn export_zone(design: &Design, opts: &ExportOptions) -> String {
     out.reserve(records.len() * (owner_w + ttl_w + type_w + 90));
 
     let mut group = None;
+    let mut ttl_text: (Option<i64>, String) = (None, String::new());
     for r in records.iter() {
         let g = Group::of(r);
         if group != Some(g) {
@@ -170,10 +171,14 @@ pub fn export_zone(design: &Design, opts: &ExportOptions) -> String {
         let w = write_name(&mut out, &r.name, domain, opts.relative);
         pad(&mut out, w, owner_w);
         out.push(' ');
-        let start = out.len();
-        let _ = write!(out, "{}", r.ttl);
-        let w = out.len() - start;
-        pad(&mut out, w, ttl_w);
+        // Nearly every record has the design's TTL: format it once.
+        if ttl_text.0 != Some(r.ttl) {
+            ttl_text.1.clear();
+            let _ = write!(ttl_text.1, "{}", r.ttl);
+            ttl_text.0 = Some(r.ttl);
+        }
+        out.push_str(&ttl_text.1);
+        pad(&mut out, ttl_text.1.len(), ttl_w);
         out.push_str(" IN ");
         let rtype = r.data.rtype();
         out.push_str(rtype);
@@ -208,8 +213,21 @@ fn name_special(c: char) -> bool {
     matches!(c, ' ' | ';' | '(' | ')' | '"' | '\\' | '$' | '@') || c.is_ascii_control()
 }
 
+/// Whether a byte is an ASCII character escaped in master-file names (see [`name_special`]); the
+/// bytes of a multi-byte UTF-8 character never are.
+fn special_byte(b: u8) -> bool {
+    matches!(b, b' ' | b';' | b'(' | b')' | b'"' | b'\\' | b'$' | b'@') || b.is_ascii_control()
+}
+
 /// Characters of [`escape_name`]`(name)`, without making it.
 fn escaped_width(name: &str) -> usize {
+    if !name.bytes().any(special_byte) {
+        return if name.is_ascii() {
+            name.len()
+        } else {
+            name.chars().count()
+        };
+    }
     name.chars()
         .map(|c| match c {
             ' ' | ';' | '(' | ')' | '"' | '\\' | '$' | '@' => 2,
@@ -234,13 +252,18 @@ fn name_text_width(name: &str, domain: &str, relative: bool) -> usize {
     }
 }
 
-/// Append [`escape_name`]`(name)` to `out`.
-fn write_escaped(out: &mut String, name: &str) {
-    if !name.chars().any(name_special) {
+/// Append [`escape_name`]`(name)` to `out`; returns its width in characters.
+fn write_escaped(out: &mut String, name: &str) -> usize {
+    if !name.bytes().any(special_byte) {
         out.push_str(name);
-        return;
+        return if name.is_ascii() {
+            name.len()
+        } else {
+            name.chars().count()
+        };
     }
     out.push_str(&escape_name(name));
+    escaped_width(name)
 }
 
 /// Append a name to `out`: relative to `$ORIGIN` when asked and the name lies inside the domain
@@ -252,16 +275,15 @@ fn write_name(out: &mut String, name: &str, domain: &str, relative: bool) -> usi
             return 1;
         }
         let head = &name[..name.len() - domain.len() - 1];
-        write_escaped(out, head);
-        return escaped_width(head);
+        return write_escaped(out, head);
     }
     if name.is_empty() {
         out.push('.');
         return 1;
     }
-    write_escaped(out, name);
+    let w = write_escaped(out, name);
     out.push('.');
-    escaped_width(name) + 1
+    w + 1
 }
 
 /// A name (normalised: no trailing dot, `""` = the root) in absolute master-file form.
