@@ -265,7 +265,7 @@ impl Design {
         match &self.mta_sts {
             Some(s) if !s.mx.is_empty() => s.mx.clone(),
             _ => {
-                let mut seen = std::collections::HashSet::new();
+                let mut seen = rustc_hash::FxHashSet::default();
                 self.mx_hosts()
                     .filter(|h| seen.insert(*h))
                     .map(str::to_string)

@@ -93,6 +93,22 @@ impl RData {
         }
     }
 
+    /// Whether the record type mnemonic is `rtype` (as [`rtype`](Self::rtype)` == rtype`, without
+    /// comparing strings for the types the rules understand).
+    pub fn is_type(&self, rtype: &str) -> bool {
+        match (self, rtype.as_bytes()) {
+            (RData::Mx { .. }, b"MX")
+            | (RData::Srv { .. }, b"SRV")
+            | (RData::A(_), b"A")
+            | (RData::Aaaa(_), b"AAAA")
+            | (RData::Tlsa { .. }, b"TLSA")
+            | (RData::Txt(_), b"TXT")
+            | (RData::Cname(_), b"CNAME") => true,
+            (RData::Other { rtype: own, .. }, _) => own == rtype,
+            _ => false,
+        }
+    }
+
     /// TXT strings joined as readers join them; `None` for other types.
     pub fn txt_joined(&self) -> Option<String> {
         match self {
@@ -135,14 +151,20 @@ impl Record {
 
 /// A set of records, in insertion order, indexed by owner name so rules stay linear in the number
 /// of relays (a 10,000-relay design is linted in milliseconds). The index is keyed by the name's
-/// hash, so no name is copied; a name whose hash is already taken by another name (a collision) is
-/// kept, by name, in a small side map.
+/// hash, so no name is copied; the records of one name are chained through `next` (no list is
+/// allocated per name). A name whose hash is already taken by another name (a collision) is kept,
+/// by name, in a small side map.
 #[derive(Debug, Clone, Default)]
 pub struct RecordSet {
     records: Vec<Record>,
-    by_name: FxHashMap<u64, Vec<usize>>,
+    /// Name hash → (first, last) record of that name.
+    by_name: FxHashMap<u64, (u32, u32)>,
+    /// For each record, the next record of the same name (`NONE` = the last one).
+    next: Vec<u32>,
     collided: FxHashMap<String, Vec<usize>>,
 }
+
+const NONE: u32 = u32::MAX;
 
 impl PartialEq for RecordSet {
     fn eq(&self, other: &Self) -> bool {
@@ -155,23 +177,70 @@ fn name_key(name: &str) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(name)
 }
 
+/// Iterator over the records of one name, in insertion order: the chain through `next`, then the
+/// indexes kept in the side map (a collided name, or records past the chain's index range).
+struct Named<'a> {
+    set: &'a RecordSet,
+    chain: u32,
+    list: std::slice::Iter<'a, usize>,
+}
+
+impl<'a> Iterator for Named<'a> {
+    type Item = &'a Record;
+
+    fn next(&mut self) -> Option<&'a Record> {
+        if self.chain != NONE {
+            let idx = self.chain as usize;
+            self.chain = self.set.next.get(idx).copied().unwrap_or(NONE);
+            return self.set.records.get(idx);
+        }
+        self.list.next().and_then(|&i| self.set.records.get(i))
+    }
+}
+
 impl RecordSet {
     /// An empty set.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// An empty set with room for `records` records of about `names` distinct owner names.
+    pub fn with_capacity(records: usize, names: usize) -> Self {
+        RecordSet {
+            records: Vec::with_capacity(records),
+            by_name: FxHashMap::with_capacity_and_hasher(names, Default::default()),
+            next: Vec::with_capacity(records),
+            collided: FxHashMap::default(),
+        }
+    }
+
     /// Add a record.
     pub fn push(&mut self, r: Record) {
         let idx = self.records.len();
+        // Past 4 billion records the chain index would not fit: keep such (hypothetical) records
+        // in the side map, which holds plain indexes.
+        let Some(idx32) = u32::try_from(idx).ok().filter(|&i| i != NONE) else {
+            self.collided.entry(r.name.clone()).or_default().push(idx);
+            self.next.push(NONE);
+            self.records.push(r);
+            return;
+        };
         let key = name_key(&r.name);
-        match self.by_name.get_mut(&key) {
-            Some(v) if v.first().is_some_and(|&i| self.records[i].name == r.name) => v.push(idx),
-            Some(_) => self.collided.entry(r.name.clone()).or_default().push(idx),
-            None => {
-                self.by_name.insert(key, vec![idx]);
+        match self.by_name.entry(key) {
+            std::collections::hash_map::Entry::Occupied(mut e) => {
+                let (first, last) = *e.get();
+                if self.records[first as usize].name == r.name {
+                    self.next[last as usize] = idx32;
+                    e.insert((first, idx32));
+                } else {
+                    self.collided.entry(r.name.clone()).or_default().push(idx);
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert((idx32, idx32));
             }
         }
+        self.next.push(NONE);
         self.records.push(r);
     }
 
@@ -197,21 +266,30 @@ impl RecordSet {
 
     /// All records owned by `name` (given normalised).
     pub fn named<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a Record> + 'a {
-        let slot: &[usize] = match self.by_name.get(&name_key(name)) {
-            Some(v) if v.first().is_some_and(|&i| self.records[i].name == name) => v,
-            _ => self.collided.get(name).map(|v| v.as_slice()).unwrap_or(&[]),
+        let chain = match self.by_name.get(&name_key(name)) {
+            Some(&(first, _)) if self.records[first as usize].name == name => first,
+            _ => NONE,
         };
-        slot.iter().map(|&i| &self.records[i])
+        let list: &[usize] = if self.collided.is_empty() {
+            &[]
+        } else {
+            self.collided.get(name).map(|v| v.as_slice()).unwrap_or(&[])
+        };
+        Named {
+            set: self,
+            chain,
+            list: list.iter(),
+        }
     }
 
     /// Records of one type at one owner name (owner given normalised).
     pub fn at<'a>(&'a self, name: &str, rtype: &'a str) -> impl Iterator<Item = &'a Record> + 'a {
-        self.named(name).filter(move |r| r.data.rtype() == rtype)
+        self.named(name).filter(move |r| r.data.is_type(rtype))
     }
 
     /// Records of one type anywhere.
     pub fn of_type<'a>(&'a self, rtype: &'a str) -> impl Iterator<Item = &'a Record> + 'a {
-        self.records.iter().filter(move |r| r.data.rtype() == rtype)
+        self.records.iter().filter(move |r| r.data.is_type(rtype))
     }
 
     /// Whether anything is published at `name` (any type).

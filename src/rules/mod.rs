@@ -22,6 +22,8 @@ pub mod tlsa;
 pub mod xr;
 
 #[cfg(test)]
+mod fingerprint;
+#[cfg(test)]
 pub(crate) mod testkit;
 
 use crate::model::{Design, Level, Origin, Profile, RecordSet, Relay, Role};
@@ -305,26 +307,45 @@ pub fn run(input: &Input<'_>, needs: &[Needs]) -> Vec<Finding> {
         .filter(|r| needs.contains(&r.needs))
         .filter_map(|r| r.check.map(|c| (r, c)))
         .collect();
-    let judge = |part: &[(&'static Rule, CheckFn)]| {
+    let mut out = if input.records.len() >= PARALLEL_MIN_RECORDS && rules.len() > 1 {
+        // Both threads take the next rule not yet taken, so a few costly rules do not leave one
+        // thread idle; each rule's findings are then put back in registry order, exactly as a
+        // sequential run gives them.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let judge = || {
+            let mut done: Vec<(usize, Vec<Finding>)> = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((rule, check)) = rules.get(i) else {
+                    break;
+                };
+                let mut found = Vec::new();
+                check(rule, input, &mut found);
+                done.push((i, found));
+            }
+            done
+        };
+        let mut done = std::thread::scope(|s| {
+            let other = s.spawn(judge);
+            let mut done = judge();
+            match other.join() {
+                Ok(more) => done.extend(more),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            done
+        });
+        done.sort_unstable_by_key(|(i, _)| *i);
+        let mut out = Vec::with_capacity(done.iter().map(|(_, f)| f.len()).sum());
+        for (_, found) in done {
+            out.extend(found);
+        }
+        out
+    } else {
         let mut out = Vec::new();
-        for (rule, check) in part {
+        for (rule, check) in &rules {
             check(rule, input, &mut out);
         }
         out
-    };
-    let mut out = if input.records.len() >= PARALLEL_MIN_RECORDS && rules.len() > 1 {
-        let (first, second) = rules.split_at(rules.len() / 2);
-        std::thread::scope(|s| {
-            let other = s.spawn(|| judge(second));
-            let mut out = judge(first);
-            match other.join() {
-                Ok(more) => out.extend(more),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-            out
-        })
-    } else {
-        judge(&rules)
     };
     sort_findings(&mut out);
     out

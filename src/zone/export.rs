@@ -139,46 +139,151 @@ pub fn export_zone(design: &Design, opts: &ExportOptions) -> String {
     }
 
     // Two passes: column widths first, then every line written straight into `out` (a 10,000-relay
-    // design is 50,000 lines; one string per field would double the time).
-    let owners: Vec<Cow<'_, str>> = records
-        .iter()
-        .map(|r| name_text(&r.name, domain, opts.relative))
-        .collect();
+    // design is 60,000 lines: no string is made per record or per field).
     // Align the columns; a very long owner only pushes its own line out.
-    let owner_w = owners
+    let owner_w = records
         .iter()
-        .map(|o| o.chars().count())
+        .map(|r| name_text_width(&r.name, domain, opts.relative))
         .max()
         .unwrap_or(0)
         .min(48);
     let ttl_w = records
         .iter()
-        .map(|r| r.ttl.to_string().len())
+        .map(|r| decimal_width(r.ttl))
         .max()
         .unwrap_or(0);
     let type_w = records
         .iter()
-        .map(|r| r.data.rtype().len())
+        .map(|r| r.data.rtype().chars().count())
         .max()
         .unwrap_or(0);
     out.reserve(records.len() * (owner_w + ttl_w + type_w + 90));
 
     let mut group = None;
-    for (r, owner) in records.iter().zip(&owners) {
+    let mut ttl_text: (Option<i64>, String) = (None, String::new());
+    for r in records.iter() {
         let g = Group::of(r);
         if group != Some(g) {
             let _ = write!(out, "\n; {}\n", comment_safe(&g.title(design)));
             group = Some(g);
         }
-        let _ = writeln!(
-            out,
-            "{owner:<owner_w$} {:<ttl_w$} IN {:<type_w$} {}",
-            r.ttl,
-            r.data.rtype(),
-            rdata_text(&r.data, domain, opts.relative)
-        );
+        // `{owner:<owner_w$} {ttl:<ttl_w$} IN {type:<type_w$} {rdata}`
+        let w = write_name(&mut out, &r.name, domain, opts.relative);
+        pad(&mut out, w, owner_w);
+        out.push(' ');
+        // Nearly every record has the design's TTL: format it once.
+        if ttl_text.0 != Some(r.ttl) {
+            ttl_text.1.clear();
+            let _ = write!(ttl_text.1, "{}", r.ttl);
+            ttl_text.0 = Some(r.ttl);
+        }
+        out.push_str(&ttl_text.1);
+        pad(&mut out, ttl_text.1.len(), ttl_w);
+        out.push_str(" IN ");
+        let rtype = r.data.rtype();
+        out.push_str(rtype);
+        pad(&mut out, rtype.chars().count(), type_w);
+        out.push(' ');
+        write_rdata(&mut out, &r.data, domain, opts.relative);
+        out.push('\n');
     }
     out
+}
+
+/// Spaces after a field of `width` characters to fill a column of `column` characters.
+fn pad(out: &mut String, width: usize, column: usize) {
+    for _ in width..column {
+        out.push(' ');
+    }
+}
+
+/// Characters of an integer written in decimal.
+fn decimal_width(n: i64) -> usize {
+    let mut digits = 1;
+    let mut m = n.unsigned_abs();
+    while m >= 10 {
+        m /= 10;
+        digits += 1;
+    }
+    digits + usize::from(n < 0)
+}
+
+/// Whether a character is escaped in a master-file name (RFC 1035 §5.1).
+fn name_special(c: char) -> bool {
+    matches!(c, ' ' | ';' | '(' | ')' | '"' | '\\' | '$' | '@') || c.is_ascii_control()
+}
+
+/// Whether a byte is an ASCII character escaped in master-file names (see [`name_special`]); the
+/// bytes of a multi-byte UTF-8 character never are.
+fn special_byte(b: u8) -> bool {
+    matches!(b, b' ' | b';' | b'(' | b')' | b'"' | b'\\' | b'$' | b'@') || b.is_ascii_control()
+}
+
+/// Characters of [`escape_name`]`(name)`, without making it.
+fn escaped_width(name: &str) -> usize {
+    if !name.bytes().any(special_byte) {
+        return if name.is_ascii() {
+            name.len()
+        } else {
+            name.chars().count()
+        };
+    }
+    name.chars()
+        .map(|c| match c {
+            ' ' | ';' | '(' | ')' | '"' | '\\' | '$' | '@' => 2,
+            c if c.is_ascii_control() => 4,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// Characters of the text [`write_name`] writes, without making it.
+fn name_text_width(name: &str, domain: &str, relative: bool) -> usize {
+    if relative && !name.is_empty() && is_in_domain(name, domain) {
+        if name == domain {
+            return 1;
+        }
+        return escaped_width(&name[..name.len() - domain.len() - 1]);
+    }
+    if name.is_empty() {
+        1
+    } else {
+        escaped_width(name) + 1
+    }
+}
+
+/// Append [`escape_name`]`(name)` to `out`; returns its width in characters.
+fn write_escaped(out: &mut String, name: &str) -> usize {
+    if !name.bytes().any(special_byte) {
+        out.push_str(name);
+        return if name.is_ascii() {
+            name.len()
+        } else {
+            name.chars().count()
+        };
+    }
+    out.push_str(&escape_name(name));
+    escaped_width(name)
+}
+
+/// Append a name to `out`: relative to `$ORIGIN` when asked and the name lies inside the domain
+/// (`@` for the apex), else absolute; returns its width in characters.
+fn write_name(out: &mut String, name: &str, domain: &str, relative: bool) -> usize {
+    if relative && !name.is_empty() && is_in_domain(name, domain) {
+        if name == domain {
+            out.push('@');
+            return 1;
+        }
+        let head = &name[..name.len() - domain.len() - 1];
+        return write_escaped(out, head);
+    }
+    if name.is_empty() {
+        out.push('.');
+        return 1;
+    }
+    let w = write_escaped(out, name);
+    out.push('.');
+    w + 1
 }
 
 /// A name (normalised: no trailing dot, `""` = the root) in absolute master-file form.
@@ -190,25 +295,10 @@ pub(crate) fn absolute(name: &str) -> String {
     }
 }
 
-/// A name, relative to `$ORIGIN` when asked and the name lies inside the domain.
-fn name_text<'a>(name: &'a str, domain: &str, relative: bool) -> Cow<'a, str> {
-    if relative && !name.is_empty() && is_in_domain(name, domain) {
-        if name == domain {
-            return Cow::Borrowed("@");
-        }
-        let head = &name[..name.len() - domain.len() - 1];
-        return escape_name(head);
-    }
-    Cow::Owned(absolute(name))
-}
-
 /// Escape the characters that are special in master-file names (RFC 1035 §5.1); borrowed when
 /// there is nothing to escape (the usual case).
 fn escape_name(name: &str) -> Cow<'_, str> {
-    let special = |c: char| {
-        matches!(c, ' ' | ';' | '(' | ')' | '"' | '\\' | '$' | '@') || c.is_ascii_control()
-    };
-    if !name.chars().any(special) {
+    if !name.chars().any(name_special) {
         return Cow::Borrowed(name);
     }
     let mut s = String::with_capacity(name.len() + 4);
@@ -228,62 +318,86 @@ fn escape_name(name: &str) -> Cow<'_, str> {
 }
 
 /// One TXT character-string, quoted.
+#[cfg(test)]
 pub(crate) fn quote_txt(text: &str) -> String {
     let mut s = String::with_capacity(text.len() + 2);
-    s.push('"');
+    write_quoted(&mut s, text);
+    s
+}
+
+/// Append one TXT character-string, quoted, to `out`.
+fn write_quoted(out: &mut String, text: &str) {
+    out.push('"');
     for c in text.chars() {
         match c {
             '"' | '\\' => {
-                s.push('\\');
-                s.push(c);
+                out.push('\\');
+                out.push(c);
             }
             c if c.is_ascii_control() => {
-                let _ = write!(s, "\\{:03}", c as u32);
+                let _ = write!(out, "\\{:03}", c as u32);
             }
-            c => s.push(c),
+            c => out.push(c),
         }
     }
-    s.push('"');
-    s
+    out.push('"');
 }
 
 /// The record data in master-file form.
 pub(crate) fn rdata_text(data: &RData, domain: &str, relative: bool) -> String {
+    let mut s = String::new();
+    write_rdata(&mut s, data, domain, relative);
+    s
+}
+
+/// Append the record data in master-file form to `out`.
+fn write_rdata(out: &mut String, data: &RData, domain: &str, relative: bool) {
     match data {
         RData::Mx {
             preference,
             exchange,
-        } => format!(
-            "{preference} {}",
-            name_text(exchange, domain, relative).into_owned()
-        ),
+        } => {
+            let _ = write!(out, "{preference} ");
+            write_name(out, exchange, domain, relative);
+        }
         RData::Srv {
             priority,
             weight,
             port,
             target,
-        } => format!(
-            "{priority} {weight} {port} {}",
-            name_text(target, domain, relative).into_owned()
-        ),
-        RData::A(a) => a.to_string(),
-        RData::Aaaa(a) => a.to_string(),
+        } => {
+            let _ = write!(out, "{priority} {weight} {port} ");
+            write_name(out, target, domain, relative);
+        }
+        RData::A(a) => {
+            let _ = write!(out, "{a}");
+        }
+        RData::Aaaa(a) => {
+            let _ = write!(out, "{a}");
+        }
         RData::Tlsa {
             usage,
             selector,
             matching,
             data,
-        } => format!(
-            "{usage} {selector} {matching} {}",
-            data.to_ascii_lowercase()
-        ),
-        RData::Txt(parts) => parts
-            .iter()
-            .map(|p| quote_txt(p))
-            .collect::<Vec<_>>()
-            .join(" "),
-        RData::Cname(t) => name_text(t, domain, relative).into_owned(),
-        RData::Other { data, .. } => data.clone(),
+        } => {
+            let _ = write!(out, "{usage} {selector} {matching} ");
+            let start = out.len();
+            out.push_str(data);
+            out[start..].make_ascii_lowercase();
+        }
+        RData::Txt(parts) => {
+            for (i, p) in parts.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                write_quoted(out, p);
+            }
+        }
+        RData::Cname(t) => {
+            write_name(out, t, domain, relative);
+        }
+        RData::Other { data, .. } => out.push_str(data),
     }
 }
 

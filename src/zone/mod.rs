@@ -11,8 +11,10 @@ mod proptests;
 
 use crate::model::name::is_in_domain;
 use crate::model::{Design, Origin, Profile, RData, Record, RecordSet, Role};
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use sha2::{Digest, Sha256};
+use std::collections::hash_map::Entry;
+use std::hash::BuildHasher;
 
 pub use export::{ExportOptions, export_zone};
 pub use import::{ImportError, ImportReport, import_zone, records_from_zone};
@@ -69,9 +71,13 @@ pub fn sts_policy_text(design: &Design) -> String {
     };
     let mut s = String::new();
     s.push_str("version: STSv1\r\n");
-    s.push_str(&format!("mode: {}\r\n", sts.mode.as_str()));
+    s.push_str("mode: ");
+    s.push_str(sts.mode.as_str());
+    s.push_str("\r\n");
     for mx in design.sts_mx_patterns() {
-        s.push_str(&format!("mx: {mx}\r\n"));
+        s.push_str("mx: ");
+        s.push_str(&mx);
+        s.push_str("\r\n");
     }
     s.push_str(&format!("max_age: {}\r\n", sts.max_age));
     s
@@ -127,7 +133,10 @@ pub fn relays_ber_first(design: &Design) -> impl Iterator<Item = (usize, &crate:
 pub fn records_of(design: &Design) -> RecordSet {
     let domain = design.domain.as_str();
     let ttl = design.ttl;
-    let mut set = RecordSet::new();
+    // Per relay: an MX or SRV record, about two addresses, two TLSA records, a TLS-RPT record; the
+    // names are the relay host, its TLSA owner and its TLS-RPT owner.
+    let n = design.relays.len();
+    let mut set = RecordSet::with_capacity(n * 6 + 8, n * 3 + 8);
 
     if design.null_mx {
         set.push(
@@ -177,6 +186,7 @@ pub fn records_of(design: &Design) -> RecordSet {
         }
     }
     let mut seen_addr = FxHashSet::default();
+    seen_addr.reserve(n * 2);
     for (i, r) in relays_ber_first(design) {
         if !is_in_domain(&r.host, domain) {
             continue;
@@ -196,16 +206,35 @@ pub fn records_of(design: &Design) -> RecordSet {
             set.push(Record::new(r.host.as_str(), ttl, data).with_origin(Origin::Relay(i)));
         }
     }
-    let mut seen_tlsa = FxHashSet::default();
+    // Duplicate TLSA records of one relay host and port are published once. The records already
+    // pushed are the memory: `seen_tlsa` maps the hash of (owner, data) to the first such record, so
+    // no data is copied; a hash shared by different records is settled by looking at the owner's
+    // records.
+    let mut seen_tlsa: FxHashMap<u64, usize> = FxHashMap::default();
+    seen_tlsa.reserve(n * 2);
     for (i, r) in relays_ber_first(design) {
+        if r.tlsa.is_empty() {
+            continue;
+        }
         let owner = tlsa_owner(r.tlsa_port(), &r.host);
         for t in &r.tlsa {
             let data = parse_tlsa(t).unwrap_or_else(|| RData::Other {
                 rtype: "TLSA".to_string(),
                 data: t.trim().to_string(),
             });
-            if !seen_tlsa.insert((r.host.as_str(), r.tlsa_port(), data.clone())) {
-                continue;
+            let key = FxBuildHasher.hash_one((owner.as_str(), &data));
+            match seen_tlsa.entry(key) {
+                Entry::Occupied(e) => {
+                    let first = &set.records()[*e.get()];
+                    if (first.name == owner && first.data == data)
+                        || set.named(&owner).any(|rec| rec.data == data)
+                    {
+                        continue;
+                    }
+                }
+                Entry::Vacant(e) => {
+                    e.insert(set.len());
+                }
             }
             set.push(Record::new(owner.as_str(), ttl, data).with_origin(Origin::Relay(i)));
         }

@@ -1,0 +1,81 @@
+//! Run the 10,000-relay lint/export in a loop, for profilers (`perf record`, callgrind).
+//! Usage: `engine_profile [lint|export|records|dump] [iterations]`.
+
+use secmx::model::sample::generated_design;
+use secmx::zone::{ExportOptions, export_zone};
+use std::hint::black_box;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let what = args.next().unwrap_or_else(|| "lint".to_string());
+    let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(100);
+    let big = generated_design(10_000);
+    let given = ExportOptions {
+        summary: Some(secmx::rules::Summary::of(&secmx::rules::lint(&big))),
+        ..ExportOptions::default()
+    };
+    if what == "dump" {
+        // Every finding and the zone text of the plain and the public variant, for diffing.
+        let mut public = big.clone();
+        public.test_domain = false;
+        for d in [&big, &public] {
+            for f in secmx::rules::lint(d) {
+                println!(
+                    "{}|{}|{}|{}|{}|{:?}",
+                    f.rule, f.severity, f.subject, f.message, f.fix, f.origin
+                );
+            }
+            print!("{}", export_zone(d, &ExportOptions::default()));
+        }
+        return;
+    }
+    if what == "rules" {
+        // Time of each static rule alone (sequential), then of the steps of `lint`.
+        let prepared = secmx::rules::Prepared::from_design(&big);
+        let input = prepared.input(&big);
+        let mut times = Vec::new();
+        for r in secmx::rules::registry().filter(|r| r.needs == secmx::rules::Needs::Static) {
+            let Some(check) = r.check else { continue };
+            let t = std::time::Instant::now();
+            for _ in 0..n {
+                let mut out = Vec::new();
+                check(r, &input, &mut out);
+                black_box(out);
+            }
+            times.push((t.elapsed().as_secs_f64() * 1e3 / n as f64, r.id));
+        }
+        times.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let total: f64 = times.iter().map(|t| t.0).sum();
+        println!("all static rules, sequential: {total:.2} ms");
+        for (ms, id) in times.iter().take(25) {
+            println!("{id:10} {ms:.3} ms");
+        }
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            black_box(secmx::rules::Prepared::from_design(black_box(&big)));
+        }
+        println!(
+            "Prepared::from_design {:.2} ms",
+            t.elapsed().as_secs_f64() * 1e3 / n as f64
+        );
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            black_box(secmx::rules::run(&input, &[secmx::rules::Needs::Static]));
+        }
+        println!("run {:.2} ms", t.elapsed().as_secs_f64() * 1e3 / n as f64);
+        return;
+    }
+    for _ in 0..n {
+        match what.as_str() {
+            "export" => {
+                black_box(export_zone(black_box(&big), &given));
+            }
+            "records" => {
+                black_box(secmx::zone::records_of(black_box(&big)));
+            }
+            _ => {
+                black_box(secmx::rules::lint(black_box(&big)));
+            }
+        }
+    }
+}
