@@ -1,12 +1,14 @@
-//! Run the 10,000-relay lint/export in a loop, for profilers (`perf record`, callgrind).
-//! Usage: `engine_profile [lint|export|records|dump] [iterations]`.
+//! Run the 10,000-relay lint/export in a loop, for profilers (`perf record`, callgrind):
+//! `cargo bench --bench engine_profile -- [lint|export|records|dump] [iterations]`, or the built
+//! binary under `perf record` / `valgrind --tool=callgrind`. Flags cargo passes (`--bench`) are
+//! ignored.
 
 use secmx::model::sample::generated_design;
 use secmx::zone::{ExportOptions, export_zone};
 use std::hint::black_box;
 
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).filter(|a| !a.starts_with("--"));
     let what = args.next().unwrap_or_else(|| "lint".to_string());
     let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(100);
     let big = generated_design(10_000);
