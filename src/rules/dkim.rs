@@ -122,7 +122,7 @@ fn rsa_bits(der: &[u8]) -> Result<usize, String> {
         };
     }
     match RSAPublicKey::from_der(der) {
-        Ok((rest, rsa)) if rest.is_empty() => Ok(bit_length(rsa.modulus)),
+        Ok(([], rsa)) => Ok(bit_length(rsa.modulus)),
         _ => Err("p= is not a DER SubjectPublicKeyInfo (nor an RSAPublicKey)".into()),
     }
 }
@@ -130,7 +130,7 @@ fn rsa_bits(der: &[u8]) -> Result<usize, String> {
 const FIX_KEY: &str = "publish the selector's public key as `v=DKIM1; k=rsa; p=<base64 SubjectPublicKeyInfo of a 2048-bit key>` (openssl rsa -pubout -outform der | base64)";
 
 /// Judge one DKIM key record text (TXT strings concatenated): the key it publishes and every
-/// problem found. `Err` lists the problems when no usable key could be read.
+/// problem found; the key is `None` when no usable key could be read.
 pub fn judge_key_record(text: &str) -> (Option<DkimKey>, Vec<KeyProblem>) {
     let mut problems = Vec::new();
     let e = Severity::Error;
