@@ -62,7 +62,7 @@ impl Plan {
                 }
             }
         }
-        if let Some(sge) = &design.sge {
+        if let Some(sge) = design.sge.as_ref().filter(|_| plan.sge) {
             plan.dkim_selectors = sge.dkim_selectors.clone();
         }
         plan
@@ -424,6 +424,11 @@ mod tests {
             dkim_selectors: vec!["s1".into(), "2026.mail".into()],
             ..Default::default()
         });
+        assert!(
+            Plan::for_design(&d).dkim_selectors.is_empty(),
+            "only SGE judges DKIM"
+        );
+        d.profile = Profile::Sge;
         assert_eq!(Plan::for_design(&d).dkim_selectors, vec!["s1", "2026.mail"]);
     }
 

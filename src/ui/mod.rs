@@ -734,11 +734,7 @@ impl App {
 
     /// The design's DKIM selectors, whose key records a lookup asks for (SGE-005).
     fn dkim_selectors(&self) -> Vec<String> {
-        self.design
-            .sge
-            .as_ref()
-            .map(|s| s.dkim_selectors.clone())
-            .unwrap_or_default()
+        crate::resolve::Plan::for_design(&self.design).dkim_selectors
     }
 
     /// Apply one worker event; events of runs that are not current are dropped.

@@ -106,4 +106,19 @@ dkim_selectors = ["s1", "s2", "s3"]
         "the 2048-bit key is fine: {dkim:#?}"
     );
     assert_eq!(dkim.len(), 2, "{dkim:#?}");
+
+    // The keys are the mail system's: no other rule and no drift entry is about them.
+    let others: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] != "SGE-005")
+        .filter(|f| f.to_string().contains("_domainkey"))
+        .collect();
+    assert!(others.is_empty(), "{others:#?}");
+    let drift = v["dns"]["drift"].as_array().expect("drift");
+    assert!(
+        drift.iter().all(|d| !d.to_string().contains("_domainkey")),
+        "{drift:#?}"
+    );
 }
