@@ -122,3 +122,31 @@ dkim_selectors = ["s1", "s2", "s3"]
         "{drift:#?}"
     );
 }
+
+/// The window edits the selectors (SGE section, "DKIM selectors") and its full check asks for
+/// their key records.
+#[test]
+fn the_window_edits_dkim_selectors_and_looks_them_up() {
+    use eframe::egui::Key;
+    use egui_kittest::kittest::Queryable;
+    use secmx::worker::Command;
+    let (mut h, mut w) = super::ui::harness();
+    h.run();
+    h.get_by_label("SGE (NZ)").click();
+    h.run();
+    let field = h.get_by_label("DKIM selectors");
+    field.focus();
+    h.run();
+    h.get_by_label("DKIM selectors")
+        .type_text("s1, S2\n2026.mail");
+    h.run();
+    let sge = h.state().design().sge.clone().expect("SGE settings");
+    assert_eq!(sge.dkim_selectors, vec!["s1", "s2", "2026.mail"]);
+    h.key_press(Key::F5);
+    h.run_steps(3);
+    let cmds = w.drain_commands();
+    let Some(Command::Check { dkim_selectors, .. }) = cmds.last() else {
+        panic!("expected a Check, got {cmds:?}");
+    };
+    assert_eq!(dkim_selectors, &sge.dkim_selectors);
+}
