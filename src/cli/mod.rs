@@ -287,6 +287,9 @@ fn list_rules_text(out: &mut dyn Write) -> Result<u8, CliError> {
         .map_err(io)?;
     }
     writeln!(out, "\nNot yet implemented:").map_err(io)?;
+    if done == all.len() {
+        writeln!(out, "  (none)").map_err(io)?;
+    }
     for r in all.iter().filter(|r| r.check.is_none()) {
         let issue = r
             .planned

@@ -15,7 +15,7 @@ pub mod sts;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
-pub use name::{DomainName, NameError, normalize_name};
+pub use name::{DomainName, NameError, dkim_selector_error, normalize_name};
 pub use records::{Origin, RData, Record, RecordSet};
 
 /// Default SRV service label for SecMX Level 2 discovery (rules.md §2.2).
@@ -196,6 +196,10 @@ pub struct SgeTexts {
     pub spf: Option<String>,
     /// The `_dmarc` TXT text.
     pub dmarc: Option<String>,
+    /// DKIM selectors the agency signs with (SGE-005 looks up `<selector>._domainkey.<domain>`):
+    /// normalised (trimmed, lower case), each a valid name per [`dkim_selector_error`].
+    #[serde(default)]
+    pub dkim_selectors: Vec<String>,
 }
 
 /// A whole design: what one mail domain should publish.

@@ -132,6 +132,35 @@ pub fn is_ldh_label(label: &str) -> bool {
         && !label.ends_with('-')
 }
 
+/// Why a DKIM selector (RFC 6376 §3.1) cannot be used, or `None` when it is fine. A selector is one
+/// or more LDH labels (`s1`, `2026.mail`); `<selector>._domainkey.<domain>` must fit in 253
+/// characters. Expects the normalised form (trimmed, lower case).
+pub fn dkim_selector_error(selector: &str, domain: &str) -> Option<String> {
+    if selector.is_empty() {
+        return Some("a DKIM selector is empty".into());
+    }
+    for label in selector.split('.') {
+        if label.len() > 63 {
+            return Some(format!(
+                "DKIM selector `{selector}`: a label is {} octets long; at most 63 are allowed",
+                label.len()
+            ));
+        }
+        if !is_ldh_label(label) {
+            return Some(format!(
+                "DKIM selector `{selector}` is not a DNS name: each label holds only letters, digits and hyphens (not at its start or end), e.g. `s1` or `2026.mail`"
+            ));
+        }
+    }
+    let full = selector.len() + "._domainkey.".len() + domain.len();
+    if full > 253 {
+        return Some(format!(
+            "DKIM selector `{selector}`: `{selector}._domainkey.{domain}` is {full} characters long; at most 253 fit in DNS"
+        ));
+    }
+    None
+}
+
 /// Convert a name to its A-label form (lower case), or `None` when it is not valid IDNA.
 ///
 /// Pure-ASCII names are only lower-cased, so that underscores and other characters the NAME rules

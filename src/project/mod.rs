@@ -9,7 +9,7 @@
 
 use crate::model::{
     Design, DomainName, Level, MtaSts, Profile, Relay, Role, SgeTexts, StsMode, TlsRpt,
-    normalize_name,
+    dkim_selector_error, normalize_name,
 };
 use serde::{Deserialize, Serialize};
 use std::fs;
@@ -145,6 +145,8 @@ struct RawSge {
     spf: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     dmarc: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    dkim_selectors: Vec<Spanned<String>>,
 }
 
 /// Parse design text. `file` names it in errors.
@@ -262,10 +264,23 @@ pub fn parse_design(text: &str, file: &str) -> Result<Design, ProjectError> {
         policy_sha256: s.policy_sha256,
     });
     design.tls_rpt = raw.tls_rpt.map(|r| TlsRpt { rua: r.rua });
-    design.sge = raw.sge.map(|s| SgeTexts {
-        spf: s.spf,
-        dmarc: s.dmarc,
-    });
+    if let Some(s) = raw.sge {
+        let mut dkim_selectors: Vec<String> = Vec::new();
+        for sel in s.dkim_selectors {
+            let name = normalize_name(sel.get_ref());
+            if let Some(e) = dkim_selector_error(&name, design.domain.as_str()) {
+                return Err(err_at(Some(sel.span()), format!("sge.dkim_selectors: {e}")));
+            }
+            if !dkim_selectors.contains(&name) {
+                dkim_selectors.push(name);
+            }
+        }
+        design.sge = Some(SgeTexts {
+            spf: s.spf,
+            dmarc: s.dmarc,
+            dkim_selectors,
+        });
+    }
     Ok(design)
 }
 
@@ -311,6 +326,7 @@ fn to_raw(design: &Design) -> RawDesign {
         sge: design.sge.as_ref().map(|s| RawSge {
             spf: s.spf.clone(),
             dmarc: s.dmarc.clone(),
+            dkim_selectors: s.dkim_selectors.iter().map(|x| sp(x.clone())).collect(),
         }),
     }
 }
@@ -557,6 +573,43 @@ rua = ["mailto:tlsrpt@agency.example"]
         let syntax = "format = 1\ndomain = \"a.example\n";
         let e = parse_design(syntax, "x").unwrap_err();
         assert_eq!(e.position.map(|p| p.0), Some(2), "{e}");
+    }
+
+    #[test]
+    fn dkim_selectors_round_trip_and_bad_ones_are_placed() {
+        let t = format!(
+            "{L2}\n[sge]\nspf = \"v=spf1 mx -all\"\ndkim_selectors = [\"S1\", \"2026.mail\", \"s1\"]\n"
+        );
+        let d = parse_design(&t, "t").unwrap();
+        let sge = d.sge.as_ref().unwrap();
+        assert_eq!(
+            sge.dkim_selectors,
+            vec!["s1", "2026.mail"],
+            "normalised, duplicates dropped"
+        );
+        let text = design_to_toml(&d).unwrap();
+        assert!(
+            text.contains("dkim_selectors = [\"s1\", \"2026.mail\"]"),
+            "{text}"
+        );
+        assert_eq!(parse_design(&text, "t2").unwrap(), d);
+
+        let bad = t.replace("\"2026.mail\"", "\"bad selector\"");
+        let e = parse_design(&bad, "x").unwrap_err();
+        assert!(e.message.contains("`bad selector`"), "{e}");
+        let line = bad
+            .lines()
+            .position(|l| l.starts_with("dkim_selectors"))
+            .unwrap()
+            + 1;
+        assert_eq!(e.position, Some((line, 25)), "{e}");
+        for wrong in ["\"\"", "\"-s1\"", "\"s_1\"", "\"a..b\"", "1"] {
+            let bad = t.replace("\"2026.mail\"", wrong);
+            assert!(parse_design(&bad, "x").is_err(), "{wrong} accepted");
+        }
+        let unknown = t.replace("dkim_selectors", "dkim_selector");
+        let e = parse_design(&unknown, "x").unwrap_err();
+        assert!(e.message.contains("dkim_selector"), "{e}");
     }
 
     #[test]

@@ -127,7 +127,9 @@ pub fn drift(designed: &RecordSet, published: &Published) -> Vec<Drift> {
     let domain = published.domain.as_str();
     for s in &published.rrsets {
         let owner = s.owner();
-        if !in_domain(&owner, domain) {
+        // DKIM key records (asked for SGE-005) are the mail system's, not the design's: judged by
+        // the rule, never drift.
+        if !in_domain(&owner, domain) || owner.contains("._domainkey.") {
             continue;
         }
         let apex_extra = owner == domain && matches!(s.rtype.as_str(), "A" | "AAAA" | "TXT");
@@ -249,5 +251,42 @@ mod tests {
         assert!(kinds.contains(&("A", Change::Missing)), "{d:?}");
         assert!(kinds.contains(&("TXT", Change::Unknown)), "{d:?}");
         assert!(kinds.contains(&("SRV", Change::Extra)), "{d:?}");
+    }
+
+    #[test]
+    fn dkim_key_records_are_not_drift() {
+        let owner = "s1._domainkey.a.test";
+        let published = Published::from_rrsets(
+            "a.test",
+            "_secmx",
+            vec![
+                rrset_of(
+                    owner,
+                    "TXT",
+                    Status::Ok,
+                    Dnssec::Insecure,
+                    vec![Record::new(
+                        owner,
+                        300,
+                        RData::Txt(vec!["v=DKIM1; p=".into()]),
+                    )],
+                ),
+                rrset_of(
+                    "_smtp._tls.a.test",
+                    "TXT",
+                    Status::Ok,
+                    Dnssec::Insecure,
+                    vec![Record::new(
+                        "_smtp._tls.a.test",
+                        300,
+                        RData::Txt(vec!["v=TLSRPTv1; rua=mailto:r@a.test".into()]),
+                    )],
+                ),
+            ],
+            0,
+        );
+        let d = drift(&RecordSet::new(), &published);
+        let names: Vec<&str> = d.iter().map(|x| x.name.as_str()).collect();
+        assert_eq!(names, vec!["_smtp._tls.a.test."], "{d:?}");
     }
 }

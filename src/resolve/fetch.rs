@@ -27,6 +27,8 @@ pub struct Plan {
     pub hosts: Vec<(String, i64)>,
     /// Mail domains of `mailto:` TLS-RPT destinations a design names.
     pub rua_domains: Vec<String>,
+    /// DKIM selectors a design names: `<selector>._domainkey.<domain>` TXT is asked (SGE-005).
+    pub dkim_selectors: Vec<String>,
 }
 
 impl Plan {
@@ -38,6 +40,7 @@ impl Plan {
             sge: false,
             hosts: Vec::new(),
             rua_domains: Vec::new(),
+            dkim_selectors: Vec::new(),
         }
     }
 
@@ -58,6 +61,9 @@ impl Plan {
                     plan.rua_domains.push(d);
                 }
             }
+        }
+        if let Some(sge) = design.sge.as_ref().filter(|_| plan.sge) {
+            plan.dkim_selectors = sge.dkim_selectors.clone();
         }
         plan
     }
@@ -279,6 +285,9 @@ async fn fetch_with_limit(
     // they are asked for every profile; the SGE rules read them when the profile is on.
     asked.add(d, "TXT");
     asked.add(&format!("_dmarc.{d}"), "TXT");
+    for sel in &plan.dkim_selectors {
+        asked.add(&crate::rules::dkim::key_owner(sel, d), "TXT");
+    }
     for (h, p) in &plan.hosts {
         add_host(&mut asked, h, *p);
     }
@@ -406,6 +415,22 @@ pub fn rrset_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_plan_names_the_designs_dkim_selectors() {
+        let mut d = Design::new(crate::model::DomainName::parse("agency.example").unwrap());
+        assert!(Plan::for_design(&d).dkim_selectors.is_empty());
+        d.sge = Some(crate::model::SgeTexts {
+            dkim_selectors: vec!["s1".into(), "2026.mail".into()],
+            ..Default::default()
+        });
+        assert!(
+            Plan::for_design(&d).dkim_selectors.is_empty(),
+            "only SGE judges DKIM"
+        );
+        d.profile = Profile::Sge;
+        assert_eq!(Plan::for_design(&d).dkim_selectors, vec!["s1", "2026.mail"]);
+    }
 
     #[test]
     fn mailto_domains() {

@@ -33,6 +33,7 @@ pub fn published_input<'a>(
         options,
         live: Some(p),
         probes: None,
+        dkim_selectors: &[],
     }
 }
 

@@ -53,8 +53,7 @@ pub const RULES: &[Rule] = &[
         raise: Raise::Never,
         title: "Outbound mail is DKIM-signed; every selector the agency uses publishes a valid key record (RSA keys of at least 1024 bits, 2048 recommended; no `rsa-sha1` signing).",
         needs: Needs::Dns,
-        check: None,
-        // No issue covers it yet: judging DKIM needs the design to name its selectors.
+        check: Some(super::dkim::sge_005),
         planned: None,
     },
     Rule {

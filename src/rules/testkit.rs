@@ -205,6 +205,7 @@ impl Case {
             options: self.options,
             live: None,
             probes: None,
+            dkim_selectors: &[],
         }
     }
 

@@ -31,6 +31,8 @@ pub enum Field {
     Spf,
     /// SGE DMARC text.
     Dmarc,
+    /// SGE DKIM selectors.
+    DkimSelectors,
 }
 
 /// A field of one relay.
@@ -148,6 +150,8 @@ pub struct DesignDraft {
     pub sge_spf: String,
     /// SGE DMARC text.
     pub sge_dmarc: String,
+    /// SGE DKIM selectors, comma separated or one per line.
+    pub sge_dkim_selectors: String,
 }
 
 /// The result of parsing a draft: a design when every field parsed, else the errors per field.
@@ -214,6 +218,11 @@ impl DesignDraft {
                 .sge
                 .as_ref()
                 .and_then(|s| s.dmarc.clone())
+                .unwrap_or_default(),
+            sge_dkim_selectors: d
+                .sge
+                .as_ref()
+                .map(|s| s.dkim_selectors.join(", "))
                 .unwrap_or_default(),
         }
     }
@@ -296,11 +305,26 @@ impl DesignDraft {
             rua: split_list(&self.rpt_rua).map(str::to_string).collect(),
         });
         let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let mut dkim_selectors: Vec<String> = Vec::new();
+        if self.profile == Profile::Sge {
+            let domain_text = domain.as_ref().map_or("", |d| d.as_str());
+            for sel in split_list(&self.sge_dkim_selectors) {
+                let name = normalize_name(sel);
+                match crate::model::dkim_selector_error(&name, domain_text) {
+                    Some(e) => errors.push((Field::DkimSelectors, e)),
+                    None if !dkim_selectors.contains(&name) => dkim_selectors.push(name),
+                    None => {}
+                }
+            }
+        }
         let sge = (self.profile == Profile::Sge
-            && (text(&self.sge_spf).is_some() || text(&self.sge_dmarc).is_some()))
+            && (text(&self.sge_spf).is_some()
+                || text(&self.sge_dmarc).is_some()
+                || !dkim_selectors.is_empty()))
         .then(|| SgeTexts {
             spf: text(&self.sge_spf),
             dmarc: text(&self.sge_dmarc),
+            dkim_selectors,
         });
         let design = match domain {
             Some(domain) if errors.is_empty() => {
@@ -357,5 +381,26 @@ mod tests {
             fields,
             vec![Field::Ttl, Field::Relay(1, RelayField::Addresses)]
         );
+    }
+
+    #[test]
+    fn dkim_selectors_are_edited_as_a_list() {
+        let mut draft = DesignDraft::from_design(&example());
+        draft.profile = Profile::Sge;
+        draft.sge_dkim_selectors = "s1, S2\n2026.mail".into();
+        let p = draft.parse();
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let d = p.design.unwrap();
+        assert_eq!(
+            d.sge.as_ref().unwrap().dkim_selectors,
+            vec!["s1", "s2", "2026.mail"]
+        );
+        assert_eq!(DesignDraft::from_design(&d).parse().design.unwrap(), d);
+        draft.sge_dkim_selectors = "s1, s_2".into();
+        let p = draft.parse();
+        assert!(p.design.is_none());
+        assert_eq!(p.errors.len(), 1);
+        assert_eq!(p.errors[0].0, Field::DkimSelectors);
+        assert!(p.errors[0].1.contains("`s_2`"), "{:?}", p.errors);
     }
 }

@@ -268,7 +268,7 @@ pub fn editor_ui(
             }
 
             if draft.profile == Profile::Sge {
-                section(ui, "SGE texts");
+                section(ui, "SGE texts and DKIM selectors");
                 egui::Grid::new("sge_grid")
                     .num_columns(2)
                     .spacing([10.0, 6.0])
@@ -280,6 +280,13 @@ pub fn editor_ui(
                             &mut draft.sge_dmarc,
                             Field::Dmarc,
                             "v=DMARC1; p=reject; rua=mailto:…",
+                        );
+                        c.multiline(
+                            ui,
+                            "DKIM selectors",
+                            &mut draft.sge_dkim_selectors,
+                            Field::DkimSelectors,
+                            "s1, s2 (one per line or comma separated)",
                         );
                     });
             }

@@ -677,6 +677,7 @@ impl App {
                 self.send(Command::Lookup {
                     run,
                     domain,
+                    dkim_selectors: self.dkim_selectors(),
                     settings,
                 });
             }
@@ -725,9 +726,15 @@ impl App {
         self.send(Command::Check {
             run,
             domain,
+            dkim_selectors: self.dkim_selectors(),
             targets,
             settings,
         });
+    }
+
+    /// The design's DKIM selectors, whose key records a lookup asks for (SGE-005).
+    fn dkim_selectors(&self) -> Vec<String> {
+        crate::resolve::Plan::for_design(&self.design).dkim_selectors
     }
 
     /// Apply one worker event; events of runs that are not current are dropped.

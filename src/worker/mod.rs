@@ -79,6 +79,8 @@ pub enum Command {
         run: RunId,
         /// The mail domain (A-label form).
         domain: String,
+        /// The design's DKIM selectors (their key records are looked up too, SGE-005).
+        dkim_selectors: Vec<String>,
         /// Resolver and timeouts.
         settings: NetSettings,
     },
@@ -97,6 +99,8 @@ pub enum Command {
         run: RunId,
         /// The mail domain.
         domain: String,
+        /// The design's DKIM selectors (their key records are looked up too, SGE-005).
+        dkim_selectors: Vec<String>,
         /// The relay addresses to probe.
         targets: Vec<ProbeTarget>,
         /// Network settings.
@@ -217,6 +221,7 @@ fn progress_sink(events: &mpsc::Sender<Event>, wake: &Wake) -> crate::event::Eve
 async fn lookup(
     run: RunId,
     domain: &str,
+    dkim_selectors: &[String],
     settings: &NetSettings,
     events: &mpsc::Sender<Event>,
     wake: &Wake,
@@ -226,7 +231,8 @@ async fn lookup(
     let resolver = Resolver::new(&s)
         .await
         .map_err(|e| format!("cannot set up the resolver: {e}"))?;
-    let plan = Plan::for_domain(domain);
+    let mut plan = Plan::for_domain(domain);
+    plan.dkim_selectors = dkim_selectors.to_vec();
     let published = resolve::fetch(&resolver, &plan, run, &progress_sink(events, wake)).await;
     emit(
         events,
@@ -320,17 +326,23 @@ async fn run_worker(
                 let task = tokio::spawn(async move {
                     let result = match command {
                         Command::Lookup {
-                            domain, settings, ..
-                        } => lookup(run, &domain, &settings, &events, &wake).await,
+                            domain,
+                            dkim_selectors,
+                            settings,
+                            ..
+                        } => lookup(run, &domain, &dkim_selectors, &settings, &events, &wake).await,
                         Command::Probe {
                             targets, settings, ..
                         } => probe_all(run, targets, &settings, &events, &wake, cancel).await,
                         Command::Check {
                             domain,
+                            dkim_selectors,
                             targets,
                             settings,
                             ..
-                        } => match lookup(run, &domain, &settings, &events, &wake).await {
+                        } => match lookup(run, &domain, &dkim_selectors, &settings, &events, &wake)
+                            .await
+                        {
                             Ok(()) => {
                                 probe_all(run, targets, &settings, &events, &wake, cancel).await
                             }
@@ -434,6 +446,7 @@ mod tests {
         assert!(link.send(Command::Lookup {
             run: RunId(7),
             domain: "agency.example".into(),
+            dkim_selectors: Vec::new(),
             settings: NetSettings {
                 resolver: Some("not-an-address".into()),
                 ..NetSettings::default()

@@ -805,6 +805,15 @@ fn default_reason(r: &Record, domain: &str, label: Option<&str>) -> String {
         }
         RData::Other { rtype, .. } if rtype.contains(' ') => "not of class IN".into(),
         RData::Cname(_) => "a CNAME is not part of a mail design".into(),
+        RData::Txt(_) if r.name.contains("._domainkey.") => {
+            // The key belongs to the mail system; the design only names the selector (SGE-005).
+            match r.name.split_once("._domainkey.") {
+                Some((sel, _)) => format!(
+                    "DKIM key record: the key is the mail system's; name the selector in the design (`dkim_selectors = [\"{sel}\"]` in [sge]) so `secmx check` judges it"
+                ),
+                None => "DKIM key record".into(),
+            }
+        }
         RData::Txt(_) => "TXT that is not an MTA-STS, TLS-RPT, SPF or DMARC policy".into(),
         RData::Mx { .. } => "MX of another name than the mail domain".into(),
         RData::Srv { .. } => match label {
@@ -893,6 +902,23 @@ www      IN CNAME web.provider.example.
             rep.notes.iter().any(|n| n.contains("TTL 300 becomes 3600")),
             "{:#?}",
             rep.notes
+        );
+    }
+
+    #[test]
+    fn dkim_key_records_are_listed_not_lost() {
+        let z = "$TTL 3600\n@ IN MX 10 mx1.agency.example.\ns1._domainkey IN TXT \"v=DKIM1; k=rsa; p=\"\n";
+        let rep = import_zone(z, "agency.example").unwrap();
+        assert_eq!(rep.unmapped.len(), 1, "{:#?}", rep.unmapped);
+        assert!(
+            rep.unmapped[0].contains("s1._domainkey"),
+            "{:?}",
+            rep.unmapped
+        );
+        assert!(
+            rep.unmapped[0].contains("dkim_selectors = [\"s1\"]"),
+            "{:?}",
+            rep.unmapped
         );
     }
 

@@ -168,10 +168,18 @@ fn design() -> impl Strategy<Value = Design> {
                 d.tls_rpt = rpt.map(|rua| TlsRpt { rua });
                 if sge_wanted && (spf.is_some() || dmarc.is_some()) {
                     d.profile = Profile::Sge;
-                    d.sge = Some(SgeTexts { spf, dmarc });
+                    d.sge = Some(SgeTexts {
+                        spf,
+                        dmarc,
+                        dkim_selectors: Vec::new(),
+                    });
                 } else if spf.is_some() {
                     // Not rendered under the secmx profile; the import cannot see it.
-                    d.sge = Some(SgeTexts { spf, dmarc: None });
+                    d.sge = Some(SgeTexts {
+                        spf,
+                        dmarc: None,
+                        dkim_selectors: Vec::new(),
+                    });
                 }
                 d
             },

@@ -161,6 +161,14 @@ fn list_rules_is_generated_from_the_registry() {
     }
     assert!(text.contains("PROBE-005  error   probe"), "{text}");
     assert!(text.contains("MX-003     error   dns"), "{text}");
+    assert!(text.contains("SGE-005    error   dns"), "{text}");
+    assert!(!text.contains("unplanned"), "{text}");
+    // The whole catalogue is implemented (SGE-005 was the last).
+    assert!(
+        text.contains("145 implemented, 0 not yet")
+            && text.contains("Not yet implemented:\n  (none)"),
+        "{text}"
+    );
     let implemented = secmx::rules::registry()
         .filter(|r| r.check.is_some())
         .count();

@@ -167,6 +167,7 @@ fn published_input(p: &Published) -> rules::Input<'_> {
         },
         live: Some(p),
         probes: None,
+        dkim_selectors: &[],
     }
 }
 

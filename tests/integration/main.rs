@@ -3,6 +3,7 @@
 
 mod check_live;
 mod cli;
+mod dkim;
 mod dns;
 mod interrupt;
 mod probe;

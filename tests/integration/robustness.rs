@@ -25,6 +25,7 @@ fn judge_all(records: &RecordSet, policy: Option<&str>, level: Level, profile: P
         options: Options::default(),
         live: None,
         probes: None,
+        dkim_selectors: &[],
     };
     let _ = rules::run(&input, &[Needs::Static, Needs::Dns, Needs::Probe]);
 }

@@ -36,7 +36,7 @@ fn harness_with(dialogs: ScriptedDialogs) -> (Harness<'static, App>, DetachedWor
     (h, worker)
 }
 
-fn harness() -> (Harness<'static, App>, DetachedWorker) {
+pub(crate) fn harness() -> (Harness<'static, App>, DetachedWorker) {
     harness_with(ScriptedDialogs::default())
 }
 

@@ -169,6 +169,7 @@ fn sge_profile_with_spf_and_dmarc_is_accepted_by_bind() {
     d.sge = Some(SgeTexts {
         spf: Some("v=spf1 mx include:_spf.provider.example -all".into()),
         dmarc: Some("v=DMARC1; p=reject; rua=mailto:dmarc@agency.govt.example".into()),
+        dkim_selectors: Vec::new(),
     });
     d.mta_sts = Some(MtaSts {
         mode: StsMode::Enforce,
