@@ -94,7 +94,9 @@ fn start() -> Pf {
              smtputf8_enable = no\nbiff = no\ndefault_process_limit = 200\n\
              smtpd_client_connection_count_limit = 0\nsmtpd_client_connection_rate_limit = 0\n\
              smtpd_tls_security_level = may\nsmtpd_tls_cert_file = {r}/leaf.crt\n\
-             smtpd_tls_key_file = {r}/leaf.key\n"
+             smtpd_tls_key_file = {r}/leaf.key\n\
+             smtpd_tls_protocols = >=TLSv1.2\nsmtpd_tls_mandatory_protocols = >=TLSv1.2\n\
+             smtpd_tls_exclude_ciphers = aNULL, eNULL, EXPORT, DES, RC4, 3DES, MD5, kRSA\n"
         ),
     )
     .unwrap();
@@ -130,6 +132,14 @@ fn start() -> Pf {
     }
 }
 
+fn port_free() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 fn target(i: u8, port: u16) -> ProbeTarget {
     ProbeTarget::new(
         HOST,
@@ -137,6 +147,66 @@ fn target(i: u8, port: u16) -> ProbeTarget {
         port,
         Role::Ber,
     )
+}
+
+/// A TCP proxy on `listen` that forwards to `upstream` and delays every chunk by `delay` in each
+/// direction (a round trip of 2 × `delay`), keeping the order of bytes: what a probe of a relay
+/// across the internet waits for, without leaving loopback.
+async fn delay_proxy(
+    listen: std::net::SocketAddr,
+    upstream: std::net::SocketAddr,
+    delay: Duration,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let l = tokio::net::TcpListener::bind(listen).await.unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((down, _)) = l.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                let Ok(up) = tokio::net::TcpStream::connect(upstream).await else {
+                    return;
+                };
+                let _ = down.set_nodelay(true);
+                let _ = up.set_nodelay(true);
+                let (dr, dw) = down.into_split();
+                let (ur, uw) = up.into_split();
+                // One direction: read chunks, stamp them, write each `delay` after it arrived.
+                fn pipe(
+                    mut r: tokio::net::tcp::OwnedReadHalf,
+                    mut w: tokio::net::tcp::OwnedWriteHalf,
+                    delay: Duration,
+                ) {
+                    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(Instant, Vec<u8>)>();
+                    tokio::spawn(async move {
+                        let mut buf = vec![0u8; 16384];
+                        loop {
+                            match r.read(&mut buf).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => {
+                                    if tx.send((Instant::now(), buf[..n].to_vec())).is_err() {
+                                        return;
+                                    }
+                                }
+                            }
+                        }
+                    });
+                    tokio::spawn(async move {
+                        while let Some((t, bytes)) = rx.recv().await {
+                            tokio::time::sleep_until((t + delay).into()).await;
+                            if w.write_all(&bytes).await.is_err() {
+                                return;
+                            }
+                        }
+                        let _ = w.shutdown().await;
+                    });
+                }
+                pipe(dr, uw, delay);
+                pipe(ur, dw, delay);
+            });
+        }
+    });
 }
 
 fn bench(c: &mut Criterion) {
@@ -149,9 +219,16 @@ fn bench(c: &mut Criterion) {
     let t = target(1, pf.port);
     let first = rt.block_on(probe(&t, &cfg, &|_| {}));
     assert_eq!(first.verdict, Verdict::Pass, "{first:?}");
-    c.bench_function("probe: one full STARTTLS probe incl. injection test", |b| {
-        b.iter(|| rt.block_on(probe(&t, &cfg, &|_| {})))
-    });
+    c.bench_function(
+        "probe: one full STARTTLS probe incl. injection test and extra handshakes",
+        |b| b.iter(|| rt.block_on(probe(&t, &cfg, &|_| {}))),
+    );
+    cfg.extra_handshakes = false;
+    c.bench_function(
+        "probe: one full STARTTLS probe incl. injection test (--quick)",
+        |b| b.iter(|| rt.block_on(probe(&t, &cfg, &|_| {}))),
+    );
+    cfg.extra_handshakes = true;
     cfg.injection_test = false;
     c.bench_function("probe: one full STARTTLS probe, no injection test", |b| {
         b.iter(|| rt.block_on(probe(&t, &cfg, &|_| {})))
@@ -192,6 +269,57 @@ fn bench(c: &mut Criterion) {
          all together {par_best:?} ({:.2}x the slowest single)",
         par_best.as_secs_f64() / slowest_single.as_secs_f64()
     );
+    // The same with a 20 ms round trip (10 ms each way) in front of every listener, as across the
+    // internet: 50 proxies on 127.0.4.i, each in front of 127.0.1.i.
+    let rtt_port = port_free();
+    let delayed: Vec<_> = (1..=N)
+        .map(|i| {
+            let listen =
+                std::net::SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, 0, 4, i)), rtt_port);
+            let upstream =
+                std::net::SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, 0, 1, i)), pf.port);
+            rt.block_on(delay_proxy(listen, upstream, Duration::from_millis(10)));
+            let mut t = target(i, rtt_port);
+            t.address = listen.ip();
+            t
+        })
+        .collect();
+    for (label, quick) in [("defaults", false), ("--quick", true)] {
+        let mut c2 = (*cfg).clone();
+        c2.extra_handshakes = !quick;
+        let c2 = Arc::new(c2);
+        let mut slowest = Duration::ZERO;
+        let mut sum = Duration::ZERO;
+        for t in &delayed {
+            let t0 = Instant::now();
+            let r = rt.block_on(probe(t, &c2, &|_| {}));
+            let d = t0.elapsed();
+            assert_eq!(r.verdict, Verdict::Pass, "{r:?}");
+            sum += d;
+            slowest = slowest.max(d);
+        }
+        let mut together = Duration::MAX;
+        for _ in 0..3 {
+            let t0 = Instant::now();
+            let (_h, cancel) = CancelHandle::new();
+            let reports = rt.block_on(run_all(
+                delayed.clone(),
+                c2.clone(),
+                N as usize,
+                RunId(1),
+                discard(),
+                cancel,
+            ));
+            together = together.min(t0.elapsed());
+            assert!(reports.iter().all(|r| r.verdict == Verdict::Pass));
+        }
+        eprintln!(
+            "probe ({label}), 20 ms RTT: {N} addresses: sequential sum {sum:?}, slowest single {slowest:?}, \
+             all together (cap 50) {together:?} ({:.2}x the slowest single)",
+            together.as_secs_f64() / slowest.as_secs_f64()
+        );
+    }
+
     let mut g = c.benchmark_group("probe 50 addresses");
     g.sample_size(10);
     g.bench_function("together (cap 50)", |b| {
