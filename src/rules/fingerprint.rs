@@ -127,6 +127,7 @@ fn messy() -> Design {
     d.sge = Some(crate::model::SgeTexts {
         spf: Some("v=spf1 -all".into()),
         dmarc: Some("v=DMARC1; p=none".into()),
+        dkim_selectors: vec![],
     });
     d.profile = Profile::Sge;
     d
