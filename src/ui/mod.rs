@@ -1170,6 +1170,14 @@ impl App {
                             .labelled_by(l.id)
                             .changed();
                         ui.end_row();
+                        ui.label("Probe depth");
+                        changed |= ui
+                            .checkbox(
+                                &mut self.settings.net.quick,
+                                "Quick probes (skip the SNI/key-type variants and the weak-cipher and old-TLS tests)",
+                            )
+                            .changed();
+                        ui.end_row();
                     });
             });
         self.show_settings = open;

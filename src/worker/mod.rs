@@ -39,6 +39,9 @@ pub struct NetSettings {
     pub timeout_secs: u64,
     /// How many probes run at once.
     pub concurrency: usize,
+    /// Skip the extra handshakes of each probe (SNI and key-type variants, weak-cipher and old-TLS
+    /// tests), like `--quick` on the command line.
+    pub quick: bool,
 }
 
 impl Default for NetSettings {
@@ -49,6 +52,7 @@ impl Default for NetSettings {
             ca_file: None,
             timeout_secs: 10,
             concurrency: 8,
+            quick: false,
         }
     }
 }
@@ -261,19 +265,40 @@ async fn probe_all(
     cancel: crate::probe::Cancel,
 ) -> Result<(), String> {
     use crate::probe;
-    let cfg = probe::ProbeConfig::from_options(
+    let mut cfg = probe::ProbeConfig::from_options(
         settings.ca_file.as_deref(),
         None,
         Some(settings.timeout_secs),
     )?;
+    cfg.extra_handshakes = !settings.quick;
+    // Relays without addresses in the design are resolved through the run's resolver settings
+    // (the nameserver of Settings, DNSSEC as configured), like everything else the run looks up.
+    let resolver = if targets.iter().any(|t| t.address.is_none()) {
+        let s = resolve_settings(settings)?;
+        Some(
+            crate::resolve::Resolver::new(&s)
+                .await
+                .map_err(|e| format!("cannot set up the resolver: {e}"))?,
+        )
+    } else {
+        None
+    };
     let mut list = Vec::new();
     for t in targets {
-        let addresses: Vec<IpAddr> = match t.address {
-            Some(a) => vec![a],
-            None => match tokio::net::lookup_host((t.host.as_str(), t.port)).await {
-                Ok(found) => found.map(|sa| sa.ip()).collect(),
-                Err(_) => Vec::new(),
-            },
+        let addresses: Vec<IpAddr> = match (t.address, &resolver) {
+            (Some(a), _) => vec![a],
+            (None, Some(r)) => {
+                let mut found = Vec::new();
+                for rtype in [
+                    hickory_resolver::proto::rr::RecordType::A,
+                    hickory_resolver::proto::rr::RecordType::AAAA,
+                ] {
+                    let set = r.query(&t.host, rtype, run, &crate::event::discard()).await;
+                    found.extend(set.records.iter().filter_map(|x| x.parse::<IpAddr>().ok()));
+                }
+                found
+            }
+            (None, None) => Vec::new(),
         };
         for a in addresses {
             let mut p = probe::ProbeTarget::new(t.host.clone(), a, t.port, t.role);

@@ -362,3 +362,85 @@ fn every_address_of_a_relay_is_probed_ipv4_and_ipv6() {
     assert!(rules.contains(&"PROBE-005"), "{rules:?}");
     assert_eq!(out.status.code(), Some(1), "{stdout}");
 }
+
+#[test]
+fn the_window_worker_resolves_relays_through_the_configured_resolver_and_honours_quick() {
+    // "Probe all" in the window for a relay whose design names no address: the worker asks the
+    // nameserver of Settings (a real NSD), probes what it publishes, and with "quick probes" on
+    // runs no extra handshakes.
+    use secmx::event::{EventBody, RunId};
+    use secmx::probe::ProbeEvent;
+    use secmx::worker::{self, Command, NetSettings, ProbeTarget};
+    let addr = Ipv4Addr::new(127, 0, 1, 32);
+    let mut certs = None;
+    let _pf = Postfix::start(|dir| {
+        certs = Some(Certs::make(dir));
+        vec![Listener {
+            addr: addr.into(),
+            port: 25,
+            opts: tls_opts(dir, "valid", "may"),
+        }]
+    });
+    let certs = certs.expect("certificates");
+    let ns = nsd::start(
+        &[Zone::new(
+            "probe.test",
+            Sign::Yes,
+            &format!("@ MX 10 mx\nmx A {addr}\n"),
+        )],
+        &[],
+    );
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut link = worker::spawn(rt.handle(), std::sync::Arc::new(|| {}));
+    for (run, quick) in [(RunId(1), false), (RunId(2), true)] {
+        assert!(link.send(Command::Probe {
+            run,
+            targets: vec![ProbeTarget {
+                relay: 0,
+                host: "mx.probe.test".into(),
+                address: None,
+                port: 25,
+                role: secmx::model::Role::Ber,
+                implicit_tls: false,
+            }],
+            settings: NetSettings {
+                resolver: Some(ns.addr().to_string()),
+                trust_anchor: Some(ns.anchor.clone()),
+                ca_file: Some(certs.ca_pem.clone()),
+                quick,
+                ..NetSettings::default()
+            },
+        }));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let mut reports = Vec::new();
+        loop {
+            match link.try_recv() {
+                Some(e) if e.run == run => match e.body {
+                    EventBody::Probe(ProbeEvent::Finished { report }) => reports.push(report),
+                    EventBody::Finished { .. } => break,
+                    EventBody::Failed { message } => panic!("the run failed: {message}"),
+                    _ => {}
+                },
+                Some(_) => {}
+                None => {
+                    assert!(
+                        std::time::Instant::now() < deadline,
+                        "the run never finished"
+                    );
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+            }
+        }
+        assert_eq!(reports.len(), 1, "one address published: {reports:?}");
+        let r = &reports[0];
+        assert_eq!(r.address, std::net::IpAddr::V4(addr));
+        assert_eq!(r.verdict, secmx::probe::Verdict::Pass, "{r:?}");
+        assert_eq!(r.variants.is_empty(), quick, "variants: {:?}", r.variants);
+        assert_eq!(r.cipher_tests.is_empty(), quick);
+    }
+    assert!(link.send(Command::Shutdown));
+}
