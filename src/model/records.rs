@@ -162,6 +162,8 @@ pub struct RecordSet {
     /// For each record, the next record of the same name (`NONE` = the last one).
     next: Vec<u32>,
     collided: FxHashMap<String, Vec<usize>>,
+    /// The records of each type, built on first use (see [`super::index`]); cleared by `push`.
+    by_type: std::sync::OnceLock<super::index::TypeIndex>,
 }
 
 const NONE: u32 = u32::MAX;
@@ -211,11 +213,13 @@ impl RecordSet {
             by_name: FxHashMap::with_capacity_and_hasher(names, Default::default()),
             next: Vec::with_capacity(records),
             collided: FxHashMap::default(),
+            by_type: std::sync::OnceLock::new(),
         }
     }
 
     /// Add a record.
     pub fn push(&mut self, r: Record) {
+        self.by_type.take();
         let idx = self.records.len();
         // Past 4 billion records the chain index would not fit: keep such (hypothetical) records
         // in the side map, which holds plain indexes.
@@ -289,7 +293,17 @@ impl RecordSet {
 
     /// Records of one type anywhere.
     pub fn of_type<'a>(&'a self, rtype: &'a str) -> impl Iterator<Item = &'a Record> + 'a {
-        self.records.iter().filter(move |r| r.data.is_type(rtype))
+        let index = self
+            .by_type
+            .get_or_init(|| super::index::TypeIndex::build(&self.records));
+        // Records past `u32::MAX` are not indexed: they are scanned.
+        let indexed = self.records.len().min(u32::MAX as usize);
+        index
+            .candidates(rtype)
+            .iter()
+            .filter_map(|&i| self.records.get(i as usize))
+            .chain(self.records.get(indexed..).unwrap_or(&[]))
+            .filter(move |r| r.data.is_type(rtype))
     }
 
     /// Whether anything is published at `name` (any type).
@@ -389,5 +403,44 @@ mod tests {
         }
         assert!(!set.has_name("h20000.example"));
         assert_eq!(set.collisions(), 0, "FxHash of distinct short names");
+    }
+
+    #[test]
+    fn of_type_keeps_insertion_order_and_follows_pushes() {
+        let other = |t: &str| RData::Other {
+            rtype: t.into(),
+            data: "x".into(),
+        };
+        let mut set = RecordSet::new();
+        set.push(Record::new("a", 1, RData::Txt(vec![])));
+        set.push(Record::new("b", 1, other("TLSA")));
+        set.push(Record::new("c", 1, other("NS")));
+        set.push(Record::new("d", 1, RData::Cname("x".into())));
+        let names = |set: &RecordSet, t: &'static str| -> Vec<String> {
+            set.of_type(t).map(|r| r.name.clone()).collect()
+        };
+        assert_eq!(names(&set, "TLSA"), ["b"]);
+        assert_eq!(names(&set, "NS"), ["c"]);
+        assert!(names(&set, "MX").is_empty());
+        // A record pushed after a look-up is seen by the next one.
+        set.push(Record::new(
+            "e",
+            1,
+            RData::Tlsa {
+                usage: 3,
+                selector: 1,
+                matching: 1,
+                data: "00".into(),
+            },
+        ));
+        set.push(Record::new("f", 1, other("NS")));
+        assert_eq!(names(&set, "TLSA"), ["b", "e"]);
+        assert_eq!(names(&set, "NS"), ["c", "f"]);
+        assert_eq!(names(&set, "TXT"), ["a"]);
+        let all: usize = ["MX", "SRV", "A", "AAAA", "TLSA", "TXT", "CNAME", "NS"]
+            .iter()
+            .map(|t| set.of_type(t).count())
+            .sum();
+        assert_eq!(all, set.len());
     }
 }
