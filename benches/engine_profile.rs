@@ -67,6 +67,27 @@ fn main() {
         println!("run {:.2} ms", t.elapsed().as_secs_f64() * 1e3 / n as f64);
         return;
     }
+    if what == "steps" {
+        // records_of split into building the set and dropping it.
+        let t = std::time::Instant::now();
+        let sets: Vec<_> = (0..n)
+            .map(|_| secmx::zone::records_of(black_box(&big)))
+            .collect();
+        let built = t.elapsed().as_secs_f64() * 1e3 / n as f64;
+        let t = std::time::Instant::now();
+        drop(sets);
+        let dropped = t.elapsed().as_secs_f64() * 1e3 / n as f64;
+        println!("records_of: build {built:.2} ms, drop {dropped:.2} ms");
+        // Whole lints (a fresh record set each, so shared look-ups are built every time).
+        for _ in 0..3 {
+            let t = std::time::Instant::now();
+            for _ in 0..n {
+                black_box(secmx::rules::lint(black_box(&big)));
+            }
+            println!("lint {:.2} ms", t.elapsed().as_secs_f64() * 1e3 / n as f64);
+        }
+        return;
+    }
     for _ in 0..n {
         match what.as_str() {
             "export" => {

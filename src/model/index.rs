@@ -59,3 +59,68 @@ impl TypeIndex {
             .unwrap_or(&[])
     }
 }
+
+/// Values the rules derive from a record set, built once per set and shared by every rule of a
+/// lint (and both of its threads). A value is found by its type and a key (the rule group's choice:
+/// e.g. the mail domain it was derived for). It must not borrow from the set: it holds record
+/// indexes. The cache is emptied by `RecordSet::push` and not carried over by `clone`.
+#[derive(Default)]
+pub(crate) struct Memo {
+    slots: std::sync::Mutex<Vec<MemoSlot>>,
+}
+
+type MemoSlot = (
+    std::any::TypeId,
+    String,
+    std::sync::Arc<dyn std::any::Any + Send + Sync>,
+);
+
+impl Memo {
+    /// The value of type `T` for `key`, built by `build` the first time.
+    pub(crate) fn get<T: std::any::Any + Send + Sync>(
+        &self,
+        key: &str,
+        build: impl FnOnce() -> T,
+    ) -> std::sync::Arc<T> {
+        use std::sync::{Arc, OnceLock};
+        let id = std::any::TypeId::of::<OnceLock<Arc<T>>>();
+        let cell: Arc<OnceLock<Arc<T>>> = {
+            let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+            let found = slots
+                .iter()
+                .find(|(t, k, _)| *t == id && k == key)
+                .and_then(|(_, _, v)| Arc::clone(v).downcast::<OnceLock<Arc<T>>>().ok());
+            match found {
+                Some(cell) => cell,
+                None => {
+                    let cell = Arc::new(OnceLock::new());
+                    slots.push((id, key.to_string(), cell.clone()));
+                    cell
+                }
+            }
+        };
+        // Built outside the lock: another rule may build another value meanwhile; a second
+        // caller of this one waits for it.
+        Arc::clone(cell.get_or_init(|| Arc::new(build())))
+    }
+
+    /// Forget every value.
+    pub(crate) fn clear(&mut self) {
+        self.slots
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+}
+
+impl Clone for Memo {
+    fn clone(&self) -> Self {
+        Memo::default()
+    }
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Memo")
+    }
+}

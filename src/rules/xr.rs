@@ -219,26 +219,84 @@ fn lower(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// A relay host as the checks see it: the first record naming it, the port senders reach it on,
+/// and whether TLSA is published for that port and TLS-RPT for the host.
+#[derive(Debug, Clone, Copy)]
+struct HostFacts {
+    /// Index of the MX or SRV record in the record set.
+    rec: usize,
+    port: i64,
+    tlsa: bool,
+    rpt: bool,
+}
+
+/// The relay hosts of the domain, derived once per record set and shared by the checks (a
+/// 10,000-relay design would otherwise be looked up host by host in each of them).
+struct Relays {
+    /// The MX exchanges (null MX left out), deduplicated, in record order; port 25.
+    mx: Vec<HostFacts>,
+    /// The SecMX SRV targets (opt-out "." left out), deduplicated by (target, port).
+    srv: Vec<HostFacts>,
+}
+
+fn relays(input: &Input<'_>) -> std::sync::Arc<Relays> {
+    let srv_owner = input.srv_owner();
+    let key = format!("xr relays|{}|{srv_owner}", input.domain);
+    input.records.shared(&key, |set| {
+        let mut look = TlsaLookup::new(input);
+        let mut facts = |rec: &Record, port: i64, host: &str| {
+            set.position(rec).map(|i| HostFacts {
+                rec: i,
+                port,
+                tlsa: look.has(port, host),
+                rpt: has_tls_rpt(input, &format!("_smtp._tls.{host}")),
+            })
+        };
+        let mut seen = FastSet::default();
+        let mx = set
+            .mx_of(input.domain)
+            .filter(|(_, _, x)| !x.is_empty() && seen.insert(*x))
+            .filter_map(|(rec, _, x)| facts(rec, 25, x))
+            .collect();
+        let mut seen = FastSet::default();
+        let srv = set
+            .srv_at(&srv_owner)
+            .filter(|(_, _, _, port, t)| !t.is_empty() && seen.insert((*t, *port)))
+            .filter_map(|(rec, _, _, port, t)| facts(rec, port, t))
+            .collect();
+        Relays { mx, srv }
+    })
+}
+
+/// The host an MX or SRV record points at.
+fn host_of(rec: &Record) -> &str {
+    match &rec.data {
+        RData::Mx { exchange, .. } => exchange,
+        RData::Srv { target, .. } => target,
+        _ => "",
+    }
+}
+
 /// The MX exchanges of the domain (null MX left out), deduplicated, in record order, with the first
 /// record naming each.
 fn mx_hosts<'a>(input: &Input<'a>) -> Vec<(&'a str, &'a Record)> {
-    let mut seen = FastSet::default();
-    input
-        .records
-        .mx_of(input.domain)
-        .filter(|(_, _, x)| !x.is_empty() && seen.insert(*x))
-        .map(|(rec, _, x)| (x, rec))
+    let records = input.records.records();
+    relays(input)
+        .mx
+        .iter()
+        .filter_map(|f| records.get(f.rec))
+        .map(|rec| (host_of(rec), rec))
         .collect()
 }
 
-/// The SecMX SRV targets (opt-out "." left out), deduplicated by (target, port): (record, port, target).
-fn srv_targets<'a>(input: &Input<'a>) -> Vec<(&'a Record, i64, &'a str)> {
-    let mut seen = FastSet::default();
-    input
-        .records
-        .srv_at(&input.srv_owner())
-        .filter(|(_, _, _, port, t)| !t.is_empty() && seen.insert((*t, *port)))
-        .map(|(rec, _, _, port, t)| (rec, port, t))
+/// The relays with their facts: (record, host, facts), MX hosts then SRV targets.
+fn relay_facts<'a>(input: &Input<'a>, relays: &Relays) -> Vec<(&'a Record, &'a str, HostFacts)> {
+    let records = input.records.records();
+    relays
+        .mx
+        .iter()
+        .chain(&relays.srv)
+        .filter_map(|f| records.get(f.rec).map(|rec| (rec, host_of(rec), *f)))
         .collect()
 }
 
@@ -503,8 +561,7 @@ fn xr_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 /// XR-004: some MX hosts have TLSA, others do not.
 fn xr_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let hosts = mx_hosts(input);
-    let mut look = TlsaLookup::new(input);
-    let with: Vec<bool> = hosts.iter().map(|(h, _)| look.has(25, h)).collect();
+    let with: Vec<bool> = relays(input).mx.iter().map(|f| f.tlsa).collect();
     let Some((protected, _)) = hosts.iter().zip(&with).find(|(_, w)| **w).map(|(h, _)| h) else {
         return;
     };
@@ -538,8 +595,13 @@ fn xr_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
         Severity::Warning
     };
     let mut look = TlsaLookup::new(input);
-    for (rec, port, target) in srv_targets(input) {
-        if look.has(port, target) {
+    let relays = relays(input);
+    for (rec, target, facts) in relay_facts(input, &relays)
+        .into_iter()
+        .skip(relays.mx.len())
+    {
+        let port = facts.port;
+        if facts.tlsa {
             continue;
         }
         let owner = tlsa_owner(port, target);
@@ -612,25 +674,13 @@ fn xr_009(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 
 /// XR-010 (info): a relay with TLSA but no TLS-RPT record at `_smtp._tls.<relay-host>`.
 fn xr_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    let mut relays: Vec<(&str, i64, &Record)> = mx_hosts(input)
-        .into_iter()
-        .map(|(h, rec)| (h, 25, rec))
-        .collect();
-    relays.extend(
-        srv_targets(input)
-            .into_iter()
-            .map(|(rec, p, t)| (t, p, rec)),
-    );
-    let mut look = TlsaLookup::new(input);
+    let relays = relays(input);
     let mut reported = FastSet::default();
-    for (host, port, rec) in relays {
-        if !look.has(port, host) {
+    for (rec, host, facts) in relay_facts(input, &relays) {
+        if !facts.tlsa || facts.rpt || !reported.insert(host) {
             continue;
         }
         let rpt = format!("_smtp._tls.{host}");
-        if has_tls_rpt(input, &rpt) || !reported.insert(host) {
-            continue;
-        }
         out.push(
             rule.finding(
                 input,
@@ -858,12 +908,13 @@ fn xr_015(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 /// XR-016 (info): an SOR (SRV target not in MX) without TLSA: MTA-STS does not cover it.
 fn xr_016(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let mx: FastSet<&str> = mx_hosts(input).into_iter().map(|(h, _)| h).collect();
-    let mut look = TlsaLookup::new(input);
-    for (rec, port, target) in srv_targets(input) {
-        if mx.contains(target) {
-            continue;
-        }
-        if look.has(port, target) {
+    let relays = relays(input);
+    for (rec, target, facts) in relay_facts(input, &relays)
+        .into_iter()
+        .skip(relays.mx.len())
+    {
+        let port = facts.port;
+        if mx.contains(target) || facts.tlsa {
             continue;
         }
         let owner = tlsa_owner(port, target);
