@@ -78,6 +78,41 @@ fn main() {
         drop(sets);
         let dropped = t.elapsed().as_secs_f64() * 1e3 / n as f64;
         println!("records_of: build {built:.2} ms, drop {dropped:.2} ms");
+        // The steps of a lint, each on a fresh record set (shared look-ups built every time).
+        let (mut prep, mut run, mut seq, mut free) = (0.0, 0.0, 0.0, 0.0);
+        for k in 0..2 * n {
+            let t = std::time::Instant::now();
+            let prepared = secmx::rules::Prepared::from_design(black_box(&big));
+            let t1 = t.elapsed().as_secs_f64();
+            let input = prepared.input(&big);
+            let t = std::time::Instant::now();
+            if k % 2 == 0 {
+                black_box(secmx::rules::run(&input, &[secmx::rules::Needs::Static]));
+                run += t.elapsed().as_secs_f64();
+            } else {
+                for r in secmx::rules::registry().filter(|r| r.needs == secmx::rules::Needs::Static)
+                {
+                    if let Some(check) = r.check {
+                        let mut out = Vec::new();
+                        check(r, &input, &mut out);
+                        black_box(out);
+                    }
+                }
+                seq += t.elapsed().as_secs_f64();
+            }
+            let t = std::time::Instant::now();
+            drop(prepared);
+            free += t.elapsed().as_secs_f64();
+            prep += t1;
+        }
+        let per = |x: f64| x * 1e3 / (2 * n) as f64;
+        println!(
+            "prepare {:.2} ms, run {:.2} ms (sequential {:.2} ms), drop {:.2} ms",
+            per(prep),
+            per(2.0 * run),
+            per(2.0 * seq),
+            per(free)
+        );
         // Whole lints (a fresh record set each, so shared look-ups are built every time).
         for _ in 0..3 {
             let t = std::time::Instant::now();

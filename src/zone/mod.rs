@@ -148,20 +148,14 @@ pub fn relays_ber_first(design: &Design) -> impl Iterator<Item = (usize, &crate:
     bers.chain(sors)
 }
 
-/// Render a design as records, in a deterministic order: MX (null MX first, then the BERs in design
-/// order), SRV (relays listed there, in design order), A/AAAA (relay hosts inside the domain, BERs
-/// first then SORs, each relay's A records before its AAAA records), TLSA (same relay order),
-/// `_mta-sts`, `_smtp._tls`, SGE SPF and DMARC.
-pub fn records_of(design: &Design) -> RecordSet {
+/// The first half of [`records_of`]: null MX, MX, SRV, then the relays' addresses.
+fn relay_records(design: &Design) -> Vec<Record> {
     let domain = design.domain.as_str();
     let ttl = design.ttl;
-    // Per relay: an MX or SRV record, about two addresses, two TLSA records, a TLS-RPT record; the
-    // names are the relay host, its TLSA owner and its TLS-RPT owner.
     let n = design.relays.len();
-    let mut set = RecordSet::with_capacity(n * 6 + 8, n * 3 + 8);
-
+    let mut out = Vec::with_capacity(n * 3 + 1);
     if design.null_mx {
-        set.push(
+        out.push(
             Record::new(
                 domain,
                 ttl,
@@ -175,7 +169,7 @@ pub fn records_of(design: &Design) -> RecordSet {
     }
     for (i, r) in design.relays.iter().enumerate() {
         if r.in_mx() {
-            set.push(
+            out.push(
                 Record::new(
                     domain,
                     ttl,
@@ -192,7 +186,7 @@ pub fn records_of(design: &Design) -> RecordSet {
     for (i, r) in design.relays.iter().enumerate() {
         if r.in_srv() {
             let port = if r.role == Role::Sor { r.port } else { 25 };
-            set.push(
+            out.push(
                 Record::new(
                     srv_owner.as_str(),
                     ttl,
@@ -225,13 +219,21 @@ pub fn records_of(design: &Design) -> RecordSet {
                 std::net::IpAddr::V4(a) => RData::A(*a),
                 std::net::IpAddr::V6(a) => RData::Aaaa(*a),
             };
-            set.push(Record::new(r.host.as_str(), ttl, data).with_origin(Origin::Relay(i)));
+            out.push(Record::new(r.host.as_str(), ttl, data).with_origin(Origin::Relay(i)));
         }
     }
+    out
+}
+
+/// The second half of [`records_of`]: TLSA, then the MTA-STS and TLS-RPT records.
+fn tlsa_and_policy_records(design: &Design) -> Vec<Record> {
+    let domain = design.domain.as_str();
+    let ttl = design.ttl;
+    let n = design.relays.len();
+    let mut out = Vec::with_capacity(n * 3 + 2);
     // Duplicate TLSA records of one relay host and port are published once. The records already
     // pushed are the memory: `seen_tlsa` maps the hash of (owner, data) to the first such record, so
-    // no data is copied; a hash shared by different records is settled by looking at the owner's
-    // records.
+    // no data is copied; a hash shared by different records is settled by looking at all of them.
     let mut seen_tlsa: FxHashMap<u64, usize> = FxHashMap::default();
     seen_tlsa.reserve(n * 2);
     for (i, r) in relays_ber_first(design) {
@@ -252,15 +254,13 @@ pub fn records_of(design: &Design) -> RecordSet {
             let key = FxBuildHasher.hash_one((current, &data));
             match seen_tlsa.entry(key) {
                 Entry::Occupied(e) => {
-                    let first = &set.records()[*e.get()];
-                    if (first.name == current && first.data == data)
-                        || set.named(current).any(|rec| rec.data == data)
-                    {
+                    let same = |rec: &Record| rec.name == current && rec.data == data;
+                    if out.get(*e.get()).is_some_and(same) || out.iter().any(same) {
                         continue;
                     }
                 }
                 Entry::Vacant(e) => {
-                    e.insert(set.len());
+                    e.insert(out.len());
                 }
             }
             // The last record of the relay takes the owner string itself.
@@ -269,12 +269,12 @@ pub fn records_of(design: &Design) -> RecordSet {
             } else {
                 current.to_string()
             };
-            set.push(Record::new(name, ttl, data).with_origin(Origin::Relay(i)));
+            out.push(Record::new(name, ttl, data).with_origin(Origin::Relay(i)));
         }
     }
     if design.mta_sts.is_some() {
         let text = format!("v=STSv1; id={}", sts_id(design));
-        set.push(
+        out.push(
             Record::new(
                 format!("_mta-sts.{domain}"),
                 ttl,
@@ -285,7 +285,7 @@ pub fn records_of(design: &Design) -> RecordSet {
     }
     if let Some(rpt) = &design.tls_rpt {
         let text = tlsrpt_text(rpt);
-        set.push(
+        out.push(
             Record::new(
                 format!("_smtp._tls.{domain}"),
                 ttl,
@@ -309,8 +309,38 @@ pub fn records_of(design: &Design) -> RecordSet {
             let mut name = String::with_capacity(11 + r.host.len());
             name.push_str("_smtp._tls.");
             name.push_str(&r.host);
-            set.push(Record::new(name, ttl, RData::Txt(parts.clone())).with_origin(Origin::TlsRpt));
+            out.push(Record::new(name, ttl, RData::Txt(parts.clone())).with_origin(Origin::TlsRpt));
         }
+    }
+    out
+}
+
+/// Render a design as records, in a deterministic order: MX (null MX first, then the BERs in design
+/// order), SRV (relays listed there, in design order), A/AAAA (relay hosts inside the domain, BERs
+/// first then SORs, each relay's A records before its AAAA records), TLSA (same relay order),
+/// `_mta-sts`, `_smtp._tls`, SGE SPF and DMARC.
+pub fn records_of(design: &Design) -> RecordSet {
+    let domain = design.domain.as_str();
+    let ttl = design.ttl;
+    // Per relay: an MX or SRV record, about two addresses, two TLSA records, a TLS-RPT record; the
+    // names are the relay host, its TLSA owner and its TLS-RPT owner.
+    let n = design.relays.len();
+    // The two halves are independent: a big design renders them on two threads.
+    let (head, tail) = if n.saturating_mul(6) >= crate::rules::PARALLEL_MIN_RECORDS {
+        let (head, tail) = std::thread::scope(|s| {
+            let tail = s.spawn(|| tlsa_and_policy_records(design));
+            (relay_records(design), tail.join())
+        });
+        match tail {
+            Ok(tail) => (head, tail),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    } else {
+        (relay_records(design), tlsa_and_policy_records(design))
+    };
+    let mut set = RecordSet::with_capacity(head.len() + tail.len() + 2, n * 3 + 8);
+    for r in head.into_iter().chain(tail) {
+        set.push(r);
     }
     if design.profile == Profile::Sge
         && let Some(sge) = &design.sge
