@@ -78,6 +78,34 @@ fn main() {
         drop(sets);
         let dropped = t.elapsed().as_secs_f64() * 1e3 / n as f64;
         println!("records_of: build {built:.2} ms, drop {dropped:.2} ms");
+        // Each rule once, in registry order, on a fresh record set: the first user of a shared
+        // look-up pays for building it.
+        let mut first = Vec::new();
+        for _ in 0..n {
+            let prepared = secmx::rules::Prepared::from_design(black_box(&big));
+            let input = prepared.input(&big);
+            for (k, r) in secmx::rules::registry()
+                .filter(|r| r.needs == secmx::rules::Needs::Static)
+                .filter_map(|r| r.check.map(|c| (r, c)))
+                .enumerate()
+            {
+                let t = std::time::Instant::now();
+                let mut out = Vec::new();
+                (r.1)(r.0, &input, &mut out);
+                black_box(out);
+                if first.len() <= k {
+                    first.push((r.0.id, 0.0));
+                }
+                first[k].1 += t.elapsed().as_secs_f64() * 1e3 / n as f64;
+            }
+        }
+        first.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let line: Vec<String> = first
+            .iter()
+            .take(14)
+            .map(|(id, ms)| format!("{id} {ms:.2}"))
+            .collect();
+        println!("fresh, registry order: {}", line.join(", "));
         // The steps of a lint, each on a fresh record set (shared look-ups built every time).
         let (mut prep, mut run, mut seq, mut free) = (0.0, 0.0, 0.0, 0.0);
         for k in 0..2 * n {

@@ -231,41 +231,59 @@ struct HostFacts {
 }
 
 /// The relay hosts of the domain, derived once per record set and shared by the checks (a
-/// 10,000-relay design would otherwise be looked up host by host in each of them).
+/// 10,000-relay design would otherwise be looked up host by host in each of them). The MX and the
+/// SRV half are derived separately, so two checks running at once can build one each.
 struct Relays {
     /// The MX exchanges (null MX left out), deduplicated, in record order; port 25.
-    mx: Vec<HostFacts>,
+    mx: std::sync::Arc<Vec<HostFacts>>,
     /// The SecMX SRV targets (opt-out "." left out), deduplicated by (target, port).
-    srv: Vec<HostFacts>,
+    srv: std::sync::Arc<Vec<HostFacts>>,
 }
 
-fn relays(input: &Input<'_>) -> std::sync::Arc<Relays> {
-    let srv_owner = input.srv_owner();
-    let key = format!("xr relays|{}|{srv_owner}", input.domain);
-    input.records.shared(&key, |set| {
-        let mut look = TlsaLookup::new(input);
-        let mut facts = |rec: &Record, port: i64, host: &str| {
-            set.position(rec).map(|i| HostFacts {
-                rec: i,
-                port,
-                tlsa: look.has(port, host),
-                rpt: has_tls_rpt(input, &format!("_smtp._tls.{host}")),
-            })
-        };
-        let mut seen = FastSet::default();
-        let mx = set
-            .mx_of(input.domain)
-            .filter(|(_, _, x)| !x.is_empty() && seen.insert(*x))
-            .filter_map(|(rec, _, x)| facts(rec, 25, x))
-            .collect();
-        let mut seen = FastSet::default();
-        let srv = set
-            .srv_at(&srv_owner)
-            .filter(|(_, _, _, port, t)| !t.is_empty() && seen.insert((*t, *port)))
-            .filter_map(|(rec, _, _, port, t)| facts(rec, port, t))
-            .collect();
-        Relays { mx, srv }
+/// The facts of one relay host reached on `port`, with `buf` as scratch space for names.
+fn host_facts(input: &Input<'_>, rec: &Record, port: i64, host: &str) -> Option<HostFacts> {
+    let rec = input.records.position(rec)?;
+    let mut look = TlsaLookup::new(input);
+    let tlsa = look.has(port, host);
+    look.buf.clear();
+    look.buf.push_str("_smtp._tls.");
+    look.buf.push_str(host);
+    Some(HostFacts {
+        rec,
+        port,
+        tlsa,
+        rpt: has_tls_rpt(input, &look.buf),
     })
+}
+
+fn mx_relays(input: &Input<'_>) -> std::sync::Arc<Vec<HostFacts>> {
+    let key = format!("xr mx relays|{}", input.domain);
+    input.records.shared(&key, |set| {
+        let mut seen = FastSet::default();
+        set.mx_of(input.domain)
+            .filter(|(_, _, x)| !x.is_empty() && seen.insert(*x))
+            .filter_map(|(rec, _, x)| host_facts(input, rec, 25, x))
+            .collect()
+    })
+}
+
+fn srv_relays(input: &Input<'_>) -> std::sync::Arc<Vec<HostFacts>> {
+    let srv_owner = input.srv_owner();
+    let key = format!("xr srv relays|{srv_owner}");
+    input.records.shared(&key, |set| {
+        let mut seen = FastSet::default();
+        set.srv_at(&srv_owner)
+            .filter(|(_, _, _, port, t)| !t.is_empty() && seen.insert((*t, *port)))
+            .filter_map(|(rec, _, _, port, t)| host_facts(input, rec, port, t))
+            .collect()
+    })
+}
+
+fn relays(input: &Input<'_>) -> Relays {
+    Relays {
+        mx: mx_relays(input),
+        srv: srv_relays(input),
+    }
 }
 
 /// The host an MX or SRV record points at.
@@ -281,11 +299,19 @@ fn host_of(rec: &Record) -> &str {
 /// record naming each.
 fn mx_hosts<'a>(input: &Input<'a>) -> Vec<(&'a str, &'a Record)> {
     let records = input.records.records();
-    relays(input)
-        .mx
+    mx_relays(input)
         .iter()
         .filter_map(|f| records.get(f.rec))
         .map(|rec| (host_of(rec), rec))
+        .collect()
+}
+
+/// The SecMX SRV targets with their facts: (record, target, facts).
+fn srv_facts<'a>(input: &Input<'a>) -> Vec<(&'a Record, &'a str, HostFacts)> {
+    let records = input.records.records();
+    srv_relays(input)
+        .iter()
+        .filter_map(|f| records.get(f.rec).map(|rec| (rec, host_of(rec), *f)))
         .collect()
 }
 
@@ -295,7 +321,7 @@ fn relay_facts<'a>(input: &Input<'a>, relays: &Relays) -> Vec<(&'a Record, &'a s
     relays
         .mx
         .iter()
-        .chain(&relays.srv)
+        .chain(relays.srv.iter())
         .filter_map(|f| records.get(f.rec).map(|rec| (rec, host_of(rec), *f)))
         .collect()
 }
@@ -561,7 +587,7 @@ fn xr_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 /// XR-004: some MX hosts have TLSA, others do not.
 fn xr_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let hosts = mx_hosts(input);
-    let with: Vec<bool> = relays(input).mx.iter().map(|f| f.tlsa).collect();
+    let with: Vec<bool> = mx_relays(input).iter().map(|f| f.tlsa).collect();
     let Some((protected, _)) = hosts.iter().zip(&with).find(|(_, w)| **w).map(|(h, _)| h) else {
         return;
     };
@@ -595,11 +621,7 @@ fn xr_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
         Severity::Warning
     };
     let mut look = TlsaLookup::new(input);
-    let relays = relays(input);
-    for (rec, target, facts) in relay_facts(input, &relays)
-        .into_iter()
-        .skip(relays.mx.len())
-    {
+    for (rec, target, facts) in srv_facts(input) {
         let port = facts.port;
         if facts.tlsa {
             continue;
@@ -908,11 +930,7 @@ fn xr_015(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 /// XR-016 (info): an SOR (SRV target not in MX) without TLSA: MTA-STS does not cover it.
 fn xr_016(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let mx: FastSet<&str> = mx_hosts(input).into_iter().map(|(h, _)| h).collect();
-    let relays = relays(input);
-    for (rec, target, facts) in relay_facts(input, &relays)
-        .into_iter()
-        .skip(relays.mx.len())
-    {
+    for (rec, target, facts) in srv_facts(input) {
         let port = facts.port;
         if mx.contains(target) || facts.tlsa {
             continue;
