@@ -748,9 +748,41 @@ fn xr_012(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether MX hosts have TLSA at port 25: from the shared MX facts, else looked up.
+struct MxTlsa<'a> {
+    known: FastMap<&'a str, bool>,
+    look: TlsaLookup<'a>,
+}
+
+impl<'a> MxTlsa<'a> {
+    fn new(input: &Input<'a>) -> Self {
+        let records = input.records.records();
+        let facts = mx_relays(input);
+        let mut known = FastMap::default();
+        known.reserve(facts.len());
+        for f in facts.iter() {
+            if let Some(rec) = records.get(f.rec) {
+                known.insert(host_of(rec), f.tlsa);
+            }
+        }
+        MxTlsa {
+            known,
+            look: TlsaLookup::new(input),
+        }
+    }
+
+    /// Whether any TLSA record is published at `_25._tcp.<host>`.
+    fn has(&mut self, port: i64, host: &str) -> bool {
+        match self.known.get(host) {
+            Some(&tlsa) if port == 25 => tlsa,
+            _ => self.look.has(port, host),
+        }
+    }
+}
+
 /// The posture gaps of `host` compared with a peer: TLSA and policy coverage.
 fn posture_gaps(
-    look: &mut TlsaLookup<'_>,
+    look: &mut MxTlsa<'_>,
     host: &str,
     tlsa_peer: Option<&str>,
     covered_peer: Option<&str>,
@@ -795,7 +827,7 @@ fn xr_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let policy = policy(input);
     let patterns = active_patterns(&policy);
     let index = patterns.as_deref().map(PatternIndex::new);
-    let mut look = TlsaLookup::new(input);
+    let mut look = MxTlsa::new(input);
     let tlsa_peer = primaries.iter().copied().find(|h| look.has(25, h));
     let covered_peer = index
         .as_ref()
@@ -848,7 +880,7 @@ fn xr_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let policy = policy(input);
     let patterns = active_patterns(&policy);
     let index = patterns.as_deref().map(PatternIndex::new);
-    let mut look = TlsaLookup::new(input);
+    let mut look = MxTlsa::new(input);
     for pref in order {
         let Some(group) = groups.get(&pref) else {
             continue;
