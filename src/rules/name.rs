@@ -279,7 +279,7 @@ fn relay_hosts(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, &'static
                 let i = set.position(r)?;
                 // The host is the name of the record's kind: its offset in the owner for a TLSA
                 // base name (a suffix of the owner), else the kind says where it is.
-                let offset = r.name.len().checked_sub(host.len()).unwrap_or(0);
+                let offset = r.name.len().saturating_sub(host.len());
                 Some((i, kind, offset))
             })
             .collect::<Vec<(usize, &'static str, usize)>>()
