@@ -325,21 +325,28 @@ pub fn records_of(design: &Design) -> RecordSet {
     // Per relay: an MX or SRV record, about two addresses, two TLSA records, a TLS-RPT record; the
     // names are the relay host, its TLSA owner and its TLS-RPT owner.
     let n = design.relays.len();
-    // The two halves are independent: a big design renders them on two threads.
-    let (head, tail) = if n.saturating_mul(6) >= crate::rules::PARALLEL_MIN_RECORDS {
-        let (head, tail) = std::thread::scope(|s| {
+    let mut set = RecordSet::with_capacity(n * 6 + 8, n * 3 + 8);
+    // The two halves are independent: a big design renders the second on another thread while
+    // this one renders and indexes the first.
+    let tail = if n.saturating_mul(6) >= crate::rules::PARALLEL_MIN_RECORDS {
+        let tail = std::thread::scope(|s| {
             let tail = s.spawn(|| tlsa_and_policy_records(design));
-            (relay_records(design), tail.join())
+            for r in relay_records(design) {
+                set.push(r);
+            }
+            tail.join()
         });
         match tail {
-            Ok(tail) => (head, tail),
+            Ok(tail) => tail,
             Err(panic) => std::panic::resume_unwind(panic),
         }
     } else {
-        (relay_records(design), tlsa_and_policy_records(design))
+        for r in relay_records(design) {
+            set.push(r);
+        }
+        tlsa_and_policy_records(design)
     };
-    let mut set = RecordSet::with_capacity(head.len() + tail.len() + 2, n * 3 + 8);
-    for r in head.into_iter().chain(tail) {
+    for r in tail {
         set.push(r);
     }
     if design.profile == Profile::Sge
