@@ -7,6 +7,7 @@
 //! Values that no rule covers and that cannot be represented at all (a level of 7, an unknown role)
 //! are rejected by the parser with a precise error instead.
 
+mod index;
 pub mod name;
 pub mod records;
 pub mod sample;

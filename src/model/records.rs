@@ -162,6 +162,10 @@ pub struct RecordSet {
     /// For each record, the next record of the same name (`NONE` = the last one).
     next: Vec<u32>,
     collided: FxHashMap<String, Vec<usize>>,
+    /// The records of each type, built on first use (see [`super::index`]); cleared by `push`.
+    by_type: std::sync::OnceLock<super::index::TypeIndex>,
+    /// What the rules derive from the set, shared between them (see [`RecordSet::shared`]).
+    memo: super::index::Memo,
 }
 
 const NONE: u32 = u32::MAX;
@@ -211,11 +215,15 @@ impl RecordSet {
             by_name: FxHashMap::with_capacity_and_hasher(names, Default::default()),
             next: Vec::with_capacity(records),
             collided: FxHashMap::default(),
+            by_type: std::sync::OnceLock::new(),
+            memo: Default::default(),
         }
     }
 
     /// Add a record.
     pub fn push(&mut self, r: Record) {
+        self.by_type.take();
+        self.memo.clear();
         let idx = self.records.len();
         // Past 4 billion records the chain index would not fit: keep such (hypothetical) records
         // in the side map, which holds plain indexes.
@@ -247,6 +255,15 @@ impl RecordSet {
     /// All records, in insertion order.
     pub fn records(&self) -> &[Record] {
         &self.records
+    }
+
+    /// The index in [`records`](Self::records) of a record borrowed from this set (`None` for a
+    /// record of another set), so values derived with [`shared`](Self::shared) can point at it.
+    pub fn position(&self, r: &Record) -> Option<usize> {
+        let size = std::mem::size_of::<Record>().max(1);
+        let offset = (r as *const Record as usize).checked_sub(self.records.as_ptr() as usize)?;
+        let i = offset / size;
+        (offset % size == 0 && i < self.records.len()).then_some(i)
     }
 
     /// All records.
@@ -289,7 +306,29 @@ impl RecordSet {
 
     /// Records of one type anywhere.
     pub fn of_type<'a>(&'a self, rtype: &'a str) -> impl Iterator<Item = &'a Record> + 'a {
-        self.records.iter().filter(move |r| r.data.is_type(rtype))
+        let index = self
+            .by_type
+            .get_or_init(|| super::index::TypeIndex::build(&self.records));
+        // Records past `u32::MAX` are not indexed: they are scanned.
+        let indexed = self.records.len().min(u32::MAX as usize);
+        index
+            .candidates(rtype)
+            .iter()
+            .filter_map(|&i| self.records.get(i as usize))
+            .chain(self.records.get(indexed..).unwrap_or(&[]))
+            .filter(move |r| r.data.is_type(rtype))
+    }
+
+    /// A value derived from this set, built by `build` on first use and then shared (e.g. between
+    /// the rules of one lint, on both threads) until the set changes. `T` with `key` names the
+    /// value: callers deriving different values of one type give different keys. The value must
+    /// not borrow from the set (it holds record indexes, see [`RecordSet::records`]).
+    pub fn shared<T: std::any::Any + Send + Sync>(
+        &self,
+        key: &str,
+        build: impl FnOnce(&RecordSet) -> T,
+    ) -> std::sync::Arc<T> {
+        self.memo.get(key, || build(self))
     }
 
     /// Whether anything is published at `name` (any type).
@@ -389,5 +428,73 @@ mod tests {
         }
         assert!(!set.has_name("h20000.example"));
         assert_eq!(set.collisions(), 0, "FxHash of distinct short names");
+    }
+
+    #[test]
+    fn of_type_keeps_insertion_order_and_follows_pushes() {
+        let other = |t: &str| RData::Other {
+            rtype: t.into(),
+            data: "x".into(),
+        };
+        let mut set = RecordSet::new();
+        set.push(Record::new("a", 1, RData::Txt(vec![])));
+        set.push(Record::new("b", 1, other("TLSA")));
+        set.push(Record::new("c", 1, other("NS")));
+        set.push(Record::new("d", 1, RData::Cname("x".into())));
+        let names = |set: &RecordSet, t: &'static str| -> Vec<String> {
+            set.of_type(t).map(|r| r.name.clone()).collect()
+        };
+        assert_eq!(names(&set, "TLSA"), ["b"]);
+        assert_eq!(names(&set, "NS"), ["c"]);
+        assert!(names(&set, "MX").is_empty());
+        // A record pushed after a look-up is seen by the next one.
+        set.push(Record::new(
+            "e",
+            1,
+            RData::Tlsa {
+                usage: 3,
+                selector: 1,
+                matching: 1,
+                data: "00".into(),
+            },
+        ));
+        set.push(Record::new("f", 1, other("NS")));
+        assert_eq!(names(&set, "TLSA"), ["b", "e"]);
+        assert_eq!(names(&set, "NS"), ["c", "f"]);
+        assert_eq!(names(&set, "TXT"), ["a"]);
+        let all: usize = ["MX", "SRV", "A", "AAAA", "TLSA", "TXT", "CNAME", "NS"]
+            .iter()
+            .map(|t| set.of_type(t).count())
+            .sum();
+        assert_eq!(all, set.len());
+    }
+
+    #[test]
+    fn shared_values_are_built_once_per_key_until_a_push() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let builds = AtomicUsize::new(0);
+        let count = |set: &RecordSet, key: &str| -> usize {
+            *set.shared(key, |s| {
+                builds.fetch_add(1, Ordering::Relaxed);
+                s.len()
+            })
+        };
+        let mut set = RecordSet::new();
+        set.push(Record::new("a", 1, RData::Txt(vec![])));
+        assert_eq!(count(&set, "k"), 1);
+        assert_eq!(count(&set, "k"), 1);
+        assert_eq!(builds.load(Ordering::Relaxed), 1);
+        assert_eq!(count(&set, "other"), 1);
+        assert_eq!(builds.load(Ordering::Relaxed), 2);
+        // Another type under the same key is another value.
+        assert_eq!(*set.shared("k", |_| "text"), "text");
+        set.push(Record::new("b", 1, RData::Txt(vec![])));
+        assert_eq!(count(&set, "k"), 2);
+        assert_eq!(count(&set.clone(), "k"), 2);
+        assert_eq!(builds.load(Ordering::Relaxed), 4);
+        let b = set.named("b").next().map(|r| set.position(r));
+        assert_eq!(b, Some(Some(1)));
+        let outside = Record::new("b", 1, RData::Txt(vec![]));
+        assert_eq!(set.position(&outside), None);
     }
 }

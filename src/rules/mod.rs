@@ -316,13 +316,27 @@ pub fn run(input: &Input<'_>, needs: &[Needs]) -> Vec<Finding> {
         .collect();
     let mut out = if input.records.len() >= PARALLEL_MIN_RECORDS && rules.len() > 1 {
         // Both threads take the next rule not yet taken, so a few costly rules do not leave one
-        // thread idle; each rule's findings are then put back in registry order, exactly as a
-        // sequential run gives them.
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let judge = || {
+        // thread idle: one from the front of the registry, the other from the back, so they
+        // seldom wait for the same shared look-up (`RecordSet::shared`) being built by the other.
+        // Each rule's findings are then put back in registry order, exactly as a sequential run
+        // gives them.
+        let left = std::sync::Mutex::new((0usize, rules.len()));
+        let judge = |from_back: bool| {
             let mut done: Vec<(usize, Vec<Finding>)> = Vec::new();
             loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let i = {
+                    let mut left = left.lock().unwrap_or_else(|e| e.into_inner());
+                    if left.0 >= left.1 {
+                        break;
+                    }
+                    if from_back {
+                        left.1 -= 1;
+                        left.1
+                    } else {
+                        left.0 += 1;
+                        left.0 - 1
+                    }
+                };
                 let Some((rule, check)) = rules.get(i) else {
                     break;
                 };
@@ -333,8 +347,8 @@ pub fn run(input: &Input<'_>, needs: &[Needs]) -> Vec<Finding> {
             done
         };
         let mut done = std::thread::scope(|s| {
-            let other = s.spawn(judge);
-            let mut done = judge();
+            let other = s.spawn(|| judge(true));
+            let mut done = judge(false);
             match other.join() {
                 Ok(more) => done.extend(more),
                 Err(panic) => std::panic::resume_unwind(panic),

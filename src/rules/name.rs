@@ -136,7 +136,32 @@ enum Place {
 /// Every owner name, then every target name (MX exchange, SRV target, CNAME target) of the set, with
 /// the record that carries it. Names repeat (the apex owns every MX); checks judge each occurrence
 /// cheaply and deduplicate only the findings, so the common path stays hash-free.
+///
+/// The list is made once per record set and shared by the checks (record indexes and places); each
+/// check then walks it instead of all records twice.
 fn each_name(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, Place)> + '_ {
+    let uses = set.shared("name uses", |set| {
+        scan_names(set)
+            .filter_map(|(r, _, place)| set.position(r).map(|i| (i, place)))
+            .collect::<Vec<(usize, Place)>>()
+    });
+    let records = set.records();
+    (0..uses.len()).filter_map(move |k| {
+        let &(i, place) = uses.get(k)?;
+        let r = records.get(i)?;
+        let name = match (place, &r.data) {
+            (Place::Owner, _) => r.name.as_str(),
+            (Place::Target, RData::Mx { exchange, .. }) => exchange.as_str(),
+            (Place::Target, RData::Srv { target, .. }) => target.as_str(),
+            (Place::Target, RData::Cname(t)) => t.as_str(),
+            (Place::Target, _) => return None,
+        };
+        Some((r, name, place))
+    })
+}
+
+/// [`each_name`] as a walk over the records.
+fn scan_names(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, Place)> + '_ {
     let owners = set.iter().map(|r| (r, r.name.as_str(), Place::Owner));
     let targets = set.iter().filter_map(|r| match &r.data {
         RData::Mx { exchange, .. } => Some((r, exchange.as_str(), Place::Target)),
@@ -245,7 +270,36 @@ fn tlsa_base(owner: &str) -> &str {
 
 /// The names used as relay hosts: MX exchanges, SRV targets, owners of A/AAAA and TLSA base names,
 /// with the record and what the name is there. The root (null MX, SRV opt-out) is left out.
+///
+/// Made once per record set and shared by the checks, like [`each_name`].
 fn relay_hosts(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, &'static str)> + '_ {
+    let uses = set.shared("relay hosts", |set| {
+        scan_relay_hosts(set)
+            .filter_map(|(r, host, kind)| {
+                let i = set.position(r)?;
+                // The host is the name of the record's kind: its offset in the owner for a TLSA
+                // base name (a suffix of the owner), else the kind says where it is.
+                let offset = r.name.len().saturating_sub(host.len());
+                Some((i, kind, offset))
+            })
+            .collect::<Vec<(usize, &'static str, usize)>>()
+    });
+    let records = set.records();
+    (0..uses.len()).filter_map(move |k| {
+        let &(i, kind, offset) = uses.get(k)?;
+        let r = records.get(i)?;
+        let host = match &r.data {
+            RData::Mx { exchange, .. } => exchange.as_str(),
+            RData::Srv { target, .. } => target.as_str(),
+            RData::A(_) | RData::Aaaa(_) => r.name.as_str(),
+            _ => r.name.get(offset..)?,
+        };
+        Some((r, host, kind))
+    })
+}
+
+/// [`relay_hosts`] as a walk over the records.
+fn scan_relay_hosts(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, &'static str)> + '_ {
     let hosts = set
         .iter()
         .filter_map(|r| match &r.data {
@@ -636,7 +690,7 @@ fn name_009(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 fn name_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    for rec in input.records.iter() {
+    for rec in input.records.of_type("TXT") {
         let RData::Txt(strings) = &rec.data else {
             continue;
         };
@@ -663,7 +717,7 @@ fn name_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 
 fn name_011(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();
-    for rec in input.records.iter() {
+    for rec in input.records.of_type("CNAME") {
         let RData::Cname(target) = &rec.data else {
             continue;
         };

@@ -167,9 +167,39 @@ struct TlsaSets<'a> {
     runs: Vec<(usize, usize)>,
 }
 
+/// [`TlsaSets`] as record indexes, grouped once per record set and shared by the checks.
+struct TlsaRuns {
+    records: Vec<usize>,
+    runs: Vec<(usize, usize)>,
+}
+
 impl<'a> TlsaSets<'a> {
     fn of(input: &Input<'a>) -> Self {
-        let mut records: Vec<&'a Record> = input.records.of_type("TLSA").collect();
+        let shared = input.records.shared("tlsa sets", |set| {
+            let sets = TlsaSets::group(set);
+            TlsaRuns {
+                records: sets
+                    .records
+                    .iter()
+                    .filter_map(|r| set.position(r))
+                    .collect(),
+                runs: sets.runs,
+            }
+        });
+        let all = input.records.records();
+        let records: Vec<&'a Record> = shared.records.iter().filter_map(|&i| all.get(i)).collect();
+        if records.len() != shared.records.len() {
+            // Unreachable (the indexes come from this set); group afresh rather than misjudge.
+            return TlsaSets::group(input.records);
+        }
+        TlsaSets {
+            records,
+            runs: shared.runs.clone(),
+        }
+    }
+
+    fn group(set: &'a crate::model::RecordSet) -> Self {
+        let mut records: Vec<&'a Record> = set.of_type("TLSA").collect();
         let mut runs = runs_by_name(&records);
         let mut names: FastSet<&str> = FastSet::default();
         let distinct = runs.iter().all(|(start, _)| {
@@ -635,6 +665,10 @@ fn tlsa_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 /// TLSA-008: SHA-512 records without a SHA-256 companion for the same usage and selector.
 fn tlsa_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     for (_, set) in TlsaSets::of(input).iter() {
+        // Nothing to look for in the (usual) RRset without SHA-512 records.
+        if !set.iter().any(|r| matches!(fields(r), Some((_, _, 2, _)))) {
+            continue;
+        }
         let sha256: FastSet<(i64, i64)> = set
             .iter()
             .filter_map(|r| fields(r))

@@ -219,26 +219,110 @@ fn lower(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// A relay host as the checks see it: the first record naming it, the port senders reach it on,
+/// and whether TLSA is published for that port and TLS-RPT for the host.
+#[derive(Debug, Clone, Copy)]
+struct HostFacts {
+    /// Index of the MX or SRV record in the record set.
+    rec: usize,
+    port: i64,
+    tlsa: bool,
+    rpt: bool,
+}
+
+/// The relay hosts of the domain, derived once per record set and shared by the checks (a
+/// 10,000-relay design would otherwise be looked up host by host in each of them). The MX and the
+/// SRV half are derived separately, so two checks running at once can build one each.
+struct Relays {
+    /// The MX exchanges (null MX left out), deduplicated, in record order; port 25.
+    mx: std::sync::Arc<Vec<HostFacts>>,
+    /// The SecMX SRV targets (opt-out "." left out), deduplicated by (target, port).
+    srv: std::sync::Arc<Vec<HostFacts>>,
+}
+
+/// The facts of one relay host reached on `port`, with `buf` as scratch space for names.
+fn host_facts(input: &Input<'_>, rec: &Record, port: i64, host: &str) -> Option<HostFacts> {
+    let rec = input.records.position(rec)?;
+    let mut look = TlsaLookup::new(input);
+    let tlsa = look.has(port, host);
+    look.buf.clear();
+    look.buf.push_str("_smtp._tls.");
+    look.buf.push_str(host);
+    Some(HostFacts {
+        rec,
+        port,
+        tlsa,
+        rpt: has_tls_rpt(input, &look.buf),
+    })
+}
+
+fn mx_relays(input: &Input<'_>) -> std::sync::Arc<Vec<HostFacts>> {
+    let key = format!("xr mx relays|{}", input.domain);
+    input.records.shared(&key, |set| {
+        let mut seen = FastSet::default();
+        set.mx_of(input.domain)
+            .filter(|(_, _, x)| !x.is_empty() && seen.insert(*x))
+            .filter_map(|(rec, _, x)| host_facts(input, rec, 25, x))
+            .collect()
+    })
+}
+
+fn srv_relays(input: &Input<'_>) -> std::sync::Arc<Vec<HostFacts>> {
+    let srv_owner = input.srv_owner();
+    let key = format!("xr srv relays|{srv_owner}");
+    input.records.shared(&key, |set| {
+        let mut seen = FastSet::default();
+        set.srv_at(&srv_owner)
+            .filter(|(_, _, _, port, t)| !t.is_empty() && seen.insert((*t, *port)))
+            .filter_map(|(rec, _, _, port, t)| host_facts(input, rec, port, t))
+            .collect()
+    })
+}
+
+fn relays(input: &Input<'_>) -> Relays {
+    Relays {
+        mx: mx_relays(input),
+        srv: srv_relays(input),
+    }
+}
+
+/// The host an MX or SRV record points at.
+fn host_of(rec: &Record) -> &str {
+    match &rec.data {
+        RData::Mx { exchange, .. } => exchange,
+        RData::Srv { target, .. } => target,
+        _ => "",
+    }
+}
+
 /// The MX exchanges of the domain (null MX left out), deduplicated, in record order, with the first
 /// record naming each.
 fn mx_hosts<'a>(input: &Input<'a>) -> Vec<(&'a str, &'a Record)> {
-    let mut seen = FastSet::default();
-    input
-        .records
-        .mx_of(input.domain)
-        .filter(|(_, _, x)| !x.is_empty() && seen.insert(*x))
-        .map(|(rec, _, x)| (x, rec))
+    let records = input.records.records();
+    mx_relays(input)
+        .iter()
+        .filter_map(|f| records.get(f.rec))
+        .map(|rec| (host_of(rec), rec))
         .collect()
 }
 
-/// The SecMX SRV targets (opt-out "." left out), deduplicated by (target, port): (record, port, target).
-fn srv_targets<'a>(input: &Input<'a>) -> Vec<(&'a Record, i64, &'a str)> {
-    let mut seen = FastSet::default();
-    input
-        .records
-        .srv_at(&input.srv_owner())
-        .filter(|(_, _, _, port, t)| !t.is_empty() && seen.insert((*t, *port)))
-        .map(|(rec, _, _, port, t)| (rec, port, t))
+/// The SecMX SRV targets with their facts: (record, target, facts).
+fn srv_facts<'a>(input: &Input<'a>) -> Vec<(&'a Record, &'a str, HostFacts)> {
+    let records = input.records.records();
+    srv_relays(input)
+        .iter()
+        .filter_map(|f| records.get(f.rec).map(|rec| (rec, host_of(rec), *f)))
+        .collect()
+}
+
+/// The relays with their facts: (record, host, facts), MX hosts then SRV targets.
+fn relay_facts<'a>(input: &Input<'a>, relays: &Relays) -> Vec<(&'a Record, &'a str, HostFacts)> {
+    let records = input.records.records();
+    relays
+        .mx
+        .iter()
+        .chain(relays.srv.iter())
+        .filter_map(|f| records.get(f.rec).map(|rec| (rec, host_of(rec), *f)))
         .collect()
 }
 
@@ -503,8 +587,7 @@ fn xr_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 /// XR-004: some MX hosts have TLSA, others do not.
 fn xr_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let hosts = mx_hosts(input);
-    let mut look = TlsaLookup::new(input);
-    let with: Vec<bool> = hosts.iter().map(|(h, _)| look.has(25, h)).collect();
+    let with: Vec<bool> = mx_relays(input).iter().map(|f| f.tlsa).collect();
     let Some((protected, _)) = hosts.iter().zip(&with).find(|(_, w)| **w).map(|(h, _)| h) else {
         return;
     };
@@ -538,8 +621,9 @@ fn xr_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
         Severity::Warning
     };
     let mut look = TlsaLookup::new(input);
-    for (rec, port, target) in srv_targets(input) {
-        if look.has(port, target) {
+    for (rec, target, facts) in srv_facts(input) {
+        let port = facts.port;
+        if facts.tlsa {
             continue;
         }
         let owner = tlsa_owner(port, target);
@@ -612,25 +696,13 @@ fn xr_009(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 
 /// XR-010 (info): a relay with TLSA but no TLS-RPT record at `_smtp._tls.<relay-host>`.
 fn xr_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    let mut relays: Vec<(&str, i64, &Record)> = mx_hosts(input)
-        .into_iter()
-        .map(|(h, rec)| (h, 25, rec))
-        .collect();
-    relays.extend(
-        srv_targets(input)
-            .into_iter()
-            .map(|(rec, p, t)| (t, p, rec)),
-    );
-    let mut look = TlsaLookup::new(input);
+    let relays = relays(input);
     let mut reported = FastSet::default();
-    for (host, port, rec) in relays {
-        if !look.has(port, host) {
+    for (rec, host, facts) in relay_facts(input, &relays) {
+        if !facts.tlsa || facts.rpt || !reported.insert(host) {
             continue;
         }
         let rpt = format!("_smtp._tls.{host}");
-        if has_tls_rpt(input, &rpt) || !reported.insert(host) {
-            continue;
-        }
         out.push(
             rule.finding(
                 input,
@@ -676,9 +748,41 @@ fn xr_012(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether MX hosts have TLSA at port 25: from the shared MX facts, else looked up.
+struct MxTlsa<'a> {
+    known: FastMap<&'a str, bool>,
+    look: TlsaLookup<'a>,
+}
+
+impl<'a> MxTlsa<'a> {
+    fn new(input: &Input<'a>) -> Self {
+        let records = input.records.records();
+        let facts = mx_relays(input);
+        let mut known = FastMap::default();
+        known.reserve(facts.len());
+        for f in facts.iter() {
+            if let Some(rec) = records.get(f.rec) {
+                known.insert(host_of(rec), f.tlsa);
+            }
+        }
+        MxTlsa {
+            known,
+            look: TlsaLookup::new(input),
+        }
+    }
+
+    /// Whether any TLSA record is published at `_25._tcp.<host>`.
+    fn has(&mut self, port: i64, host: &str) -> bool {
+        match self.known.get(host) {
+            Some(&tlsa) if port == 25 => tlsa,
+            _ => self.look.has(port, host),
+        }
+    }
+}
+
 /// The posture gaps of `host` compared with a peer: TLSA and policy coverage.
 fn posture_gaps(
-    look: &mut TlsaLookup<'_>,
+    look: &mut MxTlsa<'_>,
     host: &str,
     tlsa_peer: Option<&str>,
     covered_peer: Option<&str>,
@@ -723,7 +827,7 @@ fn xr_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let policy = policy(input);
     let patterns = active_patterns(&policy);
     let index = patterns.as_deref().map(PatternIndex::new);
-    let mut look = TlsaLookup::new(input);
+    let mut look = MxTlsa::new(input);
     let tlsa_peer = primaries.iter().copied().find(|h| look.has(25, h));
     let covered_peer = index
         .as_ref()
@@ -776,7 +880,7 @@ fn xr_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let policy = policy(input);
     let patterns = active_patterns(&policy);
     let index = patterns.as_deref().map(PatternIndex::new);
-    let mut look = TlsaLookup::new(input);
+    let mut look = MxTlsa::new(input);
     for pref in order {
         let Some(group) = groups.get(&pref) else {
             continue;
@@ -858,12 +962,9 @@ fn xr_015(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 /// XR-016 (info): an SOR (SRV target not in MX) without TLSA: MTA-STS does not cover it.
 fn xr_016(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let mx: FastSet<&str> = mx_hosts(input).into_iter().map(|(h, _)| h).collect();
-    let mut look = TlsaLookup::new(input);
-    for (rec, port, target) in srv_targets(input) {
-        if mx.contains(target) {
-            continue;
-        }
-        if look.has(port, target) {
+    for (rec, target, facts) in srv_facts(input) {
+        let port = facts.port;
+        if mx.contains(target) || facts.tlsa {
             continue;
         }
         let owner = tlsa_owner(port, target);

@@ -43,7 +43,17 @@ pub fn split_txt(text: &str) -> Vec<String> {
 /// Parse a TLSA presentation string (`3 1 1 <hex>`) leniently: the numbers as written, the data with
 /// white space removed and lower-cased. `None` when it does not have that shape at all.
 pub fn parse_tlsa(text: &str) -> Option<RData> {
-    let mut it = text.split_whitespace();
+    // For ASCII text without a vertical tab, splitting at ASCII whitespace splits at exactly the
+    // same places as `split_whitespace`, byte by byte instead of char by char.
+    if text.is_ascii() && !text.contains('\x0b') {
+        tlsa_fields(text, text.split_ascii_whitespace())
+    } else {
+        tlsa_fields(text, text.split_whitespace())
+    }
+}
+
+/// [`parse_tlsa`] over the whitespace-separated fields of `text`.
+fn tlsa_fields<'a>(text: &str, mut it: impl Iterator<Item = &'a str>) -> Option<RData> {
     let usage = it.next()?.parse::<i64>().ok()?;
     let selector = it.next()?.parse::<i64>().ok()?;
     let matching = it.next()?.parse::<i64>().ok()?;
@@ -104,7 +114,19 @@ pub fn tlsrpt_text(rpt: &crate::model::TlsRpt) -> String {
 
 /// The TLSA owner for a relay: `_<port>._tcp.<host>`.
 pub fn tlsa_owner(port: i64, host: &str) -> String {
-    format!("_{port}._tcp.{host}")
+    // Sized once, and without `format!`'s machinery for the usual ports.
+    let port: std::borrow::Cow<'_, str> = match port {
+        25 => "25".into(),
+        465 => "465".into(),
+        587 => "587".into(),
+        _ => port.to_string().into(),
+    };
+    let mut s = String::with_capacity(1 + port.len() + 6 + host.len());
+    s.push('_');
+    s.push_str(&port);
+    s.push_str("._tcp.");
+    s.push_str(host);
+    s
 }
 
 /// The relays with their design index, BERs first (in design order), then SORs (in design order).
@@ -126,20 +148,14 @@ pub fn relays_ber_first(design: &Design) -> impl Iterator<Item = (usize, &crate:
     bers.chain(sors)
 }
 
-/// Render a design as records, in a deterministic order: MX (null MX first, then the BERs in design
-/// order), SRV (relays listed there, in design order), A/AAAA (relay hosts inside the domain, BERs
-/// first then SORs, each relay's A records before its AAAA records), TLSA (same relay order),
-/// `_mta-sts`, `_smtp._tls`, SGE SPF and DMARC.
-pub fn records_of(design: &Design) -> RecordSet {
+/// The first half of [`records_of`]: null MX, MX, SRV, then the relays' addresses.
+fn relay_records(design: &Design) -> Vec<Record> {
     let domain = design.domain.as_str();
     let ttl = design.ttl;
-    // Per relay: an MX or SRV record, about two addresses, two TLSA records, a TLS-RPT record; the
-    // names are the relay host, its TLSA owner and its TLS-RPT owner.
     let n = design.relays.len();
-    let mut set = RecordSet::with_capacity(n * 6 + 8, n * 3 + 8);
-
+    let mut out = Vec::with_capacity(n * 3 + 1);
     if design.null_mx {
-        set.push(
+        out.push(
             Record::new(
                 domain,
                 ttl,
@@ -153,7 +169,7 @@ pub fn records_of(design: &Design) -> RecordSet {
     }
     for (i, r) in design.relays.iter().enumerate() {
         if r.in_mx() {
-            set.push(
+            out.push(
                 Record::new(
                     domain,
                     ttl,
@@ -170,7 +186,7 @@ pub fn records_of(design: &Design) -> RecordSet {
     for (i, r) in design.relays.iter().enumerate() {
         if r.in_srv() {
             let port = if r.role == Role::Sor { r.port } else { 25 };
-            set.push(
+            out.push(
                 Record::new(
                     srv_owner.as_str(),
                     ttl,
@@ -203,13 +219,21 @@ pub fn records_of(design: &Design) -> RecordSet {
                 std::net::IpAddr::V4(a) => RData::A(*a),
                 std::net::IpAddr::V6(a) => RData::Aaaa(*a),
             };
-            set.push(Record::new(r.host.as_str(), ttl, data).with_origin(Origin::Relay(i)));
+            out.push(Record::new(r.host.as_str(), ttl, data).with_origin(Origin::Relay(i)));
         }
     }
+    out
+}
+
+/// The second half of [`records_of`]: TLSA, then the MTA-STS and TLS-RPT records.
+fn tlsa_and_policy_records(design: &Design) -> Vec<Record> {
+    let domain = design.domain.as_str();
+    let ttl = design.ttl;
+    let n = design.relays.len();
+    let mut out = Vec::with_capacity(n * 3 + 2);
     // Duplicate TLSA records of one relay host and port are published once. The records already
     // pushed are the memory: `seen_tlsa` maps the hash of (owner, data) to the first such record, so
-    // no data is copied; a hash shared by different records is settled by looking at the owner's
-    // records.
+    // no data is copied; a hash shared by different records is settled by looking at all of them.
     let mut seen_tlsa: FxHashMap<u64, usize> = FxHashMap::default();
     seen_tlsa.reserve(n * 2);
     for (i, r) in relays_ber_first(design) {
@@ -217,31 +241,40 @@ pub fn records_of(design: &Design) -> RecordSet {
             continue;
         }
         let owner = tlsa_owner(r.tlsa_port(), &r.host);
-        for t in &r.tlsa {
+        let mut owner = Some(owner);
+        let count = r.tlsa.len();
+        for (k, t) in r.tlsa.iter().enumerate() {
+            let Some(current) = owner.as_deref() else {
+                break;
+            };
             let data = parse_tlsa(t).unwrap_or_else(|| RData::Other {
                 rtype: "TLSA".to_string(),
                 data: t.trim().to_string(),
             });
-            let key = FxBuildHasher.hash_one((owner.as_str(), &data));
+            let key = FxBuildHasher.hash_one((current, &data));
             match seen_tlsa.entry(key) {
                 Entry::Occupied(e) => {
-                    let first = &set.records()[*e.get()];
-                    if (first.name == owner && first.data == data)
-                        || set.named(&owner).any(|rec| rec.data == data)
-                    {
+                    let same = |rec: &Record| rec.name == current && rec.data == data;
+                    if out.get(*e.get()).is_some_and(same) || out.iter().any(same) {
                         continue;
                     }
                 }
                 Entry::Vacant(e) => {
-                    e.insert(set.len());
+                    e.insert(out.len());
                 }
             }
-            set.push(Record::new(owner.as_str(), ttl, data).with_origin(Origin::Relay(i)));
+            // The last record of the relay takes the owner string itself.
+            let name = if k + 1 == count {
+                owner.take().unwrap_or_default()
+            } else {
+                current.to_string()
+            };
+            out.push(Record::new(name, ttl, data).with_origin(Origin::Relay(i)));
         }
     }
     if design.mta_sts.is_some() {
         let text = format!("v=STSv1; id={}", sts_id(design));
-        set.push(
+        out.push(
             Record::new(
                 format!("_mta-sts.{domain}"),
                 ttl,
@@ -252,7 +285,7 @@ pub fn records_of(design: &Design) -> RecordSet {
     }
     if let Some(rpt) = &design.tls_rpt {
         let text = tlsrpt_text(rpt);
-        set.push(
+        out.push(
             Record::new(
                 format!("_smtp._tls.{domain}"),
                 ttl,
@@ -264,6 +297,7 @@ pub fn records_of(design: &Design) -> RecordSet {
         // XR-010): publish the same destinations there for every relay host inside the domain that
         // has TLSA.
         let mut seen = FxHashSet::default();
+        let parts = split_txt(&text);
         for (_, r) in relays_ber_first(design) {
             if r.tlsa.is_empty()
                 || r.host == domain
@@ -272,15 +306,48 @@ pub fn records_of(design: &Design) -> RecordSet {
             {
                 continue;
             }
-            set.push(
-                Record::new(
-                    format!("_smtp._tls.{}", r.host),
-                    ttl,
-                    RData::Txt(split_txt(&text)),
-                )
-                .with_origin(Origin::TlsRpt),
-            );
+            let mut name = String::with_capacity(11 + r.host.len());
+            name.push_str("_smtp._tls.");
+            name.push_str(&r.host);
+            out.push(Record::new(name, ttl, RData::Txt(parts.clone())).with_origin(Origin::TlsRpt));
         }
+    }
+    out
+}
+
+/// Render a design as records, in a deterministic order: MX (null MX first, then the BERs in design
+/// order), SRV (relays listed there, in design order), A/AAAA (relay hosts inside the domain, BERs
+/// first then SORs, each relay's A records before its AAAA records), TLSA (same relay order),
+/// `_mta-sts`, `_smtp._tls`, SGE SPF and DMARC.
+pub fn records_of(design: &Design) -> RecordSet {
+    let domain = design.domain.as_str();
+    let ttl = design.ttl;
+    // Per relay: an MX or SRV record, about two addresses, two TLSA records, a TLS-RPT record; the
+    // names are the relay host, its TLSA owner and its TLS-RPT owner.
+    let n = design.relays.len();
+    let mut set = RecordSet::with_capacity(n * 6 + 8, n * 3 + 8);
+    // The two halves are independent: a big design renders the second on another thread while
+    // this one renders and indexes the first.
+    let tail = if n.saturating_mul(6) >= crate::rules::PARALLEL_MIN_RECORDS {
+        let tail = std::thread::scope(|s| {
+            let tail = s.spawn(|| tlsa_and_policy_records(design));
+            for r in relay_records(design) {
+                set.push(r);
+            }
+            tail.join()
+        });
+        match tail {
+            Ok(tail) => tail,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    } else {
+        for r in relay_records(design) {
+            set.push(r);
+        }
+        tlsa_and_policy_records(design)
+    };
+    for r in tail {
+        set.push(r);
     }
     if design.profile == Profile::Sge
         && let Some(sge) = &design.sge
@@ -319,6 +386,26 @@ mod tests {
         let parts = split_txt(&uni);
         assert!(parts.iter().all(|p| p.len() <= 255));
         assert_eq!(parts.concat(), uni);
+    }
+
+    #[test]
+    fn tlsa_parse_splits_at_every_whitespace() {
+        let want = Some(RData::Tlsa {
+            usage: 3,
+            selector: 1,
+            matching: 1,
+            data: "abcd".into(),
+        });
+        for text in [
+            "3\x0b1 1 ab cd",
+            "3\t1\r\n1 AB\x0ccd",
+            "3\u{a0}1\u{2003}1 ab\u{85}cd",
+        ] {
+            assert_eq!(parse_tlsa(text), want, "{text:?}");
+        }
+        assert_eq!(parse_tlsa("3 1 1"), None);
+        assert_eq!(tlsa_owner(25, "mx.example"), "_25._tcp.mx.example");
+        assert_eq!(tlsa_owner(-7, "mx.example"), "_-7._tcp.mx.example");
     }
 
     #[test]
