@@ -10,6 +10,37 @@ use std::process::Command;
 const MX_ADDR: Ipv4Addr = Ipv4Addr::new(127, 0, 1, 25);
 const SOR_ADDR: Ipv4Addr = Ipv4Addr::new(127, 0, 1, 26);
 
+/// `secmx check --domain probe.test --format json` against the NSD `ns`, trusting the test CA of
+/// `certs`, with `extra` options: (the report, stdout, exit code). Not JSON → a panic that shows
+/// stdout, stderr and Postfix's log.
+pub(crate) fn check_probe_test(
+    ns: &nsd::Nsd,
+    certs: &Certs,
+    pf: &Postfix,
+    extra: &[&str],
+) -> (serde_json::Value, String, Option<i32>) {
+    let out = Command::new(env!("CARGO_BIN_EXE_secmx"))
+        .args(["check", "--domain", "probe.test", "--resolver"])
+        .arg(ns.addr().to_string())
+        .arg("--trust-anchor")
+        .arg(&ns.anchor)
+        .arg("--ca")
+        .arg(&certs.ca_pem)
+        .args(["--probe-timeout", "10", "--format", "json"])
+        .args(extra)
+        .output()
+        .expect("run secmx");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {stdout}\nstderr: {}\nmaillog:\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            pf.maillog()
+        )
+    });
+    (v, stdout, out.status.code())
+}
+
 #[test]
 fn check_domain_probes_every_published_relay_address() {
     // The BER listens on port 25 of an address of its own (MX hosts are always reached on 25); the
@@ -43,24 +74,7 @@ fn check_domain_probes_every_published_relay_address() {
         &[],
     );
 
-    let out = Command::new(env!("CARGO_BIN_EXE_secmx"))
-        .args(["check", "--domain", "probe.test", "--resolver"])
-        .arg(ns.addr().to_string())
-        .arg("--trust-anchor")
-        .arg(&ns.anchor)
-        .arg("--ca")
-        .arg(&certs.ca_pem)
-        .args(["--probe-timeout", "10", "--format", "json"])
-        .output()
-        .expect("run secmx");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {stdout}\nstderr: {}\nmaillog:\n{}",
-            String::from_utf8_lossy(&out.stderr),
-            pf.maillog()
-        )
-    });
+    let (v, stdout, code) = check_probe_test(&ns, &certs, &pf, &[]);
 
     // DNS: the MX RRset validated through the signed chain.
     let mx = v["dns"]["rrsets"]
@@ -129,7 +143,7 @@ fn check_domain_probes_every_published_relay_address() {
         .filter(|f| f["severity"] == "error")
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
-    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert_eq!(code, Some(0), "{stdout}");
 }
 
 #[test]
@@ -155,18 +169,7 @@ fn check_reports_a_secure_only_relay_listed_in_mx_as_errors() {
         )],
         &[],
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_secmx"))
-        .args(["check", "--domain", "probe.test", "--resolver"])
-        .arg(ns.addr().to_string())
-        .arg("--trust-anchor")
-        .arg(&ns.anchor)
-        .arg("--ca")
-        .arg(&certs.ca_pem)
-        .args(["--probe-timeout", "10", "--format", "json"])
-        .output()
-        .expect("run secmx");
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}); maillog:\n{}", pf.maillog()));
+    let (v, _, code) = check_probe_test(&ns, &certs, &pf, &[]);
     let rules: Vec<&str> = v["findings"]
         .as_array()
         .expect("findings")
@@ -176,7 +179,7 @@ fn check_reports_a_secure_only_relay_listed_in_mx_as_errors() {
         .collect();
     assert!(rules.contains(&"PROBE-010"), "{rules:?}");
     assert!(rules.contains(&"MX-008"), "{rules:?}");
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(code, Some(1));
 }
 
 #[test]
@@ -214,19 +217,7 @@ fn sender_simulation_bounces_when_no_published_relay_completes_tls() {
         )],
         &[],
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_secmx"))
-        .args(["check", "--domain", "probe.test", "--resolver"])
-        .arg(ns.addr().to_string())
-        .arg("--trust-anchor")
-        .arg(&ns.anchor)
-        .arg("--ca")
-        .arg(&certs.ca_pem)
-        .args(["--probe-timeout", "10", "--format", "json"])
-        .output()
-        .expect("run secmx");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}; maillog:\n{}", pf.maillog()));
+    let (v, stdout, code) = check_probe_test(&ns, &certs, &pf, &[]);
     let sim = &v["simulation"];
     assert_eq!(sim["sos"]["outcome"], "bounce", "{sim}");
     let tried: Vec<(&str, &str)> = sim["sos"]["tried"]
@@ -269,7 +260,7 @@ fn sender_simulation_bounces_when_no_published_relay_completes_tls() {
         "{sor_007:?}"
     );
     // The plaintext SRV target is an error of its own (SOR-006), so the check fails.
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(code, Some(1), "{stdout}");
 }
 
 #[test]
@@ -304,19 +295,7 @@ fn every_address_of_a_relay_is_probed_ipv4_and_ipv6() {
         )],
         &[],
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_secmx"))
-        .args(["check", "--domain", "probe.test", "--resolver"])
-        .arg(ns.addr().to_string())
-        .arg("--trust-anchor")
-        .arg(&ns.anchor)
-        .arg("--ca")
-        .arg(&certs.ca_pem)
-        .args(["--probe-timeout", "10", "--quick", "--format", "json"])
-        .output()
-        .expect("run secmx");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}; maillog:\n{}", pf.maillog()));
+    let (v, stdout, code) = check_probe_test(&ns, &certs, &pf, &["--quick"]);
     let probes = v["probes"].as_array().expect("probes");
     let by_addr = |a: &str| {
         probes
@@ -360,7 +339,7 @@ fn every_address_of_a_relay_is_probed_ipv4_and_ipv6() {
         .collect();
     assert!(rules.contains(&"PROBE-028"), "{rules:?}");
     assert!(rules.contains(&"PROBE-005"), "{rules:?}");
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(code, Some(1), "{stdout}");
 }
 
 #[test]

@@ -13,7 +13,6 @@ use secmx::probe::report::Severity;
 use secmx::probe::{ProbeTarget, Verdict, probe};
 use secmx::resolve::{Resolver, Settings, Status, ptr_resolver, reverse_names};
 use std::net::{IpAddr, Ipv4Addr};
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -395,31 +394,8 @@ fn check_domain_reports_names_with_the_ptr_of_the_mx_address() {
         )],
         &[],
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_secmx"))
-        .args(["check", "--domain", "probe.test", "--resolver"])
-        .arg(ns.addr().to_string())
-        .arg("--trust-anchor")
-        .arg(&ns.anchor)
-        .arg("--ca")
-        .arg(&certs.ca_pem)
-        .args([
-            "--probe-timeout",
-            "10",
-            "--source",
-            "127.0.0.2",
-            "--format",
-            "json",
-        ])
-        .output()
-        .expect("run secmx");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {stdout}\nstderr: {}\nmaillog:\n{}",
-            String::from_utf8_lossy(&out.stderr),
-            pf.maillog()
-        )
-    });
+    let (v, stdout, _) =
+        super::check_live::check_probe_test(&ns, &certs, &pf, &["--source", "127.0.0.2"]);
     let p = &v["probes"][0];
     assert_eq!(p["host"], "mx.probe.test", "{stdout}");
     assert_eq!(
