@@ -41,6 +41,30 @@ pub(crate) fn check_probe_test(
     (v, stdout, out.status.code())
 }
 
+/// One Postfix listener on `addr`:25 (valid certificate, `smtpd_tls_security_level = level`) and a
+/// signed `probe.test` on a private NSD whose only MX host `mx.probe.test` has that address.
+pub(crate) fn one_mx(addr: Ipv4Addr, level: &str) -> (Postfix, Certs, nsd::Nsd) {
+    let mut certs = None;
+    let pf = Postfix::start(|dir| {
+        certs = Some(Certs::make(dir));
+        vec![Listener {
+            addr: addr.into(),
+            port: 25,
+            opts: tls_opts(dir, "valid", level),
+        }]
+    });
+    let certs = certs.expect("certificates");
+    let ns = nsd::start(
+        &[Zone::new(
+            "probe.test",
+            Sign::Yes,
+            &format!("@ MX 10 mx\nmx A {addr}\n"),
+        )],
+        &[],
+    );
+    (pf, certs, ns)
+}
+
 #[test]
 fn check_domain_probes_every_published_relay_address() {
     // The BER listens on port 25 of an address of its own (MX hosts are always reached on 25); the
@@ -150,25 +174,8 @@ fn check_domain_probes_every_published_relay_address() {
 fn check_reports_a_secure_only_relay_listed_in_mx_as_errors() {
     // An `encrypt` listener published in MX: the probe finds 530 to plaintext MAIL FROM, which the
     // registry reports as PROBE-010 and MX-008, and the check exits 1.
-    let mut certs = None;
     let addr = Ipv4Addr::new(127, 0, 1, 27);
-    let pf = Postfix::start(|dir| {
-        certs = Some(Certs::make(dir));
-        vec![Listener {
-            addr: addr.into(),
-            port: 25,
-            opts: tls_opts(dir, "valid", "encrypt"),
-        }]
-    });
-    let certs = certs.expect("certificates");
-    let ns = nsd::start(
-        &[Zone::new(
-            "probe.test",
-            Sign::Yes,
-            &format!("@ MX 10 mx\nmx A {addr}\n"),
-        )],
-        &[],
-    );
+    let (pf, certs, ns) = one_mx(addr, "encrypt");
     let (v, _, code) = check_probe_test(&ns, &certs, &pf, &[]);
     let rules: Vec<&str> = v["findings"]
         .as_array()
@@ -351,24 +358,7 @@ fn the_window_worker_resolves_relays_through_the_configured_resolver_and_honours
     use secmx::probe::ProbeEvent;
     use secmx::worker::{self, Command, NetSettings, ProbeTarget};
     let addr = Ipv4Addr::new(127, 0, 1, 32);
-    let mut certs = None;
-    let _pf = Postfix::start(|dir| {
-        certs = Some(Certs::make(dir));
-        vec![Listener {
-            addr: addr.into(),
-            port: 25,
-            opts: tls_opts(dir, "valid", "may"),
-        }]
-    });
-    let certs = certs.expect("certificates");
-    let ns = nsd::start(
-        &[Zone::new(
-            "probe.test",
-            Sign::Yes,
-            &format!("@ MX 10 mx\nmx A {addr}\n"),
-        )],
-        &[],
-    );
+    let (_pf, certs, ns) = one_mx(addr, "may");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

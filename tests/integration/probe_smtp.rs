@@ -376,24 +376,7 @@ const MX_ADDR: Ipv4Addr = Ipv4Addr::new(127, 0, 2, 25);
 
 #[test]
 fn check_domain_reports_names_with_the_ptr_of_the_mx_address() {
-    let mut certs = None;
-    let pf = Postfix::start(|dir| {
-        certs = Some(Certs::make(dir));
-        vec![Listener {
-            addr: MX_ADDR.into(),
-            port: 25,
-            opts: tls_opts(dir, "valid", "may"),
-        }]
-    });
-    let certs = certs.expect("certificates");
-    let ns = nsd::start(
-        &[Zone::new(
-            "probe.test",
-            Sign::Yes,
-            &format!("@ MX 10 mx\nmx A {MX_ADDR}\n"),
-        )],
-        &[],
-    );
+    let (pf, certs, ns) = super::check_live::one_mx(MX_ADDR, "may");
     let (v, stdout, _) =
         super::check_live::check_probe_test(&ns, &certs, &pf, &["--source", "127.0.0.2"]);
     let p = &v["probes"][0];
