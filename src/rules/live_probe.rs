@@ -111,6 +111,7 @@ fn finding(rule: &Rule, subject: String, p: &Problem) -> Finding {
         message: p.message.clone(),
         fix: fix_for(rule.id).to_string(),
         origin: None,
+        source: super::Source::of_needs(rule.needs),
     }
 }
 

@@ -135,7 +135,48 @@ impl Rule {
             message: message.into(),
             fix: fix.into(),
             origin: None,
+            source: Source::of_needs(self.needs),
         }
+    }
+}
+
+/// Where a finding comes from: the design's own records, what DNS publishes, or a live probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// The design (static rules over the records the design renders).
+    #[default]
+    Design,
+    /// What DNS publishes now (live DNS rules, and static rules judged over the published records).
+    Published,
+    /// A live connection to a relay or to the MTA-STS policy host.
+    Probe,
+}
+
+impl Source {
+    /// The source of a rule's findings by what the rule needs (static rules judged over published
+    /// records are re-marked [`Source::Published`] by the live pipeline).
+    pub fn of_needs(needs: Needs) -> Self {
+        match needs {
+            Needs::Static => Source::Design,
+            Needs::Dns => Source::Published,
+            Needs::Probe => Source::Probe,
+        }
+    }
+
+    /// The word shown in reports and the window.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Design => "design",
+            Source::Published => "published",
+            Source::Probe => "probe",
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
     }
 }
 
@@ -155,6 +196,8 @@ pub struct Finding {
     /// The design field the finding is about, where known (the GUI focuses it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
+    /// Where it comes from (design / published / probe).
+    pub source: Source,
 }
 
 impl Finding {
