@@ -27,18 +27,9 @@ pub enum EventBody {
     Dns(crate::resolve::DnsEvent),
     /// A step of a relay probe.
     Probe(crate::probe::ProbeEvent),
-    /// Every RRset a lookup run asked about, with its answer (sent once, at the end of the lookups),
-    /// so the window can show the records and the drift against its design.
-    Published {
-        /// The mail domain.
-        domain: String,
-        /// The SRV label the lookups used.
-        srv_label: String,
-        /// The answers.
-        rrsets: Vec<crate::resolve::RRset>,
-        /// Wall time of the lookups.
-        elapsed_ms: u64,
-    },
+    /// The whole report of a live run (the same as `secmx check --format json`), sent once when
+    /// the run ends, before `Finished`.
+    Report(Box<crate::live::LiveReport>),
     /// The run could not start or stopped on an unexpected error (a bad resolver setting, an
     /// unreadable CA file); expected failures such as timeouts are data in the other events.
     Failed {

@@ -1,14 +1,17 @@
 //! `secmx check` (static rules + what DNS publishes now: RRsets with statuses and DNSSEC proofs, drift
-//! against the design, the live rules) and `secmx import --domain NAME --from-dns`.
+//! against the design, the live rules, the relay probes) and `secmx import --domain NAME --from-dns`.
 //!
-//! The lookups run on a tokio runtime built here; with `--format jsonl` every DNS event is printed as
-//! it happens (the fetch runs on the runtime, this thread prints from a channel), then the report.
+//! `check` is a thin shell around the one live check, [`crate::live::run`]: it builds the plan and
+//! the settings from the command line, runs it on a tokio runtime built here, and prints the
+//! report; with `--format jsonl` every event is printed as it happens (the run is on the runtime,
+//! this thread prints from a channel), then the report.
 
 use crate::event::{Event, EventSink, RunId};
-use crate::model::{Design, Level, Profile, normalize_name};
+use crate::live::{LivePlan, LiveReport, LiveSettings};
+use crate::model::{Design, normalize_name};
+use crate::probe::ProbeConfig;
 use crate::project;
-use crate::resolve::{self, Drift, Plan, Published, RRset, Resolver, Settings};
-use crate::rules::{self, Finding, Needs, Options, Prepared, Summary};
+use crate::resolve::{self, Plan, Published, RRset, Resolver, Settings};
 use clap::ValueEnum;
 use serde::Serialize;
 use std::io::Write;
@@ -37,41 +40,40 @@ pub struct NetArgs {
     /// DNSSEC trust anchor file (DNSKEY lines); default: the bundled root anchors.
     #[arg(long, value_name = "FILE")]
     pub trust_anchor: Option<PathBuf>,
-    /// Seconds allowed for one query.
-    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
-    pub timeout: f64,
+    /// Seconds allowed for every network step: each DNS query, each probe's connect, greeting,
+    /// reply and handshake, and the MTA-STS policy fetch (a relay's whole probe gets at most
+    /// 4 times as long per attempt). Default: DNS 5 s; probes connect 10 s, greeting 30 s,
+    /// replies and handshake 30 s; policy fetch 30 s.
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
     /// Queries in flight at once.
     #[arg(long, value_name = "N", default_value_t = 256)]
     pub concurrency: usize,
 }
 
 impl NetArgs {
-    fn settings(&self) -> Result<Settings, String> {
-        if !(self.timeout.is_finite() && self.timeout > 0.0 && self.timeout <= 3600.0) {
-            return Err(format!(
-                "--timeout {}: give a number of seconds between 0 and 3600",
-                self.timeout
-            ));
+    /// The step timeout of `--timeout`, range-checked.
+    fn step_timeout(&self) -> Result<Option<Duration>, String> {
+        match self.timeout {
+            None => Ok(None),
+            Some(t) if t.is_finite() && t > 0.0 && t <= 3600.0 => {
+                Ok(Some(Duration::from_secs_f64(t)))
+            }
+            Some(t) => Err(format!(
+                "--timeout {t}: give a number of seconds between 0 and 3600"
+            )),
         }
+    }
+
+    fn settings(&self) -> Result<Settings, String> {
         Ok(Settings {
             nameserver: self.resolver,
             trust_anchor: self.trust_anchor.clone(),
-            timeout: Duration::from_secs_f64(self.timeout),
+            timeout: self.step_timeout()?.unwrap_or(Duration::from_secs(5)),
             validate: true,
             concurrency: self.concurrency.clamp(1, 1024),
         })
     }
-}
-
-/// The JSON `dns` part of the report.
-#[derive(Debug, Serialize)]
-pub struct DnsReport {
-    /// Every question asked and its answer.
-    pub rrsets: Vec<RRset>,
-    /// Designed vs published (empty without a design).
-    pub drift: Vec<Drift>,
-    /// Wall time of all lookups.
-    pub elapsed_ms: u64,
 }
 
 /// Options of the live relay probes in `check`.
@@ -89,8 +91,8 @@ pub struct ProbeOpts {
     /// Relay addresses probed at once (at most one connection per address at a time).
     #[arg(long, value_name = "N", default_value_t = 16)]
     pub probe_concurrency: usize,
-    /// Seconds allowed for each probe step (connect, greeting, each reply, handshake); default:
-    /// connect 10 s, replies 30 s, greeting 300 s.
+    /// Seconds allowed for each probe step (connect, greeting, each reply, handshake), finer than
+    /// --timeout; e.g. 300 to wait for a greeting as long as an MTA does (RFC 5321 §4.5.3.2).
     #[arg(long, value_name = "SECS")]
     pub probe_timeout: Option<u64>,
     /// Skip the extra handshakes (SNI and key-type variants, weak-cipher tests).
@@ -106,31 +108,27 @@ pub struct ProbeOpts {
     pub sources: Vec<std::net::IpAddr>,
 }
 
-/// The `check` report (interfaces.md §3).
-#[derive(Debug, Serialize)]
-pub struct CheckReport {
-    /// The design file, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
-    /// The mail domain.
-    pub domain: String,
-    /// Counts per severity.
-    pub summary: Summary,
-    /// The findings, errors first.
-    pub findings: Vec<Finding>,
-    /// What DNS publishes (`null` with `--offline`).
-    pub dns: Option<DnsReport>,
-    /// One probe per relay address (`null` with `--offline` or `--no-probe`).
-    pub probes: Option<Vec<crate::probe::ProbeReport>>,
-    /// Per relay over all its addresses (PROBE-028).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub relays: Option<Vec<crate::probe::report::RelaySummary>>,
-    /// The MTA-STS policy fetch, when the domain publishes `_mta-sts`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mta_sts_policy: Option<crate::probe::sts::PolicyFetch>,
-    /// SOR-007: what a Secure Only Sender and a Best Effort Sender would do with the published
-    /// relays, given the probes (`null` without probes).
-    pub simulation: Option<crate::probe::simulate::Simulation>,
+/// The settings of a live run from the command line's options.
+pub(crate) fn live_settings(net: &NetArgs, popts: &ProbeOpts) -> Result<LiveSettings, String> {
+    let step = net.step_timeout()?;
+    let mut probe = ProbeConfig::from_options(popts.ca.as_deref(), popts.ehlo.as_deref(), None)?;
+    probe.timeouts = crate::probe::Timeouts::interactive(step);
+    if let Some(t) = popts.probe_timeout {
+        let t = crate::probe::checked_secs(t, "--probe-timeout")?;
+        probe.timeouts = crate::probe::Timeouts::interactive(Some(t));
+    }
+    probe.backoff = probe.backoff.min(probe.timeouts.reply);
+    probe.sources = popts.sources.clone();
+    probe.extra_handshakes = !popts.quick;
+    Ok(LiveSettings {
+        resolve: net.settings()?,
+        probe,
+        probe_concurrency: popts.probe_concurrency.clamp(1, 256),
+        mta_sts_port: popts.mta_sts_port,
+        mta_sts_timeout: step.unwrap_or(Duration::from_secs(30)),
+        ptr: true,
+        use_resolver_for_probe_only: false,
+    })
 }
 
 /// A sink that forwards events to a channel when `stream` is on (the caller prints them from this
@@ -150,10 +148,11 @@ fn event_stream(stream: bool) -> (EventSink, Option<std::sync::mpsc::Receiver<Ev
 }
 
 /// Print every event as one JSON line until the sender side is gone (the work finished).
-fn print_events(rx: Option<std::sync::mpsc::Receiver<Event>>, out: &mut dyn Write) {
+pub(crate) fn print_events(rx: Option<std::sync::mpsc::Receiver<Event>>, out: &mut dyn Write) {
     for ev in rx.iter().flatten() {
         if let Ok(line) = serde_json::to_string(&ev) {
             let _ = writeln!(out, "{line}");
+            let _ = out.flush();
         }
     }
 }
@@ -166,22 +165,38 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
         .map_err(|e| format!("cannot start the async runtime: {e}"))
 }
 
-/// Fetch the published state; with `stream` every event is written to `out` as it happens.
-fn fetch_published(
-    net: &NetArgs,
-    plan: &Plan,
+/// Run the one live check ([`crate::live::run`]) on a runtime built here; with `stream` every
+/// event is written to `out` as it happens. Ctrl-C cancels it (the report says so).
+pub(crate) fn run_live(
+    plan: LivePlan,
+    settings: LiveSettings,
     stream: bool,
     out: &mut dyn Write,
-) -> Result<Published, String> {
-    let settings = net.settings()?;
+) -> Result<LiveReport, String> {
     let rt = runtime()?;
     let (sink, rx) = event_stream(stream);
+    let handle = rt.spawn(async move {
+        let (cancel_handle, cancel) = crate::probe::CancelHandle::new();
+        super::cancel_on_interrupt(cancel_handle);
+        crate::live::run(&plan, &settings, RunId(1), sink, cancel).await
+    });
+    print_events(rx, out);
+    rt.block_on(handle)
+        .map_err(|e| format!("the live check stopped: {e}"))?
+        .map_err(|e| e.to_string())
+}
+
+/// Fetch the published state of a plan (DNS only; `import --from-dns`).
+fn fetch_published(net: &NetArgs, plan: &Plan) -> Result<Published, String> {
+    let settings = net.settings()?;
+    let rt = runtime()?;
     let plan = plan.clone();
     let handle = rt.spawn(async move {
         let resolver = Resolver::new(&settings).await.map_err(|e| e.to_string())?;
-        Ok::<Published, String>(resolve::fetch(&resolver, &plan, RunId(1), &sink).await)
+        Ok::<Published, String>(
+            resolve::fetch(&resolver, &plan, RunId(1), &crate::event::discard()).await,
+        )
     });
-    print_events(rx, out);
     rt.block_on(handle)
         .map_err(|e| format!("the DNS lookups stopped: {e}"))?
 }
@@ -200,141 +215,25 @@ pub fn check(
         Some(p) => Some(project::load_design(p).map_err(|e| e.to_string())?),
         None => None,
     };
-    let domain = match (&design, domain) {
+    let mut plan = match (design, domain) {
         (Some(d), Some(n)) if normalize_name(n) != d.domain.as_str() => {
             return Err(format!(
                 "--domain {n} does not match the design's domain {}",
                 d.domain.as_str()
             ));
         }
-        (Some(d), _) => d.domain.as_str().to_string(),
-        (None, Some(n)) => crate::model::DomainName::parse(n)
-            .map_err(|e| format!("--domain {n}: {e}"))?
-            .as_str()
-            .to_string(),
+        (Some(d), _) => LivePlan::for_design(d, design_path.map(|p| p.display().to_string())),
+        (None, Some(n)) => LivePlan::for_domain(
+            crate::model::DomainName::parse(n)
+                .map_err(|e| format!("--domain {n}: {e}"))?
+                .as_str(),
+        ),
         (None, None) => return Err("check needs a DESIGN file or --domain NAME".into()),
     };
-    let plan = match &design {
-        Some(d) => Plan::for_design(d),
-        None => Plan::for_domain(&domain),
-    };
-    let published = if offline {
-        None
-    } else {
-        Some(fetch_published(
-            net,
-            &plan,
-            format == CheckFormat::Jsonl,
-            out,
-        )?)
-    };
-    if let Some(p) = &published
-        && !p.rrsets.is_empty()
-        && p.rrsets.iter().all(|s| {
-            matches!(
-                s.status,
-                resolve::Status::Timeout | resolve::Status::Refused | resolve::Status::Error
-            )
-        })
-    {
-        let server = net
-            .resolver
-            .map(|a| a.to_string())
-            .unwrap_or_else(|| "the system resolver".into());
-        let first = &p.rrsets[0];
-        return Err(format!(
-            "no DNS answer for {domain} from {server}: every query failed ({}{})",
-            first.status.as_str(),
-            first
-                .detail
-                .as_deref()
-                .map(|d| format!(": {d}"))
-                .unwrap_or_default()
-        ));
-    }
-    let probes = match &published {
-        Some(p) if !popts.no_probe => Some(run_probes(
-            p,
-            design.as_ref(),
-            net,
-            popts,
-            format == CheckFormat::Jsonl,
-            out,
-        )?),
-        _ => None,
-    };
-    let prepared = design.as_ref().map(Prepared::from_design);
-    let mut findings = Vec::new();
-    if let (Some(d), Some(prep)) = (&design, &prepared) {
-        let mut input = prep.input(d);
-        input.live = published.as_ref();
-        input.probes = probes.as_ref();
-        findings = rules::run(&input, &[Needs::Static, Needs::Dns, Needs::Probe]);
-    }
-    if let Some(p) = &published {
-        let (profile, options) = match &design {
-            Some(d) => (
-                d.profile,
-                Options {
-                    test_domain: d.test_domain,
-                    secure_only: d.secure_only,
-                },
-            ),
-            None => (Profile::Secmx, Options::default()),
-        };
-        let mut input = rules::live::published_input(p, profile, options);
-        if let Some(d) = &design {
-            input.level = if d.level == Level::L2 {
-                Level::L2
-            } else {
-                input.level
-            };
-        }
-        if design.is_some() {
-            // The static rules judge what is published too; keep only what the design did not
-            // already raise.
-            for mut f in rules::run(&input, &[Needs::Static]) {
-                let dup = findings
-                    .iter()
-                    .any(|g| g.rule == f.rule && g.subject == f.subject && g.message == f.message);
-                if !dup {
-                    f.message.push_str(" (as published)");
-                    findings.push(f);
-                }
-            }
-        } else {
-            input.probes = probes.as_ref();
-            findings = rules::run(&input, &[Needs::Static, Needs::Dns, Needs::Probe]);
-        }
-    }
-    rules::sort_findings(&mut findings);
-    let simulation = match (&probes, &published) {
-        (Some(f), Some(p)) => Some(f.simulate(
-            &p.records,
-            &p.domain,
-            &format!("{}._tcp.{}", p.srv_label, p.domain),
-        )),
-        _ => None,
-    };
-    let dns = published.map(|p| DnsReport {
-        drift: prepared
-            .as_ref()
-            .map(|prep| resolve::drift(&prep.records, &p))
-            .unwrap_or_default(),
-        elapsed_ms: p.elapsed_ms,
-        rrsets: p.rrsets,
-    });
-    let report = CheckReport {
-        simulation,
-        file: design_path.map(|p| p.display().to_string()),
-        domain,
-        summary: Summary::of(&findings),
-        findings,
-        dns,
-        relays: probes.as_ref().map(|f| crate::probe::summarize(&f.reports)),
-        mta_sts_policy: probes.as_ref().and_then(|f| f.policy.clone()),
-        probes: probes.map(|f| f.reports),
-    };
+    plan.dns = !offline;
+    plan.probe = !offline && !popts.no_probe;
+    let settings = live_settings(net, popts)?;
+    let report = run_live(plan, settings, format == CheckFormat::Jsonl, out)?;
     let io = |e: std::io::Error| format!("cannot write output: {e}");
     match format {
         CheckFormat::Json => {
@@ -354,7 +253,7 @@ pub fn check(
     })
 }
 
-fn write_text(out: &mut dyn Write, r: &CheckReport) -> std::io::Result<()> {
+fn write_text(out: &mut dyn Write, r: &LiveReport) -> std::io::Result<()> {
     let file = r.file.clone().unwrap_or_else(|| "(published)".into());
     super::write_findings_text(out, &file, &r.domain, &r.findings)?;
     match &r.dns {
@@ -488,7 +387,7 @@ pub fn import_dns(
 ) -> Result<u8, String> {
     let name =
         crate::model::DomainName::parse(domain).map_err(|e| format!("--domain {domain}: {e}"))?;
-    let published = fetch_published(net, &Plan::for_domain(name.as_str()), false, out)?;
+    let published = fetch_published(net, &Plan::for_domain(name.as_str()))?;
     let failed: Vec<&RRset> = published
         .rrsets
         .iter()
@@ -524,91 +423,6 @@ pub fn import_dns(
             .map_err(|e| format!("cannot write output: {e}"))?,
     }
     Ok(super::EXIT_OK)
-}
-
-/// Probe every relay address the domain publishes (and fetch its MTA-STS policy when `_mta-sts` is
-/// published); with `stream` every probe event is written to `out` as it happens.
-fn run_probes(
-    published: &Published,
-    design: Option<&Design>,
-    net: &NetArgs,
-    popts: &ProbeOpts,
-    stream: bool,
-    out: &mut dyn Write,
-) -> Result<crate::probe::ProbeFacts, String> {
-    use crate::probe::{self, CancelHandle, ProbeConfig};
-    let targets = probe::plan::targets_from_published(published, design);
-    let mut cfg = ProbeConfig::from_options(
-        popts.ca.as_deref(),
-        popts.ehlo.as_deref(),
-        popts.probe_timeout,
-    )?;
-    cfg.sources = popts.sources.clone();
-    cfg.extra_handshakes = !popts.quick;
-    let publishes_sts = published
-        .records
-        .txt_at(&format!("_mta-sts.{}", published.domain))
-        .any(|(_, t)| t.starts_with("v=STSv1"));
-    let mut sts_cfg = probe::sts::StsConfig::new(cfg.roots.clone(), cfg.provider.clone());
-    sts_cfg.port = popts.mta_sts_port;
-    if let Some(t) = popts.probe_timeout {
-        sts_cfg.timeout = Duration::from_secs(t.max(1));
-    }
-    let settings = net.settings()?;
-    let domain = published.domain.clone();
-    let concurrency = popts.probe_concurrency.clamp(1, 256);
-    let rt = runtime()?;
-    let (sink, rx) = event_stream(stream);
-    let mut targets = targets;
-    let job = rt.spawn(async move {
-        // PTR names of every relay address (PROBE-004): DNS queries through our resolver settings.
-        let ptr = resolve::ptr_resolver(&settings)
-            .await
-            .map_err(|e| e.to_string())?;
-        probe::names::lookup_ptrs(&ptr, &mut targets).await;
-        // The policy host is resolved through our own resolver settings, like everything else.
-        let sts_job = if publishes_sts {
-            let resolver = Resolver::new(&settings).await.map_err(|e| e.to_string())?;
-            let host = format!("mta-sts.{domain}");
-            let mut address = None;
-            for rtype in [
-                hickory_resolver::proto::rr::RecordType::A,
-                hickory_resolver::proto::rr::RecordType::AAAA,
-            ] {
-                let set = resolver
-                    .query(&host, rtype, RunId(1), &crate::event::discard())
-                    .await;
-                if let Some(ip) = set.records.iter().find_map(|r| r.parse().ok()) {
-                    address = Some(ip);
-                    break;
-                }
-            }
-            let mut sts_cfg = sts_cfg;
-            sts_cfg.address = address.map(|ip| SocketAddr::new(ip, sts_cfg.port.unwrap_or(443)));
-            Some(tokio::spawn(async move {
-                probe::sts::fetch_policy(&domain, &sts_cfg).await
-            }))
-        } else {
-            None
-        };
-        let (cancel_handle, cancel) = CancelHandle::new();
-        super::cancel_on_interrupt(cancel_handle);
-        let mut reports =
-            probe::run_all(targets, Arc::new(cfg), concurrency, RunId(1), sink, cancel).await;
-        let policy = match sts_job {
-            Some(j) => Some(j.await.map_err(|e| format!("MTA-STS fetch failed: {e}"))?),
-            None => None,
-        };
-        if let Some(p) = &policy {
-            for r in &mut reports {
-                probe::sts::apply(p, r);
-            }
-        }
-        Ok::<_, String>(probe::ProbeFacts { reports, policy })
-    });
-    print_events(rx, out);
-    rt.block_on(job)
-        .map_err(|e| format!("the relay probes stopped: {e}"))?
 }
 
 /// The serde spelling of a unit enum value (`"no-tlsa"`), so the text output matches the JSON.

@@ -2,19 +2,19 @@
 //! (interfaces.md §2), printing text, the `probes` part of the JSON report (§3), or one JSON event
 //! per line as the steps happen (`jsonl`).
 //!
-//! Names are resolved with the system resolver (`tokio::net::lookup_host`) until the live-DNS part
-//! offers its own resolver settings here; the PTR names of the addresses (PROBE-004) are asked of
-//! the system resolver or of `--resolver IP:PORT`.
+//! The relay name is resolved with the system resolver; the PTR names of the addresses (PROBE-004)
+//! are asked of the system resolver or of `--resolver IP:PORT`. The probes themselves, the MTA-STS
+//! fetch (`--mta-sts DOMAIN`) and the judgement run through the one live check,
+//! [`crate::live::run`], exactly as in `secmx check`.
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::event::{Event, EventSink, RunId};
+use crate::live::{LivePlan, LiveSettings};
 use crate::model::Role;
-use crate::probe::{self, CancelHandle, ProbeConfig, ProbeReport, ProbeTarget, Verdict};
+use crate::probe::{self, ProbeConfig, ProbeReport, ProbeTarget, Verdict};
 use clap::ValueEnum;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// `secmx probe` arguments.
@@ -126,159 +126,135 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
     if host.is_empty() {
         return Err("no host given".into());
     }
-    let mut cfg =
-        ProbeConfig::from_options(args.ca.as_deref(), args.ehlo.as_deref(), args.timeout)?;
+    let step = args
+        .timeout
+        .map(|t| probe::checked_secs(t, "--timeout"))
+        .transpose()?;
+    let mut cfg = ProbeConfig::from_options(args.ca.as_deref(), args.ehlo.as_deref(), None)?;
+    cfg.timeouts = probe::Timeouts::interactive(step);
+    cfg.backoff = cfg.backoff.min(cfg.timeouts.reply);
     cfg.injection_test = !args.no_injection_test;
     cfg.sources = args.sources.clone();
-    let ptr_settings = (!args.no_ptr).then(|| crate::resolve::Settings {
-        nameserver: args.resolver,
-        timeout: Duration::from_secs(args.timeout.unwrap_or(5).clamp(1, 60)),
-        ..crate::resolve::Settings::default()
-    });
     cfg.extra_handshakes = !args.quick;
     let role = match args.role {
         RoleArg::Ber => Role::Ber,
         RoleArg::Sor => Role::Sor,
     };
     let implicit = args.implicit_tls || port == 465;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    let format = args.format;
-    let concurrency = args.concurrency;
-    let sts_domain = args.mta_sts.clone();
-    let mut sts_cfg = probe::sts::StsConfig::new(cfg.roots.clone(), cfg.provider.clone());
-    if let Some(t) = args.timeout {
-        sts_cfg.timeout = Duration::from_secs(t.max(1));
+    // The relay named on the command line, on every address the system resolver gives it.
+    let addresses: Vec<IpAddr> = match host.parse::<IpAddr>() {
+        Ok(ip) => vec![ip],
+        Err(_) => {
+            use std::net::ToSocketAddrs;
+            let mut v: Vec<IpAddr> = (host.as_str(), port)
+                .to_socket_addrs()
+                .map_err(|e| format!("cannot resolve {host}: {e}"))?
+                .map(|sa| sa.ip())
+                .collect();
+            v.sort();
+            v.dedup();
+            v
+        }
+    };
+    if addresses.is_empty() {
+        return Err(format!("{host} has no addresses"));
     }
-    let io_err = |e: std::io::Error| format!("cannot write output: {e}");
-    rt.block_on(async move {
-        let addresses: Vec<IpAddr> = match host.parse::<IpAddr>() {
-            Ok(ip) => vec![ip],
-            Err(_) => {
-                let mut v: Vec<IpAddr> = tokio::net::lookup_host((host.as_str(), port))
-                    .await
-                    .map_err(|e| format!("cannot resolve {host}: {e}"))?
-                    .map(|sa| sa.ip())
-                    .collect();
-                v.sort();
-                v.dedup();
-                v
-            }
-        };
-        if addresses.is_empty() {
-            return Err(format!("{host} has no addresses"));
-        }
-        let mut targets: Vec<ProbeTarget> = addresses
-            .into_iter()
-            .map(|a| {
-                let mut t = ProbeTarget::new(host.clone(), a, port, role);
-                t.implicit_tls = implicit;
-                t.via = Some("cli".into());
-                t
-            })
-            .collect();
-        // PTR names (PROBE-004): DNS queries only; no resolver, no names (never a failure).
-        if let Some(s) = &ptr_settings
-            && let Ok(resolver) = crate::resolve::ptr_resolver(s).await
-        {
-            probe::names::lookup_ptrs(&resolver, &mut targets).await;
-        }
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
-        let sink: EventSink = if format == ProbeFormat::Jsonl {
-            Arc::new(move |e| {
-                let _ = tx.send(e);
-            })
-        } else {
-            drop(tx);
-            crate::event::discard()
-        };
-        // The policy fetch runs beside the probes (another host, so no politeness conflict).
-        let sts_job = sts_domain
-            .map(|d| tokio::spawn(async move { probe::sts::fetch_policy(&d, &sts_cfg).await }));
-        let (cancel_handle, cancel) = CancelHandle::new();
-        super::cancel_on_interrupt(cancel_handle);
-        let job = tokio::spawn(probe::run_all(
-            targets,
-            Arc::new(cfg),
-            concurrency,
-            RunId(1),
-            sink,
-            cancel,
-        ));
-        while let Some(ev) = rx.recv().await {
-            let line = serde_json::to_string(&ev).map_err(|e| e.to_string())?;
-            writeln!(out, "{line}").map_err(io_err)?;
-            out.flush().map_err(io_err)?;
-        }
-        let mut reports = job.await.map_err(|e| format!("probe run failed: {e}"))?;
-        let policy = match sts_job {
-            Some(j) => Some(j.await.map_err(|e| format!("MTA-STS fetch failed: {e}"))?),
-            None => None,
-        };
-        if let Some(p) = &policy {
-            for r in &mut reports {
-                probe::sts::apply(p, r);
-            }
-        }
-        let relays = probe::summarize(&reports);
-        match format {
-            ProbeFormat::Jsonl => {}
-            ProbeFormat::Json => {
-                let mut v = serde_json::json!({ "probes": reports, "relays": relays });
-                if let Some(p) = &policy {
-                    v["mta_sts_policy"] = serde_json::to_value(p).map_err(|e| e.to_string())?;
-                }
-                let text = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
-                writeln!(out, "{text}").map_err(io_err)?;
-            }
-            ProbeFormat::Text => {
-                if let Some(p) = &policy {
-                    writeln!(
-                        out,
-                        "MTA-STS {}: status {}, mode {}, {} problem(s)",
-                        p.url,
-                        p.status
-                            .map(|s| s.to_string())
-                            .unwrap_or_else(|| "-".into()),
-                        p.policy
-                            .as_ref()
-                            .and_then(|x| x.mode.clone())
-                            .unwrap_or_else(|| "-".into()),
-                        p.problems.len()
-                    )
-                    .map_err(io_err)?;
-                    for pr in &p.problems {
-                        writeln!(out, "  {:?} {}: {}", pr.severity, pr.rule, pr.message)
-                            .map_err(io_err)?;
-                    }
-                }
-                for r in &reports {
-                    write_text(out, r).map_err(io_err)?;
-                }
-                for s in relays.iter().filter(|s| s.addresses.len() > 1) {
-                    writeln!(
-                        out,
-                        "{}:{} over {} addresses: {:?}",
-                        s.host,
-                        s.port,
-                        s.addresses.len(),
-                        s.verdict
-                    )
-                    .map_err(io_err)?;
-                    for d in &s.differences {
-                        writeln!(out, "  {:?} {}: {}", d.severity, d.rule, d.message)
-                            .map_err(io_err)?;
-                    }
-                }
-            }
-        }
-        Ok(if relays.iter().any(|r| r.verdict == Verdict::Fail) {
-            EXIT_FINDINGS
-        } else {
-            EXIT_OK
+    let targets: Vec<ProbeTarget> = addresses
+        .into_iter()
+        .map(|a| {
+            let mut t = ProbeTarget::new(host.clone(), a, port, role);
+            t.implicit_tls = implicit;
+            t.via = Some("cli".into());
+            t
         })
+        .collect();
+    let plan = LivePlan {
+        domain: args.mta_sts.clone().unwrap_or_else(|| host.clone()),
+        design: None,
+        file: None,
+        dns: false,
+        probe: true,
+        explicit: Some(targets),
+        mta_sts_domain: args.mta_sts.clone(),
+    };
+    let settings = LiveSettings {
+        resolve: crate::resolve::Settings {
+            nameserver: args.resolver,
+            timeout: step.unwrap_or(Duration::from_secs(5)),
+            ..crate::resolve::Settings::default()
+        },
+        probe: cfg,
+        probe_concurrency: args.concurrency.clamp(1, 256),
+        mta_sts_port: None,
+        mta_sts_timeout: step.unwrap_or(Duration::from_secs(30)),
+        ptr: !args.no_ptr,
+        use_resolver_for_probe_only: false,
+    };
+    let format = args.format;
+    let report = super::check::run_live(plan, settings, format == ProbeFormat::Jsonl, out)?;
+    let io_err = |e: std::io::Error| format!("cannot write output: {e}");
+    let reports = report.probes.clone().unwrap_or_default();
+    let relays = report.relays.clone().unwrap_or_default();
+    let policy = report.mta_sts_policy.clone();
+    match format {
+        ProbeFormat::Jsonl => {}
+        ProbeFormat::Json => {
+            let mut v = serde_json::json!({
+                "probes": reports,
+                "relays": relays,
+                "findings": report.findings,
+            });
+            if let Some(p) = &policy {
+                v["mta_sts_policy"] = serde_json::to_value(p).map_err(|e| e.to_string())?;
+            }
+            let text = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
+            writeln!(out, "{text}").map_err(io_err)?;
+        }
+        ProbeFormat::Text => {
+            if let Some(p) = &policy {
+                writeln!(
+                    out,
+                    "MTA-STS {}: status {}, mode {}, {} problem(s)",
+                    p.url,
+                    p.status
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                    p.policy
+                        .as_ref()
+                        .and_then(|x| x.mode.clone())
+                        .unwrap_or_else(|| "-".into()),
+                    p.problems.len()
+                )
+                .map_err(io_err)?;
+                for pr in &p.problems {
+                    writeln!(out, "  {:?} {}: {}", pr.severity, pr.rule, pr.message)
+                        .map_err(io_err)?;
+                }
+            }
+            for r in &reports {
+                write_text(out, r).map_err(io_err)?;
+            }
+            for s in relays.iter().filter(|s| s.addresses.len() > 1) {
+                writeln!(
+                    out,
+                    "{}:{} over {} addresses: {:?}",
+                    s.host,
+                    s.port,
+                    s.addresses.len(),
+                    s.verdict
+                )
+                .map_err(io_err)?;
+                for d in &s.differences {
+                    writeln!(out, "  {:?} {}: {}", d.severity, d.rule, d.message)
+                        .map_err(io_err)?;
+                }
+            }
+        }
+    }
+    Ok(if relays.iter().any(|r| r.verdict == Verdict::Fail) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
     })
 }
 

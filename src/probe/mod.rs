@@ -14,7 +14,6 @@
 pub mod ciphers;
 pub mod dane;
 pub mod names;
-pub mod plan;
 pub mod report;
 pub mod runner;
 mod session;
@@ -85,6 +84,32 @@ pub struct ProbeTarget {
     /// The PTR names of the address (PROBE-004), looked up through the run's resolver settings;
     /// `None` when nobody looked.
     pub ptr: Option<names::PtrLookup>,
+    /// Who names this relay address: the design, what DNS publishes, or both (`None` for a relay
+    /// named on the command line).
+    pub listed: Option<Listed>,
+}
+
+/// Who names a probed relay address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Listed {
+    /// Only the design (not published, or published without this address).
+    Design,
+    /// Only DNS (the design does not list it, or there is no design).
+    Published,
+    /// The design and DNS.
+    Both,
+}
+
+impl Listed {
+    /// The word shown in reports and the window.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Listed::Design => "design",
+            Listed::Published => "published",
+            Listed::Both => "both",
+        }
+    }
 }
 
 impl ProbeTarget {
@@ -99,6 +124,7 @@ impl ProbeTarget {
             via: None,
             tlsa: None,
             ptr: None,
+            listed: None,
         }
     }
 }
@@ -143,7 +169,43 @@ impl Default for Timeouts {
     }
 }
 
+/// How long an interactive check waits for a greeting when no step timeout is given. An MTA waits
+/// up to 5 minutes (RFC 5321 §4.5.3.2.1); a person at a terminal or a window should not, and a
+/// relay's greeting pause (Postfix postscreen: 6 s) is well inside it.
+pub const INTERACTIVE_GREETING: Duration = Duration::from_secs(30);
+
+/// A step timeout in whole seconds from the command line, range-checked (1 to 3600): a deadline
+/// computed from it can never overflow.
+pub fn checked_secs(secs: u64, what: &str) -> Result<Duration, String> {
+    if (1..=3600).contains(&secs) {
+        Ok(Duration::from_secs(secs))
+    } else {
+        Err(format!(
+            "{what} {secs}: give a number of seconds between 1 and 3600"
+        ))
+    }
+}
+
 impl Timeouts {
+    /// The timeouts of an interactive check (`secmx check`, `secmx probe`, the window). With
+    /// `step`, every step (connect, greeting, each reply, handshake) gets at most `step` and the
+    /// whole attempt at most 4 × `step`, so `--timeout 5` bounds a tarpitting relay to 20 s per
+    /// attempt. Without it: connect 10 s, greeting [`INTERACTIVE_GREETING`], replies and handshake
+    /// 30 s, the attempt 180 s.
+    pub fn interactive(step: Option<Duration>) -> Self {
+        match step {
+            Some(d) => Timeouts {
+                probe: d.saturating_mul(4),
+                ..Timeouts::all(d)
+            },
+            None => Timeouts {
+                greeting: INTERACTIVE_GREETING,
+                probe: Duration::from_secs(180),
+                ..Timeouts::default()
+            },
+        }
+    }
+
     /// Every timeout set to `d` (connect, greeting, reply, handshake); handy for `--timeout`.
     pub fn all(d: Duration) -> Self {
         Timeouts {

@@ -165,6 +165,9 @@ pub struct ProbeReport {
     pub role: Role,
     /// How the relay was found.
     pub via: Option<String>,
+    /// Who names the relay address: `design`, `published` or `both`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listed: Option<super::Listed>,
     /// Implicit TLS.
     pub implicit_tls: bool,
     /// TCP connect outcome.
@@ -246,6 +249,7 @@ impl ProbeReport {
             port: t.port,
             role: t.role,
             via: t.via.clone(),
+            listed: t.listed,
             implicit_tls: t.implicit_tls,
             connect: Connect::Unreachable,
             connect_error: None,

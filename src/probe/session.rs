@@ -206,7 +206,16 @@ where
         Err(e) => {
             ctx.emit(step, e.to_string(), false, ms);
             let transient = e.is_transient();
-            r.error = Some(e.to_string());
+            r.error = Some(if step == Step::Greeting && e.is_timeout() {
+                // Say how long we waited and how to wait like an MTA.
+                format!(
+                    "{e} (no greeting after {} s; an MTA waits up to 5 minutes, RFC 5321 §4.5.3.2.1: \
+                     --probe-timeout 300 waits as long)",
+                    timeout.as_secs()
+                )
+            } else {
+                e.to_string()
+            });
             r.error_step = Some(step);
             Err(Stop { transient })
         }

@@ -73,6 +73,11 @@ pub enum SmtpError {
 impl SmtpError {
     /// True for errors that may go away on a retry (timeouts).
     pub fn is_transient(&self) -> bool {
+        self.is_timeout()
+    }
+
+    /// True when no (complete) reply came within the timeout.
+    pub fn is_timeout(&self) -> bool {
         matches!(self, SmtpError::Timeout(_))
     }
 }

@@ -1,10 +1,12 @@
-//! The findings panel: the static rules' findings of the current design, grouped by severity, with
-//! rule id, subject, message and fix; a filter by severity and text; clicking a finding asks the
-//! editor to focus the field it is about (through [`Finding::origin`]).
+//! The findings panel: the static rules' findings of the current design and the live findings of
+//! the last run (what DNS publishes, what the probes found), grouped by severity, each marked with
+//! where it comes from, with rule id, subject, message and fix; a filter by severity, by source and
+//! by text; clicking a finding asks the editor to focus the field it is about (through
+//! [`Finding::origin`]).
 
 use super::palette;
 use crate::model::Origin;
-use crate::rules::{Finding, Severity, Summary};
+use crate::rules::{Finding, Severity, Source, Summary};
 use eframe::egui;
 use egui::{RichText, Ui};
 
@@ -17,6 +19,12 @@ pub struct FindingsFilter {
     pub warnings: bool,
     /// Show infos.
     pub infos: bool,
+    /// Show findings of the design's own records.
+    pub design: bool,
+    /// Show findings about what DNS publishes.
+    pub published: bool,
+    /// Show findings of the relay probes.
+    pub probe: bool,
     /// Text that must occur in rule id, subject, message or fix (case-insensitive).
     pub text: String,
 }
@@ -27,6 +35,9 @@ impl Default for FindingsFilter {
             errors: true,
             warnings: true,
             infos: true,
+            design: true,
+            published: true,
+            probe: true,
             text: String::new(),
         }
     }
@@ -39,15 +50,21 @@ impl FindingsFilter {
             Severity::Warning => self.warnings,
             Severity::Info => self.infos,
         };
-        sev && (needle.is_empty()
-            || [
-                f.rule,
-                f.subject.as_str(),
-                f.message.as_str(),
-                f.fix.as_str(),
-            ]
-            .iter()
-            .any(|s| s.to_lowercase().contains(needle)))
+        let src = match f.source {
+            Source::Design => self.design,
+            Source::Published => self.published,
+            Source::Probe => self.probe,
+        };
+        sev && src
+            && (needle.is_empty()
+                || [
+                    f.rule,
+                    f.subject.as_str(),
+                    f.message.as_str(),
+                    f.fix.as_str(),
+                ]
+                .iter()
+                .any(|s| s.to_lowercase().contains(needle)))
     }
 }
 
@@ -58,6 +75,7 @@ pub fn findings_ui(
     summary: Summary,
     filter: &mut FindingsFilter,
     stale: bool,
+    live_stale: bool,
 ) -> Option<Origin> {
     let dark = ui.visuals().dark_mode;
     let mut clicked = None;
@@ -78,6 +96,19 @@ pub fn findings_ui(
             RichText::new(format!("Info {}", summary.infos)).color(palette::info(dark)),
         );
     });
+    let count = |s: Source| findings.iter().filter(|f| f.source == s).count();
+    ui.horizontal_wrapped(|ui| {
+        ui.weak("From:");
+        for (on, s) in [
+            (&mut filter.design, Source::Design),
+            (&mut filter.published, Source::Published),
+            (&mut filter.probe, Source::Probe),
+        ] {
+            let hidden = if *on { "" } else { " (hidden)" };
+            ui.toggle_value(on, format!("{} {}{hidden}", source_word(s), count(s)))
+                .on_hover_text(source_hint(s));
+        }
+    });
     let label = ui.label("Filter:");
     ui.add(
         egui::TextEdit::singleline(&mut filter.text)
@@ -91,6 +122,12 @@ pub fn findings_ui(
             "The design has input errors: these findings are of the last valid version.",
         );
     }
+    if live_stale {
+        ui.colored_label(
+            palette::warning(dark),
+            "The live findings (as published, probe) are of an earlier version of the design: run the check again (F5).",
+        );
+    }
     ui.separator();
     let needle = filter.text.trim().to_lowercase();
     egui::ScrollArea::vertical()
@@ -99,7 +136,7 @@ pub fn findings_ui(
         .show(ui, |ui| {
             if findings.is_empty() {
                 ui.label(
-                    RichText::new("No findings: the design passes every static rule.")
+                    RichText::new("No findings: the design passes every rule run so far.")
                         .color(palette::ok(dark)),
                 );
                 return;
@@ -128,9 +165,14 @@ pub fn findings_ui(
                     shown += 1;
                     egui::Frame::group(ui.style()).show(ui, |ui| {
                         ui.set_width(ui.available_width());
-                        let head = RichText::new(format!("{}  {}", f.rule, f.subject))
-                            .strong()
-                            .color(color);
+                        let head = RichText::new(format!(
+                            "{}  {}  [{}]",
+                            f.rule,
+                            f.subject,
+                            source_word(f.source)
+                        ))
+                        .strong()
+                        .color(color);
                         let r = ui
                             .add(egui::Button::new(head).frame(false).wrap())
                             .on_hover_text("Go to the field this finding is about");
@@ -149,4 +191,21 @@ pub fn findings_ui(
             }
         });
     clicked
+}
+
+/// The word for where a finding comes from.
+pub fn source_word(s: Source) -> &'static str {
+    match s {
+        Source::Design => "design",
+        Source::Published => "as published",
+        Source::Probe => "probe",
+    }
+}
+
+fn source_hint(s: Source) -> &'static str {
+    match s {
+        Source::Design => "Findings of the design's own records (judged on every edit)",
+        Source::Published => "Findings of what DNS publishes now (last Look up or check)",
+        Source::Probe => "Findings of the live relay probes and the MTA-STS fetch (last check)",
+    }
 }

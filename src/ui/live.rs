@@ -1,13 +1,15 @@
-//! The live panels: "Published (DNS)" and the "Probe grid". They send [`Command`]s through the
-//! worker link and render what the worker's events say. Each panel applies its engine's events in
-//! one small function ([`apply_dns_event`] and [`apply_published`], [`apply_probe_event`]).
+//! The live panels: "Published (DNS)" and the "Probe grid". Both show one live run of the one live
+//! check ([`crate::live::run`], the same as `secmx check`): progress events fill them as they come
+//! ([`apply_dns_event`], [`apply_probe_event`]), and the run's report replaces them with the
+//! whole answer at the end ([`apply_report_dns`], [`ProbeGrid::apply_report`]). Results of a run
+//! over another version of the design stay visible, marked stale.
 
 use super::palette;
 use crate::event::RunId;
+use crate::live::LiveReport;
 use crate::model::{Design, Role};
-use crate::probe::{ProbeEvent, Step};
+use crate::probe::{Listed, ProbeEvent, Step};
 use crate::resolve::DnsEvent;
-use crate::worker::ProbeTarget;
 use eframe::egui;
 use egui::{Color32, RichText, Ui};
 
@@ -92,13 +94,35 @@ impl Verdict {
     }
 }
 
+/// What one row of the grid probes: a relay address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProbeTarget {
+    /// Relay host name.
+    pub host: String,
+    /// The address; `None` while the run has not resolved the host yet.
+    pub address: Option<std::net::IpAddr>,
+    /// TCP port.
+    pub port: u16,
+    /// The role the relay is probed for.
+    pub role: Role,
+    /// Implicit TLS (port 465) instead of STARTTLS.
+    pub implicit_tls: bool,
+    /// Who names it: the design, DNS, or both (known once the run has planned its targets).
+    pub listed: Option<Listed>,
+}
+
 /// One row of the grid: a relay address.
 #[derive(Debug, Clone)]
 pub struct ProbeRow {
     /// What is probed.
     pub target: ProbeTarget,
+    /// The address's verdict (pass / fail / inconclusive), once its probe ended.
+    pub verdict: Verdict,
     /// One verdict per [`PROBE_STEPS`] column.
     pub cells: [Verdict; PROBE_STEPS.len()],
+    /// The report's own word for a cell where it says more than pass/fail (DANE `valid`,
+    /// `no-tlsa`; MTA-STS `not-covered`, `no-policy`); `None` = the verdict's word.
+    pub words: [Option<String>; PROBE_STEPS.len()],
     /// Details for the selected-cell view (transcript, TLS, certificate, reasons, timings).
     pub details: Vec<String>,
 }
@@ -116,8 +140,10 @@ pub struct ProbeGrid {
     pub selected: Option<(usize, usize)>,
     /// The reports of the probes that ended, in the order they ended.
     pub reports: Vec<crate::probe::ProbeReport>,
-    /// The sender simulation (SOR-007) over the design's relays, once the run has ended.
+    /// The sender simulation (SOR-007) over the published relays, from the run's report.
     pub simulation: Option<crate::probe::simulate::Simulation>,
+    /// The design the run checked (rows are stale once the design differs).
+    pub design: Option<Design>,
 }
 
 /// The published-DNS panel's state.
@@ -127,31 +153,35 @@ pub struct Published {
     pub run: RunState,
     /// The domain looked up.
     pub domain: String,
-    /// One line per RRset: name, type, status, DNSSEC, records (filled by [`apply_dns_event`]).
-    pub rrsets: Vec<[String; 5]>,
+    /// One line per RRset: name, type, status, DNSSEC, TTL, records (filled by
+    /// [`apply_dns_event`], then by the report).
+    pub rrsets: Vec<[String; 6]>,
     /// Drift lines (designed vs published).
     pub drift: Vec<String>,
     /// The answers of the last lookup as they came (for "Import from DNS").
     pub raw: Vec<crate::resolve::RRset>,
     /// The SRV label the lookup used.
     pub srv_label: String,
+    /// The design the lookup compared with (the drift is stale once the design differs).
+    pub design: Option<Design>,
 }
 
-/// The probe targets of a design: every relay address, or the host when it has none.
+/// The rows a run starts with: every design relay address, or the host when it has none. The run
+/// adds the relays DNS publishes and the addresses it resolves as they come.
 pub fn probe_targets(design: &Design) -> Vec<ProbeTarget> {
     let mut out = Vec::new();
-    for (i, r) in design.relays.iter().enumerate() {
+    for r in &design.relays {
         let port = match r.role {
             Role::Ber => 25,
             Role::Sor => u16::try_from(r.port).unwrap_or(25),
         };
         let base = ProbeTarget {
-            relay: i,
             host: r.host.clone(),
             address: None,
             port,
             role: r.role,
             implicit_tls: port == 465,
+            listed: None,
         };
         if r.addresses.is_empty() {
             out.push(base);
@@ -167,42 +197,60 @@ pub fn probe_targets(design: &Design) -> Vec<ProbeTarget> {
     out
 }
 
+fn row(target: ProbeTarget) -> ProbeRow {
+    ProbeRow {
+        target,
+        verdict: Verdict::Pending,
+        cells: Default::default(),
+        words: Default::default(),
+        details: Vec::new(),
+    }
+}
+
 impl ProbeGrid {
-    /// Start a new run over `targets`.
-    pub fn start(&mut self, run: RunId, targets: &[ProbeTarget]) {
+    /// Start a new run over `design`.
+    pub fn start(&mut self, run: RunId, design: &Design) {
         self.run = RunState::Running(run);
-        self.rows = targets
-            .iter()
-            .map(|t| ProbeRow {
-                target: t.clone(),
-                cells: Default::default(),
-                details: Vec::new(),
-            })
-            .collect();
+        self.rows = probe_targets(design).into_iter().map(row).collect();
         self.done = 0;
         self.selected = None;
         self.reports.clear();
         self.simulation = None;
+        self.design = Some(design.clone());
     }
 
-    /// At the end of a run: what a Secure Only Sender and a Best Effort Sender would do with the
-    /// design's relays, given the probes that ended (SOR-007).
-    pub fn simulate(&mut self, design: &Design) {
-        if self.reports.is_empty() {
-            self.simulation = None;
+    /// The run's report: one row per probed address, exactly as the report says (rows the design
+    /// suggested but the run did not probe go away), and the sender simulation.
+    pub fn apply_report(&mut self, report: &LiveReport) {
+        let Some(probes) = &report.probes else {
             return;
-        }
-        let records = crate::zone::records_of(design);
-        let domain = design.domain.as_str();
-        let facts = crate::probe::ProbeFacts {
-            reports: self.reports.clone(),
-            policy: None,
         };
-        self.simulation = Some(facts.simulate(
-            &records,
-            domain,
-            &format!("{}._tcp.{domain}", design.srv_label),
-        ));
+        self.rows = probes
+            .iter()
+            .map(|r| {
+                let mut row = row(ProbeTarget {
+                    host: r.host.clone(),
+                    address: Some(r.address),
+                    port: r.port,
+                    role: r.role,
+                    implicit_tls: r.implicit_tls,
+                    listed: r.listed,
+                });
+                fill_from_report(&mut row, r);
+                row
+            })
+            .collect();
+        self.reports = probes.clone();
+        self.done = self.rows.len();
+        self.simulation = report.simulation.clone();
+        if self.selected.is_some_and(|(i, _)| i >= self.rows.len()) {
+            self.selected = None;
+        }
+    }
+
+    /// True when the rows are of another version of the design than `design`.
+    pub fn is_stale(&self, design: &Design) -> bool {
+        self.run != RunState::Idle && self.design.as_ref().is_some_and(|d| d != design)
     }
 }
 
@@ -222,6 +270,7 @@ pub fn apply_dns_event(state: &mut Published, event: &DnsEvent) {
             rtype.clone(),
             status.as_str().to_string(),
             dnssec.as_str().to_string(),
+            "-".to_string(),
             format!("{records} record(s)"),
         ],
         DnsEvent::QueryFailed {
@@ -234,6 +283,7 @@ pub fn apply_dns_event(state: &mut Published, event: &DnsEvent) {
             name.clone(),
             rtype.clone(),
             status.as_str().to_string(),
+            "-".to_string(),
             "-".to_string(),
             detail.clone(),
         ],
@@ -248,15 +298,49 @@ pub fn apply_dns_event(state: &mut Published, event: &DnsEvent) {
     }
 }
 
-/// Apply the end of a lookup: every RRset with its records, and the drift against `design`.
-pub fn apply_published(
-    state: &mut Published,
-    design: &Design,
-    srv_label: &str,
-    rrsets: Vec<crate::resolve::RRset>,
-    elapsed_ms: u64,
-) {
-    state.rrsets = rrsets
+fn records_or_dash(v: &[String]) -> String {
+    if v.is_empty() {
+        "(none)".to_string()
+    } else {
+        v.join(" | ")
+    }
+}
+
+fn ttl_text(t: Option<u32>) -> String {
+    t.map(|t| t.to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// One drift line in plain words: designed vs published, side by side.
+pub fn drift_line(d: &crate::resolve::Drift) -> String {
+    let change = match d.change {
+        crate::resolve::Change::Missing => "missing",
+        crate::resolve::Change::Extra => "extra",
+        crate::resolve::Change::Different => "different",
+        crate::resolve::Change::Unknown => "unknown",
+    };
+    format!(
+        "{change} {} {}: designed {} (TTL {}) · published {} (TTL {}){}",
+        d.name,
+        d.rtype,
+        records_or_dash(&d.designed),
+        ttl_text(d.designed_ttl.and_then(|t| u32::try_from(t).ok())),
+        records_or_dash(&d.published),
+        ttl_text(d.published_ttl.and_then(|t| u32::try_from(t).ok())),
+        d.detail
+            .as_deref()
+            .map(|x| format!(" — {x}"))
+            .unwrap_or_default()
+    )
+}
+
+/// Apply the DNS part of a run's report: every RRset with its TTL and records, and the drift
+/// against the design the run checked.
+pub fn apply_report_dns(state: &mut Published, report: &LiveReport, srv_label: &str) {
+    let Some(dns) = &report.dns else {
+        return;
+    };
+    state.rrsets = dns
+        .rrsets
         .iter()
         .map(|s| {
             let records = if s.records.is_empty() {
@@ -269,32 +353,15 @@ pub fn apply_published(
                 s.rtype.clone(),
                 s.status.as_str().to_string(),
                 s.dnssec.as_str().to_string(),
+                ttl_text(s.ttl),
                 records,
             ]
         })
         .collect();
-    state.raw = rrsets.clone();
+    state.raw = dns.rrsets.clone();
     state.srv_label = srv_label.to_string();
-    let published =
-        crate::resolve::Published::from_rrsets(&state.domain, srv_label, rrsets, elapsed_ms);
-    let designed = crate::zone::records_of(design);
-    state.drift = crate::resolve::drift(&designed, &published)
-        .iter()
-        .map(|d| {
-            serde_json::to_value(d)
-                .map(|v| {
-                    format!(
-                        "{} {} {}: designed {} · published {}",
-                        v["change"].as_str().unwrap_or("?"),
-                        v["name"].as_str().unwrap_or("?"),
-                        v["type"].as_str().unwrap_or("?"),
-                        v["designed"],
-                        v["published"]
-                    )
-                })
-                .unwrap_or_default()
-        })
-        .collect();
+    state.domain = report.domain.clone();
+    state.drift = dns.drift.iter().map(drift_line).collect();
 }
 
 /// The grid column of a probe step, if it has one (RSET, QUIT and retries have none).
@@ -341,18 +408,14 @@ fn row_for(grid: &mut ProbeGrid, host: &str, address: std::net::IpAddr, port: u1
         t.address = Some(address);
         t
     });
-    grid.rows.push(ProbeRow {
-        target: template.unwrap_or(ProbeTarget {
-            relay: 0,
-            host: host.to_string(),
-            address: Some(address),
-            port,
-            role: Role::Ber,
-            implicit_tls: port == 465,
-        }),
-        cells: Default::default(),
-        details: Vec::new(),
-    });
+    grid.rows.push(row(template.unwrap_or(ProbeTarget {
+        host: host.to_string(),
+        address: Some(address),
+        port,
+        role: Role::Ber,
+        implicit_tls: port == 465,
+        listed: None,
+    })));
     grid.rows.len() - 1
 }
 
@@ -377,6 +440,8 @@ pub fn apply_probe_event(grid: &mut ProbeGrid, event: &ProbeEvent) {
         ProbeEvent::Finished { report } => {
             let i = row_for(grid, &report.host, report.address, report.port);
             let row = &mut grid.rows[i];
+            row.target.role = report.role;
+            row.target.listed = report.listed;
             fill_from_report(row, report);
             grid.reports.push((**report).clone());
             grid.done = grid.done.saturating_add(1).min(grid.rows.len());
@@ -388,6 +453,11 @@ fn fill_from_report(row: &mut ProbeRow, r: &crate::probe::ProbeReport) {
     use crate::probe::dane::DaneVerdict;
     use crate::probe::report::Verdict as V;
     use crate::probe::tls::Pkix;
+    row.verdict = match r.verdict {
+        V::Pass => Verdict::Pass,
+        V::Fail => Verdict::Fail,
+        V::Inconclusive => Verdict::Inconclusive,
+    };
     if r.verdict == V::Inconclusive {
         for c in row.cells.iter_mut().filter(|c| **c == Verdict::Pending) {
             *c = Verdict::Inconclusive;
@@ -403,17 +473,25 @@ fn fill_from_report(row: &mut ProbeRow, r: &crate::probe::ProbeReport) {
         DaneVerdict::Fail => Verdict::Fail,
         _ => Verdict::NotApplicable,
     };
+    row.words[7] = Some(spell(&r.dane));
     row.cells[8] = match r.mta_sts.as_deref() {
         Some("pass") => Verdict::Pass,
         Some("fail") => Verdict::Fail,
+        Some("not-covered") => Verdict::Inconclusive,
         _ => Verdict::NotApplicable,
     };
+    row.words[8] = Some(r.mta_sts.clone().unwrap_or_else(|| "n/a".into()));
     let mut d = vec![format!(
         "Verdict: {} ({} attempt(s), {} ms)",
         spell(&r.verdict),
         r.attempts,
         r.timings_ms.total
     )];
+    d.push(format!(
+        "Listed by: {}, found via {}",
+        r.listed.map(Listed::as_str).unwrap_or("-"),
+        r.via.as_deref().unwrap_or("-")
+    ));
     if let Some(e) = &r.error {
         d.push(format!("Stopped: {e}"));
     }
@@ -440,7 +518,14 @@ fn fill_from_report(row: &mut ProbeRow, r: &crate::probe::ProbeReport) {
                 .unwrap_or_default()
         ));
     }
-    d.push(format!("DANE: {}", spell(&r.dane)));
+    d.push(format!(
+        "DANE: {}{}",
+        spell(&r.dane),
+        r.dane_detail
+            .as_ref()
+            .map(|x| format!(" — {}", x.detail))
+            .unwrap_or_default()
+    ));
     if let Some(m) = &r.mta_sts {
         d.push(format!("MTA-STS: {m}"));
     }
@@ -573,19 +658,21 @@ fn run_status(ui: &mut Ui, run: RunState, what: &str) {
     }
 }
 
-/// The "Published (DNS)" panel.
+/// The "Published (DNS)" panel. `stale` says the drift is against an earlier version of the design.
 pub fn published_ui(
     ui: &mut Ui,
     state: &Published,
     resolver: &str,
     can_run: bool,
+    stale: bool,
 ) -> Option<LiveIntent> {
+    let dark = ui.visuals().dark_mode;
     let mut intent = None;
     ui.horizontal(|ui| {
         let running = state.run.running();
         if ui
             .add_enabled(can_run && !running, egui::Button::new("Look up"))
-            .on_hover_text("Ask DNS what the domain publishes now (F5 runs the full check)")
+            .on_hover_text("Ask DNS what the domain publishes now and judge it (F5 also probes the relays)")
             .clicked()
         {
             intent = Some(LiveIntent::Lookup);
@@ -611,21 +698,27 @@ pub fn published_ui(
         ui.weak(format!("Resolver: {resolver}"));
     });
     ui.horizontal(|ui| run_status(ui, state.run, "lookup"));
+    if stale {
+        ui.colored_label(
+            palette::warning(dark),
+            "Stale: the design has changed since this lookup; the drift below is against the earlier version. Look up again.",
+        );
+    }
     ui.separator();
     if state.rrsets.is_empty() {
         ui.label(
             "Look up asks DNS what the domain publishes now (resolver and trust anchor in Settings): \
              each RRset appears with its status (ok, nxdomain, nodata, servfail, refused, timeout), \
-             its DNSSEC proof, and the drift against this design.",
+             its DNSSEC proof, its TTL, and the drift against this design.",
         );
         return intent;
     }
     egui::ScrollArea::both().show(ui, |ui| {
         egui::Grid::new("rrsets")
             .striped(true)
-            .num_columns(5)
+            .num_columns(6)
             .show(ui, |ui| {
-                for h in ["Name", "Type", "Status", "DNSSEC", "Records"] {
+                for h in ["Name", "Type", "Status", "DNSSEC", "TTL", "Records"] {
                     ui.strong(h);
                 }
                 ui.end_row();
@@ -636,19 +729,28 @@ pub fn published_ui(
                     ui.end_row();
                 }
             });
-        for d in &state.drift {
-            ui.label(d);
+        if !state.drift.is_empty() {
+            ui.add_space(6.0);
+            ui.strong(format!(
+                "Drift: designed vs published ({})",
+                state.drift.len()
+            ));
+            for d in &state.drift {
+                ui.monospace(d);
+            }
         }
     });
     intent
 }
 
-/// The "Probe grid" panel.
+/// The "Probe grid" panel: one row per relay address, the relay, address and verdict columns
+/// pinned on the left while the step columns scroll. `stale` says the rows are of an earlier
+/// version of the design.
 pub fn probe_ui(
     ui: &mut Ui,
     grid: &mut ProbeGrid,
-    targets: usize,
     can_run: bool,
+    stale: bool,
 ) -> Option<LiveIntent> {
     let dark = ui.visuals().dark_mode;
     let mut intent = None;
@@ -656,7 +758,9 @@ pub fn probe_ui(
     ui.horizontal(|ui| {
         if ui
             .add_enabled(can_run && !running, egui::Button::new("Probe all"))
-            .on_hover_text(format!("Probe every relay address ({targets} targets)"))
+            .on_hover_text(
+                "Check the domain live: DNS, then every relay address the design or DNS names (same as F5 and `secmx check`)",
+            )
             .clicked()
         {
             intent = Some(LiveIntent::ProbeAll);
@@ -669,6 +773,12 @@ pub fn probe_ui(
         }
         run_status(ui, grid.run, "probe run");
     });
+    if stale {
+        ui.colored_label(
+            palette::warning(dark),
+            "Stale: the design has changed since this run; these rows are of the earlier version. Probe again (F5).",
+        );
+    }
     let total = grid.rows.len();
     if total > 0 {
         let frac = grid.done as f32 / total as f32;
@@ -687,80 +797,128 @@ pub fn probe_ui(
     ui.separator();
     if grid.rows.is_empty() {
         ui.label(
-            "Probe all connects to every relay address and fills one row per address, step by step: \
+            "Probe all checks the domain live, like `secmx check`: it asks DNS, then connects to every relay \
+             address the design or DNS names and fills one row per address: the verdict, then each step — \
              connect, greeting, EHLO, plaintext MAIL (the role check), STARTTLS, TLS, certificate, \
              DANE, MTA-STS. A probe never sends RCPT or DATA; it ends with QUIT.",
         );
         return intent;
     }
-    let row_h = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    let row_h = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
     let details_h = if grid.selected.is_some() {
-        (ui.available_height() * 0.55).max(160.0)
+        (ui.available_height() * 0.5).max(160.0)
     } else {
         0.0
     };
     let avail = (ui.available_height() - details_h).max(120.0);
-    egui::ScrollArea::both()
+    let word = |v: Verdict| {
+        // A run that ended without a result for this step says so in words.
+        if v == Verdict::Pending && !running {
+            "no result"
+        } else {
+            v.word()
+        }
+    };
+    let mut clicked = None;
+    egui::ScrollArea::vertical()
+        .id_salt("probe_rows")
         .max_height(avail)
         .auto_shrink([false, true])
         .show_rows(ui, row_h, grid.rows.len() + 1, |ui, range| {
-            egui::Grid::new("probe_grid")
-                .striped(true)
-                .min_row_height(row_h - 4.0)
-                .show(ui, |ui| {
-                    for row_i in range {
-                        if row_i == 0 {
-                            ui.strong("Relay");
-                            ui.strong("Address");
-                            for s in PROBE_STEPS {
-                                ui.strong(s);
+            ui.horizontal_top(|ui| {
+                // Pinned: relay, address, verdict.
+                egui::Grid::new("probe_pinned")
+                    .striped(true)
+                    .min_row_height(row_h - 4.0)
+                    .show(ui, |ui| {
+                        for row_i in range.clone() {
+                            if row_i == 0 {
+                                ui.strong("Relay");
+                                ui.strong("Address");
+                                ui.strong("Verdict");
+                                ui.end_row();
+                                continue;
+                            }
+                            let Some(row) = grid.rows.get(row_i - 1) else {
+                                continue;
+                            };
+                            let listed = row
+                                .target
+                                .listed
+                                .map(|l| format!(", {}", l.as_str()))
+                                .unwrap_or_default();
+                            ui.label(format!(
+                                "{} ({}{listed})",
+                                row.target.host,
+                                row.target.role.as_str()
+                            ));
+                            ui.monospace(
+                                row.target
+                                    .address
+                                    .map_or_else(|| "(resolve)".to_string(), |a| a.to_string()),
+                            );
+                            let mut w = word(row.verdict).to_string();
+                            if stale {
+                                w.push_str(" (stale)");
+                            }
+                            let text = RichText::new(w).strong().color(row.verdict.color(dark));
+                            if ui.selectable_label(false, text).clicked() {
+                                clicked = Some((row_i - 1, 0));
                             }
                             ui.end_row();
-                            continue;
                         }
-                        let i = row_i - 1;
-                        let Some(row) = grid.rows.get(i) else {
-                            continue;
-                        };
-                        ui.label(format!(
-                            "{} ({})",
-                            row.target.host,
-                            row.target.role.as_str()
-                        ));
-                        ui.monospace(
-                            row.target
-                                .address
-                                .map_or_else(|| "(resolve)".to_string(), |a| a.to_string()),
-                        );
-                        for (s, v) in row.cells.iter().enumerate() {
-                            let selected = grid.selected == Some((i, s));
-                            // A run that ended without a result for this step says so in words.
-                            let word = if *v == Verdict::Pending && !running {
-                                "no result"
-                            } else {
-                                v.word()
-                            };
-                            let text = RichText::new(word).color(v.color(dark));
-                            if ui.selectable_label(selected, text).clicked() {
-                                grid.selected = Some((i, s));
-                            }
-                        }
-                        ui.end_row();
-                    }
-                });
+                    });
+                ui.separator();
+                // The steps scroll sideways.
+                egui::ScrollArea::horizontal()
+                    .id_salt("probe_steps")
+                    .show(ui, |ui| {
+                        egui::Grid::new("probe_grid")
+                            .striped(true)
+                            .min_row_height(row_h - 4.0)
+                            .show(ui, |ui| {
+                                for row_i in range.clone() {
+                                    if row_i == 0 {
+                                        for s in PROBE_STEPS {
+                                            ui.strong(s);
+                                        }
+                                        ui.end_row();
+                                        continue;
+                                    }
+                                    let i = row_i - 1;
+                                    let Some(row) = grid.rows.get(i) else {
+                                        continue;
+                                    };
+                                    for (s, v) in row.cells.iter().enumerate() {
+                                        let selected = grid.selected == Some((i, s));
+                                        let w = row.words[s].as_deref().unwrap_or(word(*v));
+                                        let text = RichText::new(w).color(v.color(dark));
+                                        if ui.selectable_label(selected, text).clicked() {
+                                            clicked = Some((i, s));
+                                        }
+                                    }
+                                    ui.end_row();
+                                }
+                            });
+                    });
+            });
         });
+    if clicked.is_some() {
+        grid.selected = clicked;
+    }
     if let Some((i, s)) = grid.selected
         && let Some(row) = grid.rows.get(i)
     {
         ui.separator();
         ui.strong(format!(
-            "{} {} — {}",
+            "{} {} — {}: {}",
             row.target.host,
             row.target
                 .address
                 .map(|a| a.to_string())
                 .unwrap_or_default(),
-            PROBE_STEPS.get(s).copied().unwrap_or("")
+            PROBE_STEPS.get(s).copied().unwrap_or(""),
+            word(row.verdict)
         ));
         egui::ScrollArea::vertical()
             .id_salt("probe_details")
@@ -786,17 +944,15 @@ mod tests {
 
     fn grid_for(host: &str, address: Option<std::net::IpAddr>) -> ProbeGrid {
         let mut g = ProbeGrid::default();
-        g.start(
-            RunId(1),
-            &[ProbeTarget {
-                relay: 0,
-                host: host.into(),
-                address,
-                port: 25,
-                role: Role::Ber,
-                implicit_tls: false,
-            }],
-        );
+        g.run = RunState::Running(RunId(1));
+        g.rows = vec![row(ProbeTarget {
+            host: host.into(),
+            address,
+            port: 25,
+            role: Role::Ber,
+            implicit_tls: false,
+            listed: None,
+        })];
         g
     }
 

@@ -179,6 +179,9 @@ pub struct App {
     stale: bool,
     findings: Vec<Finding>,
     summary: Summary,
+    live_report: Option<crate::live::LiveReport>,
+    all_findings: Vec<Finding>,
+    all_summary: Summary,
     zone_text: String,
     zone_lines: Vec<(usize, usize)>,
     sts_text: String,
@@ -263,6 +266,9 @@ impl App {
             stale: false,
             findings: Vec::new(),
             summary: Summary::default(),
+            live_report: None,
+            all_findings: Vec::new(),
+            all_summary: Summary::default(),
             zone_text: String::new(),
             zone_lines: Vec::new(),
             sts_text: String::new(),
@@ -315,9 +321,18 @@ impl App {
     pub fn draft(&self) -> &DesignDraft {
         &self.draft
     }
-    /// The current findings.
+    /// The findings shown: the static rules' findings of the design as it stands, plus the live
+    /// findings (as published, probe) of the last run.
     pub fn findings(&self) -> &[Finding] {
-        &self.findings
+        &self.all_findings
+    }
+    /// Counts of [`App::findings`] (what the status bar says).
+    pub fn summary(&self) -> Summary {
+        self.all_summary
+    }
+    /// The report of the last live run (Look up, Probe all, F5), if one ended.
+    pub fn live_report(&self) -> Option<&crate::live::LiveReport> {
+        self.live_report.as_ref()
     }
     /// The zone snippet shown.
     pub fn zone_text(&self) -> &str {
@@ -410,6 +425,7 @@ impl App {
         }
         self.findings = rules::lint(&self.design);
         self.summary = Summary::of(&self.findings);
+        self.merge_live_findings();
         self.zone_text = zone::export_zone(
             &self.design,
             &ExportOptions {
@@ -425,6 +441,34 @@ impl App {
         };
         self.zone_lines = line_spans(&self.zone_text);
         self.sts_lines = line_spans(&self.sts_text);
+    }
+
+    /// The findings shown: static ones of the current design, plus the last run's live ones
+    /// (their design-source findings are the static ones again, of the design as it was).
+    fn merge_live_findings(&mut self) {
+        let mut all = self.findings.clone();
+        if let Some(r) = &self.live_report {
+            all.extend(
+                r.findings
+                    .iter()
+                    .filter(|f| f.source != rules::Source::Design)
+                    .cloned(),
+            );
+        }
+        rules::sort_findings(&mut all);
+        self.all_summary = Summary::of(&all);
+        self.all_findings = all;
+    }
+
+    /// True when the live findings are of another version of the design than the current one.
+    fn live_stale(&self) -> bool {
+        self.live_report.is_some()
+            && (self.grid.is_stale(&self.design)
+                || self
+                    .published
+                    .design
+                    .as_ref()
+                    .is_some_and(|d| d != &self.design))
     }
 
     fn edited(&mut self, ctx: &egui::Context) {
@@ -664,33 +708,9 @@ impl App {
     }
 
     fn live(&mut self, intent: LiveIntent) {
-        let settings = self.settings.net.clone();
         match intent {
-            LiveIntent::Lookup => {
-                let run = self.new_run();
-                self.published = Published {
-                    run: RunState::Running(run),
-                    domain: self.design.domain.as_str().to_string(),
-                    ..Published::default()
-                };
-                let domain = self.design.domain.as_str().to_string();
-                self.send(Command::Lookup {
-                    run,
-                    domain,
-                    dkim_selectors: self.dkim_selectors(),
-                    settings,
-                });
-            }
-            LiveIntent::ProbeAll => {
-                let run = self.new_run();
-                let targets = live::probe_targets(&self.design);
-                self.grid.start(run, &targets);
-                self.send(Command::Probe {
-                    run,
-                    targets,
-                    settings,
-                });
-            }
+            LiveIntent::Lookup => self.start_check(false),
+            LiveIntent::ProbeAll => self.start_check(true),
             LiveIntent::ImportDns => {
                 if self.dirty {
                     self.pending = Some(Pending::ImportDns);
@@ -713,28 +733,29 @@ impl App {
 
     /// F5: the full check (static rules are live already; DNS and probes as one run).
     fn check(&mut self) {
+        self.start_check(true);
+    }
+
+    /// Start the one live check of the design as it stands: DNS (Look up) or DNS and probes
+    /// (Probe all, F5). Its report fills the Published panel, the probe grid and the findings.
+    fn start_check(&mut self, probe: bool) {
         let run = self.new_run();
-        let targets = live::probe_targets(&self.design);
-        let domain = self.design.domain.as_str().to_string();
         self.published = Published {
             run: RunState::Running(run),
-            domain: domain.clone(),
+            domain: self.design.domain.as_str().to_string(),
+            design: Some(self.design.clone()),
             ..Published::default()
         };
-        self.grid.start(run, &targets);
+        if probe {
+            self.grid.start(run, &self.design);
+        }
         let settings = self.settings.net.clone();
         self.send(Command::Check {
             run,
-            domain,
-            dkim_selectors: self.dkim_selectors(),
-            targets,
+            design: Box::new(self.design.clone()),
+            probe,
             settings,
         });
-    }
-
-    /// The design's DKIM selectors, whose key records a lookup asks for (SGE-005).
-    fn dkim_selectors(&self) -> Vec<String> {
-        crate::resolve::Plan::for_design(&self.design).dkim_selectors
     }
 
     /// Apply one worker event; events of runs that are not current are dropped.
@@ -755,20 +776,23 @@ impl App {
                     self.stale_events += 1;
                 }
             }
-            EventBody::Published {
-                srv_label,
-                rrsets,
-                elapsed_ms,
-                ..
-            } => {
-                if self.published.run == RunState::Running(run) {
-                    live::apply_published(
-                        &mut self.published,
-                        &self.design,
-                        &srv_label,
-                        rrsets,
-                        elapsed_ms,
-                    );
+            EventBody::Report(report) => {
+                let lookup = self.published.run == RunState::Running(run);
+                let probes = self.grid.run == RunState::Running(run);
+                if lookup || probes {
+                    if lookup {
+                        let srv_label = self
+                            .published
+                            .design
+                            .as_ref()
+                            .map_or_else(|| self.design.srv_label.clone(), |d| d.srv_label.clone());
+                        live::apply_report_dns(&mut self.published, &report, &srv_label);
+                    }
+                    if probes {
+                        self.grid.apply_report(&report);
+                    }
+                    self.live_report = Some(*report);
+                    self.merge_live_findings();
                 } else {
                     self.stale_events += 1;
                 }
@@ -795,7 +819,6 @@ impl App {
                 }
                 if self.grid.run == RunState::Running(run) {
                     self.grid.run = end;
-                    self.grid.simulate(&self.design);
                     matched = true;
                 }
                 if !matched {
@@ -945,7 +968,7 @@ impl App {
                 None => format!("{} (not saved to a file yet)", self.untitled),
             });
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let s = self.summary;
+                let s = self.all_summary;
                 ui.colored_label(palette::info(dark), format!("{} info", s.infos));
                 ui.colored_label(palette::warning(dark), format!("{} warnings", s.warnings));
                 ui.colored_label(palette::error(dark), format!("{} errors", s.errors));
@@ -1295,6 +1318,7 @@ impl eframe::App for App {
         if changed {
             self.edited(&ctx);
         }
+        let live_stale = self.live_stale();
         let clicked = egui::Panel::right("findings")
             .resizable(true)
             .default_size(310.0)
@@ -1302,10 +1326,11 @@ impl eframe::App for App {
             .show(ui, |ui| {
                 findings::findings_ui(
                     ui,
-                    &self.findings,
-                    self.summary,
+                    &self.all_findings,
+                    self.all_summary,
                     &mut self.filter,
                     self.stale,
+                    live_stale,
                 )
             })
             .inner;
@@ -1337,11 +1362,16 @@ impl eframe::App for App {
                         .resolver
                         .clone()
                         .unwrap_or_else(|| "system".into());
-                    live::published_ui(ui, &self.published, &resolver, can_run)
+                    let stale = self
+                        .published
+                        .design
+                        .as_ref()
+                        .is_some_and(|d| d != &self.design);
+                    live::published_ui(ui, &self.published, &resolver, can_run, stale)
                 }
                 Tab::Probe => {
-                    let n = live::probe_targets(&self.design).len();
-                    live::probe_ui(ui, &mut self.grid, n, can_run)
+                    let stale = self.grid.is_stale(&self.design);
+                    live::probe_ui(ui, &mut self.grid, can_run, stale)
                 }
             };
             if let Some(i) = intent {

@@ -3,23 +3,28 @@
 //! window drops results of cancelled or superseded runs. No egui here: the window is woken through
 //! an injected [`Wake`] callback (`ctx.request_repaint()` in the app, a counter in tests).
 //!
-//! A `Lookup` runs the live-DNS engine ([`crate::resolve`]) and ends with an
-//! `EventBody::Published`; a `Probe` runs the relay probes ([`crate::probe::run_all`]) with one
-//! event per step and a `Finished` probe event per address; a `Check` does both, as one run.
+//! Every run is the one live check, [`crate::live::run`] — the same as `secmx check` — over the
+//! window's design: Look up is a run without probes, Probe all and Check (F5) are full runs. It
+//! ends with an `EventBody::Report` carrying the whole report, then `Finished`.
+//!
+//! Two queues, so no result is ever lost: progress (DNS answers, probe steps) goes through a
+//! bounded queue and is dropped when the window does not keep up; results (each address's final
+//! probe report, the run's report, failures, the end of a run) go through an unbounded one.
 //! Cancel stops the run's tasks, probes included, within a second.
 
 use crate::event::{Event, EventBody, RunId};
-use crate::model::Role;
+use crate::live::{LivePlan, LiveSettings};
+use crate::model::Design;
+use crate::probe::ProbeEvent;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-/// How many events may wait for the window before the worker's tasks wait in turn.
+/// How many progress events may wait for the window; more are dropped (results never are).
 pub const EVENT_CAPACITY: usize = 4096;
 
 /// Wakes the window so that `logic` drains the events.
@@ -35,13 +40,17 @@ pub struct NetSettings {
     pub trust_anchor: Option<PathBuf>,
     /// Extra PEM trust roots for certificate checks.
     pub ca_file: Option<PathBuf>,
-    /// Timeout of each network step, in seconds.
+    /// Timeout of each network step, in seconds (DNS query, connect, greeting, each reply,
+    /// handshake, MTA-STS fetch), like `--timeout` on the command line.
     pub timeout_secs: u64,
     /// How many probes run at once.
     pub concurrency: usize,
     /// Skip the extra handshakes of each probe (SNI and key-type variants, weak-cipher and old-TLS
     /// tests), like `--quick` on the command line.
     pub quick: bool,
+    /// Port of the MTA-STS policy host (tests run it on a private port; senders use 443).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mta_sts_port: Option<u16>,
 }
 
 impl Default for NetSettings {
@@ -53,61 +62,46 @@ impl Default for NetSettings {
             timeout_secs: 10,
             concurrency: 8,
             quick: false,
+            mta_sts_port: None,
         }
     }
 }
 
-/// One relay address to probe.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProbeTarget {
-    /// Index of the relay in the design (for the grid row).
-    pub relay: usize,
-    /// Relay host name.
-    pub host: String,
-    /// The address to connect to; `None` = resolve the host first.
-    pub address: Option<IpAddr>,
-    /// TCP port.
-    pub port: u16,
-    /// The role the design gives the relay (what the probe expects).
-    pub role: Role,
-    /// Implicit TLS (port 465) instead of STARTTLS.
-    pub implicit_tls: bool,
+impl NetSettings {
+    /// The settings of the one live check, as `secmx check` builds them from its options.
+    pub fn live(&self) -> Result<LiveSettings, String> {
+        let step = crate::probe::checked_secs(self.timeout_secs.clamp(1, 300), "timeout")?;
+        let mut probe =
+            crate::probe::ProbeConfig::from_options(self.ca_file.as_deref(), None, None)?;
+        probe.timeouts = crate::probe::Timeouts::interactive(Some(step));
+        probe.backoff = probe.backoff.min(step);
+        probe.extra_handshakes = !self.quick;
+        Ok(LiveSettings {
+            resolve: resolve_settings(self)?,
+            probe,
+            probe_concurrency: self.concurrency.clamp(1, 64),
+            mta_sts_port: self.mta_sts_port,
+            mta_sts_timeout: step,
+            ptr: true,
+            use_resolver_for_probe_only: false,
+        })
+    }
 }
 
 /// What the window asks the worker to do. Sending never blocks the frame (unbounded channel).
 #[derive(Debug, Clone)]
 pub enum Command {
-    /// Look up what `domain` publishes in DNS (records, DNSSEC proof, drift).
-    Lookup {
-        /// The run this lookup is; its events carry this id.
-        run: RunId,
-        /// The mail domain (A-label form).
-        domain: String,
-        /// The design's DKIM selectors (their key records are looked up too, SGE-005).
-        dkim_selectors: Vec<String>,
-        /// Resolver and timeouts.
-        settings: NetSettings,
-    },
-    /// Probe every target (relay × address), streaming one event per step.
-    Probe {
-        /// The run these probes are.
-        run: RunId,
-        /// The relay addresses to probe.
-        targets: Vec<ProbeTarget>,
-        /// Timeouts, CA file, concurrency.
-        settings: NetSettings,
-    },
-    /// The full check (F5): lookup of `domain`, then probes of `targets`, as one run.
+    /// The one live check of a design: what DNS publishes (records, DNSSEC proof, drift), then —
+    /// with `probe` — every relay address the design or DNS names, the MTA-STS policy, and every
+    /// rule. Ends with a `Report` event, then `Finished`.
     Check {
-        /// The run.
+        /// The run; its events carry this id.
         run: RunId,
-        /// The mail domain.
-        domain: String,
-        /// The design's DKIM selectors (their key records are looked up too, SGE-005).
-        dkim_selectors: Vec<String>,
-        /// The relay addresses to probe.
-        targets: Vec<ProbeTarget>,
-        /// Network settings.
+        /// The design as it is in the window when the run starts.
+        design: Box<Design>,
+        /// Probe the relays (false = Look up: DNS and the rules only).
+        probe: bool,
+        /// Resolver, trust anchor, CA file, timeouts, concurrency.
         settings: NetSettings,
     },
     /// Stop a run; the worker answers with `Finished { cancelled: true }`.
@@ -123,7 +117,8 @@ pub enum Command {
 #[derive(Debug)]
 pub struct WorkerLink {
     commands: mpsc::UnboundedSender<Command>,
-    events: mpsc::Receiver<Event>,
+    progress: mpsc::Receiver<Event>,
+    results: mpsc::UnboundedReceiver<Event>,
 }
 
 impl WorkerLink {
@@ -132,9 +127,13 @@ impl WorkerLink {
         self.commands.send(command).is_ok()
     }
 
-    /// The next waiting event, if any (never waits).
+    /// The next waiting event, if any (never waits): progress first, then results, so a result
+    /// comes after the progress that was queued before it.
     pub fn try_recv(&mut self) -> Option<Event> {
-        self.events.try_recv().ok()
+        self.progress
+            .try_recv()
+            .ok()
+            .or_else(|| self.results.try_recv().ok())
     }
 }
 
@@ -143,8 +142,10 @@ impl WorkerLink {
 pub struct DetachedWorker {
     /// Commands the window sent.
     pub commands: mpsc::UnboundedReceiver<Command>,
-    /// Inject events here (`try_send`).
+    /// Inject progress events here (`try_send`; bounded like the real worker's).
     pub events: mpsc::Sender<Event>,
+    /// Inject results here (unbounded, never refused).
+    pub results: mpsc::UnboundedSender<Event>,
 }
 
 impl DetachedWorker {
@@ -158,37 +159,85 @@ impl DetachedWorker {
     }
 }
 
+/// The worker's ends of the queues, shared by every run.
+#[derive(Clone)]
+struct Outbox {
+    progress: mpsc::Sender<Event>,
+    results: mpsc::UnboundedSender<Event>,
+    wake: Wake,
+}
+
+impl Outbox {
+    /// A result: always delivered while the window lives.
+    fn result(&self, event: Event) {
+        if self.results.send(event).is_ok() {
+            (self.wake)();
+        }
+    }
+
+    /// The event sink of the engines: progress without waiting (a full queue drops it), results
+    /// (a probe's final report) through the results queue.
+    fn sink(&self) -> crate::event::EventSink {
+        let me = self.clone();
+        Arc::new(move |e: Event| {
+            if matches!(e.body, EventBody::Probe(ProbeEvent::Finished { .. })) {
+                me.result(e);
+            } else if me.progress.try_send(e).is_ok() {
+                (me.wake)();
+            }
+        })
+    }
+}
+
+fn queues() -> (
+    mpsc::Sender<Event>,
+    mpsc::Receiver<Event>,
+    mpsc::UnboundedSender<Event>,
+    mpsc::UnboundedReceiver<Event>,
+) {
+    let (ptx, prx) = mpsc::channel(EVENT_CAPACITY);
+    let (rtx, rrx) = mpsc::unbounded_channel();
+    (ptx, prx, rtx, rrx)
+}
+
 /// A link with no worker behind it: tests read the commands and inject the events themselves.
 pub fn detached() -> (WorkerLink, DetachedWorker) {
     let (ctx, crx) = mpsc::unbounded_channel();
-    let (etx, erx) = mpsc::channel(EVENT_CAPACITY);
+    let (ptx, prx, rtx, rrx) = queues();
     (
         WorkerLink {
             commands: ctx,
-            events: erx,
+            progress: prx,
+            results: rrx,
         },
         DetachedWorker {
             commands: crx,
-            events: etx,
+            events: ptx,
+            results: rtx,
         },
     )
 }
 
 /// Start the worker task on `runtime`; returns the window's end of it.
 pub fn spawn(runtime: &Handle, wake: Wake) -> WorkerLink {
-    let (ctx, crx) = mpsc::unbounded_channel();
-    let (etx, erx) = mpsc::channel(EVENT_CAPACITY);
-    runtime.spawn(run_worker(crx, etx, wake));
-    WorkerLink {
-        commands: ctx,
-        events: erx,
-    }
+    spawn_with_capacity(runtime, wake, EVENT_CAPACITY)
 }
 
-/// Send one event and wake the window. A closed channel means the window is gone: nothing to do.
-async fn emit(events: &mpsc::Sender<Event>, wake: &Wake, event: Event) {
-    if events.send(event).await.is_ok() {
-        wake();
+/// [`spawn`] with a progress queue of `capacity` events (tests flood a small one).
+pub fn spawn_with_capacity(runtime: &Handle, wake: Wake, capacity: usize) -> WorkerLink {
+    let (ctx, crx) = mpsc::unbounded_channel();
+    let (ptx, prx) = mpsc::channel(capacity.max(1));
+    let (rtx, rrx) = mpsc::unbounded_channel();
+    let outbox = Outbox {
+        progress: ptx,
+        results: rtx,
+        wake,
+    };
+    runtime.spawn(run_worker(crx, outbox));
+    WorkerLink {
+        commands: ctx,
+        progress: prx,
+        results: rrx,
     }
 }
 
@@ -209,192 +258,65 @@ fn resolve_settings(s: &NetSettings) -> Result<crate::resolve::Settings, String>
     })
 }
 
-/// An event sink for the engines: progress events go to the window without waiting (a full queue
-/// drops progress, never the final events, which are sent with [`emit`]).
-fn progress_sink(events: &mpsc::Sender<Event>, wake: &Wake) -> crate::event::EventSink {
-    let events = events.clone();
-    let wake = wake.clone();
-    Arc::new(move |e| {
-        if events.try_send(e).is_ok() {
-            wake();
-        }
-    })
-}
-
-/// Look up what `domain` publishes and send it as one `Published` event.
-async fn lookup(
+/// One live check for the window; the report goes out as a result.
+async fn check(
     run: RunId,
-    domain: &str,
-    dkim_selectors: &[String],
+    design: Design,
+    probe: bool,
     settings: &NetSettings,
-    events: &mpsc::Sender<Event>,
-    wake: &Wake,
-) -> Result<(), String> {
-    use crate::resolve::{self, Plan, Resolver};
-    let s = resolve_settings(settings)?;
-    let resolver = Resolver::new(&s)
-        .await
-        .map_err(|e| format!("cannot set up the resolver: {e}"))?;
-    let mut plan = Plan::for_domain(domain);
-    plan.dkim_selectors = dkim_selectors.to_vec();
-    let published = resolve::fetch(&resolver, &plan, run, &progress_sink(events, wake)).await;
-    emit(
-        events,
-        wake,
-        Event {
-            run,
-            body: EventBody::Published {
-                domain: published.domain,
-                srv_label: published.srv_label,
-                rrsets: published.rrsets,
-                elapsed_ms: published.elapsed_ms,
-            },
-        },
-    )
-    .await;
-    Ok(())
-}
-
-/// Probe every target (a host without an address is resolved first).
-async fn probe_all(
-    run: RunId,
-    targets: Vec<ProbeTarget>,
-    settings: &NetSettings,
-    events: &mpsc::Sender<Event>,
-    wake: &Wake,
+    outbox: &Outbox,
     cancel: crate::probe::Cancel,
 ) -> Result<(), String> {
-    use crate::probe;
-    let mut cfg = probe::ProbeConfig::from_options(
-        settings.ca_file.as_deref(),
-        None,
-        Some(settings.timeout_secs),
-    )?;
-    cfg.extra_handshakes = !settings.quick;
-    // Relays without addresses in the design are resolved through the run's resolver settings
-    // (the nameserver of Settings, DNSSEC as configured), like everything else the run looks up.
-    let resolver = if targets.iter().any(|t| t.address.is_none()) {
-        let s = resolve_settings(settings)?;
-        Some(
-            crate::resolve::Resolver::new(&s)
-                .await
-                .map_err(|e| format!("cannot set up the resolver: {e}"))?,
-        )
-    } else {
-        None
-    };
-    let mut list = Vec::new();
-    for t in targets {
-        let addresses: Vec<IpAddr> = match (t.address, &resolver) {
-            (Some(a), _) => vec![a],
-            (None, Some(r)) => {
-                let mut found = Vec::new();
-                for rtype in [
-                    hickory_resolver::proto::rr::RecordType::A,
-                    hickory_resolver::proto::rr::RecordType::AAAA,
-                ] {
-                    let set = r.query(&t.host, rtype, run, &crate::event::discard()).await;
-                    found.extend(set.records.iter().filter_map(|x| x.parse::<IpAddr>().ok()));
-                }
-                found
-            }
-            (None, None) => Vec::new(),
-        };
-        for a in addresses {
-            let mut p = probe::ProbeTarget::new(t.host.clone(), a, t.port, t.role);
-            p.implicit_tls = t.implicit_tls;
-            p.via = Some("design".into());
-            list.push(p);
-        }
-    }
-    // PTR names (PROBE-004) through the run's resolver settings; no resolver, no names.
-    if !list.is_empty()
-        && let Ok(s) = resolve_settings(settings)
-        && let Ok(resolver) = crate::resolve::ptr_resolver(&s).await
-    {
-        probe::names::lookup_ptrs(&resolver, &mut list).await;
-    }
-    probe::run_all(
-        list,
-        Arc::new(cfg),
-        settings.concurrency.clamp(1, 64),
+    let live = settings.live()?;
+    let mut plan = LivePlan::for_design(design, None);
+    plan.probe = probe;
+    let report = crate::live::run(&plan, &live, run, outbox.sink(), cancel)
+        .await
+        .map_err(|e| e.to_string())?;
+    outbox.result(Event {
         run,
-        progress_sink(events, wake),
-        cancel,
-    )
-    .await;
+        body: EventBody::Report(Box::new(report)),
+    });
     Ok(())
 }
 
-/// One run's task and its cancel switch (aborting the task alone would leave its probes running).
+/// One run's task and its cancel switch.
 struct Running {
     task: JoinHandle<()>,
     cancel: crate::probe::CancelHandle,
 }
 
-/// The worker loop: one task per run; Cancel flips the run's switch and aborts its task.
-async fn run_worker(
-    mut commands: mpsc::UnboundedReceiver<Command>,
-    events: mpsc::Sender<Event>,
-    wake: Wake,
-) {
+/// The worker loop: one task per run. Cancel flips the run's switch: the run stops its probes
+/// and still sends its report (marked cancelled) with what it found, then `Finished`.
+async fn run_worker(mut commands: mpsc::UnboundedReceiver<Command>, outbox: Outbox) {
     let mut runs: HashMap<RunId, Running> = HashMap::new();
     while let Some(command) = commands.recv().await {
         runs.retain(|_, r| !r.task.is_finished());
         match command {
-            Command::Lookup { run, .. }
-            | Command::Probe { run, .. }
-            | Command::Check { run, .. } => {
-                let events = events.clone();
-                let wake = wake.clone();
+            Command::Check {
+                run,
+                design,
+                probe,
+                settings,
+            } => {
+                let outbox = outbox.clone();
                 let (cancel_handle, cancel) = crate::probe::CancelHandle::new();
+                let watch = cancel.clone();
                 let task = tokio::spawn(async move {
-                    let result = match command {
-                        Command::Lookup {
-                            domain,
-                            dkim_selectors,
-                            settings,
-                            ..
-                        } => lookup(run, &domain, &dkim_selectors, &settings, &events, &wake).await,
-                        Command::Probe {
-                            targets, settings, ..
-                        } => probe_all(run, targets, &settings, &events, &wake, cancel).await,
-                        Command::Check {
-                            domain,
-                            dkim_selectors,
-                            targets,
-                            settings,
-                            ..
-                        } => match lookup(run, &domain, &dkim_selectors, &settings, &events, &wake)
-                            .await
-                        {
-                            Ok(()) => {
-                                probe_all(run, targets, &settings, &events, &wake, cancel).await
-                            }
-                            Err(e) => Err(e),
-                        },
-                        Command::Cancel { .. } | Command::Shutdown => Ok(()),
-                    };
-                    if let Err(message) = result {
-                        emit(
-                            &events,
-                            &wake,
-                            Event {
-                                run,
-                                body: EventBody::Failed { message },
-                            },
-                        )
-                        .await;
-                    }
-                    emit(
-                        &events,
-                        &wake,
-                        Event {
+                    if let Err(message) =
+                        check(run, *design, probe, &settings, &outbox, cancel).await
+                    {
+                        outbox.result(Event {
                             run,
-                            body: EventBody::Finished { cancelled: false },
+                            body: EventBody::Failed { message },
+                        });
+                    }
+                    outbox.result(Event {
+                        run,
+                        body: EventBody::Finished {
+                            cancelled: watch.is_cancelled(),
                         },
-                    )
-                    .await;
+                    });
                 });
                 runs.insert(
                     run,
@@ -405,21 +327,21 @@ async fn run_worker(
                 );
             }
             Command::Cancel { run } => {
-                if let Some(r) = runs.remove(&run) {
-                    let was_running = !r.task.is_finished();
+                if let Some(mut r) = runs.remove(&run) {
                     r.cancel.cancel();
-                    r.task.abort();
-                    if was_running {
-                        emit(
-                            &events,
-                            &wake,
-                            Event {
+                    // The run ends by itself within a second, with its report marked cancelled;
+                    // if it does not, it is stopped here and its end is sent for it.
+                    let outbox = outbox.clone();
+                    tokio::spawn(async move {
+                        let wait = std::time::Duration::from_secs(2);
+                        if tokio::time::timeout(wait, &mut r.task).await.is_err() {
+                            r.task.abort();
+                            outbox.result(Event {
                                 run,
                                 body: EventBody::Finished { cancelled: true },
-                            },
-                        )
-                        .await;
-                    }
+                            });
+                        }
+                    });
                 }
             }
             Command::Shutdown => break,
@@ -452,6 +374,14 @@ mod tests {
         got
     }
 
+    fn design() -> Design {
+        crate::project::parse_design(
+            "format = 1\ndomain = \"agency.example\"\nlevel = 1\ntest_domain = true\n",
+            "t.secmx.toml",
+        )
+        .unwrap()
+    }
+
     #[test]
     fn runs_finish_report_bad_settings_and_wake_the_window() {
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -468,10 +398,10 @@ mod tests {
             }),
         );
         // A resolver setting that is not IP:PORT: a clear failure, then the run ends (no network).
-        assert!(link.send(Command::Lookup {
+        assert!(link.send(Command::Check {
             run: RunId(7),
-            domain: "agency.example".into(),
-            dkim_selectors: Vec::new(),
+            design: Box::new(design()),
+            probe: true,
             settings: NetSettings {
                 resolver: Some("not-an-address".into()),
                 ..NetSettings::default()
@@ -489,19 +419,79 @@ mod tests {
             EventBody::Finished { cancelled: false }
         ));
         assert!(woken.load(Ordering::SeqCst) >= 2);
-
-        // A probe run with nothing to probe just finishes.
-        assert!(link.send(Command::Probe {
-            run: RunId(8),
-            targets: vec![],
-            settings: NetSettings::default(),
-        }));
-        let got = next_events(&mut link, 1);
-        assert!(matches!(
-            got.first().map(|e| (&e.run, &e.body)),
-            Some((RunId(8), EventBody::Finished { cancelled: false }))
-        ));
         assert!(link.send(Command::Shutdown));
         rt.shutdown_timeout(Duration::from_secs(1));
+    }
+
+    /// A window that does not drain (minimised, busy) fills the progress queue: progress is then
+    /// dropped, but every probe's final report and the run's end still arrive, in order.
+    #[test]
+    fn a_flooded_queue_loses_progress_never_results() {
+        let (ptx, mut prx) = mpsc::channel(8);
+        let (rtx, mut rrx) = mpsc::unbounded_channel();
+        let outbox = Outbox {
+            progress: ptx,
+            results: rtx,
+            wake: Arc::new(|| {}),
+        };
+        let sink = outbox.sink();
+        let target = crate::probe::ProbeTarget::new(
+            "mx1.agency.example",
+            "192.0.2.1".parse().unwrap(),
+            25,
+            crate::model::Role::Ber,
+        );
+        for i in 0..200u16 {
+            for _ in 0..50 {
+                sink(Event {
+                    run: RunId(1),
+                    body: EventBody::Probe(ProbeEvent::Step {
+                        host: "mx1.agency.example".into(),
+                        address: target.address,
+                        port: 25,
+                        attempt: 1,
+                        step: crate::probe::Step::Connect,
+                        outcome: "ok".into(),
+                        ok: true,
+                        ms: 1,
+                    }),
+                });
+            }
+            let mut t = target.clone();
+            t.port = 1000 + i;
+            sink(Event {
+                run: RunId(1),
+                body: EventBody::Probe(ProbeEvent::Finished {
+                    report: Box::new(crate::probe::ProbeReport::new(&t)),
+                }),
+            });
+        }
+        outbox.result(Event {
+            run: RunId(1),
+            body: EventBody::Finished { cancelled: false },
+        });
+        let mut progress = 0;
+        while prx.try_recv().is_ok() {
+            progress += 1;
+        }
+        assert_eq!(progress, 8, "the progress queue kept only what fits");
+        let mut ports = Vec::new();
+        let mut finished = false;
+        while let Ok(e) = rrx.try_recv() {
+            match e.body {
+                EventBody::Probe(ProbeEvent::Finished { report }) => {
+                    assert!(!finished, "a report after the end of the run");
+                    ports.push(report.port);
+                }
+                EventBody::Finished { .. } => finished = true,
+                other => panic!("unexpected result {other:?}"),
+            }
+        }
+        assert_eq!(
+            ports,
+            (1000..1200).collect::<Vec<u16>>(),
+            "every report, in order"
+        );
+        assert!(finished);
     }
 }

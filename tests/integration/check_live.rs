@@ -356,9 +356,14 @@ fn the_window_worker_resolves_relays_through_the_configured_resolver_and_honours
     // runs no extra handshakes.
     use secmx::event::{EventBody, RunId};
     use secmx::probe::ProbeEvent;
-    use secmx::worker::{self, Command, NetSettings, ProbeTarget};
+    use secmx::worker::{self, Command, NetSettings};
     let addr = Ipv4Addr::new(127, 0, 1, 32);
     let (_pf, certs, ns) = one_mx(addr, "may");
+    let design = secmx::project::parse_design(
+        "format = 1\ndomain = \"probe.test\"\nlevel = 1\ntest_domain = true\n\n[[relay]]\nhost = \"mx.probe.test\"\nrole = \"ber\"\npreference = 10\n",
+        "probe.secmx.toml",
+    )
+    .expect("design");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -366,16 +371,10 @@ fn the_window_worker_resolves_relays_through_the_configured_resolver_and_honours
         .expect("runtime");
     let mut link = worker::spawn(rt.handle(), std::sync::Arc::new(|| {}));
     for (run, quick) in [(RunId(1), false), (RunId(2), true)] {
-        assert!(link.send(Command::Probe {
+        assert!(link.send(Command::Check {
             run,
-            targets: vec![ProbeTarget {
-                relay: 0,
-                host: "mx.probe.test".into(),
-                address: None,
-                port: 25,
-                role: secmx::model::Role::Ber,
-                implicit_tls: false,
-            }],
+            design: Box::new(design.clone()),
+            probe: true,
             settings: NetSettings {
                 resolver: Some(ns.addr().to_string()),
                 trust_anchor: Some(ns.anchor.clone()),

@@ -6,6 +6,7 @@ mod cli;
 mod dkim;
 mod dns;
 mod interrupt;
+mod parity;
 mod probe;
 mod probe_ciphers;
 mod probe_smtp;

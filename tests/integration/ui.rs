@@ -130,16 +130,29 @@ fn probe_all_sends_one_probe_command_for_every_relay_address() {
     h.run_steps(3);
     let cmds = w.drain_commands();
     assert_eq!(cmds.len(), 1, "{cmds:?}");
-    let Command::Probe { run, targets, .. } = &cmds[0] else {
-        panic!("expected Probe, got {:?}", cmds[0]);
+    let Command::Check {
+        run, design, probe, ..
+    } = &cmds[0]
+    else {
+        panic!("expected Check, got {:?}", cmds[0]);
     };
-    assert_eq!(targets.len(), 6, "2 + 1 + 1 + 2 addresses");
-    let sor2: Vec<_> = targets
+    assert!(*probe, "Probe all probes");
+    assert_eq!(
+        design.as_ref(),
+        h.state().design(),
+        "the design as it stands"
+    );
+    // The grid starts with a row per design relay address; the run adds what DNS publishes.
+    let rows = &h.state().grid().rows;
+    let sor2: Vec<_> = rows
         .iter()
-        .filter(|t| t.host == "sor2.agency.example")
+        .filter(|r| r.target.host == "sor2.agency.example")
         .collect();
     assert_eq!(sor2.len(), 2);
-    assert!(sor2.iter().all(|t| t.port == 465 && t.implicit_tls));
+    assert!(
+        sor2.iter()
+            .all(|r| r.target.port == 465 && r.target.implicit_tls)
+    );
     assert_eq!(h.state().grid().run, RunState::Running(*run));
     assert_eq!(h.state().grid().rows.len(), 6);
     assert!(
@@ -165,7 +178,7 @@ fn injected_events_are_applied_and_stale_runs_dropped() {
     h.run();
     h.get_by_label("Probe all").click();
     h.run_steps(3);
-    let Some(Command::Probe { run, .. }) = w.drain_commands().pop() else {
+    let Some(Command::Check { run, .. }) = w.drain_commands().pop() else {
         panic!("no probe command");
     };
     // An event of another run is dropped.
@@ -247,16 +260,16 @@ fn f5_runs_the_check_as_one_run() {
     let [
         Command::Check {
             run,
-            domain,
-            targets,
+            design,
+            probe: true,
             ..
         },
     ] = cmds.as_slice()
     else {
         panic!("expected one Check, got {cmds:?}");
     };
-    assert_eq!(domain, "agency.example");
-    assert_eq!(targets.len(), 6);
+    assert_eq!(design.domain.as_str(), "agency.example");
+    assert_eq!(design.relays.len(), 4);
     assert_eq!(h.state().published().run, RunState::Running(*run));
     assert_eq!(h.state().grid().run, RunState::Running(*run));
     w.events
@@ -354,70 +367,97 @@ fn closing_the_window_with_unsaved_changes_asks_first() {
     assert_eq!(h.state().draft().ttl, "120");
 }
 
+/// The RRsets DNS would answer for `records` (one per owner and type, secure).
+fn rrsets_of(records: &[secmx::model::Record]) -> Vec<secmx::resolve::RRset> {
+    use secmx::resolve::fetch::rrset_of;
+    use secmx::resolve::{Dnssec, Status};
+    let mut keys: Vec<(String, String)> = Vec::new();
+    for r in records {
+        let k = (r.name.clone(), r.data.rtype().to_string());
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    keys.into_iter()
+        .map(|(name, rtype)| {
+            let recs: Vec<_> = records
+                .iter()
+                .filter(|r| r.name == name && r.data.rtype() == rtype)
+                .cloned()
+                .collect();
+            rrset_of(&name, &rtype, Status::Ok, Dnssec::Secure, recs)
+        })
+        .collect()
+}
+
+/// The report of a live run over `design` that found `rrsets` in DNS and `probes` at the relays,
+/// judged by the same code as `secmx check`.
+fn live_report(
+    design: &secmx::model::Design,
+    rrsets: Vec<secmx::resolve::RRset>,
+    probes: Option<Vec<secmx::probe::ProbeReport>>,
+) -> EventBody {
+    let published = secmx::resolve::Published::from_rrsets(
+        design.domain.as_str(),
+        &design.srv_label,
+        rrsets,
+        3,
+    );
+    let mut plan = secmx::live::LivePlan::for_design(design.clone(), None);
+    plan.probe = probes.is_some();
+    let facts = probes.map(|reports| secmx::probe::ProbeFacts {
+        reports,
+        policy: None,
+    });
+    EventBody::Report(Box::new(secmx::live::judge(
+        &plan,
+        Some(published),
+        facts,
+        false,
+    )))
+}
+
 #[test]
 fn a_lookup_fills_the_published_panel_and_imports_a_design_from_dns() {
     use secmx::model::{RData, Record};
-    use secmx::resolve::{Dnssec, RRset, Status};
-    // As the resolver reports them: presentation text for the panel, parsed answers for the rules.
-    let rrset = |name: &str, rtype: &str, records: &[&str], answers: Vec<Record>| RRset {
-        name: name.into(),
-        rtype: rtype.into(),
-        records: records.iter().map(|r| r.to_string()).collect(),
-        ttl: Some(3600),
-        dnssec: Dnssec::Secure,
-        status: Status::Ok,
-        cname: None,
-        detail: None,
-        ms: 1.0,
-        answers,
-    };
     let (mut h, mut w) = harness();
     h.run();
     h.state_mut().set_tab(Tab::Published);
     h.run();
     h.get_by_label("Look up").click();
     h.run_steps(3);
-    let Some(Command::Lookup { run, domain, .. }) = w.drain_commands().pop() else {
+    let Some(Command::Check {
+        run,
+        design,
+        probe: false,
+        ..
+    }) = w.drain_commands().pop()
+    else {
         panic!("no lookup command");
     };
-    assert_eq!(domain, "agency.example");
-    w.events
-        .try_send(Event {
-            run,
-            body: EventBody::Published {
-                domain: domain.clone(),
-                srv_label: "_secmx".into(),
-                rrsets: vec![
-                    rrset(
-                        "agency.example.",
-                        "MX",
-                        &["10 mail.agency.example."],
-                        vec![Record::new(
-                            "agency.example",
-                            3600,
-                            RData::Mx {
-                                preference: 10,
-                                exchange: "mail.agency.example".into(),
-                            },
-                        )],
-                    ),
-                    rrset(
-                        "mail.agency.example.",
-                        "A",
-                        &["192.0.2.99"],
-                        vec![Record::new(
-                            "mail.agency.example",
-                            3600,
-                            RData::A("192.0.2.99".parse().unwrap()),
-                        )],
-                    ),
-                ],
-                elapsed_ms: 3,
+    assert_eq!(design.domain.as_str(), "agency.example");
+    let rrsets = rrsets_of(&[
+        Record::new(
+            "agency.example",
+            3600,
+            RData::Mx {
+                preference: 10,
+                exchange: "mail.agency.example".into(),
             },
-        })
-        .unwrap();
-    w.events
-        .try_send(Event {
+        ),
+        Record::new(
+            "mail.agency.example",
+            3600,
+            RData::A("192.0.2.99".parse().unwrap()),
+        ),
+    ]);
+    // The MX RRset does not validate as secure: XR-007, a finding about what is published.
+    let mut rrsets = rrsets;
+    rrsets[0].dnssec = secmx::resolve::Dnssec::Insecure;
+    let report = live_report(&design, rrsets, None);
+    w.results.send(Event { run, body: report }).unwrap();
+    w.results
+        .send(Event {
             run,
             body: EventBody::Finished { cancelled: false },
         })
@@ -425,11 +465,35 @@ fn a_lookup_fills_the_published_panel_and_imports_a_design_from_dns() {
     h.run_steps(3);
     let published = h.state().published();
     assert_eq!(published.rrsets.len(), 2);
-    assert_eq!(published.rrsets[0][3], "secure");
+    assert_eq!(published.rrsets[0][3], "insecure");
+    assert_eq!(published.rrsets[1][3], "secure");
+    assert_eq!(published.rrsets[0][4], "3600", "the TTL column");
     assert!(
-        published.drift.iter().any(|d| d.contains("MX")),
-        "the example designs other MX hosts: {:?}",
+        published
+            .drift
+            .iter()
+            .any(|d| d.contains("MX") && d.contains("designed 10 mx1.agency.example.")),
+        "the example designs other MX hosts, in plain text: {:?}",
         published.drift
+    );
+    assert!(
+        published.drift.iter().all(|d| !d.contains('"')),
+        "no JSON escaping: {:?}",
+        published.drift
+    );
+    // The live findings of the lookup are in the Findings panel, marked "as published".
+    let live: Vec<_> = h
+        .state()
+        .findings()
+        .iter()
+        .filter(|f| f.source == secmx::rules::Source::Published)
+        .collect();
+    assert!(live.iter().any(|f| f.rule == "XR-007"), "{live:?}");
+    assert!(h.query_by_label_contains("XR-007").is_some());
+    assert!(h.query_by_label_contains("[as published]").is_some());
+    assert_eq!(
+        h.state().summary(),
+        secmx::rules::Summary::of(h.state().findings())
     );
     // Import from DNS replaces the (unchanged) example with what DNS publishes.
     h.get_by_label("Import from DNS").click();
@@ -453,8 +517,8 @@ fn finished(
     role: secmx::model::Role,
     tls: bool,
     plain: u16,
-) -> EventBody {
-    use secmx::probe::{ProbeEvent, ProbeReport, ProbeTarget, TlsFacts, Verdict};
+) -> secmx::probe::ProbeReport {
+    use secmx::probe::{ProbeReport, ProbeTarget, TlsFacts, Verdict};
     let t = ProbeTarget::new(host, addr.parse().unwrap(), port, role);
     let mut r = ProbeReport::new(&t);
     r.connect = secmx::probe::Connect::Ok;
@@ -468,9 +532,45 @@ fn finished(
         r.tls_mail_from = Some(250);
     }
     r.verdict = if tls { Verdict::Pass } else { Verdict::Fail };
-    EventBody::Probe(ProbeEvent::Finished {
-        report: Box::new(r),
-    })
+    r
+}
+
+/// A run's end: each address's final report, then the run's report, then `Finished`.
+fn end_of_run(
+    w: &DetachedWorker,
+    run: RunId,
+    design: &secmx::model::Design,
+    reports: Vec<secmx::probe::ProbeReport>,
+) {
+    for r in &reports {
+        w.results
+            .send(Event {
+                run,
+                body: EventBody::Probe(secmx::probe::ProbeEvent::Finished {
+                    report: Box::new(r.clone()),
+                }),
+            })
+            .unwrap();
+    }
+    let rrsets = rrsets_of(
+        secmx::zone::records_of(design)
+            .iter()
+            .cloned()
+            .collect::<Vec<_>>()
+            .as_slice(),
+    );
+    w.results
+        .send(Event {
+            run,
+            body: live_report(design, rrsets, Some(reports)),
+        })
+        .unwrap();
+    w.results
+        .send(Event {
+            run,
+            body: EventBody::Finished { cancelled: false },
+        })
+        .unwrap();
 }
 
 #[test]
@@ -483,23 +583,25 @@ fn the_sender_simulation_shows_where_mail_would_go_after_a_probe_run() {
     // Run 1: the first SRV target completes TLS, so both simulated senders deliver to it.
     h.get_by_label("Probe all").click();
     h.run_steps(3);
-    let Some(Command::Probe { run, .. }) = w.drain_commands().pop() else {
+    let Some(Command::Check { run, design, .. }) = w.drain_commands().pop() else {
         panic!("no probe command");
     };
-    for body in [
-        finished(
-            "sor1.agency.example",
-            "198.51.100.10",
-            25,
-            Role::Sor,
-            true,
-            530,
-        ),
-        finished("mx1.agency.example", "192.0.2.25", 25, Role::Ber, true, 250),
-        EventBody::Finished { cancelled: false },
-    ] {
-        w.events.try_send(Event { run, body }).unwrap();
-    }
+    end_of_run(
+        &w,
+        run,
+        &design,
+        vec![
+            finished(
+                "sor1.agency.example",
+                "198.51.100.10",
+                25,
+                Role::Sor,
+                true,
+                530,
+            ),
+            finished("mx1.agency.example", "192.0.2.25", 25, Role::Ber, true, 250),
+        ],
+    );
     h.run_steps(4);
     // One line per simulated sender (SOS and BES), both to sor1.
     assert_eq!(
@@ -513,34 +615,36 @@ fn the_sender_simulation_shows_where_mail_would_go_after_a_probe_run() {
     // Run 2: nothing completes TLS; the SOS bounces, the BES falls back to plaintext MX delivery.
     h.get_by_label("Probe all").click();
     h.run_steps(3);
-    let Some(Command::Probe { run, .. }) = w.drain_commands().pop() else {
+    let Some(Command::Check { run, design, .. }) = w.drain_commands().pop() else {
         panic!("no second probe command");
     };
     assert!(
         h.state().grid().simulation.is_none(),
         "a new run starts clean"
     );
-    for body in [
-        finished(
-            "sor1.agency.example",
-            "198.51.100.10",
-            25,
-            Role::Sor,
-            false,
-            530,
-        ),
-        finished(
-            "mx1.agency.example",
-            "192.0.2.25",
-            25,
-            Role::Ber,
-            false,
-            250,
-        ),
-        EventBody::Finished { cancelled: false },
-    ] {
-        w.events.try_send(Event { run, body }).unwrap();
-    }
+    end_of_run(
+        &w,
+        run,
+        &design,
+        vec![
+            finished(
+                "sor1.agency.example",
+                "198.51.100.10",
+                25,
+                Role::Sor,
+                false,
+                530,
+            ),
+            finished(
+                "mx1.agency.example",
+                "192.0.2.25",
+                25,
+                Role::Ber,
+                false,
+                250,
+            ),
+        ],
+    );
     h.run_steps(4);
     let sim = format!("{:?}", h.state().grid().simulation);
     assert_eq!(h.query_all_by_label("bounces").count(), 1, "{sim}");

@@ -1,0 +1,491 @@
+//! The one live check: every live run — `secmx check`, `secmx probe`, and the window's Check (F5),
+//! Look up and Probe all — goes through [`run`]. In order, concurrently where it can:
+//!
+//! 1. the DNS plan (the design's names, or what the domain publishes), with a DNSSEC state per RRset;
+//! 2. the probe targets: the union of the design's relays and the published MX / SecMX SRV targets,
+//!    each marked `design`, `published` or `both` ([`targets`]), with the TLSA records DNS returned
+//!    (only an RRset that validated as DNSSEC-secure counts for DANE, RFC 7672 §2.2; an insecure set
+//!    is reported, not used), and the PTR names of every address;
+//! 3. the MTA-STS policy fetch beside the relay probes, applied to each MX-listed relay;
+//! 4. every static, DNS and probe rule (the design's records, then the published records "as
+//!    published"), the per-relay verdicts (PROBE-028) and the sender simulation (SOR-007).
+//!
+//! The result is one [`LiveReport`]: the JSON report of `secmx check` and what the window shows.
+//! Progress goes to the [`EventSink`] as it happens; the report is returned at the end, so no
+//! result depends on a progress queue.
+
+pub mod targets;
+
+use crate::event::{EventSink, RunId};
+use crate::model::{Design, Level, Profile};
+use crate::probe::report::RelaySummary;
+use crate::probe::simulate::Simulation;
+use crate::probe::sts::{PolicyFetch, StsConfig};
+use crate::probe::{self, Cancel, ProbeConfig, ProbeFacts, ProbeReport, ProbeTarget};
+use crate::resolve::{self, Drift, Plan, Published, RRset, Resolver};
+use crate::rules::{self, Finding, Needs, Options, Prepared, Source, Summary};
+use serde::Serialize;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What one live run covers.
+#[derive(Debug, Clone)]
+pub struct LivePlan {
+    /// The mail domain (A-labels, no trailing dot).
+    pub domain: String,
+    /// The design, when the run checks one (its names are asked, its relays probed, its records
+    /// judged); `None` judges the domain as it is published.
+    pub design: Option<Design>,
+    /// The design file, for the report.
+    pub file: Option<String>,
+    /// Ask DNS (false = `--offline`: rules only).
+    pub dns: bool,
+    /// Probe the relays (false = `--no-probe`, or the window's Look up).
+    pub probe: bool,
+    /// Probe exactly these targets instead of the ones DNS and the design name (`secmx probe`);
+    /// DNS is then asked only for the MTA-STS policy host and the PTR names.
+    pub explicit: Option<Vec<ProbeTarget>>,
+    /// Fetch the MTA-STS policy of this domain even without `_mta-sts` in DNS (`probe --mta-sts`).
+    pub mta_sts_domain: Option<String>,
+}
+
+impl LivePlan {
+    /// The full check of a design (DNS, probes, every rule).
+    pub fn for_design(design: Design, file: Option<String>) -> Self {
+        LivePlan {
+            domain: design.domain.as_str().to_string(),
+            design: Some(design),
+            file,
+            dns: true,
+            probe: true,
+            explicit: None,
+            mta_sts_domain: None,
+        }
+    }
+
+    /// The full check of a domain as DNS publishes it.
+    pub fn for_domain(domain: &str) -> Self {
+        LivePlan {
+            domain: crate::model::normalize_name(domain),
+            design: None,
+            file: None,
+            dns: true,
+            probe: true,
+            explicit: None,
+            mta_sts_domain: None,
+        }
+    }
+
+    /// The DNS questions of this plan.
+    pub fn dns_plan(&self) -> Plan {
+        match &self.design {
+            Some(d) => Plan::for_design(d),
+            None => Plan::for_domain(&self.domain),
+        }
+    }
+}
+
+/// How a live run talks to the network.
+#[derive(Debug, Clone)]
+pub struct LiveSettings {
+    /// Resolver, trust anchor, query timeout, query concurrency.
+    pub resolve: resolve::Settings,
+    /// Probe settings (trust roots, EHLO name, timeouts, extra handshakes, source addresses).
+    pub probe: ProbeConfig,
+    /// Relay addresses probed at once (at most one connection per address at a time).
+    pub probe_concurrency: usize,
+    /// Port of the MTA-STS policy host (tests run it on a private port; senders use 443).
+    pub mta_sts_port: Option<u16>,
+    /// Whole-request timeout of the MTA-STS policy fetch.
+    pub mta_sts_timeout: Duration,
+    /// Look up the PTR names of the probed addresses (PROBE-004).
+    pub ptr: bool,
+    /// Resolve the MTA-STS host and the PTR names through [`LiveSettings::resolve`] even when the
+    /// plan asks no other DNS (`secmx probe --resolver`); otherwise the system resolver.
+    pub use_resolver_for_probe_only: bool,
+}
+
+/// The `dns` part of the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct DnsReport {
+    /// Every question asked and its answer.
+    pub rrsets: Vec<RRset>,
+    /// Designed vs published (empty without a design).
+    pub drift: Vec<Drift>,
+    /// Wall time of all lookups.
+    pub elapsed_ms: u64,
+}
+
+/// Everything one live run found: the JSON report of `secmx check` (interfaces.md §3) and what
+/// the window shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct LiveReport {
+    /// The design file, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The mail domain.
+    pub domain: String,
+    /// Counts per severity.
+    pub summary: Summary,
+    /// The findings (design, as published, probe), errors first.
+    pub findings: Vec<Finding>,
+    /// What DNS publishes (`null` with `--offline`).
+    pub dns: Option<DnsReport>,
+    /// One probe per relay address (`null` without probes).
+    pub probes: Option<Vec<ProbeReport>>,
+    /// Per relay over all its addresses (PROBE-028).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relays: Option<Vec<RelaySummary>>,
+    /// The MTA-STS policy fetch, when the domain publishes `_mta-sts`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mta_sts_policy: Option<PolicyFetch>,
+    /// SOR-007: what a Secure Only Sender and a Best Effort Sender would do with the published
+    /// relays, given the probes (`null` without probes).
+    pub simulation: Option<Simulation>,
+    /// The run was cancelled: what is here is what was found until then.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub cancelled: bool,
+}
+
+/// Why a live run could not produce a report.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LiveError {
+    /// The resolver could not be set up (bad trust anchor, no system resolver configuration).
+    #[error("cannot set up the resolver: {0}")]
+    Resolver(String),
+    /// Not one DNS question got an answer: nothing can be judged.
+    #[error("{0}")]
+    NoDnsAnswer(String),
+    /// A task of the run stopped unexpectedly.
+    #[error("the live check stopped: {0}")]
+    Task(String),
+}
+
+/// Run one live check. Progress events of `run` go to `sink`; the report is returned at the end
+/// (also when `cancel` fires: then with `cancelled = true` and what was found so far).
+pub async fn run(
+    plan: &LivePlan,
+    settings: &LiveSettings,
+    run: RunId,
+    sink: EventSink,
+    cancel: Cancel,
+) -> Result<LiveReport, LiveError> {
+    // 1. DNS.
+    let resolver = if plan.dns && plan.explicit.is_none() || settings.use_resolver_for_probe_only {
+        Some(
+            Resolver::new(&settings.resolve)
+                .await
+                .map_err(|e| LiveError::Resolver(e.to_string()))?,
+        )
+    } else {
+        None
+    };
+    let published = match (&resolver, plan.dns && plan.explicit.is_none()) {
+        (Some(r), true) => {
+            let mut c = cancel.clone();
+            let dns_plan = plan.dns_plan();
+            tokio::select! {
+                p = resolve::fetch(r, &dns_plan, run, &sink) => Some(p),
+                _ = c.cancelled() => None,
+            }
+        }
+        _ => None,
+    };
+    if let Some(p) = &published {
+        no_answer_at_all(p, &settings.resolve)?;
+    }
+    let dns_cancelled = plan.dns && plan.explicit.is_none() && published.is_none();
+
+    // 2. + 3. Probes, the MTA-STS fetch beside them.
+    let probes = if plan.probe && !dns_cancelled {
+        let targets = match &plan.explicit {
+            Some(t) => t.clone(),
+            None => match &published {
+                Some(p) => targets::union(p, plan.design.as_ref()),
+                None => Vec::new(),
+            },
+        };
+        Some(
+            probe_targets(
+                plan,
+                settings,
+                resolver.as_ref(),
+                published.as_ref(),
+                targets,
+                run,
+                sink,
+                cancel.clone(),
+            )
+            .await?,
+        )
+    } else {
+        None
+    };
+
+    // 4. Rules, verdicts, simulation.
+    Ok(judge(plan, published, probes, cancel.is_cancelled()))
+}
+
+/// Every query failed (timeout, refused, error): the resolver is unusable, nothing can be judged.
+fn no_answer_at_all(p: &Published, s: &resolve::Settings) -> Result<(), LiveError> {
+    let failed = |st: resolve::Status| {
+        matches!(
+            st,
+            resolve::Status::Timeout | resolve::Status::Refused | resolve::Status::Error
+        )
+    };
+    if p.rrsets.is_empty() || !p.rrsets.iter().all(|s| failed(s.status)) {
+        return Ok(());
+    }
+    let server = s
+        .nameserver
+        .map(|a| a.to_string())
+        .unwrap_or_else(|| "the system resolver".into());
+    let first = &p.rrsets[0];
+    Err(LiveError::NoDnsAnswer(format!(
+        "no DNS answer for {} from {server}: every query failed ({}{})",
+        p.domain,
+        first.status.as_str(),
+        first
+            .detail
+            .as_deref()
+            .map(|d| format!(": {d}"))
+            .unwrap_or_default()
+    )))
+}
+
+/// Does the domain publish an MTA-STS TXT record?
+fn publishes_sts(p: &Published) -> bool {
+    p.records
+        .txt_at(&format!("_mta-sts.{}", p.domain))
+        .any(|(_, t)| t.starts_with("v=STSv1"))
+}
+
+/// The first address of `host` through our resolver (A, then AAAA).
+async fn address_of(resolver: &Resolver, host: &str, run: RunId) -> Option<IpAddr> {
+    for rtype in [
+        hickory_resolver::proto::rr::RecordType::A,
+        hickory_resolver::proto::rr::RecordType::AAAA,
+    ] {
+        let set = resolver
+            .query(host, rtype, run, &crate::event::discard())
+            .await;
+        if let Some(ip) = set.records.iter().find_map(|r| r.parse().ok()) {
+            return Some(ip);
+        }
+    }
+    None
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn probe_targets(
+    plan: &LivePlan,
+    settings: &LiveSettings,
+    resolver: Option<&Resolver>,
+    published: Option<&Published>,
+    mut targets: Vec<ProbeTarget>,
+    run: RunId,
+    sink: EventSink,
+    cancel: Cancel,
+) -> Result<ProbeFacts, LiveError> {
+    // PTR names (PROBE-004): DNS queries through the run's resolver settings; no resolver, no
+    // names (never a failure).
+    if settings.ptr
+        && !targets.is_empty()
+        && let Ok(ptr) = resolve::ptr_resolver(&settings.resolve).await
+    {
+        probe::names::lookup_ptrs(&ptr, &mut targets).await;
+    }
+    // The MTA-STS policy host is resolved through our own resolver settings, like everything else.
+    let sts_domain = plan.mta_sts_domain.clone().or_else(|| {
+        published
+            .filter(|p| publishes_sts(p))
+            .map(|p| p.domain.clone())
+    });
+    let sts_job = match sts_domain {
+        Some(domain) => {
+            let mut cfg = StsConfig::new(
+                settings.probe.roots.clone(),
+                settings.probe.provider.clone(),
+            );
+            cfg.port = settings.mta_sts_port;
+            cfg.timeout = settings.mta_sts_timeout;
+            if let Some(r) = resolver {
+                let host = format!("mta-sts.{domain}");
+                cfg.address = address_of(r, &host, run)
+                    .await
+                    .map(|ip| SocketAddr::new(ip, cfg.port.unwrap_or(443)));
+            }
+            let mut c = cancel.clone();
+            Some(tokio::spawn(async move {
+                tokio::select! {
+                    f = probe::sts::fetch_policy(&domain, &cfg) => Some(f),
+                    _ = c.cancelled() => None,
+                }
+            }))
+        }
+        None => None,
+    };
+    let mut reports = probe::run_all(
+        targets,
+        Arc::new(settings.probe.clone()),
+        settings.probe_concurrency.clamp(1, 256),
+        run,
+        sink,
+        cancel,
+    )
+    .await;
+    let policy = match sts_job {
+        Some(j) => j
+            .await
+            .map_err(|e| LiveError::Task(format!("MTA-STS fetch: {e}")))?,
+        None => None,
+    };
+    if let Some(p) = &policy {
+        for r in reports.iter_mut().filter(|r| mx_listed(r)) {
+            probe::sts::apply(p, r);
+        }
+    }
+    Ok(ProbeFacts { reports, policy })
+}
+
+/// MTA-STS covers the MX hosts of a domain (RFC 8461 §4.1): a relay reached by MX, or a Best
+/// Effort Receiver the design puts in MX, or a relay probed on its own (`secmx probe`).
+fn mx_listed(r: &ProbeReport) -> bool {
+    match r.via.as_deref() {
+        Some("mx") | Some("implicit-mx") | Some("cli") => true,
+        Some("srv") => false,
+        _ => r.role == crate::model::Role::Ber,
+    }
+}
+
+/// Judge everything a run found: every rule over the design and over what is published, the
+/// per-relay verdicts and the sender simulation (also used by tests to state live facts without a
+/// network).
+pub fn judge(
+    plan: &LivePlan,
+    published: Option<Published>,
+    probes: Option<ProbeFacts>,
+    cancelled: bool,
+) -> LiveReport {
+    let design = plan.design.as_ref();
+    let prepared = design.map(Prepared::from_design);
+    let mut findings = Vec::new();
+    if let (Some(d), Some(prep)) = (design, &prepared) {
+        let mut input = prep.input(d);
+        input.live = published.as_ref();
+        input.probes = probes.as_ref();
+        let mut needs = vec![Needs::Static];
+        if published.is_some() {
+            needs.push(Needs::Dns);
+        }
+        if probes.is_some() {
+            needs.push(Needs::Probe);
+        }
+        findings = rules::run(&input, &needs);
+    }
+    if let Some(p) = &published {
+        let (profile, options) = match design {
+            Some(d) => (
+                d.profile,
+                Options {
+                    test_domain: d.test_domain,
+                    secure_only: d.secure_only,
+                },
+            ),
+            None => (Profile::Secmx, Options::default()),
+        };
+        let mut input = rules::live::published_input(p, profile, options);
+        if design.is_some_and(|d| d.level == Level::L2) {
+            input.level = Level::L2;
+        }
+        if design.is_some() {
+            // The static rules judge what is published too; keep only what the design did not
+            // already raise.
+            for mut f in rules::run(&input, &[Needs::Static]) {
+                let dup = findings
+                    .iter()
+                    .any(|g| g.rule == f.rule && g.subject == f.subject && g.message == f.message);
+                if !dup {
+                    f.message.push_str(" (as published)");
+                    f.source = Source::Published;
+                    findings.push(f);
+                }
+            }
+        } else {
+            input.probes = probes.as_ref();
+            let mut needs = vec![Needs::Static, Needs::Dns];
+            if probes.is_some() {
+                needs.push(Needs::Probe);
+            }
+            findings = rules::run(&input, &needs);
+            for f in findings.iter_mut().filter(|f| f.source == Source::Design) {
+                f.source = Source::Published;
+            }
+        }
+    } else if let (Some(facts), None) = (&probes, design) {
+        // `secmx probe`: no design, no DNS: only the probe rules, over the probes.
+        let empty = crate::model::RecordSet::new();
+        let input = rules::Input {
+            domain: &plan.domain,
+            level: Level::L1,
+            profile: Profile::Secmx,
+            srv_label: crate::model::DEFAULT_SRV_LABEL,
+            relays: &[],
+            records: &empty,
+            sts_policy: None,
+            sts_policy_issued_for: None,
+            options: Options::default(),
+            live: None,
+            probes: Some(facts),
+            dkim_selectors: &[],
+        };
+        findings = rules::run(&input, &[Needs::Probe]);
+    }
+    rules::sort_findings(&mut findings);
+    let simulation = match (&probes, &published) {
+        (Some(f), Some(p)) => Some(f.simulate(
+            &p.records,
+            &p.domain,
+            &format!("{}._tcp.{}", p.srv_label, p.domain),
+        )),
+        _ => None,
+    };
+    let dns = published.map(|p| DnsReport {
+        drift: prepared
+            .as_ref()
+            .map(|prep| resolve::drift(&prep.records, &p))
+            .unwrap_or_default(),
+        elapsed_ms: p.elapsed_ms,
+        rrsets: p.rrsets,
+    });
+    LiveReport {
+        file: plan.file.clone(),
+        domain: plan.domain.clone(),
+        summary: Summary::of(&findings),
+        findings,
+        dns,
+        relays: probes.as_ref().map(|f| probe::summarize(&f.reports)),
+        mta_sts_policy: probes.as_ref().and_then(|f| f.policy.clone()),
+        probes: probes.map(|f| f.reports),
+        simulation,
+        cancelled,
+    }
+}
+
+impl LiveReport {
+    /// The published state again (for "Import from DNS"), when DNS was asked.
+    pub fn published(&self, srv_label: &str) -> Option<Published> {
+        self.dns.as_ref().map(|d| {
+            Published::from_rrsets(&self.domain, srv_label, d.rrsets.clone(), d.elapsed_ms)
+        })
+    }
+
+    /// True when at least one relay address could not be judged (timeouts, 4xx, cancelled).
+    pub fn inconclusive(&self) -> bool {
+        self.probes
+            .as_ref()
+            .is_some_and(|p| p.iter().any(|r| r.verdict == probe::Verdict::Inconclusive))
+    }
+}
