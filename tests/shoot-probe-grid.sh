@@ -44,8 +44,8 @@ done
 sleep 2
 click() { xdotool mousemove "$1" "$2" click 1; sleep "${3:-0.5}"; }
 click "${SECMX_TAB_X:-823}" "${SECMX_TAB_Y:-43}"      # the "Probe grid" tab
-xdotool key F5; sleep "${SECMX_RUN_WAIT:-8}"          # the live check
-click "${SECMX_CELL_X:-1000}" "${SECMX_CELL_Y:-200}" 1  # a DANE cell
+click "${SECMX_RUN_X:-491}" "${SECMX_RUN_Y:-75}" "${SECMX_RUN_WAIT:-8}"  # "Probe all": the live check (as F5)
+click "${SECMX_CELL_X:-790}" "${SECMX_CELL_Y:-246}" 1  # a DANE cell
 xdotool mousemove 1270 790
 sleep 1
 import -window root "$shots/probe-grid.png"

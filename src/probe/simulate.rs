@@ -52,6 +52,9 @@ pub struct Candidate {
 pub enum Seen {
     /// TLS completed and `MAIL FROM` was accepted inside TLS on at least one address.
     Tls,
+    /// TLS completed, but the relay's DNSSEC-secure TLSA records match no key it serves: a sender
+    /// that validates DANE must not deliver to it, neither over TLS nor in clear (RFC 7672 §2.2).
+    DaneFail,
     /// No TLS session, but `MAIL FROM` was accepted in clear.
     PlaintextOnly,
     /// Reached, but neither TLS nor plaintext mail is possible.
@@ -183,8 +186,13 @@ pub fn seen(c: &Candidate, reports: &[ProbeReport]) -> Seen {
         .collect();
     if mine.is_empty() {
         Seen::NotProbed
-    } else if mine.iter().any(|r| tls_ok(r)) {
+    } else if mine
+        .iter()
+        .any(|r| tls_ok(r) && r.dane != super::dane::DaneVerdict::Fail)
+    {
         Seen::Tls
+    } else if mine.iter().any(|r| tls_ok(r)) {
+        Seen::DaneFail
     } else if mine.iter().any(|r| plain_ok(r)) {
         Seen::PlaintextOnly
     } else if mine.iter().all(|r| r.verdict == Verdict::Inconclusive) {
@@ -279,6 +287,7 @@ impl Seen {
     pub fn words(self) -> &'static str {
         match self {
             Seen::Tls => "completes TLS",
+            Seen::DaneFail => "TLS, but DANE authentication fails",
             Seen::PlaintextOnly => "no TLS session (plaintext only)",
             Seen::Refuses => "refuses mail",
             Seen::Inconclusive => "inconclusive (try again later)",
@@ -395,6 +404,20 @@ mod tests {
         assert_eq!(s.sos.delivered_to.as_deref(), Some("sor1.agency.example"));
         assert_eq!(s.sos.tried.len(), 1);
         assert_eq!(s.bes, s.sos);
+    }
+
+    #[test]
+    fn sor_007_a_relay_whose_tlsa_matches_no_key_is_not_delivered_to() {
+        // sor1 completes TLS but its secure TLSA records pin another key: a DANE sender stops
+        // there (RFC 7672 §2.2) and goes on to the next SRV target.
+        let c = candidates(&records(), "agency.example", "_secmx._tcp.agency.example");
+        let mut sor1 = report("sor1.agency.example", true, false);
+        sor1.dane = crate::probe::dane::DaneVerdict::Fail;
+        let s = simulate(c, &[sor1, report("sor2.agency.example", true, false)]);
+        assert_eq!(s.sos.tried[0].seen, Seen::DaneFail);
+        assert_eq!(s.sos.outcome, Outcome::Tls);
+        assert_eq!(s.sos.delivered_to.as_deref(), Some("sor2.agency.example"));
+        assert!(s.sos.tried_words().contains("DANE authentication fails"));
     }
 
     #[test]

@@ -26,6 +26,11 @@ pub const PROBE_STEPS: [&str; 9] = [
     "MTA-STS",
 ];
 
+/// The order the step columns are drawn in, right of the pinned relay, address and verdict
+/// columns: the two answers an administrator looks for first (DANE, MTA-STS), then the dialogue
+/// in the order it happens.
+pub const COLUMN_ORDER: [usize; PROBE_STEPS.len()] = [7, 8, 0, 1, 2, 3, 4, 5, 6];
+
 /// Where a run stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RunState {
@@ -453,6 +458,42 @@ fn fill_from_report(row: &mut ProbeRow, r: &crate::probe::ProbeReport) {
     use crate::probe::dane::DaneVerdict;
     use crate::probe::report::Verdict as V;
     use crate::probe::tls::Pkix;
+    // The dialogue's steps from the report's facts (progress events may have been dropped).
+    let step = |done: bool, ok: bool| match (done, ok) {
+        (false, _) => Verdict::Pending,
+        (true, true) => Verdict::Pass,
+        (true, false) => Verdict::Fail,
+    };
+    let sor = r.role == Role::Sor;
+    row.cells[0] = step(true, r.connect == crate::probe::Connect::Ok);
+    if r.connect == crate::probe::Connect::Ok {
+        if !r.implicit_tls {
+            row.cells[1] = step(r.greeting.is_some(), r.greeting == Some(220));
+            row.cells[2] = step(r.ehlo.is_some(), r.ehlo == Some(250));
+            row.cells[3] = step(
+                r.plaintext_mail_from.is_some(),
+                r.plaintext_mail_from.is_some_and(|c| {
+                    if sor {
+                        c == 530
+                    } else {
+                        (200..300).contains(&c)
+                    }
+                }),
+            );
+            row.cells[4] = step(
+                r.starttls_offered.is_some(),
+                r.starttls_offered == Some(true) && r.starttls_reply.is_none_or(|c| c == 220),
+            );
+        } else {
+            for c in 1..5 {
+                row.cells[c] = Verdict::NotApplicable;
+            }
+        }
+        row.cells[5] = step(
+            r.tls.is_some(),
+            r.tls.as_ref().is_some_and(|t| t.version.is_some()),
+        );
+    }
     row.verdict = match r.verdict {
         V::Pass => Verdict::Pass,
         V::Fail => Verdict::Fail,
@@ -879,8 +920,8 @@ pub fn probe_ui(
                             .show(ui, |ui| {
                                 for row_i in range.clone() {
                                     if row_i == 0 {
-                                        for s in PROBE_STEPS {
-                                            ui.strong(s);
+                                        for s in COLUMN_ORDER {
+                                            ui.strong(PROBE_STEPS[s]);
                                         }
                                         ui.end_row();
                                         continue;
@@ -889,7 +930,8 @@ pub fn probe_ui(
                                     let Some(row) = grid.rows.get(i) else {
                                         continue;
                                     };
-                                    for (s, v) in row.cells.iter().enumerate() {
+                                    for s in COLUMN_ORDER {
+                                        let v = &row.cells[s];
                                         let selected = grid.selected == Some((i, s));
                                         let w = row.words[s].as_deref().unwrap_or(word(*v));
                                         let text = RichText::new(w).color(v.color(dark));
