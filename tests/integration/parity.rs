@@ -441,3 +441,100 @@ fn shoot_probe_grid() {
         .expect("run the screenshot script");
     assert!(st.success(), "the screenshot script failed");
 }
+
+/// Wall time of `secmx check DESIGN` on these peers, for each binary in `SECMX_TIME_BINS`
+/// (colon-separated; default: this build), 15 runs each: median and min, full and `--quick`.
+/// A measurement, not a test: `cargo test --test integration parity::measure_check -- --ignored
+/// --nocapture`.
+#[test]
+#[ignore = "a measurement, not a test"]
+fn measure_check() {
+    let fx = fixture();
+    let bins = std::env::var("SECMX_TIME_BINS")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_secmx").to_string());
+    for bin in bins.split(':') {
+        for quick in [false, true] {
+            let mut ms: Vec<f64> = (0..15)
+                .map(|_| {
+                    let t0 = Instant::now();
+                    let mut cmd = Command::new(bin);
+                    cmd.arg("check")
+                        .arg(&fx.design_file)
+                        .arg("--resolver")
+                        .arg(fx.ns.addr().to_string())
+                        .arg("--trust-anchor")
+                        .arg(&fx.ns.anchor)
+                        .arg("--ca")
+                        .arg(&fx.ca_file)
+                        .args(["--timeout", "10", "--mta-sts-port"])
+                        .arg(fx.sts_port.to_string())
+                        .args(["--format", "json"]);
+                    if quick {
+                        cmd.arg("--quick");
+                    }
+                    let out = cmd.output().expect("run secmx");
+                    assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+                    t0.elapsed().as_secs_f64() * 1e3
+                })
+                .collect();
+            ms.sort_by(f64::total_cmp);
+            eprintln!(
+                "check {bin}{}: median {:.1} ms, min {:.1} ms (15 runs)",
+                if quick { " --quick" } else { "" },
+                ms[7],
+                ms[0]
+            );
+        }
+    }
+}
+
+/// `--timeout` bounds every step: a tarpitting relay that sends one greeting continuation line
+/// every second and never finishes its greeting holds `secmx probe --timeout 2` for at most one
+/// attempt budget (4 × 2 s) per attempt, plus the pause before the one retry — never minutes —
+/// and the report says how long it waited and how to wait like an MTA.
+#[test]
+fn a_tarpitting_relay_cannot_hold_the_probe_past_its_timeout() {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for s in listener.incoming() {
+            let Ok(mut s) = s else { return };
+            std::thread::spawn(move || {
+                for _ in 0..600 {
+                    if s.write_all(b"220-slow.probe.test please wait\r\n").is_err() {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_secs(1));
+                }
+            });
+        }
+    });
+    let t0 = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_secmx"))
+        .args(["probe", &format!("127.0.0.1:{port}"), "--timeout", "2"])
+        .args(["--no-ptr", "--format", "json"])
+        .output()
+        .expect("run secmx");
+    let took = t0.elapsed();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    eprintln!("tarpit: probe --timeout 2 ended after {took:?}");
+    assert!(
+        took < Duration::from_secs(25),
+        "held for {took:?}: 2 attempts × 8 s + 2 s pause is the bound"
+    );
+    let p = &v["probes"][0];
+    assert_eq!(p["verdict"], "inconclusive", "{p}");
+    assert_eq!(p["attempts"], 2, "{p}");
+    let error = p["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("no greeting after 2 s") && error.contains("--probe-timeout 300"),
+        "says how long it waited and how to wait like an MTA: {error}"
+    );
+}
