@@ -985,17 +985,18 @@ mod tests {
     use crate::resolve::{Dnssec, Status};
 
     fn grid_for(host: &str, address: Option<std::net::IpAddr>) -> ProbeGrid {
-        let mut g = ProbeGrid::default();
-        g.run = RunState::Running(RunId(1));
-        g.rows = vec![row(ProbeTarget {
-            host: host.into(),
-            address,
-            port: 25,
-            role: Role::Ber,
-            implicit_tls: false,
-            listed: None,
-        })];
-        g
+        ProbeGrid {
+            run: RunState::Running(RunId(1)),
+            rows: vec![row(ProbeTarget {
+                host: host.into(),
+                address,
+                port: 25,
+                role: Role::Ber,
+                implicit_tls: false,
+                listed: None,
+            })],
+            ..ProbeGrid::default()
+        }
     }
 
     #[test]

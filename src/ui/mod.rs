@@ -177,11 +177,11 @@ pub struct App {
     errors: Vec<(Field, String)>,
     design: Design,
     stale: bool,
+    static_findings: Vec<Finding>,
+    static_summary: Summary,
+    live_report: Option<crate::live::LiveReport>,
     findings: Vec<Finding>,
     summary: Summary,
-    live_report: Option<crate::live::LiveReport>,
-    all_findings: Vec<Finding>,
-    all_summary: Summary,
     zone_text: String,
     zone_lines: Vec<(usize, usize)>,
     sts_text: String,
@@ -264,11 +264,11 @@ impl App {
             errors: Vec::new(),
             design,
             stale: false,
+            static_findings: Vec::new(),
+            static_summary: Summary::default(),
+            live_report: None,
             findings: Vec::new(),
             summary: Summary::default(),
-            live_report: None,
-            all_findings: Vec::new(),
-            all_summary: Summary::default(),
             zone_text: String::new(),
             zone_lines: Vec::new(),
             sts_text: String::new(),
@@ -324,11 +324,11 @@ impl App {
     /// The findings shown: the static rules' findings of the design as it stands, plus the live
     /// findings (as published, probe) of the last run.
     pub fn findings(&self) -> &[Finding] {
-        &self.all_findings
+        &self.findings
     }
     /// Counts of [`App::findings`] (what the status bar says).
     pub fn summary(&self) -> Summary {
-        self.all_summary
+        self.summary
     }
     /// The report of the last live run (Look up, Probe all, F5), if one ended.
     pub fn live_report(&self) -> Option<&crate::live::LiveReport> {
@@ -423,15 +423,15 @@ impl App {
         } else {
             self.stale = true;
         }
-        self.findings = rules::lint(&self.design);
-        self.summary = Summary::of(&self.findings);
+        self.static_findings = rules::lint(&self.design);
+        self.static_summary = Summary::of(&self.static_findings);
         self.merge_live_findings();
         self.zone_text = zone::export_zone(
             &self.design,
             &ExportOptions {
                 relative: self.relative,
                 source: Some(self.display_name()),
-                summary: Some(self.summary),
+                summary: Some(self.static_summary),
             },
         );
         self.sts_text = if self.design.mta_sts.is_some() {
@@ -446,7 +446,7 @@ impl App {
     /// The findings shown: static ones of the current design, plus the last run's live ones
     /// (their design-source findings are the static ones again, of the design as it was).
     fn merge_live_findings(&mut self) {
-        let mut all = self.findings.clone();
+        let mut all = self.static_findings.clone();
         if let Some(r) = &self.live_report {
             all.extend(
                 r.findings
@@ -456,8 +456,8 @@ impl App {
             );
         }
         rules::sort_findings(&mut all);
-        self.all_summary = Summary::of(&all);
-        self.all_findings = all;
+        self.summary = Summary::of(&all);
+        self.findings = all;
     }
 
     /// True when the live findings are of another version of the design than the current one.
@@ -968,7 +968,7 @@ impl App {
                 None => format!("{} (not saved to a file yet)", self.untitled),
             });
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let s = self.all_summary;
+                let s = self.summary;
                 ui.colored_label(palette::info(dark), format!("{} info", s.infos));
                 ui.colored_label(palette::warning(dark), format!("{} warnings", s.warnings));
                 ui.colored_label(palette::error(dark), format!("{} errors", s.errors));
@@ -1326,8 +1326,8 @@ impl eframe::App for App {
             .show(ui, |ui| {
                 findings::findings_ui(
                     ui,
-                    &self.all_findings,
-                    self.all_summary,
+                    &self.findings,
+                    self.summary,
                     &mut self.filter,
                     self.stale,
                     live_stale,
