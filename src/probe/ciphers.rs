@@ -38,8 +38,13 @@ pub enum CipherClass {
     /// NULL, EXPORT, RC4, RC2, single DES and every other suite below 112 bits (authenticated key
     /// exchange): PROBE-018 error when accepted.
     Broken,
-    /// Anonymous key exchange (DH_anon, ECDH_anon): PROBE-018 error when accepted.
+    /// Anonymous key exchange (DH_anon, ECDH_anon) and nothing else. Accepted = PROBE-018 info:
+    /// Postfix's deliberate default for opportunistic TLS; a verifying sender never offers aNULL.
     Anonymous,
+    /// Authenticated ECDHE AES-GCM suites first, then DH_anon and ECDH_anon: a server that still
+    /// *chooses* the anonymous suite leaves an opportunistic sender unauthenticated although it
+    /// could have authenticated the server (PROBE-018 error).
+    Mixed,
     /// 3DES (64-bit block, Sweet32): PROBE-018 warning.
     #[serde(rename = "3des")]
     TripleDes,
@@ -56,9 +61,10 @@ pub enum CipherClass {
 }
 
 /// Every class, in the order the tests run.
-pub const CLASSES: [CipherClass; 7] = [
+pub const CLASSES: [CipherClass; 8] = [
     CipherClass::Broken,
     CipherClass::Anonymous,
+    CipherClass::Mixed,
     CipherClass::TripleDes,
     CipherClass::StaticRsa,
     CipherClass::Dhe,
@@ -72,6 +78,7 @@ impl CipherClass {
         match self {
             CipherClass::Broken => "broken",
             CipherClass::Anonymous => "anonymous",
+            CipherClass::Mixed => "mixed",
             CipherClass::TripleDes => "3des",
             CipherClass::StaticRsa => "static-rsa",
             CipherClass::Dhe => "dhe",
@@ -85,6 +92,7 @@ impl CipherClass {
         match self {
             CipherClass::Broken => "[cipher broken] ",
             CipherClass::Anonymous => "[cipher anonymous] ",
+            CipherClass::Mixed => "[cipher mixed] ",
             CipherClass::TripleDes => "[cipher 3des] ",
             CipherClass::StaticRsa => "[cipher static-rsa] ",
             CipherClass::Dhe => "[cipher dhe] ",
@@ -102,8 +110,12 @@ impl CipherClass {
         }
     }
 
-    /// The suites offered (IANA ids, ascending), taken from tls-parser's IANA table.
+    /// The suites offered, in the ClientHello's order: IANA ids ascending, taken from
+    /// tls-parser's IANA table, except for `mixed`, whose order is its point.
     pub fn suites(self) -> Vec<u16> {
+        if self == CipherClass::Mixed {
+            return MIXED_SUITES.to_vec();
+        }
         let mut v: Vec<u16> = match self {
             CipherClass::Tls10 | CipherClass::Tls11 => vec![
                 0xc009, 0xc00a, // ECDHE_ECDSA AES-CBC-SHA
@@ -158,9 +170,31 @@ impl CipherClass {
                     && matches!(s.au, TlsCipherAu::Rsa | TlsCipherAu::Dss)
                     && strong_enc
             }
-            CipherClass::Tls10 | CipherClass::Tls11 => false,
+            CipherClass::Mixed | CipherClass::Tls10 | CipherClass::Tls11 => false,
         }
     }
+}
+
+/// The `mixed` ClientHello: authenticated ECDHE AES-GCM suites in the client's order of
+/// preference, then the anonymous ones, as every real opportunistic client lists them (Postfix's
+/// `aNULL:-aNULL:HIGH:…` puts aNULL last, OpenSSL's DEFAULT leaves it out). A server honouring the
+/// client's order (Postfix's default `tls_preempt_cipherlist = no`) picks an authenticated suite;
+/// only a server whose own preference ranks anonymous suites first picks one of the last two.
+/// (Anonymous listed *first* would make every default Postfix pick it — it follows the client —
+/// and no real sender sends such a hello.)
+pub const MIXED_SUITES: [u16; 6] = [
+    0xc02b, // TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+    0xc02f, // TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    0xc02c, // TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
+    0xc030, // TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+    0x0034, // TLS_DH_anon_WITH_AES_128_CBC_SHA
+    0xc018, // TLS_ECDH_anon_WITH_AES_128_CBC_SHA
+];
+
+/// True for anonymous (aNULL) key exchange suites (TLS 1.3 suites name no key exchange).
+pub fn is_anonymous(suite_id: u16) -> bool {
+    TlsCipherSuite::from_id(suite_id)
+        .is_some_and(|s| s.au == TlsCipherAu::Null && s.kx != TlsCipherKx::Tls13)
 }
 
 /// NULL, RC4, RC2, DES, EXPORT, or an effective key below 112 bits.
@@ -671,19 +705,21 @@ pub fn describe(test: &CipherTest) -> String {
     format!("{}: {what}", test.class.name())
 }
 
-/// True when the server accepted something this test must report.
+/// True when the server accepted something this test must report as a warning or an error.
 pub fn is_finding(test: &CipherTest, role: Role) -> bool {
     let mut found = false;
-    judge(std::slice::from_ref(test), role, &mut |_, _, _| {
-        found = true
+    judge(std::slice::from_ref(test), role, &mut |_, sev, _| {
+        found |= sev != Severity::Info
     });
     found
 }
 
-/// PROBE-018 grade of an accepted suite: severity and why (`None` = fine).
+/// PROBE-018 grade of an accepted suite: severity and why (`None` = fine). An anonymous suite is
+/// graded as the error it is when the server *chose* it; [`judge`] lowers it to info when the
+/// client offered nothing else.
 pub fn grade(suite_id: u16, dh_bits: Option<u32>) -> Option<(Severity, String)> {
     let s = TlsCipherSuite::from_id(suite_id)?;
-    if s.au == TlsCipherAu::Null && s.kx != TlsCipherKx::Tls13 {
+    if is_anonymous(suite_id) {
         return Some((
             Severity::Error,
             "anonymous (unauthenticated) key exchange".into(),
@@ -722,8 +758,22 @@ pub fn grade(suite_id: u16, dh_bits: Option<u32>) -> Option<(Severity, String)> 
     None
 }
 
+/// The PROBE-018 message for an anonymous suite accepted from an anonymous-only ClientHello.
+fn anonymous_only_message(suite: &str, version: &str) -> String {
+    format!(
+        "anonymous suite accepted when it is all the client offers: {suite} ({version}); \
+         this is Postfix's deliberate default for opportunistic TLS (postconf(5) \
+         smtpd_tls_exclude_ciphers: do not exclude ciphers unless it is essential), and a sender \
+         that verifies (DANE, MTA-STS) never offers aNULL, so it costs that sender nothing"
+    )
+}
+
 /// Turns the extra handshakes into problems: PROBE-018 for weak accepted suites (each suite once),
 /// PROBE-017 for TLS 1.0/1.1 still accepted (warning on a BER, error on an SOR).
+///
+/// Anonymous suites (PROBE-018 as corrected): accepted from the `anonymous` hello, which offers
+/// nothing else, is info; *chosen* from the `mixed` hello, which offers authenticated suites
+/// first, is an error.
 ///
 /// Under MTA-STS (RFC 8461 §7.2) and SGE the PROBE-017 warning becomes an error; that needs the
 /// domain's policy, which a single report does not know, so `rules::live_probe::from_probes`
@@ -734,6 +784,7 @@ pub fn judge(
     add: &mut dyn FnMut(&'static str, Severity, String),
 ) {
     let mut seen: Vec<u16> = Vec::new();
+    let mut anon_seen: Vec<(CipherClass, u16)> = Vec::new();
     for t in tests {
         let CipherOutcome::Accepted {
             suite,
@@ -756,6 +807,30 @@ pub fn judge(
                 },
                 format!("{version} still accepted ({suite})"),
             );
+        }
+        if is_anonymous(*suite_id) {
+            if anon_seen.contains(&(t.class, *suite_id)) {
+                continue;
+            }
+            anon_seen.push((t.class, *suite_id));
+            if t.class == CipherClass::Anonymous {
+                add(
+                    "PROBE-018",
+                    Severity::Info,
+                    anonymous_only_message(suite, version),
+                );
+            } else {
+                add(
+                    "PROBE-018",
+                    Severity::Error,
+                    format!(
+                        "anonymous suite chosen from a mixed offer: {suite} ({version}) although \
+                         the client offered authenticated ECDHE suites first; a client that \
+                         could authenticate the server is left unauthenticated"
+                    ),
+                );
+            }
+            continue;
         }
         if seen.contains(suite_id) {
             continue;
@@ -1081,6 +1156,91 @@ mod tests {
         assert_eq!(g(0x002f, None), Some(Severity::Warning), "static RSA");
         assert_eq!(g(0x009e, Some(1024)), Some(Severity::Warning), "DHE-1024");
         assert_eq!(g(0x009e, None), None, "DHE, group unknown");
+    }
+
+    #[test]
+    fn probe_018_fail_mixed_hello_answered_with_dh_anon() {
+        // Fail example: a mixed ClientHello (ECDHE_RSA + DH_anon) answered with
+        // TLS_DH_anon_WITH_AES_128_CBC_SHA.
+        let p = problems(
+            &[accepted_test(CipherClass::Mixed, 0x0034, "TLSv1.2", None)],
+            Role::Ber,
+        );
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].0, "PROBE-018");
+        assert_eq!(p[0].1, Severity::Error);
+        assert!(p[0].2.contains("TLS_DH_anon_WITH_AES_128_CBC_SHA"), "{}", p[0].2);
+        assert!(p[0].2.contains("mixed offer"), "{}", p[0].2);
+        assert!(is_finding(
+            &accepted_test(CipherClass::Mixed, 0xc018, "TLSv1.2", None),
+            Role::Ber
+        ));
+    }
+
+    #[test]
+    fn probe_018_pass_dh_anon_only_hello_answered_is_info_not_a_failure() {
+        // Pass example: a DH_anon-only ClientHello answered (info, not a failure): Postfix's
+        // default for opportunistic TLS.
+        let only = accepted_test(CipherClass::Anonymous, 0x0034, "TLSv1.2", Some(2048));
+        let p = problems(std::slice::from_ref(&only), Role::Ber);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].0, "PROBE-018");
+        assert_eq!(p[0].1, Severity::Info);
+        for needle in [
+            "TLS_DH_anon_WITH_AES_128_CBC_SHA",
+            "Postfix",
+            "smtpd_tls_exclude_ciphers",
+            "never offers aNULL",
+        ] {
+            assert!(p[0].2.contains(needle), "{needle}: {}", p[0].2);
+        }
+        assert!(!is_finding(&only, Role::Ber), "info is no finding event");
+        // the same on an SOR: still info
+        assert_eq!(
+            problems(std::slice::from_ref(&only), Role::Sor)[0].1,
+            Severity::Info
+        );
+        // the mixed hello answered with an authenticated suite passes; both together: info only
+        let mixed_ok = accepted_test(CipherClass::Mixed, 0xc02f, "TLSv1.2", None);
+        assert!(problems(std::slice::from_ref(&mixed_ok), Role::Ber).is_empty());
+        let p = problems(&[only, mixed_ok], Role::Ber);
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].1, Severity::Info);
+        // the same anon suite in both tests: info once and the error once
+        let p = problems(
+            &[
+                accepted_test(CipherClass::Anonymous, 0x0034, "TLSv1.2", None),
+                accepted_test(CipherClass::Mixed, 0x0034, "TLSv1.2", None),
+            ],
+            Role::Ber,
+        );
+        let sev: Vec<Severity> = p.iter().map(|p| p.1).collect();
+        assert_eq!(sev, vec![Severity::Info, Severity::Error]);
+    }
+
+    #[test]
+    fn mixed_hello_lists_authenticated_suites_first_then_the_anonymous_ones() {
+        let m = CipherClass::Mixed.suites();
+        assert_eq!(m, MIXED_SUITES.to_vec());
+        let first_anon = m.iter().position(|&i| is_anonymous(i)).unwrap();
+        assert!(first_anon > 0);
+        assert!(m[..first_anon].iter().all(|&i| {
+            let n = suite_name(i);
+            n.starts_with("TLS_ECDHE_") && n.contains("_GCM_")
+        }));
+        assert!(m[first_anon..].iter().all(|&i| is_anonymous(i)));
+        assert!(m.contains(&0x0034) && m.contains(&0xc018));
+        assert!(!is_anonymous(0x1301) && !is_anonymous(0xc02f));
+        // the bytes keep that order
+        let b = client_hello(CipherClass::Mixed, Some("mx1.example"), &[1u8; 32]).unwrap();
+        let (_, rec) = tls_parser::parse_tls_plaintext(&b).unwrap();
+        let Some(TlsMessage::Handshake(TlsMessageHandshake::ClientHello(ch))) = rec.msg.first()
+        else {
+            panic!("not a ClientHello");
+        };
+        let ids: Vec<u16> = ch.ciphers.iter().map(|c| c.0).collect();
+        assert_eq!(&ids[..m.len()], &m[..]);
+        assert_eq!(CipherClass::Mixed.name(), "mixed");
     }
 
     #[test]

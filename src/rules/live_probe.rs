@@ -64,7 +64,7 @@ fn fix_for(id: &str) -> &'static str {
         }
         "PROBE-017" => "Disable SSL 3, TLS 1.0 and 1.1; offer TLS 1.2 and 1.3.",
         "PROBE-018" => {
-            "Offer only ECDHE/DHE suites with AES-GCM or ChaCha20-Poly1305 (Postfix: smtpd_tls_mandatory_ciphers = high, smtpd_tls_exclude_ciphers = aNULL, eNULL, EXPORT, DES, RC4, 3DES, MD5, kRSA) and DH groups of 2048 bits or more."
+            "Offer only ECDHE/DHE suites with AES-GCM or ChaCha20-Poly1305 (Postfix: smtpd_tls_mandatory_ciphers = high, smtpd_tls_exclude_ciphers = eNULL, EXPORT, DES, RC4, 3DES, MD5, kRSA) and DH groups of 2048 bits or more. Anonymous (aNULL) suites for clients that offer nothing else are Postfix's deliberate opportunistic-TLS default and need no fix (postconf(5) smtpd_tls_exclude_ciphers); but never let the server choose one when the client also offers authenticated suites (Postfix: keep the default cipher lists, which rank aNULL last, or tls_preempt_cipherlist = no)."
         }
         "PROBE-019" => {
             "Serve a certificate whose subject alternative names include the relay name DNS publishes."

@@ -135,8 +135,9 @@ fn postfix_binary() -> &'static str {
 }
 
 /// `-o` settings giving the listener a certificate case, with Postfix's default protocol and
-/// cipher settings. On Debian 12 (Postfix 3.7, OpenSSL 3) those accept anonymous suites
-/// (`TLS_DH_anon_WITH_AES_128_CBC_SHA`) and TLS 1.0/1.1: PROBE-018 error, PROBE-017 warning.
+/// cipher settings. On Debian 12 (Postfix 3.7, OpenSSL 3) those accept anonymous suites when the
+/// client offers nothing else (`TLS_DH_anon_WITH_AES_128_CBC_SHA`: PROBE-018 info, Postfix's
+/// deliberate opportunistic-TLS default) and TLS 1.0/1.1 (PROBE-017 warning).
 pub fn default_tls_opts(dir: &Path, cert: &str, level: &str) -> Vec<String> {
     vec![
         format!("smtpd_tls_security_level={level}"),
