@@ -14,7 +14,7 @@
 //! ServerHello, alerts, ServerKeyExchange DH parameters), and suites are classified from its IANA
 //! table.
 
-use super::report::Severity;
+use crate::model::Severity;
 use super::smtp::{Smtp, millis};
 use super::{ProbeConfig, ProbeTarget};
 use crate::model::Role;

@@ -26,7 +26,7 @@ pub mod vantage;
 pub mod variants;
 
 pub use report::{
-    CertificateFacts, Connect, InjectionOutcome, ProbeReport, Problem, RelaySummary, Severity,
+    CertificateFacts, Connect, InjectionOutcome, ProbeReport, Problem, RelaySummary,
     Timings, TlsFacts, Verdict, summarize,
 };
 pub use runner::{Cancel, CancelHandle, run_all};

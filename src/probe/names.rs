@@ -8,7 +8,8 @@
 //! PTR, is informational only.
 
 use super::ProbeTarget;
-use super::report::{ProbeReport, Problem, Severity};
+use super::report::{ProbeReport, Problem};
+use crate::model::Severity;
 use crate::resolve::{Resolver, Status};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;

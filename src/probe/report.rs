@@ -3,7 +3,7 @@
 
 use super::dane::{DaneResult, DaneVerdict};
 use super::tls::{CertInfo, Pkix};
-use crate::model::Role;
+use crate::model::{Role, Severity};
 use serde::Serialize;
 use std::net::IpAddr;
 
@@ -33,18 +33,6 @@ pub enum Verdict {
     Inconclusive,
     /// At least one error-severity problem.
     Fail,
-}
-
-/// Severity of a problem.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Breaks the role.
-    Error,
-    /// Should be fixed.
-    Warning,
-    /// Recorded.
-    Info,
 }
 
 /// One judged problem, tied to a rule of the catalogue.

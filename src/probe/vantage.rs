@@ -5,7 +5,8 @@
 //! source and hidden from another is a warning (DANE and MTA-STS senders behind the second one are
 //! locked out); other keyword differences are recorded as information.
 
-use super::report::{ProbeReport, Problem, Severity};
+use super::report::{ProbeReport, Problem};
+use crate::model::Severity;
 use super::smtp::{Smtp, SmtpError, millis};
 use super::{ProbeConfig, ProbeTarget};
 use serde::{Deserialize, Serialize};

@@ -12,7 +12,8 @@
 //! variant's prefix (`[sni-none] C: EHLO ...`).
 
 use super::dane::{self, DaneVerdict};
-use super::report::{ProbeReport, Severity};
+use super::report::ProbeReport;
+use crate::model::Severity;
 use super::session::{Ctx, describe_tls_error, now_of, server_name};
 use super::smtp::{Smtp, SmtpError, millis};
 use super::tls::{RecordingVerifier, cert_info};

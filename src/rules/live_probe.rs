@@ -5,15 +5,7 @@
 
 use super::{Finding, Input, Rule, Severity};
 use crate::model::Role;
-use crate::probe::report::{ProbeReport, Problem, Severity as ProbeSeverity, summarize};
-
-fn severity(s: ProbeSeverity) -> Severity {
-    match s {
-        ProbeSeverity::Error => Severity::Error,
-        ProbeSeverity::Warning => Severity::Warning,
-        ProbeSeverity::Info => Severity::Info,
-    }
-}
+use crate::probe::report::{ProbeReport, Problem, summarize};
 
 /// `host [address]:port`, the subject of a per-address finding.
 fn subject(r: &ProbeReport) -> String {
@@ -106,7 +98,7 @@ fn fix_for(id: &str) -> &'static str {
 fn finding(rule: &Rule, subject: String, p: &Problem) -> Finding {
     Finding {
         rule: rule.id,
-        severity: severity(p.severity),
+        severity: p.severity,
         subject,
         message: p.message.clone(),
         fix: fix_for(rule.id).to_string(),
@@ -522,7 +514,7 @@ mod tests {
         let mut r = report("mx1.agency.example", 25, Role::Ber, "mx");
         r.problems.push(Problem {
             rule: "PROBE-005",
-            severity: ProbeSeverity::Error,
+            severity: Severity::Error,
             message: "STARTTLS not offered".into(),
         });
         let facts = ProbeFacts {
@@ -916,7 +908,7 @@ mod tests {
         let mut r = report("mx-legacy.agency.example", 25, Role::Ber, "mx");
         r.problems.push(Problem {
             rule: "PROBE-017",
-            severity: ProbeSeverity::Warning,
+            severity: Severity::Warning,
             message: "TLSv1.0 still accepted (TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA)".into(),
         });
         let mut facts = ProbeFacts {
@@ -936,7 +928,7 @@ mod tests {
         // "no TLS 1.3" stays info whatever the policy.
         facts.reports[0].problems[0] = Problem {
             rule: "PROBE-017",
-            severity: ProbeSeverity::Info,
+            severity: Severity::Info,
             message: "no TLS 1.3".into(),
         };
         assert_eq!(run_sge("PROBE-017", &facts)[0].severity, Severity::Info);

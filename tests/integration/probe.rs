@@ -600,7 +600,7 @@ fn postfix_implicit_tls_and_dane() {
     assert!(
         r.problems
             .iter()
-            .all(|p| p.rule != "PROBE-021" || p.severity == secmx::probe::Severity::Info)
+            .all(|p| p.rule != "PROBE-021" || p.severity == secmx::model::Severity::Info)
     );
     assert_eq!(r.verdict, Verdict::Pass);
     // DANE-TA 2 1 1 of the test CA on the valid listener (it sends leaf + CA)

@@ -16,7 +16,8 @@ use super::probe::{
 };
 use secmx::model::Role;
 use secmx::probe::ciphers::{CipherClass, CipherOutcome};
-use secmx::probe::{ProbeEvent, ProbeReport, Severity, Step, Verdict, probe};
+use secmx::model::Severity;
+use secmx::probe::{ProbeEvent, ProbeReport, Step, Verdict, probe};
 use std::path::Path;
 use std::process::Command;
 use std::sync::{Arc, Mutex};

@@ -9,7 +9,7 @@ use super::probe::{
 };
 use secmx::model::Role;
 use secmx::probe::names::PtrLookup;
-use secmx::probe::report::Severity;
+use secmx::model::Severity;
 use secmx::probe::{ProbeTarget, Verdict, probe};
 use secmx::resolve::{Resolver, Settings, Status, ptr_resolver, reverse_names};
 use std::net::{IpAddr, Ipv4Addr};
