@@ -8,9 +8,9 @@
 //! (STS-011…) belong to the static rules.
 
 use super::report::{ProbeReport, Problem, Verdict};
-use crate::model::Severity;
 use super::smtp::millis;
 use super::tls::{Pkix, RecordingVerifier, san_matches};
+use crate::model::Severity;
 use rustls::RootCertStore;
 use serde::Serialize;
 use std::net::SocketAddr;

@@ -15,8 +15,8 @@ use super::probe::{
     no_forbidden, run_probe, target, tls_opts,
 };
 use secmx::model::Role;
-use secmx::probe::ciphers::{CipherClass, CipherOutcome};
 use secmx::model::Severity;
+use secmx::probe::ciphers::{CipherClass, CipherOutcome};
 use secmx::probe::{ProbeEvent, ProbeReport, Step, Verdict, probe};
 use std::path::Path;
 use std::process::Command;
@@ -339,7 +339,10 @@ fn postfix_default_settings_get_the_anonymous_only_info_and_no_probe_018_failure
     match outcome(&r, CipherClass::Mixed) {
         CipherOutcome::Accepted { suite, .. } => {
             assert!(!suite.contains("_anon_"), "{suite}: {d}");
-            assert!(suite.starts_with("TLS_ECDHE_ECDSA_WITH_AES_"), "{suite}: {d}");
+            assert!(
+                suite.starts_with("TLS_ECDHE_ECDSA_WITH_AES_"),
+                "{suite}: {d}"
+            );
         }
         CipherOutcome::Refused { .. } | CipherOutcome::Closed => {}
         o => panic!("mixed offer: {o:?}: {d}"),
