@@ -543,6 +543,7 @@ fn run_probes(
         popts.ehlo.as_deref(),
         popts.probe_timeout,
     )?;
+    cfg.judge = Some(crate::rules::probe_judge::judge);
     cfg.sources = popts.sources.clone();
     cfg.extra_handshakes = !popts.quick;
     let publishes_sts = published

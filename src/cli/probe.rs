@@ -128,6 +128,7 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
     }
     let mut cfg =
         ProbeConfig::from_options(args.ca.as_deref(), args.ehlo.as_deref(), args.timeout)?;
+    cfg.judge = Some(crate::rules::probe_judge::judge);
     cfg.injection_test = !args.no_injection_test;
     cfg.sources = args.sources.clone();
     let ptr_settings = (!args.no_ptr).then(|| crate::resolve::Settings {

@@ -14,10 +14,8 @@
 //! ServerHello, alerts, ServerKeyExchange DH parameters), and suites are classified from its IANA
 //! table.
 
-use crate::model::Severity;
 use super::smtp::{Smtp, millis};
 use super::{ProbeConfig, ProbeTarget};
-use crate::model::Role;
 use serde::Serialize;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -705,145 +703,86 @@ pub fn describe(test: &CipherTest) -> String {
     format!("{}: {what}", test.class.name())
 }
 
-/// True when the server accepted something this test must report as a warning or an error.
-pub fn is_finding(test: &CipherTest, role: Role) -> bool {
-    let mut found = false;
-    judge(std::slice::from_ref(test), role, &mut |_, sev, _| {
-        found |= sev != Severity::Info
-    });
-    found
+/// What makes an accepted suite weak: facts about the suite, for PROBE-018 to grade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weakness {
+    /// Anonymous (unauthenticated) key exchange.
+    Anonymous,
+    /// No encryption (NULL).
+    NullEncryption,
+    /// EXPORT-grade.
+    Export,
+    /// RC4.
+    Rc4,
+    /// RC2.
+    Rc2,
+    /// Single DES.
+    Des,
+    /// 3DES (64-bit block).
+    TripleDes,
+    /// Fewer than 112 bits of encryption key.
+    ShortKey(u16),
+    /// Static key exchange (RSA, DH, ECDH): no forward secrecy.
+    StaticKeyExchange,
+    /// A DHE group below 2048 bits (its size).
+    SmallDhGroup(u32),
 }
 
-/// PROBE-018 grade of an accepted suite: severity and why (`None` = fine). An anonymous suite is
-/// graded as the error it is when the server *chose* it; [`judge`] lowers it to info when the
-/// client offered nothing else.
-pub fn grade(suite_id: u16, dh_bits: Option<u32>) -> Option<(Severity, String)> {
+/// The first weakness of an accepted suite, in order of gravity (`None` = fine, or unknown id).
+pub fn weakness(suite_id: u16, dh_bits: Option<u32>) -> Option<Weakness> {
     let s = TlsCipherSuite::from_id(suite_id)?;
     if is_anonymous(suite_id) {
-        return Some((
-            Severity::Error,
-            "anonymous (unauthenticated) key exchange".into(),
-        ));
+        return Some(Weakness::Anonymous);
     }
     if s.enc == TlsCipherEnc::Null {
-        return Some((Severity::Error, "no encryption (NULL)".into()));
+        return Some(Weakness::NullEncryption);
     }
     if s.name.contains("EXPORT") {
-        return Some((Severity::Error, "EXPORT-grade".into()));
+        return Some(Weakness::Export);
     }
     match s.enc {
-        TlsCipherEnc::Rc4 => return Some((Severity::Error, "RC4".into())),
-        TlsCipherEnc::Rc2 => return Some((Severity::Error, "RC2".into())),
-        TlsCipherEnc::Des => return Some((Severity::Error, "single DES".into())),
-        TlsCipherEnc::TripleDes => {
-            return Some((Severity::Warning, "3DES (64-bit block)".into()));
-        }
+        TlsCipherEnc::Rc4 => return Some(Weakness::Rc4),
+        TlsCipherEnc::Rc2 => return Some(Weakness::Rc2),
+        TlsCipherEnc::Des => return Some(Weakness::Des),
+        TlsCipherEnc::TripleDes => return Some(Weakness::TripleDes),
         _ => {}
     }
     if s.enc_size < 112 {
-        return Some((Severity::Error, format!("{}-bit encryption", s.enc_size)));
+        return Some(Weakness::ShortKey(s.enc_size));
     }
     if matches!(s.kx, TlsCipherKx::Rsa | TlsCipherKx::Dh | TlsCipherKx::Ecdh) {
-        return Some((
-            Severity::Warning,
-            "static key exchange, no forward secrecy".into(),
-        ));
+        return Some(Weakness::StaticKeyExchange);
     }
     if s.kx == TlsCipherKx::Dhe
         && let Some(b) = dh_bits
         && b < 2048
     {
-        return Some((Severity::Warning, format!("DHE group of {b} bits (< 2048)")));
+        return Some(Weakness::SmallDhGroup(b));
     }
     None
 }
 
-/// The PROBE-018 message for an anonymous suite accepted from an anonymous-only ClientHello.
-fn anonymous_only_message(suite: &str, version: &str) -> String {
-    format!(
-        "anonymous suite accepted when it is all the client offers: {suite} ({version}); \
-         this is Postfix's deliberate default for opportunistic TLS (postconf(5) \
-         smtpd_tls_exclude_ciphers: do not exclude ciphers unless it is essential), and a sender \
-         that verifies (DANE, MTA-STS) never offers aNULL, so it costs that sender nothing"
-    )
-}
-
-/// Turns the extra handshakes into problems: PROBE-018 for weak accepted suites (each suite once),
-/// PROBE-017 for TLS 1.0/1.1 still accepted (warning on a BER, error on an SOR).
-///
-/// Anonymous suites (PROBE-018 as corrected): accepted from the `anonymous` hello, which offers
-/// nothing else, is info; *chosen* from the `mixed` hello, which offers authenticated suites
-/// first, is an error.
-///
-/// Under MTA-STS (RFC 8461 §7.2) and SGE the PROBE-017 warning becomes an error; that needs the
-/// domain's policy, which a single report does not know, so `rules::live_probe::from_probes`
-/// raises it.
-pub fn judge(
-    tests: &[CipherTest],
-    role: Role,
-    add: &mut dyn FnMut(&'static str, Severity, String),
-) {
-    let mut seen: Vec<u16> = Vec::new();
-    let mut anon_seen: Vec<(CipherClass, u16)> = Vec::new();
-    for t in tests {
-        let CipherOutcome::Accepted {
-            suite,
-            suite_id,
-            version,
-            dh_bits,
-        } = &t.outcome
-        else {
-            continue;
-        };
-        if matches!(t.class, CipherClass::Tls10 | CipherClass::Tls11)
-            && version_name(t.class.hello_version()) == *version
-        {
-            add(
-                "PROBE-017",
-                if role == Role::Sor {
-                    Severity::Error
-                } else {
-                    Severity::Warning
-                },
-                format!("{version} still accepted ({suite})"),
-            );
-        }
-        if is_anonymous(*suite_id) {
-            if anon_seen.contains(&(t.class, *suite_id)) {
-                continue;
-            }
-            anon_seen.push((t.class, *suite_id));
-            if t.class == CipherClass::Anonymous {
-                add(
-                    "PROBE-018",
-                    Severity::Info,
-                    anonymous_only_message(suite, version),
-                );
-            } else {
-                add(
-                    "PROBE-018",
-                    Severity::Error,
-                    format!(
-                        "anonymous suite chosen from a mixed offer: {suite} ({version}) although \
-                         the client offered authenticated ECDHE suites first; a client that \
-                         could authenticate the server is left unauthenticated"
-                    ),
-                );
-            }
-            continue;
-        }
-        if seen.contains(suite_id) {
-            continue;
-        }
-        seen.push(*suite_id);
-        if let Some((sev, why)) = grade(*suite_id, *dh_bits) {
-            add(
-                "PROBE-018",
-                sev,
-                format!("weak cipher suite accepted: {suite} ({version}): {why}"),
-            );
-        }
-    }
+/// True when the server accepted something the PROBE-017/018 rules report as a warning or an
+/// error (for the step event's `ok`): an old version it was offered, or a weak suite — except an
+/// anonymous suite from the anonymous-only hello, which is Postfix's default (info).
+pub fn is_finding(test: &CipherTest) -> bool {
+    let CipherOutcome::Accepted {
+        suite_id,
+        version,
+        dh_bits,
+        ..
+    } = &test.outcome
+    else {
+        return false;
+    };
+    let old = matches!(test.class, CipherClass::Tls10 | CipherClass::Tls11)
+        && version_name(test.class.hello_version()) == *version;
+    let weak = match weakness(*suite_id, *dh_bits) {
+        None => false,
+        Some(Weakness::Anonymous) => test.class != CipherClass::Anonymous,
+        Some(_) => true,
+    };
+    old || weak
 }
 
 #[cfg(test)]
@@ -863,7 +802,7 @@ mod tests {
         assert!(anon.contains(&0x0034) && anon.contains(&0xc018) && anon.contains(&0x00a7));
         assert!(
             anon.iter()
-                .all(|&id| grade(id, None).is_some_and(|g| g.0 == Severity::Error))
+                .all(|&id| weakness(id, None) == Some(Weakness::Anonymous))
         );
         assert_eq!(
             CipherClass::TripleDes
@@ -1088,136 +1027,6 @@ mod tests {
         assert_eq!(bits(&[]), 0);
     }
 
-    fn accepted_test(class: CipherClass, id: u16, version: &str, dh: Option<u32>) -> CipherTest {
-        CipherTest {
-            class,
-            offered_version: version_name(class.hello_version()),
-            offered_suites: 1,
-            outcome: CipherOutcome::Accepted {
-                suite: suite_name(id),
-                suite_id: id,
-                version: version.into(),
-                dh_bits: dh,
-            },
-            ms: 1,
-        }
-    }
-
-    fn problems(tests: &[CipherTest], role: Role) -> Vec<(&'static str, Severity, String)> {
-        let mut v = vec![];
-        judge(tests, role, &mut |r, s, m| v.push((r, s, m)));
-        v
-    }
-
-    #[test]
-    fn probe_018_rc4_accepted_is_an_error_naming_the_suite() {
-        // Fail example of the catalogue: TLS_RSA_WITH_RC4_128_SHA accepted.
-        let p = problems(
-            &[accepted_test(CipherClass::Broken, 0x0005, "TLSv1.2", None)],
-            Role::Ber,
-        );
-        assert_eq!(p.len(), 1);
-        assert_eq!(p[0].0, "PROBE-018");
-        assert_eq!(p[0].1, Severity::Error);
-        assert!(p[0].2.contains("TLS_RSA_WITH_RC4_128_SHA"), "{}", p[0].2);
-    }
-
-    #[test]
-    fn probe_018_strong_suites_pass_and_refusals_are_silent() {
-        // Pass example: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 / TLS_AES_128_GCM_SHA256.
-        assert_eq!(grade(0xc02f, None), None);
-        assert_eq!(grade(0x1301, None), None);
-        assert_eq!(grade(0x009e, Some(2048)), None);
-        let refused = CipherTest {
-            class: CipherClass::Broken,
-            offered_version: "TLSv1.2".into(),
-            offered_suites: 40,
-            outcome: CipherOutcome::Refused {
-                alert: "HandshakeFailure".into(),
-            },
-            ms: 1,
-        };
-        let closed = CipherTest {
-            outcome: CipherOutcome::Closed,
-            ..refused.clone()
-        };
-        assert!(problems(&[refused, closed], Role::Ber).is_empty());
-    }
-
-    #[test]
-    fn probe_018_grades_each_weak_kind() {
-        let g = |id, dh| grade(id, dh).map(|g| g.0);
-        assert_eq!(g(0x0034, None), Some(Severity::Error), "DH_anon");
-        assert_eq!(g(0xc018, None), Some(Severity::Error), "ECDH_anon");
-        assert_eq!(g(0x0002, None), Some(Severity::Error), "NULL");
-        assert_eq!(g(0x0003, None), Some(Severity::Error), "EXPORT");
-        assert_eq!(g(0x0009, None), Some(Severity::Error), "DES");
-        assert_eq!(g(0x000a, None), Some(Severity::Warning), "3DES");
-        assert_eq!(g(0x002f, None), Some(Severity::Warning), "static RSA");
-        assert_eq!(g(0x009e, Some(1024)), Some(Severity::Warning), "DHE-1024");
-        assert_eq!(g(0x009e, None), None, "DHE, group unknown");
-    }
-
-    #[test]
-    fn probe_018_fail_mixed_hello_answered_with_dh_anon() {
-        // Fail example: a mixed ClientHello (ECDHE_RSA + DH_anon) answered with
-        // TLS_DH_anon_WITH_AES_128_CBC_SHA.
-        let p = problems(
-            &[accepted_test(CipherClass::Mixed, 0x0034, "TLSv1.2", None)],
-            Role::Ber,
-        );
-        assert_eq!(p.len(), 1, "{p:?}");
-        assert_eq!(p[0].0, "PROBE-018");
-        assert_eq!(p[0].1, Severity::Error);
-        assert!(p[0].2.contains("TLS_DH_anon_WITH_AES_128_CBC_SHA"), "{}", p[0].2);
-        assert!(p[0].2.contains("mixed offer"), "{}", p[0].2);
-        assert!(is_finding(
-            &accepted_test(CipherClass::Mixed, 0xc018, "TLSv1.2", None),
-            Role::Ber
-        ));
-    }
-
-    #[test]
-    fn probe_018_pass_dh_anon_only_hello_answered_is_info_not_a_failure() {
-        // Pass example: a DH_anon-only ClientHello answered (info, not a failure): Postfix's
-        // default for opportunistic TLS.
-        let only = accepted_test(CipherClass::Anonymous, 0x0034, "TLSv1.2", Some(2048));
-        let p = problems(std::slice::from_ref(&only), Role::Ber);
-        assert_eq!(p.len(), 1, "{p:?}");
-        assert_eq!(p[0].0, "PROBE-018");
-        assert_eq!(p[0].1, Severity::Info);
-        for needle in [
-            "TLS_DH_anon_WITH_AES_128_CBC_SHA",
-            "Postfix",
-            "smtpd_tls_exclude_ciphers",
-            "never offers aNULL",
-        ] {
-            assert!(p[0].2.contains(needle), "{needle}: {}", p[0].2);
-        }
-        assert!(!is_finding(&only, Role::Ber), "info is no finding event");
-        // the same on an SOR: still info
-        assert_eq!(
-            problems(std::slice::from_ref(&only), Role::Sor)[0].1,
-            Severity::Info
-        );
-        // the mixed hello answered with an authenticated suite passes; both together: info only
-        let mixed_ok = accepted_test(CipherClass::Mixed, 0xc02f, "TLSv1.2", None);
-        assert!(problems(std::slice::from_ref(&mixed_ok), Role::Ber).is_empty());
-        let p = problems(&[only, mixed_ok], Role::Ber);
-        assert_eq!(p.len(), 1);
-        assert_eq!(p[0].1, Severity::Info);
-        // the same anon suite in both tests: info once and the error once
-        let p = problems(
-            &[
-                accepted_test(CipherClass::Anonymous, 0x0034, "TLSv1.2", None),
-                accepted_test(CipherClass::Mixed, 0x0034, "TLSv1.2", None),
-            ],
-            Role::Ber,
-        );
-        let sev: Vec<Severity> = p.iter().map(|p| p.1).collect();
-        assert_eq!(sev, vec![Severity::Info, Severity::Error]);
-    }
-
     #[test]
     fn mixed_hello_lists_authenticated_suites_first_then_the_anonymous_ones() {
         let m = CipherClass::Mixed.suites();
@@ -1241,49 +1050,5 @@ mod tests {
         let ids: Vec<u16> = ch.ciphers.iter().map(|c| c.0).collect();
         assert_eq!(&ids[..m.len()], &m[..]);
         assert_eq!(CipherClass::Mixed.name(), "mixed");
-    }
-
-    #[test]
-    fn probe_017_old_versions_accepted_warn_on_ber_error_on_sor() {
-        let t = [
-            accepted_test(CipherClass::Tls10, 0xc013, "TLSv1.0", None),
-            accepted_test(CipherClass::Tls11, 0xc013, "TLSv1.1", None),
-        ];
-        let p = problems(&t, Role::Ber);
-        let p17: Vec<_> = p.iter().filter(|p| p.0 == "PROBE-017").collect();
-        assert_eq!(p17.len(), 2);
-        assert!(p17.iter().all(|p| p.1 == Severity::Warning));
-        assert!(
-            p17[0].2.contains("TLSv1.0") && p17[0].2.contains("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA")
-        );
-        assert!(
-            !p.iter().any(|p| p.0 == "PROBE-018"),
-            "ECDHE-CBC is not weak"
-        );
-        let p = problems(&t, Role::Sor);
-        assert!(
-            p.iter()
-                .filter(|p| p.0 == "PROBE-017")
-                .all(|p| p.1 == Severity::Error)
-        );
-        // a server answering a TLS 1.0 hello with TLS 1.2 does not accept TLS 1.0
-        let p = problems(
-            &[accepted_test(CipherClass::Tls10, 0xc013, "TLSv1.2", None)],
-            Role::Ber,
-        );
-        assert!(p.is_empty());
-        // static RSA picked in the TLS 1.0 test: both rules, the suite once
-        let p = problems(
-            &[
-                accepted_test(CipherClass::Tls10, 0x002f, "TLSv1.0", None),
-                accepted_test(CipherClass::StaticRsa, 0x002f, "TLSv1.2", None),
-            ],
-            Role::Ber,
-        );
-        assert_eq!(p.iter().filter(|p| p.0 == "PROBE-018").count(), 1);
-        assert!(is_finding(
-            &accepted_test(CipherClass::Tls11, 0xc013, "TLSv1.1", None),
-            Role::Ber
-        ));
     }
 }

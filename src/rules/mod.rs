@@ -14,6 +14,7 @@ pub mod mx;
 pub mod name;
 pub mod nmx;
 pub mod probe;
+pub mod probe_judge;
 pub mod rpt;
 pub mod sge;
 pub mod sor;
@@ -115,7 +116,9 @@ impl Rule {
 }
 
 /// Where a finding comes from: the design's own records, what DNS publishes, or a live probe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     /// The design (static rules over the records the design renders).

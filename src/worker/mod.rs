@@ -270,6 +270,7 @@ async fn probe_all(
         None,
         Some(settings.timeout_secs),
     )?;
+    cfg.judge = Some(crate::rules::probe_judge::judge);
     cfg.extra_handshakes = !settings.quick;
     // Relays without addresses in the design are resolved through the run's resolver settings
     // (the nameserver of Settings, DNSSEC as configured), like everything else the run looks up.

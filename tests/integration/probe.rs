@@ -328,6 +328,7 @@ impl Drop for Postfix {
 
 pub(crate) fn config(ca: &rustls::pki_types::CertificateDer<'static>) -> ProbeConfig {
     let mut cfg = ProbeConfig::new(std::slice::from_ref(ca)).unwrap();
+    cfg.judge = Some(secmx::rules::probe_judge::judge);
     cfg.timeouts = Timeouts {
         connect: Duration::from_secs(2),
         greeting: Duration::from_secs(2),
@@ -461,6 +462,7 @@ fn postfix_valid_certificate_ber_passes_with_all_facts() {
     no_forbidden(&r);
     // Without the test CA the same relay is untrusted, and nothing else changes.
     let mut plain = ProbeConfig::new(&[]).unwrap();
+    plain.judge = Some(secmx::rules::probe_judge::judge);
     plain.timeouts = cfg.timeouts;
     plain.injection_test = false;
     let r = run_probe(&plain, target(rl.valid, Role::Ber));
@@ -880,6 +882,7 @@ async fn serve_tls_injectable(
 
 pub(crate) fn hostile_config() -> ProbeConfig {
     let mut cfg = ProbeConfig::new(&[]).unwrap();
+    cfg.judge = Some(secmx::rules::probe_judge::judge);
     cfg.timeouts = Timeouts::all(Duration::from_millis(500));
     cfg.backoff = Duration::from_millis(50);
     cfg
