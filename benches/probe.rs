@@ -216,6 +216,7 @@ fn bench(c: &mut Criterion) {
         .build()
         .unwrap();
     let mut cfg = ProbeConfig::new(std::slice::from_ref(&pf.ca)).unwrap();
+    cfg.judge = Some(secmx::rules::probe_judge::judge);
     let t = target(1, pf.port);
     let first = rt.block_on(probe(&t, &cfg, &|_| {}));
     assert_eq!(first.verdict, Verdict::Pass, "{first:?}");

@@ -327,9 +327,12 @@ async fn probe_targets(
         }
         None => None,
     };
+    // The probe gathers facts; the PROBE rules judge each report as it ends.
+    let mut cfg = settings.probe.clone();
+    cfg.judge = Some(rules::probe_judge::judge);
     let mut reports = probe::run_all(
         targets,
-        Arc::new(settings.probe.clone()),
+        Arc::new(cfg),
         settings.probe_concurrency.clamp(1, 256),
         run,
         sink,

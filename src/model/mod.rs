@@ -11,6 +11,7 @@ mod index;
 pub mod name;
 pub mod records;
 pub mod sample;
+mod severity;
 pub mod sts;
 
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,7 @@ use std::net::IpAddr;
 
 pub use name::{DomainName, NameError, dkim_selector_error, normalize_name};
 pub use records::{Origin, RData, Record, RecordSet};
+pub use severity::Severity;
 
 /// Default SRV service label for SecMX Level 2 discovery (rules.md §2.2).
 pub const DEFAULT_SRV_LABEL: &str = "_secmx";

@@ -14,10 +14,8 @@
 //! ServerHello, alerts, ServerKeyExchange DH parameters), and suites are classified from its IANA
 //! table.
 
-use super::report::Severity;
 use super::smtp::{Smtp, millis};
 use super::{ProbeConfig, ProbeTarget};
-use crate::model::Role;
 use serde::Serialize;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -38,8 +36,13 @@ pub enum CipherClass {
     /// NULL, EXPORT, RC4, RC2, single DES and every other suite below 112 bits (authenticated key
     /// exchange): PROBE-018 error when accepted.
     Broken,
-    /// Anonymous key exchange (DH_anon, ECDH_anon): PROBE-018 error when accepted.
+    /// Anonymous key exchange (DH_anon, ECDH_anon) and nothing else. Accepted = PROBE-018 info:
+    /// Postfix's deliberate default for opportunistic TLS; a verifying sender never offers aNULL.
     Anonymous,
+    /// Authenticated ECDHE AES-GCM suites first, then DH_anon and ECDH_anon: a server that still
+    /// *chooses* the anonymous suite leaves an opportunistic sender unauthenticated although it
+    /// could have authenticated the server (PROBE-018 error).
+    Mixed,
     /// 3DES (64-bit block, Sweet32): PROBE-018 warning.
     #[serde(rename = "3des")]
     TripleDes,
@@ -56,9 +59,10 @@ pub enum CipherClass {
 }
 
 /// Every class, in the order the tests run.
-pub const CLASSES: [CipherClass; 7] = [
+pub const CLASSES: [CipherClass; 8] = [
     CipherClass::Broken,
     CipherClass::Anonymous,
+    CipherClass::Mixed,
     CipherClass::TripleDes,
     CipherClass::StaticRsa,
     CipherClass::Dhe,
@@ -72,6 +76,7 @@ impl CipherClass {
         match self {
             CipherClass::Broken => "broken",
             CipherClass::Anonymous => "anonymous",
+            CipherClass::Mixed => "mixed",
             CipherClass::TripleDes => "3des",
             CipherClass::StaticRsa => "static-rsa",
             CipherClass::Dhe => "dhe",
@@ -85,6 +90,7 @@ impl CipherClass {
         match self {
             CipherClass::Broken => "[cipher broken] ",
             CipherClass::Anonymous => "[cipher anonymous] ",
+            CipherClass::Mixed => "[cipher mixed] ",
             CipherClass::TripleDes => "[cipher 3des] ",
             CipherClass::StaticRsa => "[cipher static-rsa] ",
             CipherClass::Dhe => "[cipher dhe] ",
@@ -102,8 +108,12 @@ impl CipherClass {
         }
     }
 
-    /// The suites offered (IANA ids, ascending), taken from tls-parser's IANA table.
+    /// The suites offered, in the ClientHello's order: IANA ids ascending, taken from
+    /// tls-parser's IANA table, except for `mixed`, whose order is its point.
     pub fn suites(self) -> Vec<u16> {
+        if self == CipherClass::Mixed {
+            return MIXED_SUITES.to_vec();
+        }
         let mut v: Vec<u16> = match self {
             CipherClass::Tls10 | CipherClass::Tls11 => vec![
                 0xc009, 0xc00a, // ECDHE_ECDSA AES-CBC-SHA
@@ -158,9 +168,31 @@ impl CipherClass {
                     && matches!(s.au, TlsCipherAu::Rsa | TlsCipherAu::Dss)
                     && strong_enc
             }
-            CipherClass::Tls10 | CipherClass::Tls11 => false,
+            CipherClass::Mixed | CipherClass::Tls10 | CipherClass::Tls11 => false,
         }
     }
+}
+
+/// The `mixed` ClientHello: authenticated ECDHE AES-GCM suites in the client's order of
+/// preference, then the anonymous ones, as every real opportunistic client lists them (Postfix's
+/// `aNULL:-aNULL:HIGH:…` puts aNULL last, OpenSSL's DEFAULT leaves it out). A server honouring the
+/// client's order (Postfix's default `tls_preempt_cipherlist = no`) picks an authenticated suite;
+/// only a server whose own preference ranks anonymous suites first picks one of the last two.
+/// (Anonymous listed *first* would make every default Postfix pick it — it follows the client —
+/// and no real sender sends such a hello.)
+pub const MIXED_SUITES: [u16; 6] = [
+    0xc02b, // TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+    0xc02f, // TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    0xc02c, // TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
+    0xc030, // TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+    0x0034, // TLS_DH_anon_WITH_AES_128_CBC_SHA
+    0xc018, // TLS_ECDH_anon_WITH_AES_128_CBC_SHA
+];
+
+/// True for anonymous (aNULL) key exchange suites (TLS 1.3 suites name no key exchange).
+pub fn is_anonymous(suite_id: u16) -> bool {
+    TlsCipherSuite::from_id(suite_id)
+        .is_some_and(|s| s.au == TlsCipherAu::Null && s.kx != TlsCipherKx::Tls13)
 }
 
 /// NULL, RC4, RC2, DES, EXPORT, or an effective key below 112 bits.
@@ -671,104 +703,86 @@ pub fn describe(test: &CipherTest) -> String {
     format!("{}: {what}", test.class.name())
 }
 
-/// True when the server accepted something this test must report.
-pub fn is_finding(test: &CipherTest, role: Role) -> bool {
-    let mut found = false;
-    judge(std::slice::from_ref(test), role, &mut |_, _, _| {
-        found = true
-    });
-    found
+/// What makes an accepted suite weak: facts about the suite, for PROBE-018 to grade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weakness {
+    /// Anonymous (unauthenticated) key exchange.
+    Anonymous,
+    /// No encryption (NULL).
+    NullEncryption,
+    /// EXPORT-grade.
+    Export,
+    /// RC4.
+    Rc4,
+    /// RC2.
+    Rc2,
+    /// Single DES.
+    Des,
+    /// 3DES (64-bit block).
+    TripleDes,
+    /// Fewer than 112 bits of encryption key.
+    ShortKey(u16),
+    /// Static key exchange (RSA, DH, ECDH): no forward secrecy.
+    StaticKeyExchange,
+    /// A DHE group below 2048 bits (its size).
+    SmallDhGroup(u32),
 }
 
-/// PROBE-018 grade of an accepted suite: severity and why (`None` = fine).
-pub fn grade(suite_id: u16, dh_bits: Option<u32>) -> Option<(Severity, String)> {
+/// The first weakness of an accepted suite, in order of gravity (`None` = fine, or unknown id).
+pub fn weakness(suite_id: u16, dh_bits: Option<u32>) -> Option<Weakness> {
     let s = TlsCipherSuite::from_id(suite_id)?;
-    if s.au == TlsCipherAu::Null && s.kx != TlsCipherKx::Tls13 {
-        return Some((
-            Severity::Error,
-            "anonymous (unauthenticated) key exchange".into(),
-        ));
+    if is_anonymous(suite_id) {
+        return Some(Weakness::Anonymous);
     }
     if s.enc == TlsCipherEnc::Null {
-        return Some((Severity::Error, "no encryption (NULL)".into()));
+        return Some(Weakness::NullEncryption);
     }
     if s.name.contains("EXPORT") {
-        return Some((Severity::Error, "EXPORT-grade".into()));
+        return Some(Weakness::Export);
     }
     match s.enc {
-        TlsCipherEnc::Rc4 => return Some((Severity::Error, "RC4".into())),
-        TlsCipherEnc::Rc2 => return Some((Severity::Error, "RC2".into())),
-        TlsCipherEnc::Des => return Some((Severity::Error, "single DES".into())),
-        TlsCipherEnc::TripleDes => {
-            return Some((Severity::Warning, "3DES (64-bit block)".into()));
-        }
+        TlsCipherEnc::Rc4 => return Some(Weakness::Rc4),
+        TlsCipherEnc::Rc2 => return Some(Weakness::Rc2),
+        TlsCipherEnc::Des => return Some(Weakness::Des),
+        TlsCipherEnc::TripleDes => return Some(Weakness::TripleDes),
         _ => {}
     }
     if s.enc_size < 112 {
-        return Some((Severity::Error, format!("{}-bit encryption", s.enc_size)));
+        return Some(Weakness::ShortKey(s.enc_size));
     }
     if matches!(s.kx, TlsCipherKx::Rsa | TlsCipherKx::Dh | TlsCipherKx::Ecdh) {
-        return Some((
-            Severity::Warning,
-            "static key exchange, no forward secrecy".into(),
-        ));
+        return Some(Weakness::StaticKeyExchange);
     }
     if s.kx == TlsCipherKx::Dhe
         && let Some(b) = dh_bits
         && b < 2048
     {
-        return Some((Severity::Warning, format!("DHE group of {b} bits (< 2048)")));
+        return Some(Weakness::SmallDhGroup(b));
     }
     None
 }
 
-/// Turns the extra handshakes into problems: PROBE-018 for weak accepted suites (each suite once),
-/// PROBE-017 for TLS 1.0/1.1 still accepted (warning on a BER, error on an SOR).
-///
-/// Under MTA-STS (RFC 8461 §7.2) and SGE the PROBE-017 warning becomes an error; that needs the
-/// domain's policy, which a single report does not know, so `rules::live_probe::from_probes`
-/// raises it.
-pub fn judge(
-    tests: &[CipherTest],
-    role: Role,
-    add: &mut dyn FnMut(&'static str, Severity, String),
-) {
-    let mut seen: Vec<u16> = Vec::new();
-    for t in tests {
-        let CipherOutcome::Accepted {
-            suite,
-            suite_id,
-            version,
-            dh_bits,
-        } = &t.outcome
-        else {
-            continue;
-        };
-        if matches!(t.class, CipherClass::Tls10 | CipherClass::Tls11)
-            && version_name(t.class.hello_version()) == *version
-        {
-            add(
-                "PROBE-017",
-                if role == Role::Sor {
-                    Severity::Error
-                } else {
-                    Severity::Warning
-                },
-                format!("{version} still accepted ({suite})"),
-            );
-        }
-        if seen.contains(suite_id) {
-            continue;
-        }
-        seen.push(*suite_id);
-        if let Some((sev, why)) = grade(*suite_id, *dh_bits) {
-            add(
-                "PROBE-018",
-                sev,
-                format!("weak cipher suite accepted: {suite} ({version}): {why}"),
-            );
-        }
-    }
+/// True when the server accepted something the PROBE-017/018 rules report as a warning or an
+/// error (for the step event's `ok`): an old version it was offered, or a weak suite — except an
+/// anonymous suite from the anonymous-only hello, which is Postfix's default (info).
+pub fn is_finding(test: &CipherTest) -> bool {
+    let CipherOutcome::Accepted {
+        suite_id,
+        version,
+        dh_bits,
+        ..
+    } = &test.outcome
+    else {
+        return false;
+    };
+    let old = matches!(test.class, CipherClass::Tls10 | CipherClass::Tls11)
+        && version_name(test.class.hello_version()) == *version;
+    let weak = match weakness(*suite_id, *dh_bits) {
+        None => false,
+        Some(Weakness::Anonymous) => test.class != CipherClass::Anonymous,
+        Some(_) => true,
+    };
+    old || weak
 }
 
 #[cfg(test)]
@@ -788,7 +802,7 @@ mod tests {
         assert!(anon.contains(&0x0034) && anon.contains(&0xc018) && anon.contains(&0x00a7));
         assert!(
             anon.iter()
-                .all(|&id| grade(id, None).is_some_and(|g| g.0 == Severity::Error))
+                .all(|&id| weakness(id, None) == Some(Weakness::Anonymous))
         );
         assert_eq!(
             CipherClass::TripleDes
@@ -1013,117 +1027,28 @@ mod tests {
         assert_eq!(bits(&[]), 0);
     }
 
-    fn accepted_test(class: CipherClass, id: u16, version: &str, dh: Option<u32>) -> CipherTest {
-        CipherTest {
-            class,
-            offered_version: version_name(class.hello_version()),
-            offered_suites: 1,
-            outcome: CipherOutcome::Accepted {
-                suite: suite_name(id),
-                suite_id: id,
-                version: version.into(),
-                dh_bits: dh,
-            },
-            ms: 1,
-        }
-    }
-
-    fn problems(tests: &[CipherTest], role: Role) -> Vec<(&'static str, Severity, String)> {
-        let mut v = vec![];
-        judge(tests, role, &mut |r, s, m| v.push((r, s, m)));
-        v
-    }
-
     #[test]
-    fn probe_018_rc4_accepted_is_an_error_naming_the_suite() {
-        // Fail example of the catalogue: TLS_RSA_WITH_RC4_128_SHA accepted.
-        let p = problems(
-            &[accepted_test(CipherClass::Broken, 0x0005, "TLSv1.2", None)],
-            Role::Ber,
-        );
-        assert_eq!(p.len(), 1);
-        assert_eq!(p[0].0, "PROBE-018");
-        assert_eq!(p[0].1, Severity::Error);
-        assert!(p[0].2.contains("TLS_RSA_WITH_RC4_128_SHA"), "{}", p[0].2);
-    }
-
-    #[test]
-    fn probe_018_strong_suites_pass_and_refusals_are_silent() {
-        // Pass example: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 / TLS_AES_128_GCM_SHA256.
-        assert_eq!(grade(0xc02f, None), None);
-        assert_eq!(grade(0x1301, None), None);
-        assert_eq!(grade(0x009e, Some(2048)), None);
-        let refused = CipherTest {
-            class: CipherClass::Broken,
-            offered_version: "TLSv1.2".into(),
-            offered_suites: 40,
-            outcome: CipherOutcome::Refused {
-                alert: "HandshakeFailure".into(),
-            },
-            ms: 1,
+    fn mixed_hello_lists_authenticated_suites_first_then_the_anonymous_ones() {
+        let m = CipherClass::Mixed.suites();
+        assert_eq!(m, MIXED_SUITES.to_vec());
+        let first_anon = m.iter().position(|&i| is_anonymous(i)).unwrap();
+        assert!(first_anon > 0);
+        assert!(m[..first_anon].iter().all(|&i| {
+            let n = suite_name(i);
+            n.starts_with("TLS_ECDHE_") && n.contains("_GCM_")
+        }));
+        assert!(m[first_anon..].iter().all(|&i| is_anonymous(i)));
+        assert!(m.contains(&0x0034) && m.contains(&0xc018));
+        assert!(!is_anonymous(0x1301) && !is_anonymous(0xc02f));
+        // the bytes keep that order
+        let b = client_hello(CipherClass::Mixed, Some("mx1.example"), &[1u8; 32]).unwrap();
+        let (_, rec) = tls_parser::parse_tls_plaintext(&b).unwrap();
+        let Some(TlsMessage::Handshake(TlsMessageHandshake::ClientHello(ch))) = rec.msg.first()
+        else {
+            panic!("not a ClientHello");
         };
-        let closed = CipherTest {
-            outcome: CipherOutcome::Closed,
-            ..refused.clone()
-        };
-        assert!(problems(&[refused, closed], Role::Ber).is_empty());
-    }
-
-    #[test]
-    fn probe_018_grades_each_weak_kind() {
-        let g = |id, dh| grade(id, dh).map(|g| g.0);
-        assert_eq!(g(0x0034, None), Some(Severity::Error), "DH_anon");
-        assert_eq!(g(0xc018, None), Some(Severity::Error), "ECDH_anon");
-        assert_eq!(g(0x0002, None), Some(Severity::Error), "NULL");
-        assert_eq!(g(0x0003, None), Some(Severity::Error), "EXPORT");
-        assert_eq!(g(0x0009, None), Some(Severity::Error), "DES");
-        assert_eq!(g(0x000a, None), Some(Severity::Warning), "3DES");
-        assert_eq!(g(0x002f, None), Some(Severity::Warning), "static RSA");
-        assert_eq!(g(0x009e, Some(1024)), Some(Severity::Warning), "DHE-1024");
-        assert_eq!(g(0x009e, None), None, "DHE, group unknown");
-    }
-
-    #[test]
-    fn probe_017_old_versions_accepted_warn_on_ber_error_on_sor() {
-        let t = [
-            accepted_test(CipherClass::Tls10, 0xc013, "TLSv1.0", None),
-            accepted_test(CipherClass::Tls11, 0xc013, "TLSv1.1", None),
-        ];
-        let p = problems(&t, Role::Ber);
-        let p17: Vec<_> = p.iter().filter(|p| p.0 == "PROBE-017").collect();
-        assert_eq!(p17.len(), 2);
-        assert!(p17.iter().all(|p| p.1 == Severity::Warning));
-        assert!(
-            p17[0].2.contains("TLSv1.0") && p17[0].2.contains("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA")
-        );
-        assert!(
-            !p.iter().any(|p| p.0 == "PROBE-018"),
-            "ECDHE-CBC is not weak"
-        );
-        let p = problems(&t, Role::Sor);
-        assert!(
-            p.iter()
-                .filter(|p| p.0 == "PROBE-017")
-                .all(|p| p.1 == Severity::Error)
-        );
-        // a server answering a TLS 1.0 hello with TLS 1.2 does not accept TLS 1.0
-        let p = problems(
-            &[accepted_test(CipherClass::Tls10, 0xc013, "TLSv1.2", None)],
-            Role::Ber,
-        );
-        assert!(p.is_empty());
-        // static RSA picked in the TLS 1.0 test: both rules, the suite once
-        let p = problems(
-            &[
-                accepted_test(CipherClass::Tls10, 0x002f, "TLSv1.0", None),
-                accepted_test(CipherClass::StaticRsa, 0x002f, "TLSv1.2", None),
-            ],
-            Role::Ber,
-        );
-        assert_eq!(p.iter().filter(|p| p.0 == "PROBE-018").count(), 1);
-        assert!(is_finding(
-            &accepted_test(CipherClass::Tls11, 0xc013, "TLSv1.1", None),
-            Role::Ber
-        ));
+        let ids: Vec<u16> = ch.ciphers.iter().map(|c| c.0).collect();
+        assert_eq!(&ids[..m.len()], &m[..]);
+        assert_eq!(CipherClass::Mixed.name(), "mixed");
     }
 }

@@ -25,8 +25,8 @@ pub mod vantage;
 pub mod variants;
 
 pub use report::{
-    CertificateFacts, Connect, InjectionOutcome, ProbeReport, Problem, RelaySummary, Severity,
-    Timings, TlsFacts, Verdict, summarize,
+    CertificateFacts, Connect, InjectionOutcome, ProbeReport, Problem, RelaySummary, Timings,
+    TlsFacts, Verdict, summarize,
 };
 pub use runner::{Cancel, CancelHandle, run_all};
 
@@ -245,6 +245,11 @@ pub struct ProbeConfig {
     /// Extra local source addresses (vantage points, PROBE-012): after the main probe, one more
     /// greeting → EHLO → QUIT connection bound to each source of the target's address family.
     pub sources: Vec<IpAddr>,
+    /// Judges a finished report (fills `problems` and `verdict`; the second argument is "now" in
+    /// Unix seconds). The probe only gathers facts and may not call the rules, so whoever runs
+    /// probes sets this to `Some(crate::rules::probe_judge::judge)`; `None` (the default) leaves
+    /// reports unjudged (`verdict` inconclusive, no problems).
+    pub judge: Option<fn(&mut ProbeReport, i64)>,
 }
 
 impl ProbeConfig {
@@ -283,6 +288,7 @@ impl ProbeConfig {
             provider: Arc::new(rustls::crypto::ring::default_provider()),
             now: None,
             sources: vec![],
+            judge: None,
         })
     }
 }

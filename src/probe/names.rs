@@ -8,7 +8,7 @@
 //! PTR, is informational only.
 
 use super::ProbeTarget;
-use super::report::{ProbeReport, Problem, Severity};
+use super::report::ProbeReport;
 use crate::resolve::{Resolver, Status};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -90,100 +90,9 @@ pub async fn lookup_ptrs(resolver: &Resolver, targets: &mut [ProbeTarget]) {
     }
 }
 
-fn norm(n: &str) -> String {
-    n.trim_end_matches('.').to_ascii_lowercase()
-}
-
-fn is_ip_literal(n: &str) -> bool {
-    n.trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse::<IpAddr>()
-        .is_ok()
-}
-
-/// PROBE-004 (info) and PROBE-014 (warning) from the recorded facts.
-pub fn judge(r: &ProbeReport) -> Vec<Problem> {
-    let mut out = judge_names(&r.names, r.address);
-    out.extend(judge_vrfy(r));
-    out
-}
-
-/// PROBE-004: every name the relay and DNS give the address, compared.
-pub fn judge_names(n: &Names, address: IpAddr) -> Vec<Problem> {
-    let mut out = Vec::new();
-    let mut own: Vec<(&str, String)> = Vec::new();
-    if let Some(b) = &n.banner {
-        own.push(("banner", norm(b)));
-    }
-    if let Some(e) = &n.ehlo {
-        own.push(("EHLO", norm(e)));
-    }
-    if !n.relay.is_empty() && !is_ip_literal(&n.relay) {
-        own.push(("relay", norm(&n.relay)));
-    }
-    let ptr: Option<Vec<String>> = match &n.ptr {
-        Some(PtrLookup::Names(v)) => Some(v.iter().map(|p| norm(p)).collect()),
-        _ => None,
-    };
-    let mut distinct: Vec<&String> = own.iter().map(|(_, v)| v).collect();
-    distinct.sort();
-    distinct.dedup();
-    let ptr_differs = match (&ptr, distinct.as_slice()) {
-        (Some(p), [one]) => !p.contains(one),
-        _ => false,
-    };
-    if distinct.len() > 1 || ptr_differs {
-        let mut parts: Vec<String> = own.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        if let Some(p) = &ptr {
-            parts.push(format!("PTR {}", p.join(" ")));
-        }
-        out.push(Problem {
-            rule: "PROBE-004",
-            severity: Severity::Info,
-            message: format!("host names differ: {}", parts.join(", ")),
-        });
-    }
-    if let Some(PtrLookup::Status(s)) = &n.ptr {
-        let message = if s == "nxdomain" || s == "nodata" {
-            format!("no PTR for {address} ({s})")
-        } else {
-            format!("the PTR lookup for {address} failed ({s})")
-        };
-        out.push(Problem {
-            rule: "PROBE-004",
-            severity: Severity::Info,
-            message,
-        });
-    }
-    out
-}
-
-/// PROBE-014: an SOR answers the pre-TLS `VRFY postmaster` with a refusal (530 preferred). The probe
-/// never sends `RCPT` or `DATA` (they could start a delivery), so `VRFY` stands for the commands an
-/// SOR must refuse before TLS.
-pub fn judge_vrfy(r: &ProbeReport) -> Vec<Problem> {
-    if r.role != crate::model::Role::Sor {
-        return vec![];
-    }
-    let message = match r.pretls_vrfy {
-        None | Some(400..=599) => return vec![],
-        Some(c @ 200..=299) => format!(
-            "VRFY answered {c} before TLS: an SOR should refuse everything but EHLO, NOOP, RSET, \
-             STARTTLS and QUIT in clear (530 5.7.0); RCPT and DATA are not tested, the probe never sends them"
-        ),
-        Some(c) => format!("VRFY answered {c} before TLS instead of a refusal (530 5.7.0)"),
-    };
-    vec![Problem {
-        rule: "PROBE-014",
-        severity: Severity::Warning,
-        message,
-    }]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Role;
 
     fn names(banner: &str, ehlo: &str, ptr: Option<PtrLookup>, relay: &str) -> Names {
         Names {
@@ -192,82 +101,6 @@ mod tests {
             ptr,
             relay: relay.into(),
         }
-    }
-
-    fn addr() -> IpAddr {
-        "198.51.100.10".parse().unwrap()
-    }
-
-    #[test]
-    fn probe_004_fail_ptr_of_the_isp_differs_from_the_banner() {
-        // rules.md Fail: PTR `host-198-51-100-10.isp.example`, banner `mx1.agency.example`
-        let n = names(
-            "mx1.agency.example",
-            "mx1.agency.example",
-            Some(PtrLookup::Names(vec![
-                "host-198-51-100-10.isp.example.".into(),
-            ])),
-            "mx1.agency.example",
-        );
-        let p = judge_names(&n, addr());
-        assert_eq!(p.len(), 1, "{p:?}");
-        assert_eq!(p[0].rule, "PROBE-004");
-        assert_eq!(p[0].severity, Severity::Info);
-        assert!(
-            p[0].message.contains("host-198-51-100-10.isp.example"),
-            "{}",
-            p[0].message
-        );
-        assert!(p[0].message.contains("banner mx1.agency.example"));
-    }
-
-    #[test]
-    fn probe_004_pass_all_names_agree_whatever_case_and_final_dot() {
-        // rules.md Pass: PTR, banner and MX name all `mx1.agency.example`
-        let n = names(
-            "MX1.Agency.Example",
-            "mx1.agency.example.",
-            Some(PtrLookup::Names(vec![
-                "mx1.agency.example.".into(),
-                "other.example.".into(),
-            ])),
-            "mx1.agency.example",
-        );
-        assert!(judge_names(&n, addr()).is_empty());
-    }
-
-    #[test]
-    fn probe_004_banner_and_ehlo_differ_from_the_relay_name() {
-        let n = names("mx.probe.test", "mx.probe.test", None, "relay.probe.test");
-        let p = judge_names(&n, addr());
-        assert_eq!(p.len(), 1);
-        assert!(p[0].message.contains("relay relay.probe.test"));
-        // an IP literal as the relay name is not compared
-        let n = names("mx.probe.test", "mx.probe.test", None, "127.0.0.1");
-        assert!(judge_names(&n, addr()).is_empty());
-    }
-
-    #[test]
-    fn probe_004_no_ptr_and_failed_lookup_are_info() {
-        let n = names(
-            "mx1.agency.example",
-            "mx1.agency.example",
-            Some(PtrLookup::Status("nxdomain".into())),
-            "mx1.agency.example",
-        );
-        let p = judge_names(&n, addr());
-        assert_eq!(p.len(), 1);
-        assert_eq!(p[0].severity, Severity::Info);
-        assert!(p[0].message.starts_with("no PTR for 198.51.100.10"));
-        let n = Names {
-            ptr: Some(PtrLookup::Status("timeout".into())),
-            ..Names::default()
-        };
-        assert!(
-            judge_names(&n, addr())[0]
-                .message
-                .contains("failed (timeout)")
-        );
     }
 
     #[test]
@@ -296,34 +129,5 @@ mod tests {
         );
         assert_eq!(first_word("   "), None);
         assert_eq!(first_word(&"x".repeat(5000)).unwrap().len(), MAX_NAME);
-    }
-
-    fn sor(code: Option<u16>, role: Role) -> ProbeReport {
-        let t = ProbeTarget::new("sor1.agency.example", addr(), 25, role);
-        let mut r = ProbeReport::new(&t);
-        r.pretls_vrfy = code;
-        r
-    }
-
-    #[test]
-    fn probe_014_fail_vrfy_252_before_tls() {
-        // rules.md Fail: pre-TLS `VRFY postmaster` → `252 …`
-        let p = judge_vrfy(&sor(Some(252), Role::Sor));
-        assert_eq!(p.len(), 1);
-        assert_eq!(p[0].rule, "PROBE-014");
-        assert_eq!(p[0].severity, Severity::Warning);
-        assert!(p[0].message.contains("252"));
-        assert!(p[0].message.contains("never sends"));
-        assert_eq!(judge_vrfy(&sor(Some(250), Role::Sor)).len(), 1);
-    }
-
-    #[test]
-    fn probe_014_pass_vrfy_530_before_tls() {
-        // rules.md Pass: pre-TLS `VRFY` → `530 5.7.0 …`
-        assert!(judge_vrfy(&sor(Some(530), Role::Sor)).is_empty());
-        assert!(judge_vrfy(&sor(Some(502), Role::Sor)).is_empty());
-        assert!(judge_vrfy(&sor(None, Role::Sor)).is_empty());
-        // a BER is not asked
-        assert!(judge_vrfy(&sor(Some(252), Role::Ber)).is_empty());
     }
 }

@@ -1,9 +1,10 @@
-//! The report of one probe (interfaces.md §3 `probes` entry) and how its verdict is judged from the
-//! facts: facts first, verdicts second, so a reader can re-judge.
+//! The report of one probe (interfaces.md §3 `probes` entry): facts first, verdicts second, so a
+//! reader can re-judge. The PROBE rules (`rules::probe_judge`) judge the facts into `problems` and
+//! `verdict`; the probe itself only records.
 
 use super::dane::{DaneResult, DaneVerdict};
 use super::tls::{CertInfo, Pkix};
-use crate::model::Role;
+use crate::model::{Role, Severity};
 use serde::Serialize;
 use std::net::IpAddr;
 
@@ -33,18 +34,6 @@ pub enum Verdict {
     Inconclusive,
     /// At least one error-severity problem.
     Fail,
-}
-
-/// Severity of a problem.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Breaks the role.
-    Error,
-    /// Should be fixed.
-    Warning,
-    /// Recorded.
-    Info,
 }
 
 /// One judged problem, tied to a rule of the catalogue.
@@ -228,9 +217,14 @@ pub struct ProbeReport {
     pub error: Option<String>,
     /// The step where it stopped.
     pub error_step: Option<super::Step>,
-    /// Judged problems.
+    /// The dialogue stopped on a temporary condition (timeout, 421, 4xx, 454) or was cut short
+    /// (whole-probe timeout, cancelled): nothing after that point was seen. Set by the session.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub temporary: bool,
+    /// Judged problems (filled by the PROBE rules, `rules::probe_judge`, through
+    /// `ProbeConfig::judge`; empty when no judge is set).
     pub problems: Vec<Problem>,
-    /// pass / fail / inconclusive.
+    /// pass / fail / inconclusive (judged with the problems; `inconclusive` until judged).
     pub verdict: Verdict,
     /// Attempts made (1 + retries).
     pub attempts: u32,
@@ -277,6 +271,7 @@ impl ProbeReport {
             mta_sts: None,
             error: None,
             error_step: None,
+            temporary: false,
             problems: vec![],
             verdict: Verdict::Inconclusive,
             attempts: 1,
@@ -285,314 +280,19 @@ impl ProbeReport {
         }
     }
 
-    /// True when the attempt should be retried: nothing wrong was proven, something was temporary.
+    /// True when the attempt should be retried, decided from the facts alone (the probe runs with
+    /// or without a judge): the dialogue stopped on a temporary condition (`temporary`: timeout,
+    /// 421, 4xx, 454), the connect timed out, the greeting was 421, a BER's plaintext `MAIL FROM`
+    /// got 4xx, `STARTTLS` got 454 or `MAIL FROM` inside TLS got 4xx — and the run was not
+    /// cancelled.
     pub fn transient(&self) -> bool {
-        self.verdict == Verdict::Inconclusive && self.connect != Connect::Cancelled
-    }
-
-    /// Judges the facts: fills `problems` and `verdict`. `transient` marks a dialogue that stopped on
-    /// a timeout or a temporary (4xx) reply.
-    pub fn judge(&mut self, transient: bool, now_unix: i64) {
-        let mut p: Vec<Problem> = Vec::new();
-        let sor = self.role == Role::Sor;
-        let cert_sev = if sor {
-            Severity::Error
-        } else {
-            Severity::Warning
-        };
-        let mut add = |rule, severity, message: String| {
-            p.push(Problem {
-                rule,
-                severity,
-                message,
-            })
-        };
-        let mut inconclusive = transient;
-        match self.connect {
-            Connect::Ok => {}
-            Connect::Refused | Connect::Unreachable => add(
-                "PROBE-001",
-                Severity::Error,
-                format!(
-                    "no TCP connection: {}",
-                    self.connect_error.as_deref().unwrap_or("refused")
-                ),
-            ),
-            Connect::Timeout | Connect::Cancelled => inconclusive = true,
-        }
-        match self.greeting {
-            Some(220) | None => {}
-            Some(421) => inconclusive = true,
-            Some(c) => add(
-                "PROBE-002",
-                Severity::Error,
-                format!("greeting {c}: the relay refuses service"),
-            ),
-        }
-        if self.connect == Connect::Ok && self.greeting.is_none() && !transient {
-            let why = self.error.clone().unwrap_or_else(|| "no greeting".into());
-            add(
-                "PROBE-002",
-                Severity::Error,
-                format!("no 220 greeting: {why}"),
-            );
-        }
-        if let Some(c) = self.ehlo.or(if self.implicit_tls {
-            self.ehlo_tls
-        } else {
-            None
-        }) && c != 250
-        {
-            add(
-                "PROBE-003",
-                Severity::Error,
-                format!("EHLO answered with {c}"),
-            );
-        }
-        if !self.implicit_tls && self.starttls_offered == Some(false) {
-            add(
-                "PROBE-005",
-                Severity::Error,
-                "STARTTLS not offered in the cleartext EHLO reply".into(),
-            );
-        }
-        if let Some(c) = self.plaintext_mail_from {
-            match (sor, c) {
-                (false, 200..=299) | (true, 530) => {}
-                (false, 530) => add(
-                    "PROBE-010",
-                    Severity::Error,
-                    "MAIL FROM refused with 530 before TLS: this MX host behaves as an SOR".into(),
-                ),
-                (false, 400..=499) => inconclusive = true,
-                (false, _) => add(
-                    "PROBE-010",
-                    Severity::Error,
-                    format!("MAIL FROM without TLS refused with {c}"),
-                ),
-                (true, 200..=299) => add(
-                    "PROBE-013",
-                    Severity::Error,
-                    format!("MAIL FROM accepted ({c}) before TLS: not secure-only"),
-                ),
-                (true, _) => add(
-                    "PROBE-013",
-                    Severity::Warning,
-                    format!("MAIL FROM before TLS refused with {c} instead of 530"),
-                ),
-            }
-        }
-        match self.starttls_reply {
-            None | Some(220) => {}
-            Some(454) => {
-                inconclusive = true;
-                add(
-                    "PROBE-006",
-                    Severity::Warning,
-                    "STARTTLS answered 454 (temporary)".into(),
-                )
-            }
-            Some(c) => add(
-                "PROBE-006",
-                Severity::Error,
-                format!("STARTTLS answered with {c}"),
-            ),
-        }
-        if let Some(t) = &self.tls {
-            if t.cleartext_on_implicit {
-                add(
-                    "PROBE-016",
-                    Severity::Error,
-                    "the port is published for implicit TLS, but the server answered in clear instead of starting TLS".into(),
-                );
-            } else if t.old_tls_only {
-                add(
-                    "PROBE-017",
-                    Severity::Error,
-                    "STARTTLS offered, no TLS 1.2+ handshake".into(),
-                );
-            } else if let Some(e) = &t.handshake_error {
-                add(
-                    "PROBE-007",
-                    Severity::Error,
-                    format!("TLS handshake failed: {e}"),
-                );
-            }
-            if t.pipelined_after_220 > 0 {
-                add(
-                    "PROBE-006",
-                    Severity::Error,
-                    format!(
-                        "{} bytes sent in clear after the 220 reply to STARTTLS",
-                        t.pipelined_after_220
-                    ),
-                );
-            }
-            if t.version.as_deref() == Some("TLSv1.2") {
-                add("PROBE-017", Severity::Info, "no TLS 1.3".into());
-            }
-        }
-        if self.starttls_after_tls == Some(true) {
-            add(
-                "PROBE-008",
-                Severity::Error,
-                "STARTTLS still offered after TLS".into(),
-            );
-        }
-        if let Some(c) = self.tls_mail_from {
-            let rule = if sor { "PROBE-015" } else { "PROBE-011" };
-            match c {
-                200..=299 => {}
-                400..=499 => inconclusive = true,
-                _ => add(
-                    rule,
-                    Severity::Error,
-                    format!("MAIL FROM inside TLS refused with {c}"),
-                ),
-            }
-        }
-        if self.injection == Some(InjectionOutcome::Vulnerable) {
-            add(
-                "PROBE-009",
-                Severity::Error,
-                "a command pipelined behind STARTTLS was executed inside TLS".into(),
-            );
-        }
-        super::ciphers::judge(&self.cipher_tests, self.role, &mut add);
-        let dane_ee = self.dane == DaneVerdict::Valid
-            && self
-                .dane_detail
-                .as_ref()
-                .and_then(|d| d.matched.as_deref())
-                .is_some_and(|m| m.starts_with('3'));
-        if let Some(c) = &self.certificate {
-            let sev = if self.dane == DaneVerdict::Valid {
-                Severity::Info
-            } else {
-                cert_sev
-            };
-            let msg = |what: &str| {
-                format!(
-                    "{what}{}",
-                    c.pkix_error
-                        .as_deref()
-                        .map(|e| format!(" ({e})"))
-                        .unwrap_or_default()
-                )
-            };
-            match c.pkix {
-                Pkix::Valid => {}
-                Pkix::NameMismatch => add(
-                    "PROBE-019",
-                    if self.dane == DaneVerdict::Valid && !dane_ee {
-                        Severity::Error
-                    } else {
-                        sev
-                    },
-                    msg(&format!("certificate does not name {}", self.host)),
-                ),
-                Pkix::Expired | Pkix::NotYetValid => add(
-                    "PROBE-020",
-                    if dane_ee {
-                        Severity::Info
-                    } else {
-                        Severity::Error
-                    },
-                    msg("certificate outside its validity period"),
-                ),
-                Pkix::Untrusted | Pkix::SelfSigned => add(
-                    "PROBE-021",
-                    sev,
-                    msg(if c.intermediates_missing {
-                        "chain does not reach a trusted root (intermediates missing?)"
-                    } else {
-                        "chain does not reach a trusted root"
-                    }),
-                ),
-                _ => add("PROBE-021", sev, msg("certificate rejected")),
-            }
-            for (i, ci) in c.chain.iter().enumerate() {
-                let weak_key = (ci.key.starts_with("RSA") && ci.key_bits < 2048)
-                    || (ci.key.starts_with("EC") && ci.key_bits < 256);
-                if weak_key {
-                    add(
-                        "PROBE-022",
-                        Severity::Warning,
-                        format!("cert #{i}: weak key {}", ci.key),
-                    );
-                }
-                let sig = ci.signature_algorithm.to_ascii_lowercase();
-                if !ci.self_issued && (sig.contains("sha1") || sig.contains("md5")) {
-                    add(
-                        "PROBE-022",
-                        Severity::Warning,
-                        format!("cert #{i}: signature {}", ci.signature_algorithm),
-                    );
-                }
-            }
-            if let Some(leaf) = c.chain.first() {
-                let left = leaf.not_after_unix - now_unix;
-                if left > 0 && left < 21 * 86_400 {
-                    add(
-                        "PROBE-023",
-                        Severity::Warning,
-                        format!("certificate expires in {} days", left / 86_400),
-                    );
-                }
-            }
-        }
-        if self.dane == DaneVerdict::Fail {
-            let d = self
-                .dane_detail
-                .as_ref()
-                .map(|d| d.detail.clone())
-                .unwrap_or_default();
-            add("PROBE-025", Severity::Error, format!("DANE: {d}"));
-        }
-        for (rule, severity, message) in super::variants::judge(self) {
-            add(rule, severity, message);
-        }
-        let before = self.capabilities.iter().any(|c| c == "REQUIRETLS");
-        let after = self.capabilities_tls.iter().any(|c| c == "REQUIRETLS");
-        if before || after {
-            add(
-                "PROBE-029",
-                Severity::Info,
-                format!("REQUIRETLS advertised before TLS: {before}, after TLS: {after}"),
-            );
-        }
-        if let (Some(e), Some(step), false) = (&self.error, self.error_step, transient) {
-            use super::Step;
-            let rule = match step {
-                Step::Ehlo => Some("PROBE-003"),
-                Step::MailFrom if sor => Some("PROBE-013"),
-                Step::MailFrom => Some("PROBE-010"),
-                Step::Rset | Step::Starttls => Some("PROBE-006"),
-                Step::EhloTls => Some("PROBE-008"),
-                Step::MailFromTls if sor => Some("PROBE-015"),
-                Step::MailFromTls => Some("PROBE-011"),
-                Step::Greeting if self.implicit_tls && self.greeting.is_none() => None,
-                _ => None,
-            };
-            if let Some(rule) = rule {
-                add(
-                    rule,
-                    Severity::Error,
-                    format!("dialogue stopped at {step:?}: {e}"),
-                );
-            }
-        }
-        p.extend(super::names::judge(self));
-        p.extend(super::vantage::judge(self));
-        let failed = p.iter().any(|x| x.severity == Severity::Error);
-        self.verdict = if failed {
-            Verdict::Fail
-        } else if inconclusive {
-            Verdict::Inconclusive
-        } else {
-            Verdict::Pass
-        };
-        self.problems = p;
+        self.connect != Connect::Cancelled
+            && (self.temporary
+                || self.connect == Connect::Timeout
+                || self.greeting == Some(421)
+                || (self.role == Role::Ber && matches!(self.plaintext_mail_from, Some(400..=499)))
+                || self.starttls_reply == Some(454)
+                || matches!(self.tls_mail_from, Some(400..=499)))
     }
 }
 

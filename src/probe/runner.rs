@@ -89,7 +89,7 @@ pub async fn run_all(
             };
             let report = tokio::select! {
                 r = work => r,
-                _ = cancel.cancelled() => cancelled_report(&target),
+                _ = cancel.cancelled() => cancelled_report(&target, &cfg),
             };
             step_sink(ProbeEvent::Finished {
                 report: Box::new(report.clone()),
@@ -103,7 +103,7 @@ pub async fn run_all(
         match h.await {
             Ok(r) => out.push(r),
             Err(e) => {
-                let mut r = cancelled_report(&fallback);
+                let mut r = cancelled_report(&fallback, &cfg);
                 r.error = Some(format!("probe task failed: {e}"));
                 out.push(r);
             }
@@ -112,10 +112,13 @@ pub async fn run_all(
     out
 }
 
-fn cancelled_report(t: &ProbeTarget) -> ProbeReport {
+fn cancelled_report(t: &ProbeTarget, cfg: &ProbeConfig) -> ProbeReport {
     let mut r = ProbeReport::new(t);
     r.connect = Connect::Cancelled;
     r.error = Some("cancelled".into());
-    r.judge(true, 0);
+    r.temporary = true;
+    if let Some(judge) = cfg.judge {
+        judge(&mut r, 0);
+    }
     r
 }

@@ -14,8 +14,10 @@ use tokio_rustls::client::TlsStream;
 /// Where a probe's events go.
 pub type StepSink<'a> = &'a (dyn Fn(ProbeEvent) + Send + Sync);
 
-/// Probes one target: one attempt, plus up to `cfg.retries` more with back-off when the attempt is
-/// inconclusive (421, timeouts, 4xx). Never panics; every failure is in the report.
+/// Probes one target: one attempt, plus up to `cfg.retries` more with back-off when the attempt met
+/// a temporary condition (421, timeouts, 4xx; [`ProbeReport::transient`], decided from the facts).
+/// Each attempt's report is judged by `cfg.judge` when set. Never panics; every failure is in the
+/// report.
 pub async fn probe(target: &ProbeTarget, cfg: &ProbeConfig, sink: StepSink<'_>) -> ProbeReport {
     let mut attempt = 1;
     let mut wait = cfg.backoff;
@@ -36,7 +38,10 @@ pub async fn probe(target: &ProbeTarget, cfg: &ProbeConfig, sink: StepSink<'_>) 
                 ));
                 r.timings_ms.total = millis(cfg.timeouts.probe);
                 super::names::record(target, &mut r);
-                r.judge(true, 0);
+                r.temporary = true;
+                if let Some(judge) = cfg.judge {
+                    judge(&mut r, 0);
+                }
                 r
             }
         };
@@ -156,15 +161,18 @@ async fn attempt_once(
                     Err(_) => (super::ciphers::out_of_budget(class, left), vec![]),
                 };
             r.transcript.extend(lines);
-            let ok = !super::ciphers::is_finding(&test, target.role);
+            let ok = !super::ciphers::is_finding(&test);
             ctx.emit(Step::Cipher, super::ciphers::describe(&test), ok, test.ms);
             r.cipher_tests.push(test);
         }
         r.timings_ms.cipher_tests = Some(millis(t0.elapsed()));
     }
     r.timings_ms.total = millis(start.elapsed());
-    let now = i64::try_from(now_of(cfg).as_secs()).unwrap_or(i64::MAX);
-    r.judge(transient, now);
+    r.temporary = transient;
+    if let Some(judge) = cfg.judge {
+        let now = i64::try_from(now_of(cfg).as_secs()).unwrap_or(i64::MAX);
+        judge(&mut r, now);
+    }
     r
 }
 

@@ -7,9 +7,10 @@
 //! Only what judging needs is parsed here (version, mode, max_age, mx); the policy text's own rules
 //! (STS-011…) belong to the static rules.
 
-use super::report::{ProbeReport, Problem, Severity, Verdict};
+use super::report::{ProbeReport, Problem, Verdict};
 use super::smtp::millis;
 use super::tls::{Pkix, RecordingVerifier, san_matches};
+use crate::model::Severity;
 use rustls::RootCertStore;
 use serde::Serialize;
 use std::net::SocketAddr;

@@ -12,7 +12,7 @@
 //! variant's prefix (`[sni-none] C: EHLO ...`).
 
 use super::dane::{self, DaneVerdict};
-use super::report::{ProbeReport, Severity};
+use super::report::ProbeReport;
 use super::session::{Ctx, describe_tls_error, now_of, server_name};
 use super::smtp::{Smtp, SmtpError, millis};
 use super::tls::{RecordingVerifier, cert_info};
@@ -193,7 +193,8 @@ pub struct VariantFacts {
 }
 
 impl VariantFacts {
-    fn new(kind: VariantKind, target: &ProbeTarget) -> Self {
+    /// The facts of a variant not yet run against `target` (its SNI as it will be sent).
+    pub fn new(kind: VariantKind, target: &ProbeTarget) -> Self {
         let sni = match kind {
             VariantKind::SniNone => None,
             VariantKind::SniUnknown => Some(UNKNOWN_SNI.to_string()),
@@ -599,70 +600,6 @@ impl ServerCertVerifier for OnlyKeyType {
     }
 }
 
-/// The problems the variants show, for [`ProbeReport::judge`]: PROBE-024 (a SNI variant aborted
-/// while the normal handshake completed) and TLSA-015 (with a secure, usable TLSA RRset, a key of
-/// a server with several keys whose chain DANE does not cover).
-pub(super) fn judge(r: &ProbeReport) -> Vec<(&'static str, Severity, String)> {
-    let mut out = Vec::new();
-    let main_ok = r.tls.as_ref().is_some_and(|t| t.version.is_some());
-    if main_ok {
-        for v in r
-            .variants
-            .iter()
-            .filter(|v| v.variant.is_sni() && v.outcome == VariantOutcome::Failed)
-        {
-            let how = match &v.sni {
-                None => "without SNI".to_string(),
-                Some(n) => format!("with SNI {n}"),
-            };
-            out.push((
-                "PROBE-024",
-                Severity::Error,
-                format!(
-                    "the handshake {how} was aborted ({}) while the normal handshake completed; the server must fall back to a default certificate",
-                    v.error.as_deref().unwrap_or("no reason given")
-                ),
-            ));
-        }
-    }
-    if matches!(r.dane, DaneVerdict::Valid | DaneVerdict::Fail) {
-        // (key, SPKI hash, DANE verdict of its chain), one per distinct key.
-        let mut keys: Vec<(String, String, Option<DaneVerdict>)> = Vec::new();
-        if let Some(leaf) = r.certificate.as_ref().and_then(|c| c.chain.first()) {
-            keys.push((leaf.key.clone(), leaf.spki_sha256.clone(), Some(r.dane)));
-        }
-        for v in r
-            .variants
-            .iter()
-            .filter(|v| v.variant.key_type().is_some() && v.outcome == VariantOutcome::Completed)
-        {
-            if let (Some(k), Some(s)) = (&v.leaf_key, &v.leaf_spki_sha256)
-                && !keys.iter().any(|(_, have, _)| have == s)
-            {
-                keys.push((k.clone(), s.clone(), v.dane));
-            }
-        }
-        if keys.len() > 1 {
-            let all: Vec<String> = keys.iter().map(|(k, _, _)| key_name(k)).collect();
-            for (k, _, d) in &keys {
-                if *d != Some(DaneVerdict::Valid) {
-                    out.push((
-                        "TLSA-015",
-                        Severity::Warning,
-                        format!(
-                            "the {} key is not covered by any TLSA record; the server has {} keys ({}) and senders that negotiate this one fail DANE",
-                            key_name(k),
-                            keys.len(),
-                            all.join(", ")
-                        ),
-                    ));
-                }
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -738,156 +675,6 @@ mod tests {
         v
     }
 
-    fn problems(r: &mut ProbeReport, rule: &str) -> Vec<String> {
-        r.judge(false, 0);
-        r.problems
-            .iter()
-            .filter(|p| p.rule == rule)
-            .map(|p| p.message.clone())
-            .collect()
-    }
-
-    #[test]
-    fn probe_024_fail_handshake_aborted_on_an_sni_name() {
-        let mut r = report("EC P-256", "aa", DaneVerdict::NotApplicable);
-        let mut v = variant(VariantKind::SniUnknown, VariantOutcome::Failed);
-        v.error = Some("received fatal alert: UnrecognisedName".into());
-        r.variants = vec![variant(VariantKind::SniNone, VariantOutcome::Completed), v];
-        let p = problems(&mut r, "PROBE-024");
-        assert_eq!(p.len(), 1, "{p:?}");
-        assert!(p[0].contains("UnrecognisedName"), "{}", p[0]);
-        assert!(p[0].contains(UNKNOWN_SNI), "{}", p[0]);
-        assert_eq!(r.verdict, crate::probe::Verdict::Fail);
-    }
-
-    #[test]
-    fn probe_024_fail_handshake_aborted_without_sni() {
-        let mut r = report("EC P-256", "aa", DaneVerdict::NotApplicable);
-        let mut v = variant(VariantKind::SniNone, VariantOutcome::Failed);
-        v.error = Some("received fatal alert: AccessDenied".into());
-        r.variants = vec![v];
-        let p = problems(&mut r, "PROBE-024");
-        assert_eq!(p.len(), 1);
-        assert!(p[0].contains("without SNI") && p[0].contains("AccessDenied"));
-    }
-
-    #[test]
-    fn probe_024_pass_default_certificate_returned() {
-        let mut r = report("EC P-256", "aa", DaneVerdict::NotApplicable);
-        r.variants = vec![
-            variant(VariantKind::SniNone, VariantOutcome::Completed),
-            variant(VariantKind::SniUnknown, VariantOutcome::Completed),
-            // a key-type variant that fails is a fact, not a PROBE-024 problem
-            variant(VariantKind::RsaOnly, VariantOutcome::Failed),
-            // neither is a variant that never reached its handshake
-            variant(VariantKind::SniNone, VariantOutcome::Inconclusive),
-        ];
-        assert!(problems(&mut r, "PROBE-024").is_empty());
-        assert_eq!(r.verdict, crate::probe::Verdict::Pass);
-        // and when the normal handshake itself failed, that is PROBE-007's, not PROBE-024's
-        let mut r = report("EC P-256", "aa", DaneVerdict::NotApplicable);
-        r.tls = Some(TlsFacts {
-            handshake_error: Some("x".into()),
-            ..TlsFacts::default()
-        });
-        r.variants = vec![variant(VariantKind::SniNone, VariantOutcome::Failed)];
-        assert!(problems(&mut r, "PROBE-024").is_empty());
-    }
-
-    #[test]
-    fn tlsa_015_fail_one_3_1_1_for_rsa_while_the_server_also_offers_ecdsa() {
-        // main handshake negotiated ECDSA (not covered), the RSA-only variant found the RSA key (covered)
-        let mut r = report("EC P-256", "ec", DaneVerdict::Fail);
-        r.variants = vec![
-            keyed(
-                VariantKind::RsaOnly,
-                "RSA 2048",
-                "rsa",
-                Some(DaneVerdict::Valid),
-            ),
-            keyed(
-                VariantKind::EcdsaOnly,
-                "EC P-256",
-                "ec",
-                Some(DaneVerdict::Fail),
-            ),
-        ];
-        let p = problems(&mut r, "TLSA-015");
-        assert_eq!(p.len(), 1, "{p:?}");
-        assert!(
-            p[0].contains("the ECDSA P-256 key is not covered by any TLSA record"),
-            "{}",
-            p[0]
-        );
-        let sev = r
-            .problems
-            .iter()
-            .find(|p| p.rule == "TLSA-015")
-            .map(|p| p.severity);
-        assert_eq!(sev, Some(Severity::Warning));
-        // the other way round: main RSA covered, the ECDSA variant's chain not
-        let mut r = report("RSA 2048", "rsa", DaneVerdict::Valid);
-        r.variants = vec![keyed(
-            VariantKind::EcdsaOnly,
-            "EC P-384",
-            "ec",
-            Some(DaneVerdict::Fail),
-        )];
-        let p = problems(&mut r, "TLSA-015");
-        assert_eq!(p.len(), 1);
-        assert!(p[0].contains("ECDSA P-384"), "{}", p[0]);
-        assert!(!p[0].contains("the RSA"), "{}", p[0]);
-    }
-
-    #[test]
-    fn tlsa_015_pass_records_for_both_keys() {
-        let mut r = report("EC P-256", "ec", DaneVerdict::Valid);
-        r.variants = vec![
-            keyed(
-                VariantKind::RsaOnly,
-                "RSA 2048",
-                "rsa",
-                Some(DaneVerdict::Valid),
-            ),
-            keyed(
-                VariantKind::EcdsaOnly,
-                "EC P-256",
-                "ec",
-                Some(DaneVerdict::Valid),
-            ),
-        ];
-        assert!(problems(&mut r, "TLSA-015").is_empty());
-    }
-
-    #[test]
-    fn tlsa_015_pass_single_key_or_no_usable_tlsa() {
-        // one key: a failing key-type variant is a fact ("no RSA certificate"), not a problem
-        let mut r = report("EC P-256", "ec", DaneVerdict::Fail);
-        let mut rsa = variant(VariantKind::RsaOnly, VariantOutcome::Failed);
-        key_facts(&mut rsa, KeyType::Rsa, Some("ec"));
-        assert_eq!(
-            rsa.note.as_deref(),
-            Some("no RSA certificate (no handshake when only RSA signature schemes are offered)")
-        );
-        r.variants = vec![
-            rsa,
-            keyed(
-                VariantKind::EcdsaOnly,
-                "EC P-256",
-                "ec",
-                Some(DaneVerdict::Fail),
-            ),
-        ];
-        assert!(problems(&mut r, "TLSA-015").is_empty());
-        assert!(!r.problems.iter().any(|p| p.rule == "PROBE-024"));
-        // two keys but no secure, usable TLSA RRset: DANE does not apply
-        for dane in [DaneVerdict::NotApplicable, DaneVerdict::NoTlsa] {
-            let mut r = report("EC P-256", "ec", dane);
-            r.variants = vec![keyed(VariantKind::RsaOnly, "RSA 2048", "rsa", None)];
-            assert!(problems(&mut r, "TLSA-015").is_empty());
-        }
-    }
-
     #[test]
     fn key_notes_say_which_key_a_variant_found() {
         let mut v = keyed(VariantKind::RsaOnly, "EC P-256", "ec", None);
@@ -899,6 +686,12 @@ mod tests {
         let mut v = keyed(VariantKind::RsaOnly, "RSA 3072", "rsa", None);
         key_facts(&mut v, KeyType::Rsa, Some("ec"));
         assert_eq!(v.note.as_deref(), Some("second key: RSA 3072"));
+        let mut rsa = variant(VariantKind::RsaOnly, VariantOutcome::Failed);
+        key_facts(&mut rsa, KeyType::Rsa, Some("ec"));
+        assert_eq!(
+            rsa.note.as_deref(),
+            Some("no RSA certificate (no handshake when only RSA signature schemes are offered)")
+        );
         let mut v = keyed(VariantKind::EcdsaOnly, "EC P-256", "ec", None);
         key_facts(&mut v, KeyType::Ecdsa, Some("ec"));
         assert_eq!(

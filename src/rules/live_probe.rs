@@ -1,19 +1,11 @@
-//! The live probe rules (PROBE, STS-007…010, MX-008, SOR-006) as registry checks: the probe judges
-//! each dialogue it had (`probe::ProbeReport::judge`, `probe::sts`), and these checks turn what it
-//! found into [`Finding`]s of the same registry as the static and DNS rules, so one report, one
-//! exit code and one `--list-rules` cover all three.
+//! The live probe rules (PROBE, STS-007…010, MX-008, SOR-006) as registry checks: the PROBE rules
+//! of [`super::probe_judge`] judge each dialogue the probe had (and `probe::sts` the MTA-STS
+//! fetch), and these checks turn what they found into [`Finding`]s of the same registry as the
+//! static and DNS rules, so one report, one exit code and one `--list-rules` cover all three.
 
 use super::{Finding, Input, Rule, Severity};
 use crate::model::Role;
-use crate::probe::report::{ProbeReport, Problem, Severity as ProbeSeverity, summarize};
-
-fn severity(s: ProbeSeverity) -> Severity {
-    match s {
-        ProbeSeverity::Error => Severity::Error,
-        ProbeSeverity::Warning => Severity::Warning,
-        ProbeSeverity::Info => Severity::Info,
-    }
-}
+use crate::probe::report::{ProbeReport, Problem, summarize};
 
 /// `host [address]:port`, the subject of a per-address finding.
 fn subject(r: &ProbeReport) -> String {
@@ -23,76 +15,20 @@ fn subject(r: &ProbeReport) -> String {
     }
 }
 
-/// What to do about a failed probe rule, in a line.
+/// What to do about a failed probe rule, in a line: the fix beside the rule in
+/// [`super::probe_judge`] for the rules that judge one report, else the rules judged elsewhere
+/// (PROBE-027 and the MTA-STS fetch in `probe::sts`, PROBE-028 in `probe::report::summarize`).
 fn fix_for(id: &str) -> &'static str {
+    if let Some(fix) = super::probe_judge::fix(id) {
+        return fix;
+    }
     match id {
-        "PROBE-001" => {
-            "Make every published address accept TCP on the port (firewall, listener), or stop publishing the address."
-        }
-        "PROBE-002" => {
-            "Let the relay greet with 220; a 554 greeting or a silent close refuses all mail."
-        }
-        "PROBE-003" => "Enable ESMTP (EHLO); STARTTLS needs it.",
-        "PROBE-004" => {
-            "Informational: let the greeting and EHLO name the relay as DNS publishes it (Postfix myhostname) and publish a PTR for each address that names it too."
-        }
-        "PROBE-005" => {
-            "Offer STARTTLS to every client (e.g. Postfix smtpd_tls_security_level = may with a certificate)."
-        }
-        "PROBE-006" => {
-            "Fix the server's TLS set-up so STARTTLS answers 220 (certificate and key readable)."
-        }
-        "PROBE-007" => "Enable TLS 1.2 and 1.3 with modern ciphers so the handshake completes.",
-        "PROBE-008" => {
-            "Reset the session after STARTTLS; the post-TLS EHLO must not offer STARTTLS again."
-        }
-        "PROBE-009" => {
-            "Upgrade the MTA: it executes commands pipelined before STARTTLS inside TLS (CVE-2011-0411 class)."
-        }
-        "PROBE-010" => {
-            "A BER (listed in MX) must accept MAIL FROM without TLS; require TLS only on a Secure Only Receiver published by SRV."
-        }
-        "PROBE-011" | "PROBE-015" => "Accept MAIL FROM inside TLS: the secure path must be usable.",
-        "PROBE-012" => {
-            "Offer STARTTLS to every client; do not hide it by client address (Postfix: no starttls entry in smtpd_discard_ehlo_keyword_address_maps)."
-        }
-        "PROBE-014" => {
-            "Refuse VRFY (and every command but EHLO, NOOP, RSET, STARTTLS, QUIT) before TLS with 530 5.7.0 (Postfix: smtpd_tls_security_level = encrypt, disable_vrfy_command = yes). The probe tests VRFY only: it never sends RCPT or DATA."
-        }
-        "PROBE-013" => {
-            "Make the Secure Only Receiver refuse mail before STARTTLS with 530 5.7.0 (Postfix: smtpd_tls_security_level = encrypt)."
-        }
-        "PROBE-017" => "Disable SSL 3, TLS 1.0 and 1.1; offer TLS 1.2 and 1.3.",
-        "PROBE-018" => {
-            "Offer only ECDHE/DHE suites with AES-GCM or ChaCha20-Poly1305 (Postfix: smtpd_tls_mandatory_ciphers = high, smtpd_tls_exclude_ciphers = aNULL, eNULL, EXPORT, DES, RC4, 3DES, MD5, kRSA) and DH groups of 2048 bits or more."
-        }
-        "PROBE-019" => {
-            "Serve a certificate whose subject alternative names include the relay name DNS publishes."
-        }
-        "PROBE-020" => "Renew the certificate.",
-        "PROBE-021" => {
-            "Serve a chain to a publicly trusted root with all intermediates, or publish a matching DANE TLSA record in a signed zone."
-        }
-        "PROBE-022" => "Use RSA ≥ 2048 or ECDSA P-256 keys with SHA-256 signatures.",
-        "PROBE-023" => {
-            "Renew the certificate before it expires (and update TLSA if the key changes)."
-        }
-        "PROBE-024" => {
-            "Give the server a default certificate for clients that send no SNI or an unknown name (Postfix does; for SNI maps keep the default smtpd_tls_chain_files) instead of aborting the handshake."
-        }
-        "TLSA-015" => {
-            "Publish a TLSA record for every key the server offers (e.g. 3 1 1 of the RSA and of the ECDSA SPKI), or serve a single key."
-        }
-        "PROBE-025" => {
-            "Publish TLSA records that match the served key, or serve the key the records pin."
-        }
         "PROBE-027" => {
             "Under an enforce MTA-STS policy every MX needs STARTTLS and a PKIX-valid certificate for its name."
         }
         "PROBE-028" => {
             "Configure every address of the relay alike (same TLS, certificate and STARTTLS)."
         }
-        "PROBE-029" => "Advertise REQUIRETLS only inside TLS.",
         "STS-007" => {
             "Serve https://mta-sts.<domain>/ with a certificate valid for that exact name."
         }
@@ -106,7 +42,7 @@ fn fix_for(id: &str) -> &'static str {
 fn finding(rule: &Rule, subject: String, p: &Problem) -> Finding {
     Finding {
         rule: rule.id,
-        severity: severity(p.severity),
+        severity: p.severity,
         subject,
         message: p.message.clone(),
         fix: fix_for(rule.id).to_string(),
@@ -522,7 +458,7 @@ mod tests {
         let mut r = report("mx1.agency.example", 25, Role::Ber, "mx");
         r.problems.push(Problem {
             rule: "PROBE-005",
-            severity: ProbeSeverity::Error,
+            severity: Severity::Error,
             message: "STARTTLS not offered".into(),
         });
         let facts = ProbeFacts {
@@ -916,7 +852,7 @@ mod tests {
         let mut r = report("mx-legacy.agency.example", 25, Role::Ber, "mx");
         r.problems.push(Problem {
             rule: "PROBE-017",
-            severity: ProbeSeverity::Warning,
+            severity: Severity::Warning,
             message: "TLSv1.0 still accepted (TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA)".into(),
         });
         let mut facts = ProbeFacts {
@@ -936,7 +872,7 @@ mod tests {
         // "no TLS 1.3" stays info whatever the policy.
         facts.reports[0].problems[0] = Problem {
             rule: "PROBE-017",
-            severity: ProbeSeverity::Info,
+            severity: Severity::Info,
             message: "no TLS 1.3".into(),
         };
         assert_eq!(run_sge("PROBE-017", &facts)[0].severity, Severity::Info);

@@ -14,6 +14,7 @@ pub mod mx;
 pub mod name;
 pub mod nmx;
 pub mod probe;
+pub mod probe_judge;
 pub mod rpt;
 pub mod sge;
 pub mod sor;
@@ -31,34 +32,8 @@ use crate::model::{Design, Level, Origin, Profile, RecordSet, Relay, Role};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Advice or a fact to record.
-    Info,
-    /// Breaks a SHOULD, is fragile, or lowers security.
-    Warning,
-    /// Breaks a MUST, breaks delivery, or breaks SecMX semantics.
-    Error,
-}
-
-impl Severity {
-    /// Lower-case name as in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
+/// How bad a finding is (the crate's one severity type, defined in [`crate::model`]).
+pub use crate::model::Severity;
 
 /// When a rule's base severity is raised to error (`warning→error(SGE)` etc. in the catalogue).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -161,7 +161,7 @@ pub const RULES: &[Rule] = &[
         id: "PROBE-018",
         severity: Severity::Error,
         raise: Raise::Never,
-        title: "Cipher suites: RC4, NULL, EXPORT, DES, anonymous or < 112-bit suites accepted → error; 3DES, non-forward-secret (static RSA) suites, DHE groups below 2048 bits or curves below 224 bits → warning; ECDHE/DHE with AEAD (AES-GCM, ChaCha20-Poly1305) preferred.",
+        title: "Cipher suites: RC4, NULL, EXPORT, DES or < 112-bit suites accepted, or an anonymous (aNULL) suite chosen when the client also offers authenticated ones → error; 3DES, non-forward-secret (static RSA) suites, DHE groups below 2048 bits or curves below 224 bits → warning; an anonymous suite accepted only when it is all the client offers → info (Postfix's opportunistic-TLS default; verifying senders never offer aNULL).",
         needs: Needs::Probe,
         check: Some(super::live_probe::from_probes),
         planned: None,

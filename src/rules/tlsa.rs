@@ -1077,7 +1077,7 @@ mod tests {
             note: None,
             ms: 1,
         }];
-        r.judge(false, 0);
+        crate::rules::probe_judge::judge(&mut r, 0);
         r
     }
 

@@ -135,8 +135,9 @@ fn postfix_binary() -> &'static str {
 }
 
 /// `-o` settings giving the listener a certificate case, with Postfix's default protocol and
-/// cipher settings. On Debian 12 (Postfix 3.7, OpenSSL 3) those accept anonymous suites
-/// (`TLS_DH_anon_WITH_AES_128_CBC_SHA`) and TLS 1.0/1.1: PROBE-018 error, PROBE-017 warning.
+/// cipher settings. On Debian 12 (Postfix 3.7, OpenSSL 3) those accept anonymous suites when the
+/// client offers nothing else (`TLS_DH_anon_WITH_AES_128_CBC_SHA`: PROBE-018 info, Postfix's
+/// deliberate opportunistic-TLS default) and TLS 1.0/1.1 (PROBE-017 warning).
 pub fn default_tls_opts(dir: &Path, cert: &str, level: &str) -> Vec<String> {
     vec![
         format!("smtpd_tls_security_level={level}"),
@@ -327,6 +328,7 @@ impl Drop for Postfix {
 
 pub(crate) fn config(ca: &rustls::pki_types::CertificateDer<'static>) -> ProbeConfig {
     let mut cfg = ProbeConfig::new(std::slice::from_ref(ca)).unwrap();
+    cfg.judge = Some(secmx::rules::probe_judge::judge);
     cfg.timeouts = Timeouts {
         connect: Duration::from_secs(2),
         greeting: Duration::from_secs(2),
@@ -460,6 +462,7 @@ fn postfix_valid_certificate_ber_passes_with_all_facts() {
     no_forbidden(&r);
     // Without the test CA the same relay is untrusted, and nothing else changes.
     let mut plain = ProbeConfig::new(&[]).unwrap();
+    plain.judge = Some(secmx::rules::probe_judge::judge);
     plain.timeouts = cfg.timeouts;
     plain.injection_test = false;
     let r = run_probe(&plain, target(rl.valid, Role::Ber));
@@ -599,7 +602,7 @@ fn postfix_implicit_tls_and_dane() {
     assert!(
         r.problems
             .iter()
-            .all(|p| p.rule != "PROBE-021" || p.severity == secmx::probe::Severity::Info)
+            .all(|p| p.rule != "PROBE-021" || p.severity == secmx::model::Severity::Info)
     );
     assert_eq!(r.verdict, Verdict::Pass);
     // DANE-TA 2 1 1 of the test CA on the valid listener (it sends leaf + CA)
@@ -879,6 +882,7 @@ async fn serve_tls_injectable(
 
 pub(crate) fn hostile_config() -> ProbeConfig {
     let mut cfg = ProbeConfig::new(&[]).unwrap();
+    cfg.judge = Some(secmx::rules::probe_judge::judge);
     cfg.timeouts = Timeouts::all(Duration::from_millis(500));
     cfg.backoff = Duration::from_millis(50);
     cfg

@@ -8,8 +8,8 @@ use super::probe::{
     no_forbidden, rt, run_probe, target, tls_opts,
 };
 use secmx::model::Role;
+use secmx::model::Severity;
 use secmx::probe::names::PtrLookup;
-use secmx::probe::report::Severity;
 use secmx::probe::{ProbeTarget, Verdict, probe};
 use secmx::resolve::{Resolver, Settings, Status, ptr_resolver, reverse_names};
 use std::net::{IpAddr, Ipv4Addr};
@@ -130,6 +130,7 @@ fn sor_answering_vrfy_252_before_tls_is_probe_014() {
     let (r, log) = rt().block_on(async {
         let (addr, log) = leaky_sor().await;
         let mut cfg = secmx::probe::ProbeConfig::new(&[]).unwrap();
+        cfg.judge = Some(secmx::rules::probe_judge::judge);
         cfg.timeouts = secmx::probe::Timeouts::all(Duration::from_secs(2));
         cfg.retries = 0;
         let t = ProbeTarget::new("sor.probe.test", addr.ip(), addr.port(), Role::Sor);

@@ -291,7 +291,7 @@ fn postfix_with_rsa_and_ecdsa_keys_needs_tlsa_for_both_tlsa_015() {
     assert_eq!(ev.dane, Some(DaneVerdict::Fail), "{d}");
     let warn: Vec<_> = r.problems.iter().filter(|p| p.rule == "TLSA-015").collect();
     assert_eq!(warn.len(), 1, "{d}");
-    assert_eq!(warn[0].severity, secmx::probe::Severity::Warning);
+    assert_eq!(warn[0].severity, secmx::model::Severity::Warning);
     assert!(
         warn[0]
             .message
@@ -511,7 +511,7 @@ fn peer_that_aborts_without_sni_is_probe_024() {
         .filter(|p| p.rule == "PROBE-024")
         .collect();
     assert_eq!(p.len(), 1, "{d}");
-    assert_eq!(p[0].severity, secmx::probe::Severity::Error);
+    assert_eq!(p[0].severity, secmx::model::Severity::Error);
     assert!(p[0].message.contains("without SNI"), "{}", p[0].message);
     assert!(p[0].message.contains(&alert), "{}", p[0].message);
     assert_eq!(r.verdict, Verdict::Fail);
