@@ -1,17 +1,14 @@
-//! The live panels: "Published (DNS)" and the "Probe grid". Both show one live run of the one live
-//! check ([`crate::live::run`], the same as `secmx check`): progress events fill them as they come
-//! ([`apply_dns_event`], [`apply_probe_event`]), and the run's report replaces them with the
-//! whole answer at the end ([`apply_report_dns`], [`ProbeGrid::apply_report`]). Results of a run
-//! over another version of the design stay visible, marked stale.
+//! The "Probe grid": one row per relay address of the live run — relay, address and verdict
+//! pinned, then DANE, MTA-STS and the steps of the dialogue — the sender simulation above it and the
+//! details of the selected cell below it.
 
-use super::palette;
+use super::{LiveIntent, RunState, Verdict, palette, run_status, spell};
 use crate::event::RunId;
 use crate::live::LiveReport;
 use crate::model::{Design, Role};
 use crate::probe::{Listed, ProbeEvent, Step};
-use crate::resolve::DnsEvent;
 use eframe::egui;
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 
 /// The steps of a relay probe, the columns of the grid.
 pub const PROBE_STEPS: [&str; 9] = [
@@ -30,74 +27,6 @@ pub const PROBE_STEPS: [&str; 9] = [
 /// columns: the two answers an administrator looks for first (DANE, MTA-STS), then the dialogue
 /// in the order it happens.
 pub const COLUMN_ORDER: [usize; PROBE_STEPS.len()] = [7, 8, 0, 1, 2, 3, 4, 5, 6];
-
-/// Where a run stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum RunState {
-    /// Never started.
-    #[default]
-    Idle,
-    /// Running, events expected.
-    Running(RunId),
-    /// Finished normally.
-    Done(RunId),
-    /// Cancelled.
-    Cancelled(RunId),
-}
-
-impl RunState {
-    /// The run whose events are current, if any.
-    pub fn current(self) -> Option<RunId> {
-        match self {
-            RunState::Running(r) | RunState::Done(r) | RunState::Cancelled(r) => Some(r),
-            RunState::Idle => None,
-        }
-    }
-
-    /// Whether a run is going on.
-    pub fn running(self) -> bool {
-        matches!(self, RunState::Running(_))
-    }
-}
-
-/// A verdict of one probe step: a colour and always a word.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Verdict {
-    /// No result yet.
-    #[default]
-    Pending,
-    /// Passed.
-    Pass,
-    /// Failed.
-    Fail,
-    /// Could not be decided.
-    Inconclusive,
-    /// Does not apply (no certificate, no TLSA, no MTA-STS policy).
-    NotApplicable,
-}
-
-impl Verdict {
-    /// The word shown in the cell.
-    pub fn word(self) -> &'static str {
-        match self {
-            Verdict::Pending => "pending",
-            Verdict::Pass => "pass",
-            Verdict::Fail => "fail",
-            Verdict::Inconclusive => "inconclusive",
-            Verdict::NotApplicable => "n/a",
-        }
-    }
-
-    fn color(self, dark: bool) -> Color32 {
-        match self {
-            Verdict::Pending => palette::muted(dark),
-            Verdict::Pass => palette::ok(dark),
-            Verdict::Fail => palette::error(dark),
-            Verdict::Inconclusive => palette::warning(dark),
-            Verdict::NotApplicable => palette::muted(dark),
-        }
-    }
-}
 
 /// What one row of the grid probes: a relay address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,26 +80,6 @@ pub struct ProbeGrid {
     pub design: Option<Design>,
 }
 
-/// The published-DNS panel's state.
-#[derive(Debug, Clone, Default)]
-pub struct Published {
-    /// The run.
-    pub run: RunState,
-    /// The domain looked up.
-    pub domain: String,
-    /// One line per RRset: name, type, status, DNSSEC, TTL, records (filled by
-    /// [`apply_dns_event`], then by the report).
-    pub rrsets: Vec<[String; 6]>,
-    /// Drift lines (designed vs published).
-    pub drift: Vec<String>,
-    /// The answers of the last lookup as they came (for "Import from DNS").
-    pub raw: Vec<crate::resolve::RRset>,
-    /// The SRV label the lookup used.
-    pub srv_label: String,
-    /// The design the lookup compared with (the drift is stale once the design differs).
-    pub design: Option<Design>,
-}
-
 /// The rows a run starts with: every design relay address, or the host when it has none. The run
 /// adds the relays DNS publishes and the addresses it resolves as they come.
 pub fn probe_targets(design: &Design) -> Vec<ProbeTarget> {
@@ -202,7 +111,7 @@ pub fn probe_targets(design: &Design) -> Vec<ProbeTarget> {
     out
 }
 
-fn row(target: ProbeTarget) -> ProbeRow {
+pub(super) fn row(target: ProbeTarget) -> ProbeRow {
     ProbeRow {
         target,
         verdict: Verdict::Pending,
@@ -257,116 +166,6 @@ impl ProbeGrid {
     pub fn is_stale(&self, design: &Design) -> bool {
         self.run != RunState::Idle && self.design.as_ref().is_some_and(|d| d != design)
     }
-}
-
-/// Apply one DNS progress event to the Published panel: a row per question as it is answered.
-pub fn apply_dns_event(state: &mut Published, event: &DnsEvent) {
-    let row = match event {
-        DnsEvent::QueryStarted { .. } => return,
-        DnsEvent::QueryAnswered {
-            name,
-            rtype,
-            status,
-            dnssec,
-            records,
-            ..
-        } => [
-            name.clone(),
-            rtype.clone(),
-            status.as_str().to_string(),
-            dnssec.as_str().to_string(),
-            "-".to_string(),
-            format!("{records} record(s)"),
-        ],
-        DnsEvent::QueryFailed {
-            name,
-            rtype,
-            status,
-            detail,
-            ..
-        } => [
-            name.clone(),
-            rtype.clone(),
-            status.as_str().to_string(),
-            "-".to_string(),
-            "-".to_string(),
-            detail.clone(),
-        ],
-    };
-    match state
-        .rrsets
-        .iter_mut()
-        .find(|r| r[0] == row[0] && r[1] == row[1])
-    {
-        Some(existing) => *existing = row,
-        None => state.rrsets.push(row),
-    }
-}
-
-fn records_or_dash(v: &[String]) -> String {
-    if v.is_empty() {
-        "(none)".to_string()
-    } else {
-        v.join(" | ")
-    }
-}
-
-fn ttl_text(t: Option<u32>) -> String {
-    t.map(|t| t.to_string()).unwrap_or_else(|| "-".into())
-}
-
-/// One drift line in plain words: designed vs published, side by side.
-pub fn drift_line(d: &crate::resolve::Drift) -> String {
-    let change = match d.change {
-        crate::resolve::Change::Missing => "missing",
-        crate::resolve::Change::Extra => "extra",
-        crate::resolve::Change::Different => "different",
-        crate::resolve::Change::Unknown => "unknown",
-    };
-    format!(
-        "{change} {} {}: designed {} (TTL {}) · published {} (TTL {}){}",
-        d.name,
-        d.rtype,
-        records_or_dash(&d.designed),
-        ttl_text(d.designed_ttl.and_then(|t| u32::try_from(t).ok())),
-        records_or_dash(&d.published),
-        ttl_text(d.published_ttl.and_then(|t| u32::try_from(t).ok())),
-        d.detail
-            .as_deref()
-            .map(|x| format!(" — {x}"))
-            .unwrap_or_default()
-    )
-}
-
-/// Apply the DNS part of a run's report: every RRset with its TTL and records, and the drift
-/// against the design the run checked.
-pub fn apply_report_dns(state: &mut Published, report: &LiveReport, srv_label: &str) {
-    let Some(dns) = &report.dns else {
-        return;
-    };
-    state.rrsets = dns
-        .rrsets
-        .iter()
-        .map(|s| {
-            let records = if s.records.is_empty() {
-                s.detail.clone().unwrap_or_else(|| "-".into())
-            } else {
-                s.records.join("  ")
-            };
-            [
-                s.name.clone(),
-                s.rtype.clone(),
-                s.status.as_str().to_string(),
-                s.dnssec.as_str().to_string(),
-                ttl_text(s.ttl),
-                records,
-            ]
-        })
-        .collect();
-    state.raw = dns.rrsets.clone();
-    state.srv_label = srv_label.to_string();
-    state.domain = report.domain.clone();
-    state.drift = dns.drift.iter().map(drift_line).collect();
 }
 
 /// The grid column of a probe step, if it has one (RSET, QUIT and retries have none).
@@ -651,139 +450,6 @@ fn simulation_ui(ui: &mut Ui, sim: &crate::probe::simulate::Simulation, dark: bo
     }
 }
 
-/// The serde spelling of a value (`"no-tlsa"`), so the window uses the words of the JSON report.
-fn spell<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
-/// What the user asked for in a live panel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LiveIntent {
-    /// Start a DNS lookup.
-    Lookup,
-    /// Probe every relay address.
-    ProbeAll,
-    /// Build a design from the last lookup.
-    ImportDns,
-    /// Cancel the DNS run.
-    CancelLookup,
-    /// Cancel the probe run.
-    CancelProbe,
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
-}
-
-fn run_status(ui: &mut Ui, run: RunState, what: &str) {
-    match run {
-        RunState::Idle => {
-            ui.weak(format!("No {what} yet."));
-        }
-        RunState::Running(r) => {
-            ui.spinner();
-            ui.label(format!("{} running (run {})…", capital(what), r.0));
-        }
-        RunState::Done(r) => {
-            ui.label(format!("{} finished (run {}).", capital(what), r.0));
-        }
-        RunState::Cancelled(r) => {
-            ui.label(format!("{} cancelled (run {}).", capital(what), r.0));
-        }
-    }
-}
-
-/// The "Published (DNS)" panel. `stale` says the drift is against an earlier version of the design.
-pub fn published_ui(
-    ui: &mut Ui,
-    state: &Published,
-    resolver: &str,
-    can_run: bool,
-    stale: bool,
-) -> Option<LiveIntent> {
-    let dark = ui.visuals().dark_mode;
-    let mut intent = None;
-    ui.horizontal(|ui| {
-        let running = state.run.running();
-        if ui
-            .add_enabled(can_run && !running, egui::Button::new("Look up"))
-            .on_hover_text("Ask DNS what the domain publishes now and judge it (F5 also probes the relays)")
-            .clicked()
-        {
-            intent = Some(LiveIntent::Lookup);
-        }
-        if ui
-            .add_enabled(running, egui::Button::new("Cancel lookup"))
-            .clicked()
-        {
-            intent = Some(LiveIntent::CancelLookup);
-        }
-        if ui
-            .add_enabled(
-                !running && !state.raw.is_empty(),
-                egui::Button::new("Import from DNS"),
-            )
-            .on_hover_text("Start a design from what this lookup found (asks first if you have unsaved changes)")
-            .on_disabled_hover_text("Look up the domain first")
-            .clicked()
-        {
-            intent = Some(LiveIntent::ImportDns);
-        }
-        ui.separator();
-        ui.weak(format!("Resolver: {resolver}"));
-    });
-    ui.horizontal(|ui| run_status(ui, state.run, "lookup"));
-    if stale {
-        ui.colored_label(
-            palette::warning(dark),
-            "Stale: the design has changed since this lookup; the drift below is against the earlier version. Look up again.",
-        );
-    }
-    ui.separator();
-    if state.rrsets.is_empty() {
-        ui.label(
-            "Look up asks DNS what the domain publishes now (resolver and trust anchor in Settings): \
-             each RRset appears with its status (ok, nxdomain, nodata, servfail, refused, timeout), \
-             its DNSSEC proof, its TTL, and the drift against this design.",
-        );
-        return intent;
-    }
-    egui::ScrollArea::both().show(ui, |ui| {
-        egui::Grid::new("rrsets")
-            .striped(true)
-            .num_columns(6)
-            .show(ui, |ui| {
-                for h in ["Name", "Type", "Status", "DNSSEC", "TTL", "Records"] {
-                    ui.strong(h);
-                }
-                ui.end_row();
-                for row in &state.rrsets {
-                    for c in row {
-                        ui.monospace(c);
-                    }
-                    ui.end_row();
-                }
-            });
-        if !state.drift.is_empty() {
-            ui.add_space(6.0);
-            ui.strong(format!(
-                "Drift: designed vs published ({})",
-                state.drift.len()
-            ));
-            for d in &state.drift {
-                ui.monospace(d);
-            }
-        }
-    });
-    intent
-}
-
 /// The "Probe grid" panel: one row per relay address, the relay, address and verdict columns
 /// pinned on the left while the step columns scroll. `stale` says the rows are of an earlier
 /// version of the design.
@@ -977,139 +643,3 @@ pub fn probe_ui(
     intent
 }
 
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-    use crate::probe::report::{CertificateFacts, TlsFacts};
-    use crate::resolve::{Dnssec, Status};
-
-    fn grid_for(host: &str, address: Option<std::net::IpAddr>) -> ProbeGrid {
-        ProbeGrid {
-            run: RunState::Running(RunId(1)),
-            rows: vec![row(ProbeTarget {
-                host: host.into(),
-                address,
-                port: 25,
-                role: Role::Ber,
-                implicit_tls: false,
-                listed: None,
-            })],
-            ..ProbeGrid::default()
-        }
-    }
-
-    #[test]
-    fn probe_steps_fill_their_cells_and_the_report_fills_the_rest() {
-        let a: std::net::IpAddr = "127.0.0.1".parse().unwrap();
-        let mut g = grid_for("mx1.agency.example", Some(a));
-        let step = |step, ok| ProbeEvent::Step {
-            host: "mx1.agency.example".into(),
-            address: a,
-            port: 25,
-            attempt: 1,
-            step,
-            outcome: String::new(),
-            ok,
-            ms: 1,
-        };
-        apply_probe_event(&mut g, &step(Step::Connect, true));
-        apply_probe_event(&mut g, &step(Step::Greeting, true));
-        apply_probe_event(&mut g, &step(Step::MailFrom, false));
-        apply_probe_event(&mut g, &step(Step::Rset, true)); // no column
-        assert_eq!(g.rows.len(), 1);
-        assert_eq!(g.rows[0].cells[0], Verdict::Pass);
-        assert_eq!(g.rows[0].cells[1], Verdict::Pass);
-        assert_eq!(g.rows[0].cells[3], Verdict::Fail);
-        assert_eq!(g.rows[0].cells[4], Verdict::Pending);
-
-        let mut t = crate::probe::ProbeTarget::new("mx1.agency.example", a, 25, Role::Ber);
-        t.via = Some("design".into());
-        let mut r = crate::probe::ProbeReport::new(&t);
-        r.tls = Some(TlsFacts {
-            version: Some("TLSv1.3".into()),
-            ..TlsFacts::default()
-        });
-        r.certificate = Some(CertificateFacts {
-            subject: "CN=mx1.agency.example".into(),
-            sans: vec!["mx1.agency.example".into()],
-            issuer: "CN=Test CA".into(),
-            not_before: "2026-01-01".into(),
-            not_after: "2027-01-01".into(),
-            key: "ECDSA P-256".into(),
-            pkix: crate::probe::tls::Pkix::Valid,
-            pkix_error: None,
-            intermediates_missing: false,
-            chain: vec![],
-        });
-        r.transcript = vec!["S: 220 mx1.agency.example ESMTP".into()];
-        apply_probe_event(
-            &mut g,
-            &ProbeEvent::Finished {
-                report: Box::new(r),
-            },
-        );
-        assert_eq!(g.done, 1);
-        assert_eq!(g.rows[0].cells[6], Verdict::Pass, "certificate");
-        assert_eq!(g.rows[0].cells[7], Verdict::NotApplicable, "no TLSA");
-        let details = g.rows[0].details.join("\n");
-        assert!(details.contains("TLSv1.3"), "{details}");
-        assert!(details.contains("PKIX: valid"), "{details}");
-        assert!(details.contains("S: 220"), "{details}");
-    }
-
-    #[test]
-    fn a_resolved_address_takes_the_row_that_waited_for_it() {
-        let a: std::net::IpAddr = "192.0.2.1".parse().unwrap();
-        let b: std::net::IpAddr = "192.0.2.2".parse().unwrap();
-        let mut g = grid_for("mx1.agency.example", None);
-        for addr in [a, b] {
-            apply_probe_event(
-                &mut g,
-                &ProbeEvent::Step {
-                    host: "mx1.agency.example".into(),
-                    address: addr,
-                    port: 25,
-                    attempt: 1,
-                    step: Step::Connect,
-                    outcome: String::new(),
-                    ok: true,
-                    ms: 1,
-                },
-            );
-        }
-        assert_eq!(g.rows.len(), 2, "one row per address");
-        assert_eq!(g.rows[0].target.address, Some(a));
-        assert_eq!(g.rows[1].target.address, Some(b));
-    }
-
-    #[test]
-    fn dns_events_make_one_row_per_question() {
-        let mut p = Published::default();
-        apply_dns_event(
-            &mut p,
-            &DnsEvent::QueryAnswered {
-                name: "agency.example.".into(),
-                rtype: "MX".into(),
-                status: Status::Ok,
-                dnssec: Dnssec::Secure,
-                records: 2,
-                ms: 1.0,
-            },
-        );
-        apply_dns_event(
-            &mut p,
-            &DnsEvent::QueryFailed {
-                name: "_25._tcp.mx1.agency.example.".into(),
-                rtype: "TLSA".into(),
-                status: Status::Servfail,
-                detail: "SERVFAIL".into(),
-                ms: 1.0,
-            },
-        );
-        assert_eq!(p.rrsets.len(), 2);
-        assert_eq!(p.rrsets[0][2], "ok");
-        assert_eq!(p.rrsets[0][3], "secure");
-        assert_eq!(p.rrsets[1][2], "servfail");
-    }
-}
