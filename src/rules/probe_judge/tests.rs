@@ -1,3 +1,4 @@
+#![cfg(test)]
 //! Each PROBE rule's Fail/Pass examples (rules.md), named after the rule, on hand-made reports.
 
 use super::*;

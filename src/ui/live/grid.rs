@@ -642,4 +642,3 @@ pub fn probe_ui(
     }
     intent
 }
-

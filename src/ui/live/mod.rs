@@ -133,15 +133,14 @@ pub(super) fn run_status(ui: &mut Ui, run: RunState, what: &str) {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::model::Role;
+    use crate::probe::report::{CertificateFacts, TlsFacts};
     use crate::probe::{ProbeEvent, Step};
     use crate::resolve::DnsEvent;
-    use crate::probe::report::{CertificateFacts, TlsFacts};
     use crate::resolve::{Dnssec, Status};
 
     fn grid_for(host: &str, address: Option<std::net::IpAddr>) -> ProbeGrid {

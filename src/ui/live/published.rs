@@ -222,4 +222,3 @@ pub fn published_ui(
     });
     intent
 }
-

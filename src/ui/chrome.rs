@@ -1,0 +1,360 @@
+//! The window's chrome: theme and title, keyboard shortcuts, the menu bar, the status bar, the
+//! notices, the zone and MTA-STS previews, the unsaved-changes dialog, and focusing the field a
+//! finding is about.
+
+use super::*;
+
+impl App {
+    // ----- drawing -----
+
+    pub(super) fn apply_theme(&mut self, ctx: &egui::Context) {
+        if self.theme_applied != Some(self.settings.theme) {
+            ctx.set_theme(match self.settings.theme {
+                Theme::Dark => egui::Theme::Dark,
+                Theme::Light => egui::Theme::Light,
+            });
+            self.theme_applied = Some(self.settings.theme);
+        }
+    }
+
+    pub(super) fn update_title(&mut self, ctx: &egui::Context) {
+        let title = format!(
+            "{}{} — {} — SecMX Workbench",
+            if self.dirty { "● " } else { "" },
+            self.display_name(),
+            self.design.domain.to_unicode()
+        );
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    pub(super) fn shortcuts(&mut self, ctx: &egui::Context) {
+        let (save, open, new, f5) = ctx.input_mut(|i| {
+            (
+                i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::S)),
+                i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::O)),
+                i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::N)),
+                i.consume_key(Modifiers::NONE, Key::F5),
+            )
+        });
+        if save {
+            self.save();
+        }
+        if open {
+            self.request(ctx, Pending::Open(None));
+        }
+        if new {
+            self.request(ctx, Pending::New);
+        }
+        if f5 {
+            self.check();
+        }
+    }
+
+    pub(super) fn menu_bar(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                if ui
+                    .add(egui::Button::new("New").shortcut_text("Ctrl+N"))
+                    .clicked()
+                {
+                    self.request(&ctx, Pending::New);
+                }
+                if ui
+                    .add(egui::Button::new("Open…").shortcut_text("Ctrl+O"))
+                    .clicked()
+                {
+                    self.request(&ctx, Pending::Open(None));
+                }
+                ui.menu_button("Open recent", |ui| {
+                    if self.settings.recent.is_empty() {
+                        ui.weak("No recent designs");
+                    }
+                    for p in self.settings.recent.clone() {
+                        if ui.button(p.display().to_string()).clicked() {
+                            self.request(&ctx, Pending::Open(Some(p)));
+                        }
+                    }
+                });
+                ui.separator();
+                if ui
+                    .add(egui::Button::new("Save").shortcut_text("Ctrl+S"))
+                    .clicked()
+                {
+                    self.save();
+                }
+                if ui.button("Save As…").clicked() {
+                    self.save_as();
+                }
+                ui.separator();
+                if ui.button("Quit").clicked() {
+                    self.request(&ctx, Pending::Quit);
+                }
+            });
+            ui.menu_button("View", |ui| {
+                let mut theme = self.settings.theme;
+                ui.radio_value(&mut theme, Theme::Dark, "Dark theme");
+                ui.radio_value(&mut theme, Theme::Light, "Light theme");
+                if theme != self.settings.theme {
+                    self.settings.theme = theme;
+                    self.save_settings();
+                }
+                ui.separator();
+                if ui.button("Settings…").clicked() {
+                    self.show_settings = true;
+                }
+            });
+            ui.menu_button("Run", |ui| {
+                if ui
+                    .add(egui::Button::new("Check (DNS + probes)").shortcut_text("F5"))
+                    .clicked()
+                {
+                    self.check();
+                }
+                if ui.button("Look up published DNS").clicked() {
+                    self.tab = Tab::Published;
+                    self.live(LiveIntent::Lookup);
+                }
+                if ui.button("Probe all relays").clicked() {
+                    self.tab = Tab::Probe;
+                    self.live(LiveIntent::ProbeAll);
+                }
+            });
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.weak(format!("{} relays", self.design.relays.len()));
+                ui.separator();
+                ui.label(RichText::new(self.design.domain.to_unicode()).strong());
+            });
+        });
+    }
+
+    pub(super) fn status_bar(&mut self, ui: &mut Ui) {
+        let dark = ui.visuals().dark_mode;
+        ui.horizontal(|ui| {
+            if self.dirty {
+                ui.colored_label(palette::warning(dark), "Unsaved changes");
+            } else {
+                ui.colored_label(palette::ok(dark), "Saved");
+            }
+            ui.separator();
+            ui.weak(match &self.file {
+                Some(p) => p.display().to_string(),
+                None => format!("{} (not saved to a file yet)", self.untitled),
+            });
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let s = self.summary;
+                ui.colored_label(palette::info(dark), format!("{} info", s.infos));
+                ui.colored_label(palette::warning(dark), format!("{} warnings", s.warnings));
+                ui.colored_label(palette::error(dark), format!("{} errors", s.errors));
+                if self.stale {
+                    ui.colored_label(
+                        palette::error(dark),
+                        format!("{} input errors", self.errors.len()),
+                    );
+                }
+            });
+        });
+    }
+
+    pub(super) fn notices_ui(&mut self, ui: &mut Ui) {
+        let dark = ui.visuals().dark_mode;
+        let mut remove = None;
+        let mut restore = None;
+        for (i, n) in self.notices.iter().enumerate().rev() {
+            ui.horizontal(|ui| {
+                let (word, color) = match n.level {
+                    NoticeLevel::Info => ("Info", palette::info(dark)),
+                    NoticeLevel::Warning => ("Warning", palette::warning(dark)),
+                    NoticeLevel::Error => ("Error", palette::error(dark)),
+                };
+                if ui
+                    .small_button("Dismiss")
+                    .on_hover_text("Dismiss this notice")
+                    .clicked()
+                {
+                    remove = Some(i);
+                }
+                ui.label(RichText::new(word).strong().color(color));
+                if let Some(path) = &n.recover {
+                    if ui.button("Restore").clicked() {
+                        restore = Some((i, path.clone()));
+                    }
+                    if ui.button("Discard").clicked() {
+                        let _ = std::fs::remove_file(path);
+                        remove = Some(i);
+                    }
+                }
+                ui.label(&n.text);
+            });
+        }
+        if let Some((i, path)) = restore {
+            self.notices.remove(i);
+            match project::load_design(&path) {
+                Ok(d) => {
+                    self.untitled = "Recovered design".into();
+                    self.replace(d, None);
+                    self.dirty = true;
+                }
+                Err(e) => self.notice(
+                    NoticeLevel::Error,
+                    format!("The recovery copy could not be read: {e}."),
+                ),
+            }
+        } else if let Some(i) = remove {
+            self.notices.remove(i);
+        }
+    }
+
+    pub(super) fn preview_ui(&mut self, ui: &mut Ui, sts: bool) {
+        let (what, suggested) = if sts {
+            ("MTA-STS policy", "mta-sts.txt".to_string())
+        } else {
+            (
+                "zone snippet",
+                format!("{}.zone", self.design.domain.as_str()),
+            )
+        };
+        let empty = if sts {
+            self.sts_text.is_empty()
+        } else {
+            self.zone_text.is_empty()
+        };
+        let mut copy = false;
+        let mut save = false;
+        ui.horizontal(|ui| {
+            copy = ui.add_enabled(!empty, egui::Button::new("Copy")).clicked();
+            save = ui.add_enabled(!empty, egui::Button::new("Save…")).clicked();
+            if !sts {
+                if ui
+                    .checkbox(&mut self.relative, "Relative names ($ORIGIN)")
+                    .changed()
+                {
+                    self.recompute();
+                }
+            } else {
+                ui.weak(format!(
+                    "Serve at https://mta-sts.{}/.well-known/mta-sts.txt",
+                    self.design.domain.as_str()
+                ));
+            }
+            if self.stale {
+                ui.colored_label(
+                    palette::warning(ui.visuals().dark_mode),
+                    "Showing the last valid design",
+                );
+            }
+        });
+        let text = if sts { &self.sts_text } else { &self.zone_text };
+        if copy {
+            ui.ctx().copy_text(text.clone());
+        }
+        if save {
+            let t = text.clone();
+            self.save_text(what, suggested, t);
+        }
+        if copy {
+            self.notice(
+                NoticeLevel::Info,
+                format!("Copied the {what} to the clipboard."),
+            );
+        }
+        ui.separator();
+        let text = if sts { &self.sts_text } else { &self.zone_text };
+        if text.is_empty() {
+            ui.label("No MTA-STS policy: enable “Publish an MTA-STS policy” in the editor to create one.");
+            return;
+        }
+        // One label per line, laid out only for the visible rows: a 200-relay snippet has
+        // thousands of lines and must not cost a frame.
+        let row_h = ui.text_style_height(&egui::TextStyle::Monospace);
+        let lines = if sts {
+            &self.sts_lines
+        } else {
+            &self.zone_lines
+        };
+        egui::ScrollArea::both()
+            .id_salt(if sts { "sts_text" } else { "zone_text" })
+            .auto_shrink([false, false])
+            .show_rows(ui, row_h, lines.len(), |ui, range| {
+                ui.spacing_mut().item_spacing.y = 0.0;
+                for &(a, b) in lines.get(range).unwrap_or(&[]) {
+                    let line = text.get(a..b).unwrap_or("");
+                    ui.add(
+                        egui::Label::new(
+                            RichText::new(if line.is_empty() { " " } else { line }).monospace(),
+                        )
+                        .selectable(true)
+                        .wrap_mode(egui::TextWrapMode::Extend),
+                    );
+                }
+            });
+    }
+
+    pub(super) fn guard_modal(&mut self, ctx: &egui::Context) {
+        let Some(p) = self.pending.clone() else {
+            return;
+        };
+        let what = match p {
+            Pending::New => "starting a new design",
+            Pending::Open(_) => "opening another design",
+            Pending::ImportDns => "importing a design from DNS",
+            Pending::Quit => "quitting",
+        };
+        let mut answer = None;
+        egui::Modal::new(egui::Id::unique("unsaved_guard")).show(ctx, |ui| {
+            ui.set_width(420.0);
+            ui.heading("Unsaved changes");
+            ui.label(format!(
+                "{} has changes that are not saved. Save them before {what}?",
+                self.display_name()
+            ));
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui.button("Save").clicked() {
+                    answer = Some(0);
+                }
+                if ui.button("Don't save").clicked() {
+                    answer = Some(1);
+                }
+                if ui.button("Cancel").clicked() {
+                    answer = Some(2);
+                }
+            });
+        });
+        match answer {
+            Some(0) => {
+                self.pending = None;
+                if self.save() {
+                    self.perform(ctx, p);
+                }
+            }
+            Some(1) => {
+                self.pending = None;
+                self.dirty = false;
+                self.remove_recovery();
+                self.perform(ctx, p);
+            }
+            Some(_) => self.pending = None,
+            None => {}
+        }
+    }
+
+    pub(super) fn focus_origin(&mut self, origin: Origin) {
+        self.editor.focus = Some(match origin {
+            Origin::Relay(i) => Field::Relay(i, RelayField::Host),
+            Origin::Domain | Origin::External => Field::Domain,
+            Origin::MtaSts => {
+                self.draft.sts_enabled = true;
+                Field::StsMaxAge
+            }
+            Origin::TlsRpt => {
+                self.draft.rpt_enabled = true;
+                Field::Rua
+            }
+            Origin::Sge => Field::Spf,
+        });
+    }
+}

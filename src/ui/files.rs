@@ -1,0 +1,201 @@
+//! The window's file actions: open, save, save as, export the zone snippet and the MTA-STS
+//! policy, import from DNS, the unsaved-changes guard's actions, and the recovery copy of unsaved
+//! work.
+
+use super::*;
+
+impl App {
+    // ----- files -----
+
+    pub(super) fn open_path(&mut self, path: &Path) {
+        match project::load_design(path) {
+            Ok(d) => {
+                self.replace(d, Some(path.to_path_buf()));
+                self.settings.remember(path);
+                self.save_settings();
+            }
+            Err(e) => {
+                self.notice(
+                    NoticeLevel::Error,
+                    format!("Could not open {e}. The design shown is unchanged; fix the file or open another one."),
+                );
+            }
+        }
+    }
+
+    pub(super) fn perform(&mut self, ctx: &egui::Context, p: Pending) {
+        match p {
+            Pending::New => {
+                self.untitled = "Untitled".into();
+                self.replace(blank_design(), None);
+                self.remove_recovery();
+            }
+            Pending::Open(path) => {
+                let path = path.or_else(|| self.dialogs.open_design());
+                if let Some(path) = path {
+                    self.open_path(&path);
+                    self.remove_recovery();
+                }
+            }
+            Pending::ImportDns => self.import_from_dns(),
+            Pending::Quit => {
+                self.allow_close = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+
+    /// Replace the design with one built from the last lookup's answers (the same mapping as a
+    /// zone import); what did not map is listed in a notice.
+    pub(super) fn import_from_dns(&mut self) {
+        let published = crate::resolve::Published::from_rrsets(
+            &self.published.domain,
+            &self.published.srv_label,
+            self.published.raw.clone(),
+            0,
+        );
+        match crate::resolve::import::design_from_published(&published) {
+            Ok(imp) => {
+                let notes = imp.notes.len();
+                self.untitled = format!("{} (from DNS)", imp.design.domain.as_str());
+                self.replace(imp.design, None);
+                self.dirty = true;
+                self.notice(
+                    NoticeLevel::Info,
+                    format!(
+                        "Design imported from what DNS publishes for {} ({notes} note(s): records that do not map, defaults filled in). Review it, then Save As….",
+                        self.published.domain
+                    ),
+                );
+            }
+            Err(e) => self.notice(
+                NoticeLevel::Error,
+                format!("Cannot import {}: {e}", self.published.domain),
+            ),
+        }
+    }
+
+    /// Ask first when there are unsaved changes.
+    pub(super) fn request(&mut self, ctx: &egui::Context, p: Pending) {
+        if self.dirty {
+            self.pending = Some(p);
+        } else {
+            self.perform(ctx, p);
+        }
+    }
+
+    /// File ▸ Save. Returns whether the design is now saved.
+    pub fn save(&mut self) -> bool {
+        match self.file.clone() {
+            Some(path) => self.save_to(&path),
+            None => self.save_as(),
+        }
+    }
+
+    /// File ▸ Save As….
+    pub fn save_as(&mut self) -> bool {
+        let suggested = format!("{}.secmx.toml", self.design.domain.as_str());
+        match self.dialogs.save_design(&suggested) {
+            Some(path) => self.save_to(&path),
+            None => false,
+        }
+    }
+
+    pub(super) fn save_to(&mut self, path: &Path) -> bool {
+        if !self.errors.is_empty() {
+            let n = self.errors.len();
+            self.notice(
+                NoticeLevel::Error,
+                format!("Not saved: {n} field(s) have input errors (marked in red in the editor). Fix them, then save again."),
+            );
+            return false;
+        }
+        let mut design = self.design.clone();
+        match project::save_design(path, &mut design, time::OffsetDateTime::now_utc()) {
+            Ok(()) => {
+                if let Some(sts) = &design.mta_sts {
+                    self.draft.sts_id = sts.id.clone().unwrap_or_default();
+                    self.draft.sts_policy_sha256 = sts.policy_sha256.clone();
+                }
+                self.design = design;
+                self.file = Some(path.to_path_buf());
+                self.dirty = false;
+                self.autosave_due = None;
+                self.recompute();
+                self.settings.remember(path);
+                self.save_settings();
+                self.remove_recovery();
+                self.notice(NoticeLevel::Info, format!("Saved {}.", path.display()));
+                true
+            }
+            Err(e) => {
+                self.notice(
+                    NoticeLevel::Error,
+                    format!("Not saved: {e}. The file on disk is unchanged; choose another place with Save As…"),
+                );
+                false
+            }
+        }
+    }
+
+    pub(super) fn save_text(&mut self, what: &str, suggested: String, text: String) {
+        if let Some(path) = self
+            .dialogs
+            .save_text(&format!("Save the {what}"), &suggested)
+        {
+            match project::write_atomic(&path, text.as_bytes()) {
+                Ok(()) => self.notice(
+                    NoticeLevel::Info,
+                    format!("Saved the {what} to {}.", path.display()),
+                ),
+                Err(e) => self.notice(
+                    NoticeLevel::Error,
+                    format!("The {what} was not saved: {e}."),
+                ),
+            }
+        }
+    }
+
+    // ----- recovery -----
+
+    pub(super) fn recovery_path(&self) -> Option<PathBuf> {
+        self.config_dir.as_deref().map(settings::recovery_file)
+    }
+
+    pub(super) fn offer_recovery(&mut self) {
+        if let Some(path) = self.recovery_path()
+            && path.exists()
+        {
+            self.notices.push(Notice {
+                level: NoticeLevel::Warning,
+                text: "SecMX Workbench did not close normally last time. A recovery copy of the unsaved design exists: restore it, or discard it.".into(),
+                recover: Some(path),
+            });
+        }
+    }
+
+    pub(super) fn write_recovery(&mut self) {
+        let Some(path) = self.recovery_path() else {
+            return;
+        };
+        let text = match project::design_to_toml(&self.design) {
+            Ok(t) => t,
+            Err(_) => return,
+        };
+        if let Some(dir) = &self.config_dir {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        if let Err(e) = project::write_atomic(&path, text.as_bytes()) {
+            self.notice(
+                NoticeLevel::Warning,
+                format!("The recovery copy could not be written: {e}. Save your work."),
+            );
+        }
+    }
+
+    pub(super) fn remove_recovery(&mut self) {
+        if let Some(path) = self.recovery_path() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
