@@ -4,6 +4,7 @@
 //! stdout and stderr. Exit status: 0 = nothing at error severity, 1 = at least one error finding,
 //! 2 = the command could not run (one clear line on stderr, with `file:line:column` where there is one).
 
+pub mod catalogue;
 pub mod check;
 
 use crate::model::Design;
@@ -141,6 +142,17 @@ pub enum Command {
     },
     /// Probes one relay (every address it resolves to): SMTP, STARTTLS, TLS, certificate, role.
     Probe(probe::ProbeArgs),
+    /// The rule catalogue: every rule with its severity and what judging it needs.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = catalogue::RulesFormat::Table)]
+        format: catalogue::RulesFormat,
+    },
+    /// One rule in full: what it requires, its sources, a failing and a passing example.
+    Explain {
+        /// The rule id, e.g. MX-002.
+        rule: String,
+    },
 }
 
 /// `lint --format`.
@@ -238,6 +250,8 @@ where
         )
         .map_err(CliError::Other),
         Command::Probe(args) => return probe::run(&args, out, err),
+        Command::Rules { format } => catalogue::rules(format, out),
+        Command::Explain { rule } => catalogue::explain(&rule, out, err),
     };
     match result {
         Ok(code) => unless_interrupted(code, err),

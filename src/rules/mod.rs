@@ -7,6 +7,7 @@
 //! the code. Later issues plug their checks into the same registry through the same `Input` (its
 //! `live` facts), not a second system.
 
+pub mod catalogue;
 pub mod dkim;
 pub mod live;
 pub mod live_probe;

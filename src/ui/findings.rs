@@ -183,6 +183,14 @@ pub fn findings_ui(
                         if !f.fix.is_empty() {
                             ui.label(RichText::new(format!("Fix: {}", f.fix)).weak());
                         }
+                        // The rule in full, as `secmx explain` prints it (built only when open).
+                        egui::CollapsingHeader::new(format!("About {}", f.rule))
+                            .id_salt(("explain", shown, f.rule))
+                            .show(ui, |ui| {
+                                if let Some(r) = crate::rules::registry().find(|r| r.id == f.rule) {
+                                    ui.label(crate::rules::catalogue::explanation(r));
+                                }
+                            });
                     });
                 }
             }

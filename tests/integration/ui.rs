@@ -653,3 +653,32 @@ fn the_sender_simulation_shows_where_mail_would_go_after_a_probe_run() {
             .is_some()
     );
 }
+
+#[test]
+fn a_finding_explains_its_rule_as_secmx_explain_does() {
+    let (mut h, _w) = harness();
+    h.run();
+    h.get_by_label("Add SOR").click();
+    h.run();
+    retype(&mut h, "Host", "mx1.agency.example");
+    let rule = h
+        .state()
+        .findings()
+        .first()
+        .map(|f| f.rule)
+        .expect("the example has findings");
+    h.get_all_by_label(&format!("About {rule}"))
+        .next()
+        .expect("an About header")
+        .click();
+    h.run();
+    let r = secmx::rules::registry()
+        .find(|r| r.id == rule)
+        .expect("registered");
+    let text = secmx::rules::catalogue::explanation(r);
+    assert!(text.contains("Source:"), "{text}");
+    assert!(
+        h.query_by_label(&text).is_some(),
+        "the window shows the rule's full text"
+    );
+}
