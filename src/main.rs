@@ -7,11 +7,13 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
+#[cfg(feature = "gui")]
 use std::time::Duration;
 
 /// What the arguments ask for.
 enum Mode {
     /// Open the window, optionally on a design file.
+    #[cfg_attr(not(feature = "gui"), allow(dead_code))]
     Window(Option<PathBuf>),
     /// Run the command line.
     Cli,
@@ -42,6 +44,14 @@ fn main() -> ExitCode {
             let code = secmx::cli::run(args, &mut stdout.lock(), &mut std::io::stderr());
             ExitCode::from(code)
         }
+        #[cfg(not(feature = "gui"))]
+        Mode::Window(_) => {
+            eprintln!(
+                "secmx: this build has no window (built without the `gui` feature); give a subcommand, e.g. `secmx lint FILE` (`secmx --help` lists them)"
+            );
+            ExitCode::from(secmx::cli::EXIT_USAGE)
+        }
+        #[cfg(feature = "gui")]
         Mode::Window(file) => {
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)

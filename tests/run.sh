@@ -38,6 +38,9 @@ echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 echo "==> cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets -- -D warnings
+# The library and the command line without the window: egui never leaks below src/ui.
+echo "==> cargo clippy --no-default-features --all-targets -- -D warnings"
+cargo clippy --no-default-features --all-targets -- -D warnings
 echo "==> cargo test"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -45,6 +48,13 @@ set +e
 cargo test 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+if [ "$status" -eq 0 ]; then
+  echo "==> cargo test --no-default-features --lib (no window)"
+  set +e
+  cargo test --no-default-features --lib 2>&1 | tee -a "$log"
+  status=${PIPESTATUS[0]}
+  set -e
+fi
 if [ "$status" -ne 0 ]; then
   echo "FAILED: cargo test exited with status $status" >&2
   exit "$status"

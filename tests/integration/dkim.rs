@@ -125,6 +125,7 @@ dkim_selectors = ["s1", "s2", "s3"]
 
 /// The window edits the selectors (SGE section, "DKIM selectors") and its full check asks for
 /// their key records.
+#[cfg(feature = "gui")]
 #[test]
 fn the_window_edits_dkim_selectors_and_looks_them_up() {
     use eframe::egui::Key;

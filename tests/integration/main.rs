@@ -6,6 +6,7 @@ mod cli;
 mod dkim;
 mod dns;
 mod interrupt;
+#[cfg(feature = "gui")]
 mod parity;
 mod probe;
 mod probe_ciphers;
@@ -13,5 +14,6 @@ mod probe_smtp;
 mod probe_speed;
 mod probe_variants;
 mod robustness;
+#[cfg(feature = "gui")]
 mod ui;
 mod zone;
