@@ -136,8 +136,11 @@ impl App {
         ui.horizontal(|ui| {
             if self.dirty {
                 ui.colored_label(palette::warning(dark), "Unsaved changes");
-            } else {
+            } else if self.file.is_some() {
                 ui.colored_label(palette::ok(dark), "Saved");
+            } else {
+                // Nothing is on disk yet: never say "Saved" for a design without a file.
+                ui.colored_label(palette::warning(dark), "Not saved");
             }
             ui.separator();
             ui.weak(match &self.file {

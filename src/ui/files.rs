@@ -54,24 +54,31 @@ impl App {
             self.published.raw.clone(),
             0,
         );
+        // The domain and the lookup are kept: `replace` starts the panels afresh.
+        let domain = self.published.domain.clone();
+        let lookup = self.published.clone();
         match crate::resolve::import::design_from_published(&published) {
             Ok(imp) => {
-                let notes = imp.notes.len();
                 self.untitled = format!("{} (from DNS)", imp.design.domain.as_str());
+                let notes = imp.notes.clone();
                 self.replace(imp.design, None);
+                self.published = Published {
+                    design: Some(self.design.clone()),
+                    ..lookup
+                };
                 self.dirty = true;
-                self.notice(
-                    NoticeLevel::Info,
-                    format!(
-                        "Design imported from what DNS publishes for {} ({notes} note(s): records that do not map, defaults filled in). Review it, then Save As….",
-                        self.published.domain
-                    ),
+                let mut text = format!(
+                    "Design imported from what DNS publishes for {domain}. Review it, then Save As…."
                 );
+                if !notes.is_empty() {
+                    text.push_str(&format!(" {} note(s):", notes.len()));
+                    for n in &notes {
+                        text.push_str(&format!("\n• {n}"));
+                    }
+                }
+                self.notice(NoticeLevel::Info, text);
             }
-            Err(e) => self.notice(
-                NoticeLevel::Error,
-                format!("Cannot import {}: {e}", self.published.domain),
-            ),
+            Err(e) => self.notice(NoticeLevel::Error, format!("Cannot import {domain}: {e}")),
         }
     }
 

@@ -410,7 +410,7 @@ fn the_window_and_the_command_line_give_the_same_answers() {
     assert_eq!(sor.1.1, "fail", "{sor:?}");
     assert_eq!(sor.1.0, "fail", "{sor:?}");
     assert!(cli.iter().any(|f| f.0 == "PROBE-025"), "{cli:?}");
-    assert!(h.query_by_label_contains("PROBE-025").is_some());
+    assert!(h.query_by_label_contains("PROBE-025  ").is_some());
     assert!(h.query_all_by_label("valid").count() >= 1);
     assert!(h.query_all_by_label_contains("fail").count() >= 1);
     drop(h);
