@@ -14,3 +14,4 @@ mod probe_variants;
 mod robustness;
 mod ui;
 mod zone;
+mod zone_load;
