@@ -9,7 +9,7 @@
 use crate::model::{RData, Record, RecordSet};
 use hickory_proto::dnssec::Algorithm;
 use hickory_proto::dnssec::rdata::{RRSIG, SigInput};
-use hickory_proto::op::{Header, MessageType, OpCode, Query};
+use hickory_proto::op::{Header, HeaderCounts, MessageType, Metadata, OpCode, Query};
 use hickory_proto::rr::rdata::{A, AAAA, CNAME, MX, SRV, TLSA, TXT};
 use hickory_proto::rr::{Name, RData as HRData, Record as HRecord, RecordType, SerialNumber};
 use hickory_proto::serialize::binary::{BinEncodable, BinEncoder};
@@ -28,6 +28,10 @@ pub const OPT_RECORD: usize = 11;
 /// Signature length assumed for the one RRSIG of a signed zone: ECDSA P-256 (algorithm 13, the
 /// algorithm RFC 8624 recommends and most signed zones use; RSA signatures are longer).
 const SIGNATURE_OCTETS: usize = 64;
+
+// hickory's encoder compresses the first 120 names of a message only (Unbound's limit since
+// CVE-2024-8508): the answer sizes below are what such a server sends; BIND compresses more, NSD and
+// Knot load an RRset of any size but cannot serve one over 65,535 octets.
 
 /// The answer size of one RRset, as the rules see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,14 +249,24 @@ fn encode_rrset(
         buf.clear();
         let mut enc = BinEncoder::new(&mut buf);
         enc.set_canonical_form(true);
-        r.data().emit(&mut enc).ok()?;
+        r.data.emit(&mut enc).ok()?;
         stored += 2 + buf.len();
     }
 
     let mut buf = Vec::with_capacity(4096);
     let mut enc = BinEncoder::new(&mut buf);
-    let mut header = Header::new(0, MessageType::Response, OpCode::Query);
-    header.authoritative = true;
+    let mut metadata = Metadata::new(0, MessageType::Response, OpCode::Query);
+    metadata.authoritative = true;
+    let header = Header {
+        metadata,
+        counts: HeaderCounts {
+            queries: 1,
+            answers: u16::try_from(records.len() + usize::from(signer.is_some()))
+                .unwrap_or(u16::MAX),
+            authorities: 0,
+            additionals: 0,
+        },
+    };
     let mut query = Query::new();
     query.set_name(name.clone()).set_query_type(qtype);
     let full = |fit| Some((Answer::TooLarge { fit }, stored));
@@ -265,7 +279,7 @@ fn encode_rrset(
         }
     }
     if let Some(signer) = signer {
-        let ttl = records.first().map_or(0, |r| r.ttl());
+        let ttl = records.first().map_or(0, |r| r.ttl);
         let input = SigInput {
             type_covered: qtype,
             algorithm: Algorithm::ECDSAP256SHA256,
