@@ -478,10 +478,10 @@ mod tests {
         let ids: Vec<&str> = registry().map(|r| r.id).collect();
         let unique: HashSet<&str> = ids.iter().copied().collect();
         assert_eq!(ids.len(), unique.len(), "duplicate rule ids");
-        // rules.md lists 146 (NAME-014 included); NAME-015 closes a gap issue 15 found.
-        assert_eq!(ids.len(), 147, "rules.md lists 146 rules, plus NAME-015");
+        // rules.md lists 146 (NAME-014 included); NAME-015 and NAME-016 close gaps issue 15 found.
+        assert_eq!(ids.len(), 148, "rules.md lists 146 rules, plus NAME-015/016");
         for (group, n) in [
-            ("NAME-", 15),
+            ("NAME-", 16),
             ("MX-", 8),
             ("NMX-", 5),
             ("SRV-", 10),

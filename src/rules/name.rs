@@ -143,6 +143,15 @@ pub const RULES: &[Rule] = &[
         check: Some(name_015),
         planned: None,
     },
+    Rule {
+        id: "NAME-016",
+        severity: Severity::Error,
+        raise: Raise::Never,
+        title: "Every record a design exports lies inside the mail domain's zone: TLSA of a relay host outside the domain belongs in that host's zone (NSD refuses out-of-zone data, BIND and Knot drop it).",
+        needs: Needs::Static,
+        check: Some(name_016),
+        planned: None,
+    },
 ];
 
 /// Where a name sits in a record: its owner, or the host it points at.
@@ -1048,9 +1057,38 @@ fn name_015(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+fn name_016(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    // Only a design's records make one zone snippet; what DNS publishes (and a bare record set)
+    // spans many zones by nature.
+    if input.relays.is_empty() || input.live.is_some_and(|p| std::ptr::eq(&p.records, input.records)) {
+        return;
+    }
+    let mut seen = HashSet::new();
+    for rec in input.records.iter() {
+        if crate::model::name::is_in_domain(&rec.name, input.domain) || !seen.insert(rec.name.as_str()) {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                rec.name.as_str(),
+                format!(
+                    "The {} record at `{}` is outside `{}`, so it cannot be part of the domain's zone: pasted into it, nsd-checkzone refuses the zone (\"out of zone data\"), BIND and Knot drop the record.",
+                    rec.data.rtype(),
+                    head(&rec.name, 80),
+                    input.domain
+                ),
+                "Publish these records in the zone of the relay host (ask its operator), and remove them from this design; or use a relay host name inside the domain.",
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Role;
     use crate::rules::testkit::*;
 
     /// A DANE-EE SPKI SHA-256 TLSA record at `owner`.
@@ -1635,5 +1673,30 @@ mod tests {
     fn name_015_pass_at_the_limit() {
         // 2,400 MX records stay under the limit (named-checkzone loads up to 2,467 of this shape).
         Case::new(many_mx(2_400)).passes("NAME-015");
+    }
+
+    // NAME-016
+
+    #[test]
+    fn name_016_fail_tlsa_of_a_relay_outside_the_domain() {
+        let c = Case::new(vec![
+            mx("agency.example", 10, "mx1.provider.example"),
+            tlsa("_25._tcp.mx1.provider.example", 3, 1, 1, &h256('a')),
+        ])
+        .relay("mx1.provider.example", Role::Ber, 25);
+        let out = c.fails("NAME-016");
+        assert_eq!(out[0].subject, "_25._tcp.mx1.provider.example");
+    }
+
+    #[test]
+    fn name_016_pass_records_inside_the_domain() {
+        Case::new(vec![
+            mx("agency.example", 10, "mx1.agency.example"),
+            tlsa("_25._tcp.mx1.agency.example", 3, 1, 1, &h256('a')),
+        ])
+        .relay("mx1.agency.example", Role::Ber, 25)
+        .passes("NAME-016");
+        // What DNS publishes is not one zone: not judged.
+        Case::new(vec![tlsa("_25._tcp.mx1.provider.example", 3, 1, 1, &h256('a'))]).passes("NAME-016");
     }
 }

@@ -314,9 +314,17 @@ fn check_zone(domain: &str, zone: &str) -> Vec<String> {
 
 /// The invariant for one design: if it lints without errors, its export loads everywhere. Returns
 /// whether the design was clean (and so checked).
-fn clean_design_loads(d: &Design, relative: bool) -> Result<bool, TestCaseError> {
+fn clean_design_loads(
+    d: &Design,
+    relative: bool,
+    errors: &std::sync::Mutex<std::collections::BTreeMap<&'static str, usize>>,
+) -> Result<bool, TestCaseError> {
     let findings = lint(d);
     if findings.iter().any(|f| f.severity == Severity::Error) {
+        let mut errors = errors.lock().unwrap_or_else(|e| e.into_inner());
+        for f in findings.iter().filter(|f| f.severity == Severity::Error) {
+            *errors.entry(f.rule).or_default() += 1;
+        }
         return Ok(false);
     }
     let snippet = export_zone(
@@ -367,11 +375,12 @@ fn every_clean_design_loads_in_bind_nsd_and_knot() {
     };
     let generated = AtomicUsize::new(0);
     let clean = AtomicUsize::new(0);
+    let errors = std::sync::Mutex::new(std::collections::BTreeMap::new());
     let started = Instant::now();
     let mut runner = TestRunner::new(config);
     let result = runner.run(&design_spec(), |s| {
         generated.fetch_add(1, Ordering::Relaxed);
-        if clean_design_loads(&build(&s), s.relative)? {
+        if clean_design_loads(&build(&s), s.relative, &errors)? {
             clean.fetch_add(1, Ordering::Relaxed);
         }
         Ok(())
@@ -382,6 +391,10 @@ fn every_clean_design_loads_in_bind_nsd_and_knot() {
         clean.load(Ordering::Relaxed),
         CHECKERS.len(),
         started.elapsed().as_secs_f64()
+    );
+    eprintln!(
+        "zone load: error findings that kept designs out: {:?}",
+        errors.lock().unwrap_or_else(|e| e.into_inner())
     );
     if let Err(e) = result {
         panic!("{e}");
