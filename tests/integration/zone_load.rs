@@ -406,3 +406,32 @@ fn every_clean_design_loads_in_bind_nsd_and_knot() {
         clean.load(Ordering::Relaxed)
     );
 }
+
+/// Regressions the property test found: each design linted clean before NAME-016 / NAME-014 and
+/// one of the checkers refused its snippet. Now lint reports an error, or the zone loads.
+#[test]
+fn regression_cases_lint_with_an_error_or_load() {
+    let errors = std::sync::Mutex::new(std::collections::BTreeMap::new());
+    // 1 BER outside the domain with TLSA: nsd-checkzone said "out of zone data:
+    // _25._tcp.mx0.provider.example. is outside the zone for fqdn agency.example." (NAME-016).
+    let mut d = Design::new(DomainName::parse("agency.example").expect("domain"));
+    d.test_domain = true;
+    let mut r = Relay::new("mx0.provider.example", Role::Ber);
+    r.tlsa = vec![tlsa_text(0, 0, None)];
+    d.relays.push(r);
+    assert!(!clean_design_loads(&d, false, &errors).expect("checkers"));
+    assert!(errors.lock().expect("lock").contains_key("NAME-016"));
+    // 2,600 BERs with short names inside the domain: named-checkzone said "ran out of space"
+    // (NAME-014 by hickory's answer, NAME-015 by BIND's store).
+    let mut d = Design::new(DomainName::parse("agency.example").expect("domain"));
+    d.test_domain = true;
+    for i in 0..2_600 {
+        let mut r = Relay::new(format!("mx{i}.agency.example"), Role::Ber);
+        r.addresses.push(IpAddr::V4(Ipv4Addr::new(192, 0, 2, (i % 250 + 1) as u8)));
+        d.relays.push(r);
+    }
+    assert!(!clean_design_loads(&d, false, &errors).expect("checkers"));
+    // The same design with 40 BERs lints clean and loads.
+    d.relays.truncate(40);
+    assert!(clean_design_loads(&d, true, &errors).expect("checkers"));
+}
