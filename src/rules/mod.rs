@@ -142,7 +142,9 @@ impl Rule {
 }
 
 /// Where a finding comes from: the design's own records, what DNS publishes, or a live probe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     /// The design (static rules over the records the design renders).
@@ -479,7 +481,11 @@ mod tests {
         let unique: HashSet<&str> = ids.iter().copied().collect();
         assert_eq!(ids.len(), unique.len(), "duplicate rule ids");
         // rules.md lists 146 (NAME-014 included); NAME-015 and NAME-016 close gaps issue 15 found.
-        assert_eq!(ids.len(), 148, "rules.md lists 146 rules, plus NAME-015/016");
+        assert_eq!(
+            ids.len(),
+            148,
+            "rules.md lists 146 rules, plus NAME-015/016"
+        );
         for (group, n) in [
             ("NAME-", 16),
             ("MX-", 8),

@@ -1060,12 +1060,18 @@ fn name_015(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 fn name_016(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     // Only a design's records make one zone snippet; what DNS publishes (and a bare record set)
     // spans many zones by nature.
-    if input.relays.is_empty() || input.live.is_some_and(|p| std::ptr::eq(&p.records, input.records)) {
+    if input.relays.is_empty()
+        || input
+            .live
+            .is_some_and(|p| std::ptr::eq(&p.records, input.records))
+    {
         return;
     }
     let mut seen = HashSet::new();
     for rec in input.records.iter() {
-        if crate::model::name::is_in_domain(&rec.name, input.domain) || !seen.insert(rec.name.as_str()) {
+        if crate::model::name::is_in_domain(&rec.name, input.domain)
+            || !seen.insert(rec.name.as_str())
+        {
             continue;
         }
         out.push(
@@ -1579,8 +1585,7 @@ mod tests {
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!(out[0].subject, "agency.example MX");
         assert!(
-            out[0].message.contains("10000 records")
-                && out[0].message.contains("ran out of space"),
+            out[0].message.contains("10000 records") && out[0].message.contains("ran out of space"),
             "{}",
             out[0].message
         );
@@ -1622,7 +1627,15 @@ mod tests {
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
         Case::new(vec![txt("agency.example", &parts)]).fails_with("NAME-014", Severity::Warning);
         let tlsa: Vec<Record> = (0..8)
-            .map(|i| tlsa("_25._tcp.mx1.agency.example", 3, 0, 0, &format!("{i:02x}").repeat(300)))
+            .map(|i| {
+                tlsa(
+                    "_25._tcp.mx1.agency.example",
+                    3,
+                    0,
+                    0,
+                    &format!("{i:02x}").repeat(300),
+                )
+            })
             .collect();
         Case::new(tlsa).fails_with("NAME-014", Severity::Warning);
     }
@@ -1631,7 +1644,10 @@ mod tests {
     fn name_014_pass_small_rrsets() {
         // Pass: a design whose largest RRset answer is under 1,232 octets.
         let mut recs = many_mx(20);
-        recs.push(txt("_smtp._tls.agency.example", &["v=TLSRPTv1; rua=mailto:tlsrpt@agency.example"]));
+        recs.push(txt(
+            "_smtp._tls.agency.example",
+            &["v=TLSRPTv1; rua=mailto:tlsrpt@agency.example"],
+        ));
         Case::new(recs).passes("NAME-014");
         let d = crate::model::sample::generated_design(30);
         assert!(!crate::rules::lint(&d).iter().any(|f| f.rule == "NAME-014"));
@@ -1645,9 +1661,17 @@ mod tests {
         for r in many_mx(5_000) {
             p.records.push(r);
         }
-        let input = crate::rules::live::published_input(&p, crate::model::Profile::Secmx, Default::default());
+        let input = crate::rules::live::published_input(
+            &p,
+            crate::model::Profile::Secmx,
+            Default::default(),
+        );
         let out = crate::rules::run(&input, &[crate::rules::Needs::Static]);
-        assert!(out.iter().any(|f| f.rule == "NAME-014" && f.severity == Severity::Error), "{out:?}");
+        assert!(
+            out.iter()
+                .any(|f| f.rule == "NAME-014" && f.severity == Severity::Error),
+            "{out:?}"
+        );
     }
 
     // NAME-015
@@ -1657,13 +1681,21 @@ mod tests {
         // 320 MX records whose exchanges share a 190-octet suffix: the answer compresses them to
         // about 49,000 octets (fits in a message), but uncompressed they take about 67,000 octets:
         // named-checkzone 9.18 says "ran out of space" (NSD and Knot load the zone).
-        let suffix = format!("{}.{}.{}.agency.example", "a".repeat(60), "b".repeat(60), "c".repeat(60));
+        let suffix = format!(
+            "{}.{}.{}.agency.example",
+            "a".repeat(60),
+            "b".repeat(60),
+            "c".repeat(60)
+        );
         let recs: Vec<Record> = (0..320)
             .map(|i| mx("agency.example", 10, &format!("mx{i}.{suffix}")))
             .collect();
         let c = Case::new(recs);
         let size = c.run("NAME-014");
-        assert!(size.iter().all(|f| f.severity == Severity::Warning), "{size:?}");
+        assert!(
+            size.iter().all(|f| f.severity == Severity::Warning),
+            "{size:?}"
+        );
         let out = c.fails("NAME-015");
         assert_eq!(out.len(), 1);
         assert!(out[0].message.contains("320 records"), "{}", out[0].message);
@@ -1697,6 +1729,13 @@ mod tests {
         .relay("mx1.agency.example", Role::Ber, 25)
         .passes("NAME-016");
         // What DNS publishes is not one zone: not judged.
-        Case::new(vec![tlsa("_25._tcp.mx1.provider.example", 3, 1, 1, &h256('a'))]).passes("NAME-016");
+        Case::new(vec![tlsa(
+            "_25._tcp.mx1.provider.example",
+            3,
+            1,
+            1,
+            &h256('a'),
+        )])
+        .passes("NAME-016");
     }
 }

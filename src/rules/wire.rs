@@ -73,7 +73,9 @@ pub struct Sizes {
 /// The wire sizes of the RRsets of `set` for the mail domain `domain` (the zone that signs the
 /// names inside it), made once and shared by the rules.
 pub fn sizes(set: &RecordSet, domain: &str) -> std::sync::Arc<Sizes> {
-    set.shared(&format!("wire sizes of {domain}"), |set| measure(set, domain))
+    set.shared(&format!("wire sizes of {domain}"), |set| {
+        measure(set, domain)
+    })
 }
 
 /// Whether the set is meant for a signed zone.
@@ -141,9 +143,8 @@ fn measure(set: &RecordSet, domain: &str) -> Sizes {
         e.1 += size;
         i = j;
     }
-    let extra = |owner: &str| {
-        12 + name_wire(owner) + 4 + OPT_RECORD + if signed { RRSIG_BOUND } else { 0 }
-    };
+    let extra =
+        |owner: &str| 12 + name_wire(owner) + 4 + OPT_RECORD + if signed { RRSIG_BOUND } else { 0 };
     let mut candidates: Vec<(usize, &str, &str)> = bound
         .into_iter()
         .filter(|((owner, _), (_, size))| size + extra(owner) > UDP_LIMIT)

@@ -242,10 +242,7 @@ fn build(s: &DesignSpec) -> Design {
         spf.push_str(" -all");
         d.sge = Some(SgeTexts {
             spf: Some(spf),
-            dmarc: Some(format!(
-                "v=DMARC1; p=reject; rua=mailto:dmarc@{}",
-                s.domain
-            )),
+            dmarc: Some(format!("v=DMARC1; p=reject; rua=mailto:dmarc@{}", s.domain)),
             dkim_selectors: Vec::new(),
         });
     }
@@ -427,7 +424,8 @@ fn regression_cases_lint_with_an_error_or_load() {
     d.test_domain = true;
     for i in 0..2_600 {
         let mut r = Relay::new(format!("mx{i}.agency.example"), Role::Ber);
-        r.addresses.push(IpAddr::V4(Ipv4Addr::new(192, 0, 2, (i % 250 + 1) as u8)));
+        r.addresses
+            .push(IpAddr::V4(Ipv4Addr::new(192, 0, 2, (i % 250 + 1) as u8)));
         d.relays.push(r);
     }
     assert!(!clean_design_loads(&d, false, &errors).expect("checkers"));
