@@ -997,9 +997,10 @@ fn name_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
                 input,
                 subject,
                 format!(
-                    "The {rtype} RRset of `{}` ({} records) does not fit in one DNS message: header, question and the first {fit} records{sig} already fill 65,535 octets. Name servers refuse to load the zone (BIND: \"ran out of space\") and no resolver can receive the answer.",
+                    "The {rtype} RRset of `{}` ({} records) does not fit in one DNS message: header, question and the first {fit} records{} already fill 65,535 octets. Name servers refuse to load the zone (BIND: \"ran out of space\") and no resolver can receive the answer.",
                     head(owner, 80),
-                    m.records
+                    m.records,
+                    if fit == m.records { sig } else { "" }
                 ),
                 shrink_fix(rtype),
             ),
