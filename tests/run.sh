@@ -5,11 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use: named-checkzone (bind9-utils) checks every exported zone snippet;
+# Debian packages the tests use: named-checkzone (bind9-utils), nsd-checkzone (nsd) and kzonecheck
+# (knot-dnssecutils) load exported zone snippets (tests/integration/zone_load.rs);
 # the live DNS tests run a private NSD (nsd) on zones signed with ldns-keygen/ldns-signzone (ldnsutils).
 # postfix runs the private test relays of the live-probe tests (tests/integration/probe.rs).
 # Xvfb, xdotool and ImageMagick run the real-window screenshot test (tests/window.sh).
-packages=(bind9-utils nsd ldnsutils postfix xvfb xauth imagemagick xdotool x11-apps)
+packages=(bind9-utils nsd knot-dnssecutils ldnsutils postfix xvfb xauth imagemagick xdotool x11-apps)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -30,7 +31,7 @@ if ((${#missing[@]})); then
     exit 1
   fi
 fi
-for tool in named-checkzone /usr/sbin/nsd ldns-keygen ldns-signzone /usr/sbin/postfix posttls-finger Xvfb xdotool import convert; do
+for tool in named-checkzone /usr/sbin/nsd /usr/sbin/nsd-checkzone kzonecheck ldns-keygen ldns-signzone /usr/sbin/postfix posttls-finger Xvfb xdotool import convert; do
   command -v "$tool" >/dev/null || { echo "FATAL: $tool is still missing after the install" >&2; exit 1; }
 done
 

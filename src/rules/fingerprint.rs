@@ -28,6 +28,11 @@ fn digest_findings(findings: &[Finding]) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
 }
 
+/// Rules added after the speed work (issue 15): their own tests check them; their findings are left
+/// out here (and from the zone header's summary) so the digests still compare the engine with the
+/// code before the speed work.
+const LATER_RULES: &[&str] = &["NAME-014", "NAME-015", "NAME-016"];
+
 fn digest_design(d: &Design) -> (usize, String, String, String) {
     let findings = super::lint(d);
     // The parallel run must agree with a sequential one over the same input.
@@ -42,15 +47,27 @@ fn digest_design(d: &Design) -> (usize, String, String, String) {
     super::sort_findings(&mut sequential);
     assert_eq!(findings, sequential);
     assert_eq!(findings, run(&input, &[Needs::Static]));
+    let findings: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| !LATER_RULES.contains(&f.rule))
+        .collect();
+    let summary = Some(super::Summary::of(&findings));
     let mut recs = String::new();
     for r in records_of(d).iter() {
         let _ = writeln!(recs, "{r:?}");
     }
-    let zone = export_zone(d, &ExportOptions::default());
+    let zone = export_zone(
+        d,
+        &ExportOptions {
+            summary,
+            ..ExportOptions::default()
+        },
+    );
     let relative = export_zone(
         d,
         &ExportOptions {
             relative: true,
+            summary,
             ..ExportOptions::default()
         },
     );

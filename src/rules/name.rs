@@ -1,5 +1,6 @@
 //! NAME rules (rules.md). Each rule's Fail/Pass examples are its unit tests below.
 
+use super::wire::{self, Answer};
 use super::{Finding, Input, Needs, Raise, Rule, Severity};
 use crate::model::name::is_ldh_label;
 use crate::model::{Origin, RData, Record, RecordSet};
@@ -122,6 +123,33 @@ pub const RULES: &[Rule] = &[
         title: "A TLSA owner begins with the port in decimal without leading zeros, then the transport label.",
         needs: Needs::Static,
         check: Some(name_013),
+        planned: None,
+    },
+    Rule {
+        id: "NAME-014",
+        severity: Severity::Error,
+        raise: Raise::Never,
+        title: "Every RRset fits in one DNS message: the answer (header, question, RRset, one RRSIG in a signed zone) is at most 65,535 octets (error); above 1,232 octets it needs TCP (warning).",
+        needs: Needs::Static,
+        check: Some(name_014),
+        planned: None,
+    },
+    Rule {
+        id: "NAME-015",
+        severity: Severity::Error,
+        raise: Raise::Never,
+        title: "Every RRset fits in a name server's store: the sum over its records of (2 + RDLENGTH), names uncompressed, is at most 65,512 octets (BIND 9 refuses the zone above).",
+        needs: Needs::Static,
+        check: Some(name_015),
+        planned: None,
+    },
+    Rule {
+        id: "NAME-016",
+        severity: Severity::Error,
+        raise: Raise::Never,
+        title: "Every record a design exports lies inside the mail domain's zone: TLSA of a relay host outside the domain belongs in that host's zone (NSD refuses out-of-zone data, BIND and Knot drop it).",
+        needs: Needs::Static,
+        check: Some(name_016),
         planned: None,
     },
 ];
@@ -923,9 +951,151 @@ fn name_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// What to do about an RRset that is too large, by type.
+fn shrink_fix(rtype: &str) -> &'static str {
+    match rtype {
+        "MX" => {
+            "Publish fewer MX records: a few Best Effort Receivers (each name may hold several addresses or sit behind a load balancer) instead of one MX record per relay."
+        }
+        "SRV" => {
+            "Publish fewer SRV records: a few relay names (each may hold several addresses) instead of one SRV record per relay."
+        }
+        "TLSA" => {
+            "Publish fewer TLSA records at this name, and digests (matching type 1 or 2) rather than whole certificates or keys (matching type 0)."
+        }
+        "TXT" => "Shorten the text, or publish fewer TXT records at this name.",
+        "A" | "AAAA" => "Give this host fewer addresses, or spread them over several host names.",
+        _ => "Publish fewer or smaller records at this name.",
+    }
+}
+
+/// The RRsets whose size a rule judges: (first record, owner, type, measurement).
+fn measured<'a>(
+    input: &Input<'a>,
+    sizes: &'a wire::Sizes,
+) -> impl Iterator<Item = (&'a Record, &'a wire::Measured)> + 'a {
+    let records = input.records.records();
+    sizes
+        .measured
+        .iter()
+        .filter_map(move |m| records.get(m.first).map(|r| (r, m)))
+}
+
+fn name_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let sizes = wire::sizes(input.records, input.domain);
+    let sig = if sizes.signed {
+        " and one RRSIG (ECDSA P-256; DANE needs a signed zone)"
+    } else {
+        ""
+    };
+    for (first, m) in measured(input, &sizes) {
+        let rtype = first.data.rtype();
+        let owner = first.name.as_str();
+        let subject = format!("{} {rtype}", head(owner, 80));
+        let finding = match m.answer {
+            Answer::TooLarge { fit } => rule.finding(
+                input,
+                subject,
+                format!(
+                    "The {rtype} RRset of `{}` ({} records) does not fit in one DNS message: header, question and the first {fit} records{} already fill 65,535 octets. Name servers refuse to load the zone (BIND: \"ran out of space\") and no resolver can receive the answer.",
+                    head(owner, 80),
+                    m.records,
+                    if fit == m.records { sig } else { "" }
+                ),
+                shrink_fix(rtype),
+            ),
+            Answer::Exact(n) if n > wire::MESSAGE_LIMIT => rule.finding(
+                input,
+                subject,
+                format!(
+                    "The answer for the {rtype} RRset of `{}` ({} records{sig}) is {n} octets; a DNS message holds at most 65,535.",
+                    head(owner, 80),
+                    m.records
+                ),
+                shrink_fix(rtype),
+            ),
+            Answer::Exact(n) if n + wire::OPT_RECORD > wire::UDP_LIMIT => rule
+                .finding(
+                    input,
+                    subject,
+                    format!(
+                        "The answer for the {rtype} RRset of `{}` ({} records{sig}) is {n} octets, {} with EDNS: more than the 1,232 octets of the DNS Flag Day 2020 buffer, so resolvers get it truncated and must ask again over TCP (some senders' resolvers fail there).",
+                        head(owner, 80),
+                        m.records,
+                        n + wire::OPT_RECORD
+                    ),
+                    shrink_fix(rtype),
+                )
+                .with_severity(Severity::Warning),
+            Answer::Exact(_) => continue,
+        };
+        out.push(finding.at(first.origin));
+    }
+}
+
+fn name_015(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    let sizes = wire::sizes(input.records, input.domain);
+    for (first, m) in measured(input, &sizes) {
+        if m.stored <= wire::BIND_RRSET_LIMIT {
+            continue;
+        }
+        let rtype = first.data.rtype();
+        let owner = first.name.as_str();
+        out.push(
+            rule.finding(
+                input,
+                format!("{} {rtype}", head(owner, 80)),
+                format!(
+                    "The {rtype} RRset of `{}` ({} records) takes {} octets as a name server stores it (2 + RDLENGTH per record, names uncompressed); BIND 9 stores at most 65,512 and refuses the whole zone (\"ran out of space\"), even where the compressed answer would fit in a message.",
+                    head(owner, 80),
+                    m.records,
+                    m.stored
+                ),
+                shrink_fix(rtype),
+            )
+            .at(first.origin),
+        );
+    }
+}
+
+fn name_016(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+    // Only a design's records make one zone snippet; what DNS publishes (and a bare record set)
+    // spans many zones by nature.
+    if input.relays.is_empty()
+        || input
+            .live
+            .is_some_and(|p| std::ptr::eq(&p.records, input.records))
+    {
+        return;
+    }
+    let mut seen = HashSet::new();
+    for rec in input.records.iter() {
+        if crate::model::name::is_in_domain(&rec.name, input.domain)
+            || !seen.insert(rec.name.as_str())
+        {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                input,
+                rec.name.as_str(),
+                format!(
+                    "The {} record at `{}` is outside `{}`, so it cannot be part of the domain's zone: pasted into it, nsd-checkzone refuses the zone (\"out of zone data\"), BIND and Knot drop the record.",
+                    rec.data.rtype(),
+                    head(&rec.name, 80),
+                    input.domain
+                ),
+                "Publish these records in the zone of the relay host (ask its operator), and remove them from this design; or use a relay host name inside the domain.",
+            )
+            .at(rec.origin),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Role;
     use crate::rules::testkit::*;
 
     /// A DANE-EE SPKI SHA-256 TLSA record at `owner`.
@@ -1398,5 +1568,175 @@ mod tests {
     fn name_013_pass_decimal_port() {
         Case::new(vec![tlsa_at("_25._tcp.mx1.agency.example")]).passes("NAME-013");
         Case::new(vec![tlsa_at("_465._tcp.sor1.agency.example")]).passes("NAME-013");
+    }
+
+    // NAME-014
+
+    /// The MX records of `n` BERs `mx<i>.agency.example` at the apex.
+    fn many_mx(n: usize) -> Vec<Record> {
+        (0..n)
+            .map(|i| mx("agency.example", 10, &format!("mx{i}.agency.example")))
+            .collect()
+    }
+
+    #[test]
+    fn name_014_fail_10000_bers() {
+        // Fail: a design with 10,000 BERs (one MX RRset of 10,000 records).
+        let out = Case::new(many_mx(10_000)).fails_with("NAME-014", Severity::Error);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0].subject, "agency.example MX");
+        assert!(
+            out[0].message.contains("10000 records") && out[0].message.contains("ran out of space"),
+            "{}",
+            out[0].message
+        );
+    }
+
+    #[test]
+    fn name_014_fail_generated_design_of_10000_relays_is_an_error() {
+        let d = crate::model::sample::generated_design(10_000);
+        let out: Vec<_> = crate::rules::lint(&d)
+            .into_iter()
+            .filter(|f| f.rule == "NAME-014" && f.severity == Severity::Error)
+            .collect();
+        // The MX RRset (6,667 BERs) and the SRV RRset (3,333 SORs).
+        assert_eq!(out.len(), 2, "{out:?}");
+    }
+
+    #[test]
+    fn name_014_warn_over_1232_octets() {
+        // 60 MX records: about 1,500 octets with compression, fits in TCP, not in 1,232 over UDP.
+        let out = Case::new(many_mx(60)).fails_with("NAME-014", Severity::Warning);
+        assert_eq!(out.len(), 1);
+        assert!(out[0].message.contains("1,232"), "{}", out[0].message);
+    }
+
+    #[test]
+    fn name_014_warn_counts_the_rrsig_of_a_signed_zone() {
+        // 55 MX records fit in 1,232 octets (1,188 with EDNS); with TLSA in the set (a signed
+        // zone) the RRSIG of the answer (110 octets) pushes it over.
+        let mut recs = many_mx(55);
+        Case::new(recs.clone()).passes("NAME-014");
+        recs.push(tlsa("_25._tcp.mx0.agency.example", 3, 1, 1, &h256('a')));
+        Case::new(recs).fails_with("NAME-014", Severity::Warning);
+    }
+
+    #[test]
+    fn name_014_warn_long_txt_and_many_tlsa() {
+        let long = "v=spf1 ".to_string() + &"ip4:192.0.2.1 ".repeat(100);
+        let parts = crate::zone::split_txt(&long);
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        Case::new(vec![txt("agency.example", &parts)]).fails_with("NAME-014", Severity::Warning);
+        let tlsa: Vec<Record> = (0..8)
+            .map(|i| {
+                tlsa(
+                    "_25._tcp.mx1.agency.example",
+                    3,
+                    0,
+                    0,
+                    &format!("{i:02x}").repeat(300),
+                )
+            })
+            .collect();
+        Case::new(tlsa).fails_with("NAME-014", Severity::Warning);
+    }
+
+    #[test]
+    fn name_014_pass_small_rrsets() {
+        // Pass: a design whose largest RRset answer is under 1,232 octets.
+        let mut recs = many_mx(20);
+        recs.push(txt(
+            "_smtp._tls.agency.example",
+            &["v=TLSRPTv1; rua=mailto:tlsrpt@agency.example"],
+        ));
+        Case::new(recs).passes("NAME-014");
+        let d = crate::model::sample::generated_design(30);
+        assert!(!crate::rules::lint(&d).iter().any(|f| f.rule == "NAME-014"));
+    }
+
+    #[test]
+    fn name_014_judges_published_records_too() {
+        // Static rules judge `Published` record sets through the same registry.
+        let p = crate::resolve::Published::from_rrsets("agency.example", "_secmx", vec![], 0);
+        let mut p = p;
+        for r in many_mx(5_000) {
+            p.records.push(r);
+        }
+        let input = crate::rules::live::published_input(
+            &p,
+            crate::model::Profile::Secmx,
+            Default::default(),
+        );
+        let out = crate::rules::run(&input, &[crate::rules::Needs::Static]);
+        assert!(
+            out.iter()
+                .any(|f| f.rule == "NAME-014" && f.severity == Severity::Error),
+            "{out:?}"
+        );
+    }
+
+    // NAME-015
+
+    #[test]
+    fn name_015_fail_rrset_bind_cannot_store() {
+        // 320 MX records whose exchanges share a 190-octet suffix: the answer compresses them to
+        // about 49,000 octets (fits in a message), but uncompressed they take about 67,000 octets:
+        // named-checkzone 9.18 says "ran out of space" (NSD and Knot load the zone).
+        let suffix = format!(
+            "{}.{}.{}.agency.example",
+            "a".repeat(60),
+            "b".repeat(60),
+            "c".repeat(60)
+        );
+        let recs: Vec<Record> = (0..320)
+            .map(|i| mx("agency.example", 10, &format!("mx{i}.{suffix}")))
+            .collect();
+        let c = Case::new(recs);
+        let size = c.run("NAME-014");
+        assert!(
+            size.iter().all(|f| f.severity == Severity::Warning),
+            "{size:?}"
+        );
+        let out = c.fails("NAME-015");
+        assert_eq!(out.len(), 1);
+        assert!(out[0].message.contains("320 records"), "{}", out[0].message);
+    }
+
+    #[test]
+    fn name_015_pass_at_the_limit() {
+        // 2,400 MX records stay under the limit (named-checkzone loads up to 2,467 of this shape).
+        Case::new(many_mx(2_400)).passes("NAME-015");
+    }
+
+    // NAME-016
+
+    #[test]
+    fn name_016_fail_tlsa_of_a_relay_outside_the_domain() {
+        let c = Case::new(vec![
+            mx("agency.example", 10, "mx1.provider.example"),
+            tlsa("_25._tcp.mx1.provider.example", 3, 1, 1, &h256('a')),
+        ])
+        .relay("mx1.provider.example", Role::Ber, 25);
+        let out = c.fails("NAME-016");
+        assert_eq!(out[0].subject, "_25._tcp.mx1.provider.example");
+    }
+
+    #[test]
+    fn name_016_pass_records_inside_the_domain() {
+        Case::new(vec![
+            mx("agency.example", 10, "mx1.agency.example"),
+            tlsa("_25._tcp.mx1.agency.example", 3, 1, 1, &h256('a')),
+        ])
+        .relay("mx1.agency.example", Role::Ber, 25)
+        .passes("NAME-016");
+        // What DNS publishes is not one zone: not judged.
+        Case::new(vec![tlsa(
+            "_25._tcp.mx1.provider.example",
+            3,
+            1,
+            1,
+            &h256('a'),
+        )])
+        .passes("NAME-016");
     }
 }

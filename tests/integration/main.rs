@@ -17,3 +17,4 @@ mod robustness;
 #[cfg(feature = "gui")]
 mod ui;
 mod zone;
+mod zone_load;

@@ -184,11 +184,22 @@ fn a_300_character_relay_host_is_a_finding_not_a_crash() {
 fn ten_thousand_relays_lint_and_export() {
     let design = generated_design(10_000);
     let findings = rules::lint(&design);
-    assert!(
-        findings
-            .iter()
-            .all(|f| f.severity != rules::Severity::Error),
-        "a generated design is valid: {:?}",
+    // Its only errors (issue 15): the MX RRset (6,667 BERs) and the SRV RRset (3,333 SORs) do not
+    // fit in a DNS message (NAME-014) nor in BIND's store (NAME-015); it still exports.
+    let errors: Vec<_> = findings
+        .iter()
+        .filter(|f| f.severity == rules::Severity::Error)
+        .map(|f| (f.rule, f.subject.as_str()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            ("NAME-014", "_secmx._tcp.bench.example SRV"),
+            ("NAME-014", "bench.example MX"),
+            ("NAME-015", "_secmx._tcp.bench.example SRV"),
+            ("NAME-015", "bench.example MX"),
+        ],
+        "{:?}",
         findings.iter().take(5).collect::<Vec<_>>()
     );
     let zone = secmx::zone::export_zone(&design, &Default::default());
