@@ -290,6 +290,43 @@ pub const CATALOGUE: &[Entry] = &[
         ],
     },
     Entry {
+        id: "NAME-015",
+        group: "Names and syntax (NAME)",
+        severity: "error",
+        rule: "Every RRset fits in a name server's store: the sum over its records of (2 + RDLENGTH), with names uncompressed, is at most 65,512 octets. BIND 9 refuses to load a zone with a larger RRset (\"ran out of space\") even when the compressed answer fits one DNS message (NAME-014); NSD and Knot load it, so a zone that must load everywhere stays below.",
+        details: &[
+            (
+                "Source",
+                "RFC 1035 §3.2.1 and §4.2.2 (16-bit lengths); measured with named-checkzone 9.18 (BIND): the zone fails one octet above 65,512 octets of record data in one RRset, whatever the owner or record count",
+            ),
+            (
+                "Fail",
+                "320 MX records whose exchanges share a 190-octet suffix: the compressed answer is about 49,000 octets, the uncompressed store over 65,512; `named-checkzone` refuses the zone",
+            ),
+            ("Pass", "2,400 MX records with short exchange names"),
+        ],
+    },
+    Entry {
+        id: "NAME-016",
+        group: "Names and syntax (NAME)",
+        severity: "error",
+        rule: "Every record a design exports lies inside the mail domain's zone. TLSA records of a relay host outside the domain (`_25._tcp.mx1.provider.example.`) belong in that host's zone: pasted into the domain's zone, NSD refuses the zone (\"out of zone data\") and BIND and Knot drop the record, so the records would never be published. Judged for designs only; what DNS publishes spans many zones by nature.",
+        details: &[
+            (
+                "Source",
+                "RFC 1034 §4.2 (a zone holds the names below its apex); RFC 7672 §3 (TLSA lives at the relay host's own name); nsd-checkzone, named-checkzone and kzonecheck behaviour",
+            ),
+            (
+                "Fail",
+                "`agency.example. MX 10 mx1.provider.example.` with `_25._tcp.mx1.provider.example. TLSA 3 1 1 …` in the design",
+            ),
+            (
+                "Pass",
+                "`agency.example. MX 10 mx1.agency.example.` with `_25._tcp.mx1.agency.example. TLSA 3 1 1 …`",
+            ),
+        ],
+    },
+    Entry {
         id: "MX-001",
         group: "MX records — SecMX Level 1, Best Effort Receivers (MX)",
         severity: "error",
