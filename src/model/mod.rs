@@ -19,7 +19,18 @@ use std::net::IpAddr;
 
 pub use name::{DomainName, NameError, dkim_selector_error, normalize_name};
 pub use records::{Origin, RData, Record, RecordSet};
-pub use severity::Severity;
+pub use severity::{Severity, Summary};
+
+/// The owner name of a DKIM selector's key record, `<selector>._domainkey.<domain>` (RFC 6376
+/// §3.6.2.1): what the design names and what the live lookups ask.
+pub fn dkim_key_owner(selector: &str, domain: &str) -> String {
+    format!("{selector}._domainkey.{domain}")
+}
+
+/// From this many records on, the engine uses both cores: the rule run and the rendering of a
+/// design's records (`zone::records_of`) each split their work in two. Everyday designs (2–10
+/// relays) stay on one thread.
+pub const PARALLEL_MIN_RECORDS: usize = 4_000;
 
 /// Default SRV service label for SecMX Level 2 discovery (rules.md §2.2).
 pub const DEFAULT_SRV_LABEL: &str = "_secmx";

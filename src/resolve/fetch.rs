@@ -286,7 +286,7 @@ async fn fetch_with_limit(
     asked.add(d, "TXT");
     asked.add(&format!("_dmarc.{d}"), "TXT");
     for sel in &plan.dkim_selectors {
-        asked.add(&crate::rules::dkim::key_owner(sel, d), "TXT");
+        asked.add(&crate::model::dkim_key_owner(sel, d), "TXT");
     }
     for (h, p) in &plan.hosts {
         add_host(&mut asked, h, *p);

@@ -16,10 +16,7 @@ pub const RSA_MIN_BITS: usize = 1024;
 /// RSA keys should have at least this many bits (RFC 8301 §3.2: SHOULD be at least 2048).
 pub const RSA_RECOMMENDED_BITS: usize = 2048;
 
-/// The owner name of a selector's key record.
-pub fn key_owner(selector: &str, domain: &str) -> String {
-    format!("{selector}._domainkey.{domain}")
-}
+pub use crate::model::dkim_key_owner as key_owner;
 
 /// The public key a key record publishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -327,7 +327,9 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 
 /// Record sets at least this large are judged on two threads (the checks are pure and independent);
 /// smaller ones — every design a person edits by hand — on the caller's thread.
-pub const PARALLEL_MIN_RECORDS: usize = 4_000;
+pub use crate::model::PARALLEL_MIN_RECORDS;
+/// Counts of findings per severity (a model type: the zone export's header takes one).
+pub use crate::model::Summary;
 
 /// Run every implemented rule that `needs` allows over `input`; findings sorted by severity (errors
 /// first), then rule id, then subject.
@@ -410,17 +412,6 @@ pub fn lint(design: &Design) -> Vec<Finding> {
     run(&prepared.input(design), &[Needs::Static])
 }
 
-/// Counts of findings per severity.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Summary {
-    /// Error findings.
-    pub errors: usize,
-    /// Warning findings.
-    pub warnings: usize,
-    /// Info findings.
-    pub infos: usize,
-}
-
 impl Summary {
     /// Count a list of findings.
     pub fn of(findings: &[Finding]) -> Self {
@@ -433,16 +424,6 @@ impl Summary {
             }
         }
         s
-    }
-}
-
-impl fmt::Display for Summary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} error(s), {} warning(s), {} info",
-            self.errors, self.warnings, self.infos
-        )
     }
 }
 

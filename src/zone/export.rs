@@ -10,9 +10,9 @@
 //! including UTF-8 — as it is.
 
 use super::records_of;
+use crate::model::Summary;
 use crate::model::name::is_in_domain;
 use crate::model::{Design, Level, Origin, RData, Record};
-use crate::rules::{Summary, lint};
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
@@ -31,8 +31,9 @@ pub struct ExportOptions {
     pub relative: bool,
     /// The design's file name, for the comment header.
     pub source: Option<String>,
-    /// The findings summary for the header, when the caller has already linted the design (the CLI
-    /// and the GUI have); `None` = lint here.
+    /// The findings summary for the header (the CLI and the window lint the design anyway; the
+    /// export never runs the rules itself, so `zone` stays below `rules`); `None` = no findings
+    /// line.
     pub summary: Option<Summary>,
 }
 
@@ -91,7 +92,6 @@ impl Group {
 pub fn export_zone(design: &Design, opts: &ExportOptions) -> String {
     let domain = design.domain.as_str();
     let records = records_of(design);
-    let summary = opts.summary.unwrap_or_else(|| Summary::of(&lint(design)));
 
     let mut out = String::new();
     out.push_str("; SecMX Workbench zone snippet\n");
@@ -124,7 +124,9 @@ pub fn export_zone(design: &Design, opts: &ExportOptions) -> String {
     if !options.is_empty() {
         let _ = writeln!(out, "{OPTIONS_PREFIX}{}", options.join(", "));
     }
-    let _ = writeln!(out, "; findings: {summary} (secmx lint)");
+    if let Some(summary) = opts.summary {
+        let _ = writeln!(out, "; findings: {summary} (secmx lint)");
+    }
     let _ = writeln!(
         out,
         "; SOA and NS records are not included: add these records to the zone of {domain}."

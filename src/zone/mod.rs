@@ -328,7 +328,7 @@ pub fn records_of(design: &Design) -> RecordSet {
     let mut set = RecordSet::with_capacity(n * 6 + 8, n * 3 + 8);
     // The two halves are independent: a big design renders the second on another thread while
     // this one renders and indexes the first.
-    let tail = if n.saturating_mul(6) >= crate::rules::PARALLEL_MIN_RECORDS {
+    let tail = if n.saturating_mul(6) >= crate::model::PARALLEL_MIN_RECORDS {
         let tail = std::thread::scope(|s| {
             let tail = s.spawn(|| tlsa_and_policy_records(design));
             for r in relay_records(design) {

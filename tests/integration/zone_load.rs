@@ -328,6 +328,7 @@ fn clean_design_loads(
         d,
         &ExportOptions {
             relative,
+            summary: Some(secmx::rules::Summary::of(&findings)),
             ..ExportOptions::default()
         },
     );
