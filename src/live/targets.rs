@@ -6,10 +6,10 @@
 //! from the DNS answers, marked secure only when the TLSA RRset and every address RRset of the host
 //! validated (RFC 7672 §2.2): an insecure set is reported by the probe, never used for DANE.
 
+use crate::model::render::tlsa_owner;
 use crate::model::{Design, RData, Role};
 use crate::probe::{Listed, ProbeTarget, TlsaInput, dane::Tlsa};
 use crate::resolve::{Dnssec, Published};
-use crate::zone::tlsa_owner;
 use std::collections::HashSet;
 
 /// The probe targets of a published domain; the design, when there is one, names the expected

@@ -10,6 +10,7 @@
 mod index;
 pub mod name;
 pub mod records;
+pub mod render;
 pub mod sample;
 mod severity;
 pub mod sts;

@@ -264,11 +264,11 @@ impl Prepared {
     /// Render a design for judging.
     pub fn from_design(design: &Design) -> Self {
         Prepared {
-            records: crate::zone::records_of(design),
+            records: crate::model::render::records_of(design),
             sts_policy: design
                 .mta_sts
                 .as_ref()
-                .map(|_| crate::zone::sts_policy_text(design)),
+                .map(|_| crate::model::render::sts_policy_text(design)),
         }
     }
 

@@ -2,8 +2,8 @@
 
 use super::xr::{FastMap, FastSet};
 use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use crate::model::render::tlsa_owner;
 use crate::model::{RData, Record};
-use crate::zone::tlsa_owner;
 use x509_parser::prelude::FromDer;
 use x509_parser::x509::SubjectPublicKeyInfo;
 

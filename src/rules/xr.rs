@@ -1,9 +1,9 @@
 //! XR rules (rules.md). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use crate::model::render::tlsa_owner;
 use crate::model::sts::PolicyText;
 use crate::model::{Level, Origin, RData, Record, StsMode};
-use crate::zone::tlsa_owner;
 use std::borrow::Cow;
 
 /// The rules of this group, in catalogue order.
