@@ -142,6 +142,30 @@ impl Record {
         }
     }
 
+    /// An MX record as (record, preference, exchange).
+    pub fn as_mx(&self) -> Option<(&Record, i64, &str)> {
+        match &self.data {
+            RData::Mx {
+                preference,
+                exchange,
+            } => Some((self, *preference, exchange.as_str())),
+            _ => None,
+        }
+    }
+
+    /// An SRV record as (record, priority, weight, port, target).
+    pub fn as_srv(&self) -> Option<(&Record, i64, i64, i64, &str)> {
+        match &self.data {
+            RData::Srv {
+                priority,
+                weight,
+                port,
+                target,
+            } => Some((self, *priority, *weight, *port, target.as_str())),
+            _ => None,
+        }
+    }
+
     /// Set where the record came from.
     pub fn with_origin(mut self, origin: Origin) -> Self {
         self.origin = origin;
@@ -341,18 +365,17 @@ impl RecordSet {
         self.collided.len()
     }
 
-    /// The MX records of `domain`.
+    /// The MX records of `domain`: (record, preference, exchange).
     pub fn mx_of<'a>(
         &'a self,
         domain: &str,
     ) -> impl Iterator<Item = (&'a Record, i64, &'a str)> + 'a {
-        self.at(domain, "MX").filter_map(|r| match &r.data {
-            RData::Mx {
-                preference,
-                exchange,
-            } => Some((r, *preference, exchange.as_str())),
-            _ => None,
-        })
+        self.at(domain, "MX").filter_map(Record::as_mx)
+    }
+
+    /// Every MX record of the set, whatever its owner: (record, preference, exchange).
+    pub fn mx_records(&self) -> impl Iterator<Item = (&Record, i64, &str)> + '_ {
+        self.of_type("MX").filter_map(Record::as_mx)
     }
 
     /// The SRV records at `owner`: (record, priority, weight, port, target).
@@ -360,15 +383,12 @@ impl RecordSet {
         &'a self,
         owner: &str,
     ) -> impl Iterator<Item = (&'a Record, i64, i64, i64, &'a str)> + 'a {
-        self.at(owner, "SRV").filter_map(|r| match &r.data {
-            RData::Srv {
-                priority,
-                weight,
-                port,
-                target,
-            } => Some((r, *priority, *weight, *port, target.as_str())),
-            _ => None,
-        })
+        self.at(owner, "SRV").filter_map(Record::as_srv)
+    }
+
+    /// Every SRV record of the set, whatever its owner: (record, priority, weight, port, target).
+    pub fn srv_records(&self) -> impl Iterator<Item = (&Record, i64, i64, i64, &str)> + '_ {
+        self.of_type("SRV").filter_map(Record::as_srv)
     }
 
     /// The joined TXT strings at `name`, with their records.

@@ -8,6 +8,7 @@
 //! `live` facts), not a second system.
 
 pub mod catalogue;
+mod common;
 pub mod dkim;
 pub mod live;
 pub mod live_probe;

@@ -1,7 +1,7 @@
 //! MX rules (rules.md). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::{Finding, Input, Needs, Raise, Rule, Severity};
-use crate::model::{RData, Record, RecordSet};
+use crate::model::{RData, Record};
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -80,17 +80,6 @@ pub const RULES: &[Rule] = &[
         planned: None,
     },
 ];
-
-/// Every MX record of the set (the domain's and any other owner's): record, preference, exchange.
-fn mx_records(set: &RecordSet) -> impl Iterator<Item = (&Record, i64, &str)> + '_ {
-    set.of_type("MX").filter_map(|r| match &r.data {
-        RData::Mx {
-            preference,
-            exchange,
-        } => Some((r, *preference, exchange.as_str())),
-        _ => None,
-    })
-}
 
 /// Whether a target name is (or reads as) an address literal: an IPv4/IPv6 address, optionally in
 /// brackets or with an `IPv6:` tag, four all-digit labels (`192.0.2.300`), or colon-hex text.
@@ -188,7 +177,7 @@ fn special_use_suffix(host: &str) -> Option<&'static str> {
 }
 
 fn mx_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    for (rec, pref, exch) in mx_records(input.records) {
+    for (rec, pref, exch) in input.records.mx_records() {
         if !reads_as_address(exch) {
             continue;
         }
@@ -215,7 +204,7 @@ fn mx_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     if input.records.of_type("CNAME").next().is_none() {
         return;
     }
-    for (rec, pref, exch) in mx_records(input.records) {
+    for (rec, pref, exch) in input.records.mx_records() {
         if exch.is_empty() {
             continue;
         }
@@ -238,7 +227,7 @@ fn mx_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 fn mx_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    for (rec, pref, exch) in mx_records(input.records) {
+    for (rec, pref, exch) in input.records.mx_records() {
         if (0..=65535).contains(&pref) {
             continue;
         }
@@ -277,7 +266,9 @@ fn mx_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     if special.is_empty() {
         return;
     }
-    let exchanges: HashSet<&str> = mx_records(input.records)
+    let exchanges: HashSet<&str> = input
+        .records
+        .mx_records()
         .map(|(_, _, exch)| exch)
         .filter(|exch| !exch.is_empty())
         .collect();
@@ -309,7 +300,7 @@ fn mx_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     if input.options.test_domain {
         return;
     }
-    for (rec, pref, exch) in mx_records(input.records) {
+    for (rec, pref, exch) in input.records.mx_records() {
         let Some(suffix) = special_use_suffix(exch) else {
             continue;
         };

@@ -1,8 +1,7 @@
 //! NMX rules (rules.md). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::{Finding, Input, Needs, Raise, Rule, Severity};
-use crate::model::{Origin, RData, Record, RecordSet};
-use std::collections::HashMap;
+use crate::model::{Origin, Record};
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
@@ -52,17 +51,6 @@ pub const RULES: &[Rule] = &[
         planned: None,
     },
 ];
-
-/// Every MX record of the set: record, preference, exchange.
-fn mx_records(set: &RecordSet) -> impl Iterator<Item = (&Record, i64, &str)> + '_ {
-    set.of_type("MX").filter_map(|r| match &r.data {
-        RData::Mx {
-            preference,
-            exchange,
-        } => Some((r, *preference, exchange.as_str())),
-        _ => None,
-    })
-}
 
 /// The null MX record of the domain (an MX with the root as exchange), if it publishes one.
 fn null_mx<'a>(input: &Input<'a>) -> Option<&'a Record> {
@@ -131,7 +119,7 @@ pub fn null_mx_spelling_error(text: &str) -> Option<String> {
 }
 
 fn nmx_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    for (rec, pref, exch) in mx_records(input.records) {
+    for (rec, pref, exch) in input.records.mx_records() {
         if !exch.is_empty() || pref == 0 {
             continue;
         }
@@ -151,40 +139,8 @@ fn nmx_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 fn nmx_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    // Per owner, in first-seen order: the null MX record and how many real MX records sit beside it.
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut groups: Vec<(&str, Option<&Record>, usize)> = Vec::new();
-    let mut last: Option<(&str, usize)> = None;
-    for (rec, _, exch) in mx_records(input.records) {
-        let owner = rec.name.as_str();
-        let i = match last {
-            Some((o, i)) if o == owner => i,
-            _ => {
-                let next = groups.len();
-                let i = *index.entry(owner).or_insert(next);
-                if i == next {
-                    groups.push((owner, None, 0));
-                }
-                last = Some((owner, i));
-                i
-            }
-        };
-        let Some(g) = groups.get_mut(i) else {
-            continue;
-        };
-        if exch.is_empty() {
-            g.1.get_or_insert(rec);
-        } else {
-            g.2 += 1;
-        }
-    }
-    for (owner, null, real) in groups {
-        let Some(null) = null else {
-            continue;
-        };
-        if real == 0 {
-            continue;
-        }
+    let targets = input.records.mx_records().map(|(rec, _, exch)| (rec, exch));
+    for (owner, null, real) in super::common::root_beside_real(targets) {
         out.push(
             rule.finding(
                 input,
@@ -200,7 +156,7 @@ fn nmx_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 fn nmx_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    for (rec, pref, exch) in mx_records(input.records) {
+    for (rec, pref, exch) in input.records.mx_records() {
         let problem = if exch.contains('"') {
             format!(
                 "the exchange `{exch}` is quoted, so it names a host literally called `{}`, not the root",

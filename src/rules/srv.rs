@@ -3,8 +3,8 @@
 use super::mx::reads_as_address;
 use super::{Finding, Input, Needs, Raise, Rule, Severity};
 use crate::model::name::is_in_domain;
-use crate::model::{Origin, RData, Record};
-use std::collections::{HashMap, HashSet};
+use crate::model::{Origin, Record};
+use std::collections::HashSet;
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
@@ -123,57 +123,13 @@ fn srv_records<'a>(input: &Input<'a>) -> impl Iterator<Item = Srv<'a>> + 'a {
     let domain = input.domain;
     input
         .records
-        .of_type("SRV")
-        .filter(move |r| is_in_domain(&r.name, domain))
-        .filter_map(|r| match &r.data {
-            RData::Srv {
-                priority,
-                weight,
-                port,
-                target,
-            } => Some((r, *priority, *weight, *port, target.as_str())),
-            _ => None,
-        })
+        .srv_records()
+        .filter(move |(r, ..)| is_in_domain(&r.name, domain))
 }
 
 /// The record as written in a zone, for subjects: `owner SRV prio weight port target.`.
 fn srv_text(rec: &Record, prio: i64, weight: i64, port: i64, target: &str) -> String {
     format!("{} SRV {prio} {weight} {port} {target}.", rec.name)
-}
-
-/// Groups records by a key in first-seen order. Records of one RRset usually come in a row, so the
-/// last key is checked first and the hash map is only consulted when the key changes.
-struct Groups<K, V> {
-    index: HashMap<K, usize>,
-    last: Option<(K, usize)>,
-    items: Vec<V>,
-}
-
-impl<K: std::hash::Hash + Eq + Clone, V> Groups<K, V> {
-    fn new() -> Self {
-        Groups {
-            index: HashMap::new(),
-            last: None,
-            items: Vec::new(),
-        }
-    }
-
-    /// The group of `key`, made with `make` the first time.
-    fn entry(&mut self, key: K, make: impl FnOnce() -> V) -> Option<&mut V> {
-        let i = match &self.last {
-            Some((k, i)) if *k == key => *i,
-            _ => {
-                let next = self.items.len();
-                let i = *self.index.entry(key.clone()).or_insert(next);
-                if i == next {
-                    self.items.push(make());
-                }
-                self.last = Some((key, i));
-                i
-            }
-        };
-        self.items.get_mut(i)
-    }
 }
 
 /// Why an SRV owner under the domain is not `_<service>._tcp.<name>`, with a corrected owner.
@@ -366,25 +322,8 @@ fn srv_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 fn srv_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    // Per owner: the first "." record and the number of real targets.
-    let mut groups: Groups<&str, (&str, Option<&Record>, usize)> = Groups::new();
-    for (rec, _, _, _, target) in srv_records(input) {
-        let owner = rec.name.as_str();
-        if let Some(g) = groups.entry(owner, || (owner, None, 0)) {
-            if target.is_empty() {
-                g.1.get_or_insert(rec);
-            } else {
-                g.2 += 1;
-            }
-        }
-    }
-    for (owner, root, real) in groups.items {
-        let Some(root) = root else {
-            continue;
-        };
-        if real == 0 {
-            continue;
-        }
+    let targets = srv_records(input).map(|(rec, _, _, _, target)| (rec, target));
+    for (owner, root, real) in super::common::root_beside_real(targets) {
         out.push(
             rule.finding(
                 input,
@@ -402,7 +341,7 @@ fn srv_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 fn srv_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     // Per (owner, priority): weight-0 count, positive count, first weight-0 record.
     type Group<'a> = (&'a str, i64, usize, usize, Option<&'a Record>);
-    let mut groups: Groups<(&str, i64), Group<'_>> = Groups::new();
+    let mut groups: super::common::Groups<(&str, i64), Group<'_>> = super::common::Groups::new();
     for (rec, prio, weight, _, target) in srv_records(input) {
         if target.is_empty() {
             continue;
