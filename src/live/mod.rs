@@ -339,15 +339,18 @@ async fn probe_targets(
         cancel,
     )
     .await;
-    let policy = match sts_job {
+    let mut policy = match sts_job {
         Some(j) => j
             .await
             .map_err(|e| LiveError::Task(format!("MTA-STS fetch: {e}")))?,
         None => None,
     };
-    if let Some(p) = &policy {
+    // The fetch recorded facts; the STS rules judge them (STS-007…010, would a sender use the
+    // policy?) and apply a usable policy to each MX-listed relay (PROBE-027).
+    if let Some(p) = &mut policy {
+        rules::sts_fetch::judge(p);
         for r in reports.iter_mut().filter(|r| mx_listed(r)) {
-            probe::sts::apply(p, r);
+            rules::sts_fetch::probe_027(p, r);
         }
     }
     Ok(ProbeFacts { reports, policy })
@@ -446,6 +449,41 @@ pub fn judge(
         };
         findings = rules::run(&input, &[Needs::Probe]);
     }
+    // The fetched policy text, judged by the same STS policy-text rules as a designed one.
+    if let Some(text) = probes
+        .as_ref()
+        .and_then(|f| f.policy.as_ref())
+        .and_then(|f| f.text.as_deref())
+    {
+        let empty = crate::model::RecordSet::new();
+        let mut input = match &published {
+            Some(p) => rules::live::published_input(p, Profile::Secmx, Options::default()),
+            None => rules::Input {
+                domain: &plan.domain,
+                level: Level::L1,
+                profile: Profile::Secmx,
+                srv_label: crate::model::DEFAULT_SRV_LABEL,
+                relays: &[],
+                records: &empty,
+                sts_policy: None,
+                sts_policy_issued_for: None,
+                options: Options::default(),
+                live: None,
+                probes: None,
+                dkim_selectors: &[],
+            },
+        };
+        if let Some(d) = design {
+            input.profile = d.profile;
+            input.options = Options {
+                test_domain: d.test_domain,
+                secure_only: d.secure_only,
+            };
+        }
+        input.sts_policy = Some(text);
+        let found = published_policy_findings(&input, &findings);
+        findings.extend(found);
+    }
     rules::sort_findings(&mut findings);
     let simulation = match (&probes, &published) {
         (Some(f), Some(p)) => Some(f.simulate(
@@ -475,6 +513,35 @@ pub fn judge(
         simulation,
         cancelled,
     }
+}
+
+/// The STS policy-text rules (STS-011…023 but STS-021, which needs the design's history) over
+/// the policy as fetched, marked "(as published)"; only what `already` does not hold (the design
+/// raising the same about its own text).
+fn published_policy_findings(input: &rules::Input<'_>, already: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for rule in rules::sts::RULES
+        .iter()
+        .filter(|r| r.needs == Needs::Static && r.id >= "STS-011" && r.id != "STS-021")
+    {
+        let Some(check) = rule.check else { continue };
+        let mut found = Vec::new();
+        check(rule, input, &mut found);
+        for mut f in found {
+            let dup = already
+                .iter()
+                .chain(out.iter())
+                .any(|g| g.rule == f.rule && g.subject == f.subject && g.message == f.message);
+            if dup {
+                continue;
+            }
+            f.message = crate::model::sts::escape_controls(&f.message);
+            f.message.push_str(" (as published)");
+            f.source = Source::Published;
+            out.push(f);
+        }
+    }
+    out
 }
 
 impl LiveReport {

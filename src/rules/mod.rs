@@ -20,6 +20,7 @@ pub mod sge;
 pub mod sor;
 pub mod srv;
 pub mod sts;
+pub mod sts_fetch;
 pub mod tlsa;
 pub mod xr;
 
