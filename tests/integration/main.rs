@@ -13,5 +13,6 @@ mod probe_smtp;
 mod probe_speed;
 mod probe_variants;
 mod robustness;
+mod sts_published;
 mod ui;
 mod zone;
