@@ -621,7 +621,9 @@ mod tests {
         let plan = LivePlan::for_design(d, None);
         let r = judge(&plan, None, Some(fetched(&designed)), false);
         assert!(
-            r.findings.iter().any(|f| f.rule == "STS-014" && f.source == Source::Design),
+            r.findings
+                .iter()
+                .any(|f| f.rule == "STS-014" && f.source == Source::Design),
             "{:?}",
             r.findings
         );

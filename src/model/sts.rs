@@ -125,7 +125,10 @@ mod tests {
     #[test]
     fn escapes_controls_only() {
         assert_eq!(escape_controls("mode: [testing] "), "mode: [testing] ");
-        assert_eq!(escape_controls("\u{feff}version:\tSTSv1\r"), "\\u{feff}version:\\tSTSv1\\r");
+        assert_eq!(
+            escape_controls("\u{feff}version:\tSTSv1\r"),
+            "\\u{feff}version:\\tSTSv1\\r"
+        );
     }
 
     #[test]

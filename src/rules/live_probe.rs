@@ -526,7 +526,8 @@ mod tests {
     }
 
     fn sts_policy(mode: &str) -> crate::probe::sts::PolicyFetch {
-        let text = format!("version: STSv1\nmode: {mode}\nmx: mx1.agency.example\nmax_age: 604800\n");
+        let text =
+            format!("version: STSv1\nmode: {mode}\nmx: mx1.agency.example\nmax_age: 604800\n");
         let mut f = crate::probe::sts::PolicyFetch::new(
             "https://mta-sts.agency.example/.well-known/mta-sts.txt",
         );

@@ -874,8 +874,7 @@ fn sts_011(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(text) = input.sts_policy else { return };
     let p = parse_policy(text);
     let q = crate::model::sts::escape_controls;
-    if p
-        .fields
+    if p.fields
         .first()
         .is_some_and(|f| f.key == "version" && f.value == "STSv1")
     {
@@ -2018,15 +2017,42 @@ mod tests {
             assert_eq!(policy_invalid_because(t), None, "{t:?}");
         }
         let bad = [
-            ("version: STSv1\nmode: [testing] \nmx: a.example\nmax_age: 1\n", "line 2 `mode: [testing] `"),
-            ("version: STSv2\nmode: enforce\nmx: a.example\nmax_age: 1\n", "line 1 `version: STSv2`"),
-            ("version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 99999999999\n", "line 4 `max_age: 99999999999`"),
-            ("version: STSv1\nmode: enforce\nmx: a.example\n", "no `max_age` field"),
-            ("version: STSv1\nmode: enforce\nmax_age: 604800\n", "`mode: enforce` without any `mx` field"),
-            ("\u{feff}version: STSv1\nmode: none\nmax_age: 1\n", "line 1 `\\u{feff}version: STSv1`"),
-            ("\nversion: STSv1\nmode: none\nmax_age: 1\n", "bytes before the first field"),
-            ("mode: none\nversion: STSv1\nmax_age: 1\n", "line 1 `mode: none`"),
-            ("version: STSv1\nmode none\nmax_age: 1\n", "line 2 `mode none`"),
+            (
+                "version: STSv1\nmode: [testing] \nmx: a.example\nmax_age: 1\n",
+                "line 2 `mode: [testing] `",
+            ),
+            (
+                "version: STSv2\nmode: enforce\nmx: a.example\nmax_age: 1\n",
+                "line 1 `version: STSv2`",
+            ),
+            (
+                "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 99999999999\n",
+                "line 4 `max_age: 99999999999`",
+            ),
+            (
+                "version: STSv1\nmode: enforce\nmx: a.example\n",
+                "no `max_age` field",
+            ),
+            (
+                "version: STSv1\nmode: enforce\nmax_age: 604800\n",
+                "`mode: enforce` without any `mx` field",
+            ),
+            (
+                "\u{feff}version: STSv1\nmode: none\nmax_age: 1\n",
+                "line 1 `\\u{feff}version: STSv1`",
+            ),
+            (
+                "\nversion: STSv1\nmode: none\nmax_age: 1\n",
+                "bytes before the first field",
+            ),
+            (
+                "mode: none\nversion: STSv1\nmax_age: 1\n",
+                "line 1 `mode: none`",
+            ),
+            (
+                "version: STSv1\nmode none\nmax_age: 1\n",
+                "line 2 `mode none`",
+            ),
             ("", "empty"),
         ];
         for (t, why) in bad {

@@ -156,9 +156,10 @@ pub fn probe_027(fetch: &PolicyFetch, r: &mut ProbeReport) {
     let Some(policy) = fetch.policy.as_ref().filter(|_| fetch.usable()) else {
         r.mta_sts = Some("no-policy".into());
         let transport = fetch.error.is_some()
-            || fetch.problems.iter().any(|p| {
-                p.severity == Severity::Error && matches!(p.rule, "STS-007" | "STS-008")
-            });
+            || fetch
+                .problems
+                .iter()
+                .any(|p| p.severity == Severity::Error && matches!(p.rule, "STS-007" | "STS-008"));
         let message = if transport {
             "the MTA-STS policy could not be fetched as a sender would (STS-007/008)".to_string()
         } else {
@@ -170,7 +171,8 @@ pub fn probe_027(fetch: &PolicyFetch, r: &mut ProbeReport) {
                     .unwrap_or("not judged as a sender would use it")
             )
         };
-        r.problems.push(problem("PROBE-027", Severity::Warning, message));
+        r.problems
+            .push(problem("PROBE-027", Severity::Warning, message));
         return;
     };
     let mode = policy.mode.as_deref().unwrap_or("");
@@ -385,7 +387,11 @@ mod tests {
         probe_027(&f, &mut r);
         assert_eq!(r.mta_sts.as_deref(), Some("no-policy"));
         assert_eq!(r.problems.len(), 1);
-        assert!(r.problems[0].message.contains("invalid"), "{:?}", r.problems);
+        assert!(
+            r.problems[0].message.contains("invalid"),
+            "{:?}",
+            r.problems
+        );
         let f = served(GOOD, "text/html");
         let mut r = mx_report("mx1.agency.example", Pkix::Valid);
         probe_027(&f, &mut r);

@@ -1285,7 +1285,10 @@ fn mta_sts_fetch_rules_007_to_010() {
 
     let f = sts_fetch(Sts::Html);
     assert_eq!(sts_rules(&f), vec!["STS-009"], "{f:?}");
-    assert!(!f.usable(), "senders reject a policy not served as text/plain");
+    assert!(
+        !f.usable(),
+        "senders reject a policy not served as text/plain"
+    );
 
     let f = sts_fetch(Sts::Big);
     assert_eq!(sts_rules(&f), vec!["STS-010"], "{f:?}");

@@ -367,9 +367,73 @@ fn published_policies_are_read_as_senders_read_them() {
             c.name, pol["valid"], pol["invalid_because"]
         );
         if !wrong.is_empty() {
-            failures.push(format!("{}: {}\n  findings: {sts:?}", c.name, wrong.join("; ")));
+            failures.push(format!(
+                "{}: {}\n  findings: {sts:?}",
+                c.name,
+                wrong.join("; ")
+            ));
         }
     }
+    // `check DESIGN`: the design's own policy is fine, the published one is not — the published
+    // one is judged too, "(as published)", and is not applied.
+    let design = work.path().join("probe.secmx.toml");
+    std::fs::write(
+        &design,
+        "format = 1\n\
+         domain = \"probe.test\"\n\
+         level = 1\n\
+         test_domain = true\n\n\
+         [[relay]]\nhost = \"mx.probe.test\"\nrole = \"ber\"\npreference = 10\n\n\
+         [mta_sts]\nmode = \"enforce\"\nmax_age = 604800\nmx = [\"mx.probe.test\"]\n",
+    )
+    .expect("write the design");
+    let port = serve(
+        &rt,
+        &issuer,
+        b"version: STSv1\nmode: [testing] \nmx: mx.probe.test\nmax_age: 604800\n".to_vec(),
+        "text/plain",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_secmx"))
+        .arg("check")
+        .arg(&design)
+        .arg("--resolver")
+        .arg(ns.addr().to_string())
+        .arg("--trust-anchor")
+        .arg(&ns.anchor)
+        .arg("--ca")
+        .arg(&ca_file)
+        .args(["--probe-timeout", "10", "--mta-sts-port"])
+        .arg(port.to_string())
+        .args(["--format", "json"])
+        .output()
+        .expect("run secmx");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "check DESIGN: not JSON ({e}): {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert_eq!(v["mta_sts_policy"]["valid"], false, "{stdout}");
+    let hits: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "STS-012")
+        .collect();
+    assert_eq!(hits.len(), 1, "{stdout}");
+    assert_eq!(hits[0]["severity"], "error");
+    assert_eq!(hits[0]["source"], "published");
+    let msg = hits[0]["message"].as_str().unwrap_or("");
+    assert!(
+        msg.contains("`mode: [testing]`") && msg.ends_with(" (as published)"),
+        "{msg}"
+    );
+    let mx_sts: Vec<&str> = v["probes"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|r| r["mta_sts"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(mx_sts, ["no-policy"], "{stdout}");
     drop(pf);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
