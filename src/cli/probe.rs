@@ -226,6 +226,9 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
                     p.problems.len()
                 )
                 .map_err(io_err)?;
+                if let Some(why) = &p.invalid_because {
+                    writeln!(out, "  INVALID, senders use no policy: {why}").map_err(io_err)?;
+                }
                 for pr in &p.problems {
                     writeln!(out, "  {:?} {}: {}", pr.severity, pr.rule, pr.message)
                         .map_err(io_err)?;

@@ -339,15 +339,18 @@ async fn probe_targets(
         cancel,
     )
     .await;
-    let policy = match sts_job {
+    let mut policy = match sts_job {
         Some(j) => j
             .await
             .map_err(|e| LiveError::Task(format!("MTA-STS fetch: {e}")))?,
         None => None,
     };
-    if let Some(p) = &policy {
+    // The fetch recorded facts; the STS rules judge them (STS-007…010, would a sender use the
+    // policy?) and apply a usable policy to each MX-listed relay (PROBE-027).
+    if let Some(p) = &mut policy {
+        rules::sts_fetch::judge(p);
         for r in reports.iter_mut().filter(|r| mx_listed(r)) {
-            probe::sts::apply(p, r);
+            rules::sts_fetch::probe_027(p, r);
         }
     }
     Ok(ProbeFacts { reports, policy })
@@ -446,6 +449,41 @@ pub fn judge(
         };
         findings = rules::run(&input, &[Needs::Probe]);
     }
+    // The fetched policy text, judged by the same STS policy-text rules as a designed one.
+    if let Some(text) = probes
+        .as_ref()
+        .and_then(|f| f.policy.as_ref())
+        .and_then(|f| f.text.as_deref())
+    {
+        let empty = crate::model::RecordSet::new();
+        let mut input = match &published {
+            Some(p) => rules::live::published_input(p, Profile::Secmx, Options::default()),
+            None => rules::Input {
+                domain: &plan.domain,
+                level: Level::L1,
+                profile: Profile::Secmx,
+                srv_label: crate::model::DEFAULT_SRV_LABEL,
+                relays: &[],
+                records: &empty,
+                sts_policy: None,
+                sts_policy_issued_for: None,
+                options: Options::default(),
+                live: None,
+                probes: None,
+                dkim_selectors: &[],
+            },
+        };
+        if let Some(d) = design {
+            input.profile = d.profile;
+            input.options = Options {
+                test_domain: d.test_domain,
+                secure_only: d.secure_only,
+            };
+        }
+        input.sts_policy = Some(text);
+        let found = published_policy_findings(&input, &findings);
+        findings.extend(found);
+    }
     rules::sort_findings(&mut findings);
     let simulation = match (&probes, &published) {
         (Some(f), Some(p)) => Some(f.simulate(
@@ -477,6 +515,39 @@ pub fn judge(
     }
 }
 
+/// The STS policy-text rules (STS-011…023 but STS-021, which needs the design's history) over
+/// the policy as fetched, marked "(as published)"; only what `already` does not hold (the design
+/// raising the same about its own text). Without DNS answers (`secmx probe --mta-sts`) the rules
+/// that compare the policy with the published MX and TXT records (STS-017, 022, 023) are left out.
+fn published_policy_findings(input: &rules::Input<'_>, already: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let needs_dns = ["STS-017", "STS-022", "STS-023"];
+    for rule in rules::sts::RULES.iter().filter(|r| {
+        r.needs == Needs::Static
+            && r.id >= "STS-011"
+            && r.id != "STS-021"
+            && (input.live.is_some() || !needs_dns.contains(&r.id))
+    }) {
+        let Some(check) = rule.check else { continue };
+        let mut found = Vec::new();
+        check(rule, input, &mut found);
+        for mut f in found {
+            let dup = already
+                .iter()
+                .chain(out.iter())
+                .any(|g| g.rule == f.rule && g.subject == f.subject && g.message == f.message);
+            if dup {
+                continue;
+            }
+            f.message = crate::model::sts::escape_controls(&f.message);
+            f.message.push_str(" (as published)");
+            f.source = Source::Published;
+            out.push(f);
+        }
+    }
+    out
+}
+
 impl LiveReport {
     /// The published state again (for "Import from DNS"), when DNS was asked.
     pub fn published(&self, srv_label: &str) -> Option<Published> {
@@ -490,5 +561,83 @@ impl LiveReport {
         self.probes
             .as_ref()
             .is_some_and(|p| p.iter().any(|r| r.verdict == probe::Verdict::Inconclusive))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fetched(text: &str) -> ProbeFacts {
+        let mut f = PolicyFetch::new("https://mta-sts.bench.example/.well-known/mta-sts.txt");
+        f.status = Some(200);
+        f.content_type = Some("text/plain".into());
+        f.bytes = text.len();
+        f.policy = Some(probe::sts::Policy::parse(text));
+        f.text = Some(text.into());
+        rules::sts_fetch::judge(&mut f);
+        ProbeFacts {
+            reports: vec![],
+            policy: Some(f),
+        }
+    }
+
+    fn published_sts(r: &LiveReport) -> Vec<&Finding> {
+        r.findings
+            .iter()
+            .filter(|f| f.source == Source::Published && f.rule.starts_with("STS-"))
+            .collect()
+    }
+
+    #[test]
+    fn the_fetched_policy_is_judged_by_the_static_sts_rules_as_published() {
+        let plan = LivePlan::for_domain("bench.example");
+        let r = judge(
+            &plan,
+            None,
+            Some(fetched(
+                "version: STSv1\nmode: [testing] \nmx: mx0.bench.example\nmax_age: 604800\n",
+            )),
+            false,
+        );
+        let f = published_sts(&r);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].rule, "STS-012");
+        assert_eq!(f[0].severity, crate::model::Severity::Error);
+        assert!(f[0].message.contains("`mode: [testing]`"), "{f:?}");
+        assert!(f[0].message.ends_with(" (as published)"), "{f:?}");
+        let p = r.mta_sts_policy.as_ref().unwrap();
+        assert!(!p.valid);
+        assert!(p.invalid_because.as_deref().unwrap().contains("line 2"));
+    }
+
+    #[test]
+    fn with_a_design_only_what_the_design_did_not_raise() {
+        let mut d = crate::model::sample::generated_design(2);
+        if let Some(s) = d.mta_sts.as_mut() {
+            s.max_age = 86_400; // STS-014 on the design's own text
+        }
+        let designed = crate::zone::sts_policy_text(&d);
+        let plan = LivePlan::for_design(d, None);
+        let r = judge(&plan, None, Some(fetched(&designed)), false);
+        assert!(
+            r.findings
+                .iter()
+                .any(|f| f.rule == "STS-014" && f.source == Source::Design),
+            "{:?}",
+            r.findings
+        );
+        assert!(published_sts(&r).is_empty(), "{:?}", published_sts(&r));
+        let r = judge(
+            &plan,
+            None,
+            Some(fetched(&designed.replace("mode: enforce", "mode: testing"))),
+            false,
+        );
+        // STS-020 is new; STS-014 says something else now (`mode: testing`), so it is kept too.
+        let f = published_sts(&r);
+        let ids: Vec<&str> = f.iter().map(|f| f.rule).collect();
+        assert_eq!(ids, ["STS-014", "STS-020"], "{f:?}");
+        assert!(f.iter().all(|f| f.message.ends_with(" (as published)")));
     }
 }

@@ -1,5 +1,6 @@
 //! MTA-STS policy text (RFC 8461 §3.2): a lenient reader that keeps every line so the STS rules can
-//! judge it, and the `mx` pattern matching senders apply (§4.1).
+//! judge it, and the `mx` pattern matching senders apply (§4.1). It is the one reader of policy
+//! text: the designed policy and the one fetched over HTTPS (`probe::sts`) both go through it.
 
 /// One `key: value` line of a policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,6 +11,8 @@ pub struct PolicyLine {
     pub key: String,
     /// The value, trimmed.
     pub value: String,
+    /// The line as written (without its LF / CRLF), for quoting.
+    pub raw: String,
 }
 
 /// A policy as written: its lines, and the lines that are not `key: value`.
@@ -35,6 +38,7 @@ impl PolicyText {
                     line: i + 1,
                     key: k.trim().to_string(),
                     value: v.trim().to_string(),
+                    raw: line.to_string(),
                 }),
                 None => p.malformed.push((i + 1, line.to_string())),
             }
@@ -71,6 +75,22 @@ impl PolicyText {
     }
 }
 
+/// Text for quoting in a message: control characters, a byte-order mark and other invisible
+/// characters escaped (`\r`, `\u{feff}`), everything else as written.
+pub fn escape_controls(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else if matches!(c, '\u{feff}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}') {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Whether an MX host matches a policy `mx` pattern (RFC 8461 §4.1): exact match, or `*.` + suffix
 /// matching exactly one whole left-most label. Case-insensitive; a trailing dot on the host is ignored.
 pub fn mx_pattern_matches(pattern: &str, host: &str) -> bool {
@@ -103,7 +123,19 @@ mod tests {
     }
 
     #[test]
+    fn escapes_controls_only() {
+        assert_eq!(escape_controls("mode: [testing] "), "mode: [testing] ");
+        assert_eq!(
+            escape_controls("\u{feff}version:\tSTSv1\r"),
+            "\\u{feff}version:\\tSTSv1\\r"
+        );
+    }
+
+    #[test]
     fn wildcard_matches_one_label_only() {
+        // RFC 8461 §4.1: the wildcard is exactly one left-most label, whatever the suffix.
+        assert!(mx_pattern_matches("*.com", "example.com"));
+        assert!(!mx_pattern_matches("*.com", "a.example.com"));
         assert!(mx_pattern_matches("*.agency.example", "mx1.agency.example"));
         assert!(mx_pattern_matches(
             "*.agency.example",

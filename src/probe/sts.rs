@@ -1,16 +1,16 @@
-//! MTA-STS policy fetch (RFC 8461 §3.3) and the judgement of each probed MX against the policy
-//! (PROBE-027), with the transport rules STS-007 (certificate for `mta-sts.<domain>`), STS-008 (200,
-//! no redirects), STS-009 (`text/plain`) and STS-010 (≤ 64 KiB, well inside a minute).
+//! MTA-STS policy fetch (RFC 8461 §3.3): facts only. The transport rules STS-007…010, the sender's
+//! verdict on the policy and its application to each probed MX (PROBE-027) are rules, in
+//! `rules::sts_fetch`; the policy text's own rules (STS-011…) are the static rules, run over the
+//! fetched text by the live pipeline.
 //!
 //! The HTTPS client is reqwest on rustls with the probe's recording verifier: a bad certificate is
 //! recorded (STS-007) and the policy is still read so the report can show it — a sender would stop.
-//! Only what judging needs is parsed here (version, mode, max_age, mx); the policy text's own rules
-//! (STS-011…) belong to the static rules.
+//! The text is read by the one policy reader, [`PolicyText`].
 
-use super::report::{ProbeReport, Problem, Verdict};
+use super::report::Problem;
 use super::smtp::millis;
-use super::tls::{Pkix, RecordingVerifier, san_matches};
-use crate::model::Severity;
+use super::tls::{Pkix, RecordingVerifier};
+use crate::model::sts::{PolicyText, mx_pattern_matches};
 use rustls::RootCertStore;
 use serde::Serialize;
 use std::net::SocketAddr;
@@ -48,7 +48,8 @@ impl StsConfig {
     }
 }
 
-/// The fields of a policy that judging needs (first occurrence of each, all `mx` lines).
+/// The fields of a policy a sender uses (first occurrence of each, all `mx` lines), read by the one
+/// policy reader, [`PolicyText`]; shown in the report also when the policy is invalid.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Policy {
     /// `version`.
@@ -62,32 +63,29 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// Parses `key: value` lines (LF or CRLF).
+    /// The fields of a policy text (LF or CRLF), as [`PolicyText`] reads them.
     pub fn parse(text: &str) -> Policy {
-        let mut p = Policy::default();
-        for line in text.lines() {
-            let Some((k, v)) = line.split_once(':') else {
-                continue;
-            };
-            let v = v.trim().to_string();
-            match k.trim() {
-                "version" if p.version.is_none() => p.version = Some(v),
-                "mode" if p.mode.is_none() => p.mode = Some(v),
-                "max_age" if p.max_age.is_none() => p.max_age = v.parse().ok(),
-                "mx" => p.mx.push(v),
-                _ => {}
-            }
+        Policy::of(&PolicyText::parse(text))
+    }
+
+    /// The fields of a policy already read.
+    pub fn of(p: &PolicyText) -> Policy {
+        Policy {
+            version: p.first("version").map(String::from),
+            mode: p.first("mode").map(String::from),
+            max_age: p.first("max_age").and_then(|v| v.parse().ok()),
+            mx: p.mx_patterns().into_iter().map(String::from).collect(),
         }
-        p
     }
 
     /// Does an MX host match one of the `mx` patterns (RFC 8461 §4.1)?
     pub fn covers(&self, host: &str) -> bool {
-        self.mx.iter().any(|m| san_matches(m, host))
+        self.mx.iter().any(|m| mx_pattern_matches(m, host))
     }
 }
 
-/// The outcome of one policy fetch.
+/// The outcome of one policy fetch: facts (what the server answered), and the verdict the STS
+/// rules put on them (`problems`, `valid`, `invalid_because`; `rules::sts_fetch::judge`).
 #[derive(Debug, Clone, Serialize)]
 pub struct PolicyFetch {
     /// The URL fetched.
@@ -110,18 +108,59 @@ pub struct PolicyFetch {
     pub error: Option<String>,
     /// The policy as read (also when a rule failed, so the report can show it).
     pub policy: Option<Policy>,
-    /// STS-007…010 findings.
+    /// The policy body as read (UTF-8, invalid bytes replaced), for the STS policy-text rules.
+    #[serde(skip)]
+    pub text: Option<String>,
+    /// The largest body the fetch read (64 KiB unless configured).
+    #[serde(skip)]
+    pub max_body: usize,
+    /// STS-007…010 findings (set by the rules).
     pub problems: Vec<Problem>,
+    /// Would a sender following RFC 8461 use this policy (set by the rules)?
+    pub valid: bool,
+    /// Why not, quoting the offending line or header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invalid_because: Option<String>,
 }
 
 impl PolicyFetch {
-    /// True when a sender would have accepted the fetch (no error-severity problem).
+    /// A fetch of `url` that found nothing yet.
+    pub fn new(url: impl Into<String>) -> Self {
+        PolicyFetch {
+            url: url.into(),
+            status: None,
+            content_type: None,
+            location: None,
+            bytes: 0,
+            elapsed_ms: 0,
+            pkix: None,
+            pkix_error: None,
+            error: None,
+            policy: None,
+            text: None,
+            max_body: 64 * 1024,
+            problems: vec![],
+            valid: false,
+            invalid_because: None,
+        }
+    }
+
+    /// True when a sender would have accepted the fetch and the policy (as judged by the rules).
     pub fn usable(&self) -> bool {
-        self.policy.is_some() && !self.problems.iter().any(|p| p.severity == Severity::Error)
+        self.valid && self.policy.is_some()
+    }
+
+    /// The mode senders apply: that of a usable policy, else none.
+    pub fn active_mode(&self) -> Option<&str> {
+        self.policy
+            .as_ref()
+            .filter(|_| self.usable())
+            .and_then(|p| p.mode.as_deref())
     }
 }
 
 /// Fetches `https://mta-sts.<domain>/.well-known/mta-sts.txt`; never fails, every problem is data.
+/// Only facts are recorded; `rules::sts_fetch::judge` judges them (STS-007…010, validity).
 pub async fn fetch_policy(domain: &str, cfg: &StsConfig) -> PolicyFetch {
     let domain = domain.trim_end_matches('.').to_ascii_lowercase();
     let host = format!("mta-sts.{domain}");
@@ -129,92 +168,13 @@ pub async fn fetch_policy(domain: &str, cfg: &StsConfig) -> PolicyFetch {
         Some(p) => format!("https://{host}:{p}/.well-known/mta-sts.txt"),
         None => format!("https://{host}/.well-known/mta-sts.txt"),
     };
-    let mut f = PolicyFetch {
-        url: url.clone(),
-        status: None,
-        content_type: None,
-        location: None,
-        bytes: 0,
-        elapsed_ms: 0,
-        pkix: None,
-        pkix_error: None,
-        error: None,
-        policy: None,
-        problems: vec![],
-    };
+    let mut f = PolicyFetch::new(url.clone());
+    f.max_body = cfg.max_body;
     let t0 = Instant::now();
     let res = fetch_inner(&host, &url, cfg, &mut f).await;
     f.elapsed_ms = millis(t0.elapsed());
-    let mut add = |rule, severity, message: String| {
-        f.problems.push(Problem {
-            rule,
-            severity,
-            message,
-        })
-    };
     if let Err(e) = res {
-        add(
-            "STS-007",
-            Severity::Error,
-            format!("policy fetch failed: {e}"),
-        );
         f.error = Some(e);
-    }
-    match f.pkix {
-        Some(Pkix::Valid) | None => {}
-        Some(p) => add(
-            "STS-007",
-            Severity::Error,
-            format!(
-                "certificate of {host} is not PKIX-valid ({p:?}{})",
-                f.pkix_error
-                    .as_deref()
-                    .map(|e| format!(": {e}"))
-                    .unwrap_or_default()
-            ),
-        ),
-    }
-    match f.status {
-        None | Some(200) => {}
-        Some(s @ 300..=399) => add(
-            "STS-008",
-            Severity::Error,
-            format!(
-                "answered {s} (redirect to {}); senders do not follow redirects",
-                f.location.as_deref().unwrap_or("?")
-            ),
-        ),
-        Some(s) => add("STS-008", Severity::Error, format!("answered {s}, not 200")),
-    }
-    if f.status == Some(200) {
-        let ct = f.content_type.clone().unwrap_or_default();
-        let mime = ct
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        if mime != "text/plain" {
-            add(
-                "STS-009",
-                Severity::Warning,
-                format!("Content-Type is {ct:?}, not text/plain"),
-            );
-        }
-        if f.bytes > cfg.max_body {
-            add(
-                "STS-010",
-                Severity::Warning,
-                format!("policy larger than {} bytes", cfg.max_body),
-            );
-        }
-    }
-    if t0.elapsed() > Duration::from_secs(10) {
-        add(
-            "STS-010",
-            Severity::Warning,
-            format!("policy took {} ms", f.elapsed_ms),
-        );
     }
     f
 }
@@ -283,7 +243,9 @@ async fn fetch_inner(
         }
     }
     f.bytes = body.len();
-    f.policy = Some(Policy::parse(&String::from_utf8_lossy(&body)));
+    let text = String::from_utf8_lossy(&body).into_owned();
+    f.policy = Some(Policy::parse(&text));
+    f.text = Some(text);
     Ok(())
 }
 
@@ -296,71 +258,6 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         src = c.source();
     }
     s
-}
-
-/// Judges one probed MX against the fetched policy (PROBE-027) and records it in the report:
-/// `pass`, `fail`, `not-covered` (the policy does not list this MX) or `no-policy`. Under
-/// `enforce` a failure is an error (the verdict becomes fail); under `testing` a warning.
-pub fn apply(fetch: &PolicyFetch, r: &mut ProbeReport) {
-    let Some(policy) = fetch.policy.as_ref().filter(|_| fetch.usable()) else {
-        r.mta_sts = Some("no-policy".into());
-        if fetch.error.is_some() || fetch.problems.iter().any(|p| p.severity == Severity::Error) {
-            r.problems.push(Problem {
-                rule: "PROBE-027",
-                severity: Severity::Warning,
-                message: "the MTA-STS policy could not be fetched as a sender would (STS-007/008)"
-                    .into(),
-            });
-        }
-        return;
-    };
-    let mode = policy.mode.as_deref().unwrap_or("");
-    if mode == "none" || !matches!(mode, "enforce" | "testing") {
-        r.mta_sts = Some("no-policy".into());
-        return;
-    }
-    if !policy.covers(&r.host) {
-        r.mta_sts = Some("not-covered".into());
-        r.problems.push(Problem {
-            rule: "PROBE-027",
-            severity: if mode == "enforce" {
-                Severity::Error
-            } else {
-                Severity::Warning
-            },
-            message: format!("{} is not listed in the policy's mx lines", r.host),
-        });
-    } else {
-        let tls_ok = r.tls.as_ref().is_some_and(|t| t.version.is_some());
-        let pkix_ok = r
-            .certificate
-            .as_ref()
-            .is_some_and(|c| c.pkix == Pkix::Valid);
-        if tls_ok && pkix_ok {
-            r.mta_sts = Some("pass".into());
-            return;
-        }
-        r.mta_sts = Some("fail".into());
-        r.problems.push(Problem {
-            rule: "PROBE-027",
-            severity: if mode == "enforce" {
-                Severity::Error
-            } else {
-                Severity::Warning
-            },
-            message: format!(
-                "policy mode {mode}: {}",
-                if tls_ok {
-                    "certificate not PKIX-valid for the MX name"
-                } else {
-                    "no TLS session"
-                }
-            ),
-        });
-    }
-    if r.problems.iter().any(|p| p.severity == Severity::Error) {
-        r.verdict = Verdict::Fail;
-    }
 }
 
 #[cfg(test)]
@@ -379,5 +276,9 @@ mod tests {
         assert!(p.covers("x.b.example"));
         assert!(!p.covers("b.example"));
         assert!(!p.covers("a.x.b.example"));
+        // One matcher (RFC 8461 §4.1): `*.com` covers exactly one label below `com`.
+        let p = Policy::parse("version: STSv1\nmode: enforce\nmx: *.com\nmax_age: 1\n");
+        assert!(p.covers("example.com"));
+        assert!(!p.covers("mx.example.com"));
     }
 }

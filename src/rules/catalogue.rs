@@ -1214,8 +1214,8 @@ pub const CATALOGUE: &[Entry] = &[
     Entry {
         id: "STS-009",
         group: "MTA-STS (STS)",
-        severity: "warning",
-        rule: "The policy is served as `text/plain` (charset utf-8 or us-ascii, other parameters ignored).",
+        severity: "error (fetched policy)",
+        rule: "The policy is served as `text/plain` (charset utf-8 or us-ascii, other parameters ignored). Another media type makes senders reject the policy (RFC 8461 §3.3), so a fetched policy served otherwise is invalid: error, and it is not applied to the MX verdicts.",
         details: &[
             (
                 "Source",
@@ -1228,8 +1228,8 @@ pub const CATALOGUE: &[Entry] = &[
     Entry {
         id: "STS-010",
         group: "MTA-STS (STS)",
-        severity: "warning",
-        rule: "The policy body stays within 64 KiB and is returned well inside one minute.",
+        severity: "error (body over 64 KiB) / warning (slow)",
+        rule: "The policy body stays within 64 KiB and is returned well inside one minute. A larger body is not read by senders, so the policy is invalid (error, not applied); a slow answer is a warning.",
         details: &[
             ("Source", "RFC 8461 §3.3 (suggested sender limits)"),
             ("Fail", "a 100 KiB file, or a 70 s response time"),

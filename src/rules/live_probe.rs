@@ -1,6 +1,6 @@
 //! The live probe rules (PROBE, STS-007…010, MX-008, SOR-006) as registry checks: the PROBE rules
-//! of [`super::probe_judge`] judge each dialogue the probe had (and `probe::sts` the MTA-STS
-//! fetch), and these checks turn what they found into [`Finding`]s of the same registry as the
+//! of [`super::probe_judge`] judge each dialogue the probe had (and [`super::sts_fetch`] the
+//! MTA-STS fetch), and these checks turn what they found into [`Finding`]s of the same registry as the
 //! static and DNS rules, so one report, one exit code and one `--list-rules` cover all three.
 
 use super::{Finding, Input, Rule, Severity};
@@ -17,7 +17,7 @@ fn subject(r: &ProbeReport) -> String {
 
 /// What to do about a failed probe rule, in a line: the fix beside the rule in
 /// [`super::probe_judge`] for the rules that judge one report, else the rules judged elsewhere
-/// (PROBE-027 and the MTA-STS fetch in `probe::sts`, PROBE-028 in `probe::report::summarize`).
+/// (PROBE-027 and the MTA-STS fetch in [`super::sts_fetch`], PROBE-028 in `probe::report::summarize`).
 fn fix_for(id: &str) -> &'static str {
     if let Some(fix) = super::probe_judge::fix(id) {
         return fix;
@@ -65,8 +65,7 @@ pub fn from_probes(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
             || facts
                 .policy
                 .as_ref()
-                .and_then(|p| p.policy.as_ref())
-                .and_then(|p| p.mode.as_deref())
+                .and_then(|p| p.active_mode())
                 .is_some_and(|m| m == "enforce" || m == "testing"));
     for r in &facts.reports {
         for p in r.problems.iter().filter(|p| p.rule == rule.id) {
@@ -178,8 +177,7 @@ pub fn xr_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let sts_active = facts
         .policy
         .as_ref()
-        .and_then(|p| p.policy.as_ref())
-        .and_then(|p| p.mode.as_deref())
+        .and_then(|p| p.active_mode())
         .is_some_and(|m| m == "enforce" || m == "testing");
     if !sts_active {
         return;
@@ -528,21 +526,19 @@ mod tests {
     }
 
     fn sts_policy(mode: &str) -> crate::probe::sts::PolicyFetch {
-        crate::probe::sts::PolicyFetch {
-            url: "https://mta-sts.agency.example/.well-known/mta-sts.txt".into(),
-            status: Some(200),
-            content_type: Some("text/plain".into()),
-            location: None,
-            bytes: 100,
-            elapsed_ms: 1,
-            pkix: None,
-            pkix_error: None,
-            error: None,
-            policy: Some(crate::probe::sts::Policy::parse(&format!(
-                "version: STSv1\nmode: {mode}\nmx: mx1.agency.example\nmax_age: 604800\n"
-            ))),
-            problems: vec![],
-        }
+        let text =
+            format!("version: STSv1\nmode: {mode}\nmx: mx1.agency.example\nmax_age: 604800\n");
+        let mut f = crate::probe::sts::PolicyFetch::new(
+            "https://mta-sts.agency.example/.well-known/mta-sts.txt",
+        );
+        f.status = Some(200);
+        f.content_type = Some("text/plain".into());
+        f.bytes = text.len();
+        f.elapsed_ms = 1;
+        f.policy = Some(crate::probe::sts::Policy::parse(&text));
+        f.text = Some(text);
+        crate::rules::sts_fetch::judge(&mut f);
+        f
     }
 
     fn with_cert(

@@ -22,6 +22,7 @@ pub mod sge;
 pub mod sor;
 pub mod srv;
 pub mod sts;
+pub mod sts_fetch;
 pub mod tlsa;
 pub mod wire;
 pub mod xr;

@@ -804,16 +804,110 @@ fn sts_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 // STS-011 … STS-023: the policy file.
 // ---------------------------------------------------------------------------------------------
 
+/// Why a sender following RFC 8461 §3.2 would reject this policy text (and so have no MTA-STS
+/// policy at all), quoting the offending line; `None` when a sender accepts it. What the ABNF allows
+/// is accepted: LF or CRLF terminators, no final terminator, unknown keys, whitespace after the
+/// colon. The STS-011/012/013/015/018 findings say the same thing line by line.
+pub fn policy_invalid_because(text: &str) -> Option<String> {
+    let q = crate::model::sts::escape_controls;
+    let first = text.split('\n').next().unwrap_or("");
+    let first = first.strip_suffix('\r').unwrap_or(first);
+    if text.trim().is_empty() {
+        return Some("the policy is empty".into());
+    }
+    if !text.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Some(if first.trim().is_empty() {
+            let lead: String = text
+                .chars()
+                .take_while(|c| !c.is_ascii_alphanumeric())
+                .take(16)
+                .collect();
+            format!("bytes before the first field: `{}`", q(&lead))
+        } else {
+            format!("bytes before the first field: line 1 `{}`", q(first))
+        });
+    }
+    let p = parse_policy(text);
+    if let Some((n, raw)) = p.malformed.first() {
+        return Some(format!("line {n} `{}` is not a `key: value` field", q(raw)));
+    }
+    match p.fields.first() {
+        Some(f) if f.key == "version" && f.value == "STSv1" => {}
+        Some(f) => {
+            return Some(format!(
+                "the first field is not `version: STSv1`: line {} `{}`",
+                f.line,
+                q(&f.raw)
+            ));
+        }
+        None => return Some("the policy has no fields".into()),
+    }
+    let mode = match p.all("mode").next() {
+        Some(l) if matches!(l.value.as_str(), "enforce" | "testing" | "none") => l.value.as_str(),
+        Some(l) => {
+            return Some(format!(
+                "`mode` is not enforce, testing or none: line {} `{}`",
+                l.line,
+                q(&l.raw)
+            ));
+        }
+        None => return Some("no `mode` field".into()),
+    };
+    match p.all("max_age").next() {
+        Some(l) if valid_max_age(&l.value).is_some() => {}
+        Some(l) => {
+            return Some(format!(
+                "`max_age` is not 0…31557600 seconds in at most 10 digits: line {} `{}`",
+                l.line,
+                q(&l.raw)
+            ));
+        }
+        None => return Some("no `max_age` field".into()),
+    }
+    if mode != "none" && p.all("mx").next().is_none() {
+        return Some(format!("`mode: {mode}` without any `mx` field"));
+    }
+    None
+}
+
 fn sts_011(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(text) = input.sts_policy else { return };
     let p = parse_policy(text);
-    let msg = match p.all("version").next() {
-        Some(l) if l.value == "STSv1" => return,
-        Some(l) => format!(
-            "Line {}: `version: {}` — the only version is `STSv1`; senders reject this policy.",
-            l.line, l.value
+    let q = crate::model::sts::escape_controls;
+    if p.fields
+        .first()
+        .is_some_and(|f| f.key == "version" && f.value == "STSv1")
+    {
+        return;
+    }
+    // Something stands before the key of the first line (a byte-order mark, say).
+    let glued = p.fields.first().filter(|f| {
+        f.key != "version"
+            && f.key
+                .trim_start_matches(|c: char| !c.is_ascii_alphanumeric())
+                .eq_ignore_ascii_case("version")
+    });
+    let msg = match (glued, p.all("version").next()) {
+        (Some(f), _) => format!(
+            "Line {}: `{}` — something stands before the key `version`; senders find no version line and reject the policy.",
+            f.line,
+            q(&f.raw)
         ),
-        None => match key_in_other_case(&p, "version") {
+        (None, Some(l)) if l.value == "STSv1" => {
+            let first = &p.fields[0];
+            format!(
+                "Line {}: `version: STSv1` is not the first field (line {} `{}` comes before it); senders reject the policy.",
+                l.line,
+                first.line,
+                q(&first.raw)
+            )
+        }
+        (None, Some(l)) => format!(
+            "Line {}: `version: {}` — the only version is `STSv1`; senders reject this policy.",
+            l.line,
+            q(&l.value)
+        ),
+        (None, None) => match key_in_other_case(&p, "version") {
             Some(l) => format!(
                 "Line {}: `{}:` — the key is `version` in lower case; senders find no version line and reject the policy.",
                 l.line, l.key
@@ -854,8 +948,9 @@ fn sts_012(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
             }
             "" => format!("Line {}: `mode:` has no value.", l.line),
             v => format!(
-                "Line {}: `mode: {v}` is not a mode; the only modes are `enforce`, `testing` and `none`.",
-                l.line
+                "Line {}: `mode: {}` is not a mode; the only modes are `enforce`, `testing` and `none`; senders reject the policy.",
+                l.line,
+                crate::model::sts::escape_controls(v)
             ),
         },
         None => match key_in_other_case(&p, "mode") {
@@ -900,6 +995,7 @@ fn sts_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
             if valid_max_age(v).is_some() {
                 return;
             }
+            let v = &crate::model::sts::escape_controls(v);
             if v.is_empty() {
                 format!("Line {}: `max_age:` has no value.", l.line)
             } else if !v.bytes().all(|b| b.is_ascii_digit()) {
@@ -1152,10 +1248,21 @@ fn sts_018(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
                 .at(Origin::MtaSts),
         );
     };
+    if !text.trim().is_empty() && !text.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        let lead: String = text
+            .chars()
+            .take_while(|c| !c.is_ascii_alphanumeric())
+            .take(16)
+            .collect();
+        push(format!(
+            "The policy starts with `{}` before its first field (a byte-order mark, spaces or an empty line); senders reject the policy.",
+            crate::model::sts::escape_controls(&lead)
+        ));
+    }
     for (line, raw) in &p.malformed {
         push(format!(
             "Line {line}: `{}` is not a `key: value` pair; senders reject the policy.",
-            raw.trim()
+            crate::model::sts::escape_controls(raw.trim())
         ));
     }
     for f in &p.fields {
@@ -1643,6 +1750,38 @@ mod tests {
         Case::new(vec![]).passes("STS-011");
     }
 
+    #[test]
+    fn sts_011_fail_version_not_first_or_glued_to_a_bom() {
+        let f = Case::new(vec![])
+            .policy(&pol(&[
+                "mode: enforce",
+                "version: STSv1",
+                "mx: mx1.agency.example",
+                "max_age: 604800",
+            ]))
+            .fails_with("STS-011", Severity::Error);
+        assert!(f[0].message.contains("not the first field"), "{f:?}");
+        let f = Case::new(vec![])
+            .policy(&format!("\u{feff}{}", enforce(&["mx: mx1.agency.example"])))
+            .fails_with("STS-011", Severity::Error);
+        assert!(f[0].message.contains("`\\u{feff}version: STSv1`"), "{f:?}");
+    }
+
+    #[test]
+    fn sts_011_pass_stsv1_first_with_crlf_and_extra_keys() {
+        Case::new(vec![])
+            .policy("version:   STSv1\r\nmode: enforce\r\nfoo: bar\r\nmx: mx1.agency.example\r\nmax_age: 604800")
+            .passes("STS-011");
+    }
+
+    #[test]
+    fn sts_012_fail_bracketed_mode_quotes_the_line() {
+        let f = Case::new(vec![])
+            .policy(&pol(&["version: STSv1", "mode: [testing] "]))
+            .fails_with("STS-012", Severity::Error);
+        assert!(f[0].message.contains("`mode: [testing]`"), "{f:?}");
+    }
+
     // STS-012
     #[test]
     fn sts_012_fail_capital_enforce() {
@@ -1842,6 +1981,86 @@ mod tests {
     }
 
     // STS-018
+    #[test]
+    fn sts_018_fail_bytes_before_the_first_field() {
+        for lead in ["\u{feff}", " ", "\n", "\r\n"] {
+            let f = Case::new(vec![])
+                .policy(&format!("{lead}{}", enforce(&["mx: mx1.agency.example"])))
+                .fails_with("STS-018", Severity::Error);
+            assert!(f[0].message.contains("before its first field"), "{f:?}");
+            assert!(!f[0].message.contains('\u{feff}'), "escaped: {f:?}");
+        }
+    }
+
+    #[test]
+    fn sts_018_pass_lf_crlf_and_no_final_terminator() {
+        for text in [
+            "version: STSv1\nmode: enforce\nmx: mx1.agency.example\nmax_age: 604800\n",
+            "version: STSv1\r\nmode: enforce\r\nmx: mx1.agency.example\r\nmax_age: 604800\r\n",
+            "version: STSv1\nmode: enforce\nmx: mx1.agency.example\nmax_age: 604800",
+        ] {
+            Case::new(vec![]).policy(text).passes("STS-018");
+        }
+    }
+
+    /// The sender's reading (RFC 8461 §3.2): what the ABNF allows is valid, the rest quoted.
+    #[test]
+    fn policy_validity_as_a_sender_reads_it() {
+        let ok = [
+            "version: STSv1\nmode: enforce\nmx: mx1.agency.example\nmax_age: 604800\n",
+            "version: STSv1\r\nmode: testing\r\nmx: *.agency.example\r\nmax_age: 0\r\n",
+            "version: STSv1\nmode: none\nmax_age: 86400",
+            "version:STSv1\nmode:\t enforce\nmx:   mx1.agency.example\nmax_age: 31557600\n",
+            "version: STSv1\nmode: enforce\nfoo_bar: anything at all\nmx: a.example\nmax_age: 1\n",
+        ];
+        for t in ok {
+            assert_eq!(policy_invalid_because(t), None, "{t:?}");
+        }
+        let bad = [
+            (
+                "version: STSv1\nmode: [testing] \nmx: a.example\nmax_age: 1\n",
+                "line 2 `mode: [testing] `",
+            ),
+            (
+                "version: STSv2\nmode: enforce\nmx: a.example\nmax_age: 1\n",
+                "line 1 `version: STSv2`",
+            ),
+            (
+                "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 99999999999\n",
+                "line 4 `max_age: 99999999999`",
+            ),
+            (
+                "version: STSv1\nmode: enforce\nmx: a.example\n",
+                "no `max_age` field",
+            ),
+            (
+                "version: STSv1\nmode: enforce\nmax_age: 604800\n",
+                "`mode: enforce` without any `mx` field",
+            ),
+            (
+                "\u{feff}version: STSv1\nmode: none\nmax_age: 1\n",
+                "line 1 `\\u{feff}version: STSv1`",
+            ),
+            (
+                "\nversion: STSv1\nmode: none\nmax_age: 1\n",
+                "bytes before the first field",
+            ),
+            (
+                "mode: none\nversion: STSv1\nmax_age: 1\n",
+                "line 1 `mode: none`",
+            ),
+            (
+                "version: STSv1\nmode none\nmax_age: 1\n",
+                "line 2 `mode none`",
+            ),
+            ("", "empty"),
+        ];
+        for (t, why) in bad {
+            let got = policy_invalid_because(t).unwrap_or_default();
+            assert!(got.contains(why), "{t:?}: {got:?} lacks {why:?}");
+        }
+    }
+
     #[test]
     fn sts_018_fail_comma_list() {
         Case::new(vec![])

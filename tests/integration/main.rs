@@ -14,6 +14,7 @@ mod probe_smtp;
 mod probe_speed;
 mod probe_variants;
 mod robustness;
+mod sts_published;
 #[cfg(feature = "gui")]
 mod ui;
 mod zone;

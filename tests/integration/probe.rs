@@ -1257,7 +1257,9 @@ fn sts_fetch(kind: Sts) -> secmx::probe::sts::PolicyFetch {
         cfg.address = Some(addr);
         cfg.port = Some(addr.port());
         cfg.timeout = Duration::from_secs(5);
-        fetch_policy("probe.test", &cfg).await
+        let mut f = fetch_policy("probe.test", &cfg).await;
+        secmx::rules::sts_fetch::judge(&mut f);
+        f
     })
 }
 
@@ -1283,7 +1285,10 @@ fn mta_sts_fetch_rules_007_to_010() {
 
     let f = sts_fetch(Sts::Html);
     assert_eq!(sts_rules(&f), vec!["STS-009"], "{f:?}");
-    assert!(f.usable(), "a warning only");
+    assert!(
+        !f.usable(),
+        "senders reject a policy not served as text/plain"
+    );
 
     let f = sts_fetch(Sts::Big);
     assert_eq!(sts_rules(&f), vec!["STS-010"], "{f:?}");
@@ -1302,12 +1307,12 @@ fn mta_sts_enforce_judges_each_mx_probe_027() {
     let cfg = config(&rl.certs.ca_der);
     let good = sts_fetch(Sts::Ok);
     let mut r = run_probe(&cfg, target(rl.valid, Role::Ber));
-    secmx::probe::sts::apply(&good, &mut r);
+    secmx::rules::sts_fetch::probe_027(&good, &mut r);
     assert_eq!(r.mta_sts.as_deref(), Some("pass"));
     assert_eq!(r.verdict, Verdict::Pass);
 
     let mut r = run_probe(&cfg, target(rl.selfsigned, Role::Ber));
-    secmx::probe::sts::apply(&good, &mut r);
+    secmx::rules::sts_fetch::probe_027(&good, &mut r);
     assert_eq!(r.mta_sts.as_deref(), Some("fail"));
     assert!(has_problem(&r, "PROBE-027"));
     assert_eq!(r.verdict, Verdict::Fail, "enforce + self-signed MX");
@@ -1315,12 +1320,12 @@ fn mta_sts_enforce_judges_each_mx_probe_027() {
     let mut t = target(rl.valid, Role::Ber);
     t.host = "mx9.probe.test".into();
     let mut r = run_probe(&cfg, t);
-    secmx::probe::sts::apply(&good, &mut r);
+    secmx::rules::sts_fetch::probe_027(&good, &mut r);
     assert_eq!(r.mta_sts.as_deref(), Some("not-covered"));
 
     let bad = sts_fetch(Sts::Redirect);
     let mut r = run_probe(&cfg, target(rl.valid, Role::Ber));
-    secmx::probe::sts::apply(&bad, &mut r);
+    secmx::rules::sts_fetch::probe_027(&bad, &mut r);
     assert_eq!(r.mta_sts.as_deref(), Some("no-policy"));
 }
 
