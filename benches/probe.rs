@@ -15,7 +15,6 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
-use secmx::event::{RunId, discard};
 use secmx::model::Role;
 use secmx::probe::{CancelHandle, ProbeConfig, ProbeTarget, Verdict, probe, run_all};
 use std::net::{IpAddr, Ipv4Addr};
@@ -258,8 +257,7 @@ fn bench(c: &mut Criterion) {
             targets.clone(),
             cfg.clone(),
             N as usize,
-            RunId(1),
-            discard(),
+            secmx::probe::runner::discard(),
             cancel,
         ));
         par_best = par_best.min(t0.elapsed());
@@ -307,8 +305,7 @@ fn bench(c: &mut Criterion) {
                 delayed.clone(),
                 c2.clone(),
                 N as usize,
-                RunId(1),
-                discard(),
+                secmx::probe::runner::discard(),
                 cancel,
             ));
             together = together.min(t0.elapsed());
@@ -330,8 +327,7 @@ fn bench(c: &mut Criterion) {
                 targets.clone(),
                 cfg.clone(),
                 N as usize,
-                RunId(1),
-                discard(),
+                secmx::probe::runner::discard(),
                 cancel,
             ))
         })

@@ -330,12 +330,17 @@ async fn probe_targets(
     // The probe gathers facts; the PROBE rules judge each report as it ends.
     let mut cfg = settings.probe.clone();
     cfg.judge = Some(rules::probe_judge::judge);
+    let probe_sink: probe::ProbeSink = Arc::new(move |e| {
+        sink(crate::event::Event {
+            run,
+            body: crate::event::EventBody::Probe(e),
+        })
+    });
     let mut reports = probe::run_all(
         targets,
         Arc::new(cfg),
         settings.probe_concurrency.clamp(1, 256),
-        run,
-        sink,
+        probe_sink,
         cancel,
     )
     .await;

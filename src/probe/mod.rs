@@ -28,7 +28,7 @@ pub use report::{
     CertificateFacts, Connect, InjectionOutcome, ProbeReport, Problem, RelaySummary, Timings,
     TlsFacts, Verdict, summarize,
 };
-pub use runner::{Cancel, CancelHandle, run_all};
+pub use runner::{Cancel, CancelHandle, ProbeSink, run_all};
 
 /// What the live probes of a domain found, for the rules ([`crate::rules::Input::probes`]).
 #[derive(Debug, Clone, Default)]

@@ -4,7 +4,6 @@
 
 use super::report::{Connect, ProbeReport};
 use super::{ProbeConfig, ProbeEvent, ProbeTarget, probe};
-use crate::event::{Event, EventBody, EventSink, RunId};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -50,15 +49,23 @@ impl Cancel {
     }
 }
 
+/// Where a run's probe events go. The probe knows nothing of runs and windows: the live pipeline
+/// wraps each event into the run's [`crate::event::Event`].
+pub type ProbeSink = Arc<dyn Fn(ProbeEvent) + Send + Sync>;
+
+/// A sink that drops every event.
+pub fn discard() -> ProbeSink {
+    Arc::new(|_| {})
+}
+
 /// Runs every target, at most `concurrency` at once and one per address at a time; streams each
-/// step as an [`Event`] of `run`, then a `Finished` probe event per target. Returns the reports in
+/// step as a [`ProbeEvent`], then a `Finished` probe event per target. Returns the reports in
 /// the order of `targets`; cancelled probes come back with `connect = cancelled`.
 pub async fn run_all(
     targets: Vec<ProbeTarget>,
     cfg: Arc<ProbeConfig>,
     concurrency: usize,
-    run: RunId,
-    sink: EventSink,
+    sink: ProbeSink,
     cancel: Cancel,
 ) -> Vec<ProbeReport> {
     let global = Arc::new(Semaphore::new(concurrency.max(1)));
@@ -72,15 +79,7 @@ pub async fn run_all(
         let mut cancel = cancel.clone();
         let fallback = target.clone();
         let handle = tokio::spawn(async move {
-            let step_sink = {
-                let sink = sink.clone();
-                move |e: ProbeEvent| {
-                    sink(Event {
-                        run,
-                        body: EventBody::Probe(e),
-                    })
-                }
-            };
+            let step_sink = move |e: ProbeEvent| sink(e);
             let work = async {
                 // Address first, then a global slot: waiting for a busy address holds no slot.
                 let _addr = lock.lock().await;
