@@ -18,11 +18,11 @@ pub mod targets;
 
 use crate::event::{EventSink, RunId};
 use crate::model::{Design, Level, Profile};
-use crate::probe::report::RelaySummary;
 use crate::probe::simulate::Simulation;
 use crate::probe::sts::{PolicyFetch, StsConfig};
 use crate::probe::{self, Cancel, ProbeConfig, ProbeFacts, ProbeReport, ProbeTarget};
 use crate::resolve::{self, Drift, Plan, Published, RRset, Resolver};
+use crate::rules::relays::RelaySummary;
 use crate::rules::{self, Finding, Needs, Options, Prepared, Source, Summary};
 use serde::Serialize;
 use std::net::{IpAddr, SocketAddr};
@@ -512,7 +512,9 @@ pub fn judge(
         summary: Summary::of(&findings),
         findings,
         dns,
-        relays: probes.as_ref().map(|f| probe::summarize(&f.reports)),
+        relays: probes
+            .as_ref()
+            .map(|f| rules::relays::summarize(&f.reports)),
         mta_sts_policy: probes.as_ref().and_then(|f| f.policy.clone()),
         probes: probes.map(|f| f.reports),
         simulation,

@@ -25,8 +25,7 @@ pub mod vantage;
 pub mod variants;
 
 pub use report::{
-    CertificateFacts, Connect, InjectionOutcome, ProbeReport, Problem, RelaySummary, Timings,
-    TlsFacts, Verdict, summarize,
+    CertificateFacts, Connect, InjectionOutcome, ProbeReport, Problem, Timings, TlsFacts, Verdict,
 };
 pub use runner::{Cancel, CancelHandle, ProbeSink, run_all};
 

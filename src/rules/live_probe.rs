@@ -3,9 +3,10 @@
 //! MTA-STS fetch), and these checks turn what they found into [`Finding`]s of the same registry as the
 //! static and DNS rules, so one report, one exit code and one `--list-rules` cover all three.
 
+use super::relays::summarize;
 use super::{Finding, Input, Rule, Severity};
 use crate::model::Role;
-use crate::probe::report::{ProbeReport, Problem, summarize};
+use crate::probe::report::{ProbeReport, Problem};
 
 /// `host [address]:port`, the subject of a per-address finding.
 fn subject(r: &ProbeReport) -> String {
@@ -17,7 +18,7 @@ fn subject(r: &ProbeReport) -> String {
 
 /// What to do about a failed probe rule, in a line: the fix beside the rule in
 /// [`super::probe_judge`] for the rules that judge one report, else the rules judged elsewhere
-/// (PROBE-027 and the MTA-STS fetch in [`super::sts_fetch`], PROBE-028 in `probe::report::summarize`).
+/// (PROBE-027 and the MTA-STS fetch in [`super::sts_fetch`], PROBE-028 in [`super::relays::summarize`]).
 fn fix_for(id: &str) -> &'static str {
     if let Some(fix) = super::probe_judge::fix(id) {
         return fix;

@@ -17,6 +17,7 @@ pub mod name;
 pub mod nmx;
 pub mod probe;
 pub mod probe_judge;
+pub mod relays;
 pub mod rpt;
 pub mod sge;
 pub mod sor;
