@@ -1,7 +1,7 @@
 //! The `secmx` binary: with no arguments (or one `*.secmx.toml` file) it opens the desktop window;
 //! with a subcommand it runs the command line.
 //!
-//! `main` owns the tokio runtime (design.md §2.4): the window keeps the main thread, the worker runs
+//! `main` owns the tokio runtime (own the runtime: eframe keeps the main thread): the window keeps the main thread, the worker runs
 //! on the runtime, and on exit the worker gets `Shutdown` and the runtime `shutdown_timeout`.
 
 use std::ffi::OsString;

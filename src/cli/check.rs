@@ -25,7 +25,7 @@ use std::time::Duration;
 pub enum CheckFormat {
     /// Findings, then the RRsets and the drift.
     Text,
-    /// interfaces.md §3: `domain`, `findings`, `dns.rrsets`, `dns.drift`.
+    /// The JSON report: `domain`, `findings`, `dns`, `probes`, `relays`, `simulation`.
     Json,
     /// One JSON event per line as it happens, then the report on one line.
     Jsonl,

@@ -1,4 +1,4 @@
-//! The command line (interfaces.md §2): the same engine as the window, for scripts and CI.
+//! The command line (documented in the README and `secmx --help`): the same engine as the window, for scripts and CI.
 //!
 //! [`run`] takes the arguments and two writers so tests drive it in-process; the binary passes
 //! stdout and stderr. Exit status: 0 = nothing at error severity, 1 = at least one error finding,
@@ -160,7 +160,7 @@ pub enum Command {
 pub enum LintFormat {
     /// Grouped by severity, rule id first.
     Text,
-    /// interfaces.md §3 (`domain`, `findings`).
+    /// The JSON report (`domain`, `findings`).
     Json,
 }
 
@@ -314,7 +314,7 @@ fn list_rules_text(out: &mut dyn Write) -> Result<u8, CliError> {
     Ok(EXIT_OK)
 }
 
-/// The JSON report of one design (interfaces.md §3, `findings` part).
+/// The JSON report of one design (the `findings` part of the JSON report).
 #[derive(Debug, Serialize)]
 pub struct LintReport {
     /// The file judged.

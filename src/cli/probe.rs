@@ -1,5 +1,5 @@
 //! `secmx probe HOST[:PORT]`: probes one relay on every address its name resolves to
-//! (interfaces.md §2), printing text, the `probes` part of the JSON report (§3), or one JSON event
+//! (documented in the README and `secmx --help`), printing text, the `probes` part of the JSON report (see the README), or one JSON event
 //! per line as the steps happen (`jsonl`).
 //!
 //! The relay name is resolved with the system resolver; the PTR names of the addresses (PROBE-004)
@@ -80,7 +80,7 @@ pub enum RoleArg {
 pub enum ProbeFormat {
     /// One block per address.
     Text,
-    /// `{"probes": [...]}` as in interfaces.md §3.
+    /// `{"probes": [...]}` as in `secmx check`'s JSON report.
     Json,
     /// One event per line as it happens, then nothing else.
     Jsonl,

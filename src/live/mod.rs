@@ -117,7 +117,7 @@ pub struct DnsReport {
     pub elapsed_ms: u64,
 }
 
-/// Everything one live run found: the JSON report of `secmx check` (interfaces.md §3) and what
+/// Everything one live run found: the JSON report of `secmx check` (see the README) and what
 /// the window shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct LiveReport {

@@ -33,7 +33,7 @@ pub fn dkim_key_owner(selector: &str, domain: &str) -> String {
 /// relays) stay on one thread.
 pub const PARALLEL_MIN_RECORDS: usize = 4_000;
 
-/// Default SRV service label for SecMX Level 2 discovery (rules.md §2.2).
+/// Default SRV service label for SecMX Level 2 discovery (the SRV label convention: README, "SecMX in one minute").
 pub const DEFAULT_SRV_LABEL: &str = "_secmx";
 /// Default TTL of everything emitted when the design names none.
 pub const DEFAULT_TTL: i64 = 3600;

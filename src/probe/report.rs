@@ -1,4 +1,4 @@
-//! The report of one probe (interfaces.md §3 `probes` entry): facts first, verdicts second, so a
+//! The report of one probe (the `probes` entry of the JSON report): facts first, verdicts second, so a
 //! reader can re-judge. The PROBE rules (`rules::probe_judge`) judge the facts into `problems` and
 //! `verdict`; the probe itself only records.
 

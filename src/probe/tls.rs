@@ -1,4 +1,4 @@
-//! TLS for probes: a recording certificate verifier (design.md convention 6) and the facts of a
+//! TLS for probes: a recording certificate verifier (certificates are recorded, never the reason a probe aborts) and the facts of a
 //! certificate chain as sent.
 //!
 //! The verifier asks rustls' `WebPkiServerVerifier` for the PKIX verdict on the relay name, stores

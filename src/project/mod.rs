@@ -1,4 +1,4 @@
-//! Design files (`*.secmx.toml`, interfaces.md §1): read with `file:line:column` errors, written
+//! Design files (`*.secmx.toml`, documented in the README): read with `file:line:column` errors, written
 //! atomically, schema version checked.
 //!
 //! Reading goes through a *raw* serde layer that mirrors the file (with spans), then into
@@ -331,7 +331,7 @@ fn to_raw(design: &Design) -> RawDesign {
     }
 }
 
-/// Render a design as design-file text (the form documented in interfaces.md §1).
+/// Render a design as design-file text (the form documented in the README).
 pub fn design_to_toml(design: &Design) -> Result<String, ProjectError> {
     let body = toml::to_string(&to_raw(design)).map_err(|e| ProjectError {
         file: "<design>".into(),

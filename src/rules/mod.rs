@@ -1,4 +1,4 @@
-//! The rule engine: every rule of the catalogue (`rules.md`), one file per group, one registry.
+//! The rule engine: every rule of the catalogue (`rules::catalogue`, printed by `secmx rules` and `secmx explain`), one file per group, one registry.
 //!
 //! A rule is a pure function over an [`Input`] — the records to judge plus what the design says about
 //! them (roles, level, profile, the MTA-STS policy text) — that pushes [`Finding`]s. Rules that need DNS
@@ -440,11 +440,11 @@ mod tests {
         let ids: Vec<&str> = registry().map(|r| r.id).collect();
         let unique: HashSet<&str> = ids.iter().copied().collect();
         assert_eq!(ids.len(), unique.len(), "duplicate rule ids");
-        // rules.md lists 146 (NAME-014 included); NAME-015 and NAME-016 close gaps issue 15 found.
+        // The catalogue listed 146 (NAME-014 included); NAME-015 and NAME-016 close gaps issue 15 found.
         assert_eq!(
             ids.len(),
             148,
-            "rules.md lists 146 rules, plus NAME-015/016"
+            "the catalogue's 146 rules, plus NAME-015/016"
         );
         for (group, n) in [
             ("NAME-", 16),

@@ -1,4 +1,4 @@
-//! NAME rules (rules.md). Each rule's Fail/Pass examples are its unit tests below.
+//! NAME rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::wire::{self, Answer};
 use super::{Finding, Input, Needs, Raise, Rule, Severity};

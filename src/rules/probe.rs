@@ -1,4 +1,4 @@
-//! PROBE rules (rules.md). Each rule's Fail/Pass examples are its unit tests below.
+//! PROBE rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::{Needs, Raise, Rule, Severity};
 

@@ -1,4 +1,4 @@
-//! The PROBE rules that judge one probe report (rules.md, "PROBE"): the probe gathers facts
+//! The PROBE rules that judge one probe report (the catalogue's PROBE group): the probe gathers facts
 //! ([`ProbeReport`]), these rules judge them. One pure function per rule, each with its fix text
 //! beside it and its Fail/Pass examples as unit tests named after it; [`judge`] runs them all and
 //! fills the report's `problems` and `verdict`.

@@ -1,4 +1,4 @@
-//! RPT rules (rules.md). Each rule's Fail/Pass examples are its unit tests below.
+//! RPT rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::sts::{
     ChainEnd, TxtLookup, space_before_first_semicolon, tag_fields, trim_wsp, txt_lookup,

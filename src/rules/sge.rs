@@ -1,4 +1,4 @@
-//! SGE rules (rules.md). Each rule's Fail/Pass examples are its unit tests below.
+//! SGE rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::rpt::{TLSRPT_VERSION, parse_tlsrpt};
 use super::sts::{

@@ -1,4 +1,4 @@
-//! SOR rules (rules.md). Each rule's Fail/Pass examples are its unit tests below.
+//! SOR rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::xr::{FastMap, FastSet};
 use super::{Finding, Input, Needs, Raise, Rule, Severity};

@@ -1,4 +1,4 @@
-//! SRV rules (rules.md). Each rule's Fail/Pass examples are its unit tests below.
+//! SRV rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::mx::reads_as_address;
 use super::{Finding, Input, Needs, Raise, Rule, Severity};

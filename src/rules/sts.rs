@@ -1,4 +1,4 @@
-//! STS rules (rules.md). Each rule's Fail/Pass examples are its unit tests below.
+//! STS rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::{Finding, Input, Needs, Raise, Rule, Severity};
 use crate::model::records::Record;

@@ -1,4 +1,4 @@
-//! TLSA rules (rules.md). Each rule's Fail/Pass examples are its unit tests below.
+//! TLSA rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::xr::{FastMap, FastSet};
 use super::{Finding, Input, Needs, Raise, Rule, Severity};

@@ -1,6 +1,6 @@
 //! `secmx check` end to end against real peers: a signed zone on a private NSD publishes a Level 2
 //! domain whose MX host and SecMX SRV target are private Postfix listeners; the check reports the
-//! DNS answers with their DNSSEC proofs and a full probe of every relay address (interfaces.md §3).
+//! DNS answers with their DNSSEC proofs and a full probe of every relay address (see the README).
 
 use super::dns::nsd::{self, Sign, Zone};
 use super::probe::{Certs, Listener, Postfix, free_port, tls_opts};
@@ -110,7 +110,7 @@ fn check_domain_probes_every_published_relay_address() {
     assert_eq!(mx["dnssec"], "secure", "{mx}");
     assert_eq!(mx["status"], "ok", "{mx}");
 
-    // Probes: one per relay address, with the facts of interfaces.md §3.
+    // Probes: one per relay address, with the facts of the JSON report.
     let probes = v["probes"].as_array().expect("probes");
     assert_eq!(probes.len(), 2, "{stdout}");
     let by_host = |h: &str| {

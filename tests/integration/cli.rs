@@ -1,5 +1,5 @@
 //! The `secmx` binary as a user runs it: the shipped examples lint clean, each broken twin reports the
-//! rule ids it was broken for, exit codes follow interfaces.md §2, and export → named-checkzone →
+//! rule ids it was broken for, exit codes follow the README, and export → named-checkzone →
 //! import → export holds for every example.
 
 use std::path::{Path, PathBuf};

@@ -1,5 +1,5 @@
 #![cfg(test)]
-//! Each PROBE rule's Fail/Pass examples (rules.md), named after the rule, on hand-made reports.
+//! Each PROBE rule's Fail/Pass examples (the catalogue: `rules::catalogue`, `secmx explain`), named after the rule, on hand-made reports.
 
 use super::*;
 use crate::probe::ProbeTarget;
@@ -491,7 +491,7 @@ fn addr() -> IpAddr {
 
 #[test]
 fn probe_004_fail_ptr_of_the_isp_differs_from_the_banner() {
-    // rules.md Fail: PTR `host-198-51-100-10.isp.example`, banner `mx1.agency.example`
+    // catalogue Fail: PTR `host-198-51-100-10.isp.example`, banner `mx1.agency.example`
     let mut r = good(Role::Ber);
     r.address = addr();
     r.names = names(
@@ -509,7 +509,7 @@ fn probe_004_fail_ptr_of_the_isp_differs_from_the_banner() {
 
 #[test]
 fn probe_004_pass_all_names_agree_whatever_case_and_final_dot() {
-    // rules.md Pass: PTR, banner and MX name all `mx1.agency.example`
+    // catalogue Pass: PTR, banner and MX name all `mx1.agency.example`
     let n = names(
         "MX1.Agency.Example",
         "mx1.agency.example.",
@@ -561,7 +561,7 @@ fn vrfy(code: Option<u16>, role: Role) -> ProbeReport {
 
 #[test]
 fn probe_014_fail_vrfy_252_before_tls() {
-    // rules.md Fail: pre-TLS `VRFY postmaster` → `252 …`
+    // catalogue Fail: pre-TLS `VRFY postmaster` → `252 …`
     let p = run(probe_014, &vrfy(Some(252), Role::Sor));
     let m = only(&p, "PROBE-014", Severity::Warning);
     assert!(m.contains("252"));
@@ -571,7 +571,7 @@ fn probe_014_fail_vrfy_252_before_tls() {
 
 #[test]
 fn probe_014_pass_vrfy_530_before_tls() {
-    // rules.md Pass: pre-TLS `VRFY` → `530 5.7.0 …`
+    // catalogue Pass: pre-TLS `VRFY` → `530 5.7.0 …`
     assert!(run(probe_014, &vrfy(Some(530), Role::Sor)).is_empty());
     assert!(run(probe_014, &vrfy(Some(502), Role::Sor)).is_empty());
     assert!(run(probe_014, &vrfy(None, Role::Sor)).is_empty());
