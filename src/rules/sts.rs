@@ -1383,7 +1383,7 @@ fn sts_021(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let (Some(text), Some(issued)) = (input.sts_policy, input.sts_policy_issued_for) else {
         return;
     };
-    let now = crate::zone::policy_sha256(text);
+    let now = crate::model::render::policy_sha256(text);
     if now.eq_ignore_ascii_case(issued.trim()) {
         return;
     }
@@ -2170,7 +2170,7 @@ mod tests {
         ]);
         let f = rec("v=STSv1; id=20260101")
             .policy(&new)
-            .issued_for(&crate::zone::policy_sha256(&old))
+            .issued_for(&crate::model::render::policy_sha256(&old))
             .fails_with("STS-021", Severity::Error);
         assert!(f[0].message.contains("id=20260101"), "{f:?}");
         assert!(f[0].fix.contains("bumps the id"), "{f:?}");
@@ -2186,7 +2186,7 @@ mod tests {
         ]);
         rec("v=STSv1; id=20260315")
             .policy(&new)
-            .issued_for(&crate::zone::policy_sha256(&new))
+            .issued_for(&crate::model::render::policy_sha256(&new))
             .passes("STS-021");
         rec("v=STSv1; id=20260315").policy(&new).passes("STS-021");
     }
@@ -2205,10 +2205,10 @@ mod tests {
             "mx: mx1.agency.example",
             "max_age: 604800",
         ]);
-        let derived = crate::zone::policy_sha256(&new)[..20].to_string();
+        let derived = crate::model::render::policy_sha256(&new)[..20].to_string();
         rec(&format!("v=STSv1; id={derived}"))
             .policy(&new)
-            .issued_for(&crate::zone::policy_sha256(&old))
+            .issued_for(&crate::model::render::policy_sha256(&old))
             .passes("STS-021");
     }
 
