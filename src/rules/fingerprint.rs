@@ -1,3 +1,4 @@
+#![cfg(test)]
 //! Guards for the engine's speed work (issue #2): the findings, records and zone text of generated
 //! designs must not change when the engine is made faster. The expected values below were computed by
 //! running these tests on the code BEFORE the optimisation (commit fcda088) with the constants set to

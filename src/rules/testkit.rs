@@ -1,3 +1,4 @@
+#![cfg(test)]
 //! Test support for rule unit tests: build the records of a catalogue example in a line each, run
 //! one rule, and assert that it fires (Fail example) or stays quiet (Pass example).
 

@@ -6,6 +6,7 @@ mod cli;
 mod dkim;
 mod dns;
 mod interrupt;
+mod layers;
 #[cfg(feature = "gui")]
 mod parity;
 mod probe;
