@@ -13,6 +13,7 @@ pub mod records;
 pub mod sample;
 mod severity;
 pub mod sts;
+pub mod text;
 
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;

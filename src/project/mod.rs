@@ -724,7 +724,12 @@ rua = ["mailto:tlsrpt@agency.example"]
         assert!(fs::symlink_metadata(&p).unwrap().file_type().is_file());
         assert_eq!(fs::read_to_string(&p).unwrap(), "new");
         // The planted link is left alone (it is not ours), nothing else is left behind.
-        assert!(fs::symlink_metadata(&planted).unwrap().file_type().is_symlink());
+        assert!(
+            fs::symlink_metadata(&planted)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(names_in(dir.path()).len(), 2, "{:?}", names_in(dir.path()));
     }
 
@@ -778,7 +783,12 @@ rua = ["mailto:tlsrpt@agency.example"]
         let link = dir.path().join("current.zone");
         std::os::unix::fs::symlink("real/zone.db", &link).unwrap();
         write_atomic(&link, b"new").unwrap();
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(fs::read_to_string(&real).unwrap(), "new");
         assert_eq!(names_in(&real_dir), vec!["zone.db".to_string()]);
         // A dangling link is refused rather than guessed at.
