@@ -448,10 +448,20 @@ fn import(
     err: &mut dyn Write,
 ) -> Result<u8, CliError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::Other(format!("{file}: cannot read: {e}")))?;
-    let report =
-        zone::import_zone(&text, domain).map_err(|e| CliError::Other(format!("{file}:{e}")))?;
+    let size = std::fs::metadata(path)
+        .map_err(|e| CliError::Other(format!("{file}: cannot read: {e}")))?
+        .len();
+    if size > project::MAX_FILE_BYTES {
+        return Err(CliError::Other(format!(
+            "{file}: refused: the zone file is {size} bytes, more than the {} MiB a zone import reads",
+            project::MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| CliError::Other(format!("{file}: cannot read: {e}")))?;
+    let report = zone::import::zone_text(&bytes)
+        .and_then(|text| zone::import_zone(text, domain))
+        .map_err(|e| CliError::Other(format!("{file}:{e}")))?;
     for u in &report.unmapped {
         let _ = tline!(err, "secmx: note: not part of the design: {u}");
     }
