@@ -61,7 +61,10 @@ fn main() -> ExitCode {
             {
                 Ok(rt) => rt,
                 Err(e) => {
-                    eprintln!("secmx: cannot start the background runtime: {e}");
+                    eprintln!(
+                        "secmx: cannot start the background runtime: {}",
+                        secmx::model::text::escape_for_terminal(&e.to_string())
+                    );
                     return ExitCode::from(secmx::cli::EXIT_USAGE);
                 }
             };
@@ -71,7 +74,10 @@ fn main() -> ExitCode {
             match result {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("secmx: cannot open the window: {e}");
+                    eprintln!(
+                        "secmx: cannot open the window: {}",
+                        secmx::model::text::escape_for_terminal(&e.to_string())
+                    );
                     eprintln!(
                         "secmx: the command line still works without a display, e.g. `secmx lint FILE`"
                     );

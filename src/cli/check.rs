@@ -253,13 +253,13 @@ pub fn check(
     })
 }
 
-fn write_text(out: &mut dyn Write, r: &LiveReport) -> std::io::Result<()> {
+pub(crate) fn write_text(out: &mut dyn Write, r: &LiveReport) -> std::io::Result<()> {
     let file = r.file.clone().unwrap_or_else(|| "(published)".into());
     super::write_findings_text(out, &file, &r.domain, &r.findings)?;
     match &r.dns {
-        None => writeln!(out, "  DNS: not asked (--offline)")?,
+        None => tline!(out, "  DNS: not asked (--offline)")?,
         Some(dns) => {
-            writeln!(
+            tline!(
                 out,
                 "  DNS ({} queries in {} ms):",
                 dns.rrsets.len(),
@@ -285,10 +285,10 @@ fn write_text(out: &mut dyn Write, r: &LiveReport) -> std::io::Result<()> {
                 if let Some(d) = &s.detail {
                     line.push_str(&format!(" ({d})"));
                 }
-                writeln!(out, "{}", line.trim_end())?;
+                tline!(out, "{}", line.trim_end())?;
             }
             if !dns.drift.is_empty() {
-                writeln!(out, "  DRIFT (designed vs published):")?;
+                tline!(out, "  DRIFT (designed vs published):")?;
                 for d in &dns.drift {
                     let change = match d.change {
                         resolve::Change::Missing => "missing",
@@ -296,7 +296,7 @@ fn write_text(out: &mut dyn Write, r: &LiveReport) -> std::io::Result<()> {
                         resolve::Change::Different => "different",
                         resolve::Change::Unknown => "unknown",
                     };
-                    writeln!(
+                    tline!(
                         out,
                         "    {change:<9} {} {}: designed [{}] ttl {} / published [{}] ttl {}{}",
                         d.name,
@@ -319,9 +319,9 @@ fn write_text(out: &mut dyn Write, r: &LiveReport) -> std::io::Result<()> {
         }
     }
     match &r.probes {
-        None => writeln!(out, "  Probes: not run (--offline or --no-probe)")?,
+        None => tline!(out, "  Probes: not run (--offline or --no-probe)")?,
         Some(probes) => {
-            writeln!(out, "  Probes ({} relay addresses):", probes.len())?;
+            tline!(out, "  Probes ({} relay addresses):", probes.len())?;
             for p in probes {
                 let tls = p
                     .tls
@@ -333,7 +333,7 @@ fn write_text(out: &mut dyn Write, r: &LiveReport) -> std::io::Result<()> {
                     .as_ref()
                     .map(|c| spelling(&c.pkix))
                     .unwrap_or_else(|| "-".into());
-                writeln!(
+                tline!(
                     out,
                     "    {:<13} {} {}:{} {} via {}: {tls}, pkix {pkix}, dane {}, {} ms",
                     spelling(&p.verdict).to_uppercase(),
@@ -346,13 +346,13 @@ fn write_text(out: &mut dyn Write, r: &LiveReport) -> std::io::Result<()> {
                     p.timings_ms.total
                 )?;
                 if let Some(e) = &p.error {
-                    writeln!(out, "                  stopped: {e}")?;
+                    tline!(out, "                  stopped: {e}")?;
                 }
             }
         }
     }
     if let Some(sim) = &r.simulation {
-        writeln!(out, "  Sender simulation (SOR-007):")?;
+        tline!(out, "  Sender simulation (SOR-007):")?;
         for (who, run) in [
             ("Secure Only Sender", &sim.sos),
             ("Best Effort Sender", &sim.bes),
@@ -362,7 +362,7 @@ fn write_text(out: &mut dyn Write, r: &LiveReport) -> std::io::Result<()> {
                 .as_deref()
                 .map(|h| format!(" to {h}"))
                 .unwrap_or_default();
-            writeln!(
+            tline!(
                 out,
                 "    {who}: {}{to}; tried {}",
                 spelling(&run.outcome),
@@ -394,7 +394,7 @@ pub fn import_dns(
         .filter(|s| !s.status.is_answer())
         .collect();
     for s in &failed {
-        let _ = writeln!(
+        let _ = tline!(
             err,
             "secmx: note: {} {} lookup failed: {}",
             s.name,
@@ -413,7 +413,7 @@ pub fn import_dns(
     }
     let imp = resolve::import::design_from_published(&published).map_err(|e| e.to_string())?;
     for n in &imp.notes {
-        let _ = writeln!(err, "secmx: note: {n}");
+        let _ = tline!(err, "secmx: note: {n}");
     }
     let toml = project::design_to_toml(&imp.design).map_err(|e| e.to_string())?;
     match output {

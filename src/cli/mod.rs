@@ -4,6 +4,15 @@
 //! stdout and stderr. Exit status: 0 = nothing at error severity, 1 = at least one error finding,
 //! 2 = the command could not run (one clear line on stderr, with `file:line:column` where there is one).
 
+/// `writeln!` for text meant for a terminal: the formatted line goes through
+/// [`crate::model::text::escape_for_terminal`] (no control character of remote or user data
+/// reaches the terminal, and a line stays one line), then `\n`. JSON output does not use it.
+macro_rules! tline {
+    ($out:expr, $($arg:tt)*) => {
+        $crate::model::text::write_line($out, format_args!($($arg)*))
+    };
+}
+
 pub mod catalogue;
 pub mod check;
 
@@ -50,7 +59,7 @@ pub(crate) fn cancel_on_interrupt(handle: crate::probe::CancelHandle) {
 /// short, else `code`.
 pub(crate) fn unless_interrupted(code: u8, err: &mut dyn Write) -> u8 {
     if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
-        let _ = writeln!(
+        let _ = tline!(
             err,
             "secmx: interrupted: the probes were cancelled, so the report above is incomplete"
         );
@@ -186,10 +195,10 @@ where
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
             let text = e.render().to_string();
-            if e.use_stderr() {
-                let _ = write!(err, "{text}");
-            } else {
-                let _ = write!(out, "{text}");
+            let to: &mut dyn Write = if e.use_stderr() { err } else { out };
+            // clap repeats the offending argument: escaped line by line like every other message.
+            for line in text.lines() {
+                let _ = tline!(to, "{line}");
             }
             return code;
         }
@@ -256,7 +265,7 @@ where
     match result {
         Ok(code) => unless_interrupted(code, err),
         Err(e) => {
-            let _ = writeln!(err, "secmx: {e}");
+            let _ = tline!(err, "secmx: {e}");
             EXIT_USAGE
         }
     }
@@ -366,17 +375,17 @@ pub fn write_findings_text(
     domain: &str,
     findings: &[Finding],
 ) -> std::io::Result<()> {
-    writeln!(out, "{file} ({domain}): {}", Summary::of(findings))?;
+    tline!(out, "{file} ({domain}): {}", Summary::of(findings))?;
     for sev in [Severity::Error, Severity::Warning, Severity::Info] {
         let group: Vec<&Finding> = findings.iter().filter(|f| f.severity == sev).collect();
         if group.is_empty() {
             continue;
         }
-        writeln!(out, "  {}:", sev.as_str().to_uppercase())?;
+        tline!(out, "  {}:", sev.as_str().to_uppercase())?;
         for f in group {
-            writeln!(out, "    {:<9} {}: {}", f.rule, f.subject, f.message)?;
+            tline!(out, "    {:<9} {}: {}", f.rule, f.subject, f.message)?;
             if !f.fix.is_empty() {
-                writeln!(out, "    {:<9} fix: {}", "", f.fix)?;
+                tline!(out, "    {:<9} fix: {}", "", f.fix)?;
             }
         }
     }
@@ -403,7 +412,7 @@ fn export(
             &findings,
         )
         .map_err(io)?;
-        let _ = writeln!(
+        let _ = tline!(
             err,
             "secmx: not exported: the design has {} error finding(s); fix them, or pass --force to export anyway",
             summary.errors
@@ -453,15 +462,25 @@ fn import(
     err: &mut dyn Write,
 ) -> Result<u8, CliError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::Other(format!("{file}: cannot read: {e}")))?;
-    let report =
-        zone::import_zone(&text, domain).map_err(|e| CliError::Other(format!("{file}:{e}")))?;
+    let size = std::fs::metadata(path)
+        .map_err(|e| CliError::Other(format!("{file}: cannot read: {e}")))?
+        .len();
+    if size > project::MAX_FILE_BYTES {
+        return Err(CliError::Other(format!(
+            "{file}: refused: the zone file is {size} bytes, more than the {} MiB a zone import reads",
+            project::MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| CliError::Other(format!("{file}: cannot read: {e}")))?;
+    let report = zone::import::zone_text(&bytes)
+        .and_then(|text| zone::import_zone(text, domain))
+        .map_err(|e| CliError::Other(format!("{file}:{e}")))?;
     for u in &report.unmapped {
-        let _ = writeln!(err, "secmx: note: not part of the design: {u}");
+        let _ = tline!(err, "secmx: note: not part of the design: {u}");
     }
     for n in &report.notes {
-        let _ = writeln!(err, "secmx: note: {n}");
+        let _ = tline!(err, "secmx: note: {n}");
     }
     let toml = project::design_to_toml(&report.design)?;
     match output {
@@ -469,4 +488,189 @@ fn import(
         None => out.write_all(toml.as_bytes()).map_err(io)?,
     }
     Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod terminal_tests {
+    //! Issue 13.3: no control character of remote or user data reaches a terminal through a text
+    //! writer, and no field can add a line.
+    use super::*;
+    use crate::live::{DnsReport, LiveReport};
+    use crate::probe::{CertificateFacts, ProbeReport, ProbeTarget, Problem, TlsFacts, Verdict};
+    use crate::resolve::{Change, Dnssec, Drift, RRset, Status};
+    use crate::rules::Source;
+    use crate::rules::relays::RelaySummary;
+    use proptest::prelude::*;
+    use std::net::IpAddr;
+
+    /// Nine strings go into every free-text field a writer prints.
+    fn findings(s: &[String]) -> Vec<Finding> {
+        [Severity::Error, Severity::Warning, Severity::Info]
+            .into_iter()
+            .map(|severity| Finding {
+                rule: "NAME-001",
+                severity,
+                subject: s[0].clone(),
+                message: s[1].clone(),
+                fix: s[2].clone(),
+                origin: None,
+                source: Source::Published,
+            })
+            .collect()
+    }
+
+    fn probe_report(s: &[String]) -> ProbeReport {
+        let addr: IpAddr = "192.0.2.25".parse().unwrap();
+        let mut r = ProbeReport::new(&ProbeTarget {
+            host: s[3].clone(),
+            address: addr,
+            port: 25,
+            role: crate::model::Role::Ber,
+            implicit_tls: false,
+            via: Some(s[4].clone()),
+            tlsa: None,
+            ptr: None,
+            listed: None,
+        });
+        r.banner = Some(s[5].clone());
+        r.tls = Some(TlsFacts {
+            version: Some(s[6].clone()),
+            cipher: Some(s[7].clone()),
+            ..TlsFacts::default()
+        });
+        r.certificate = Some(CertificateFacts {
+            subject: s[5].clone(),
+            sans: vec![s[6].clone(), s[7].clone()],
+            issuer: s[8].clone(),
+            not_before: s[0].clone(),
+            not_after: s[1].clone(),
+            key: s[2].clone(),
+            pkix: crate::probe::tls::Pkix::Valid,
+            pkix_error: Some(s[3].clone()),
+            intermediates_missing: false,
+            chain: vec![],
+        });
+        r.error = Some(format!("malformed reply line: {}", s[8]));
+        r.problems = vec![Problem {
+            rule: "PROBE-004",
+            severity: Severity::Warning,
+            message: s[5].clone(),
+        }];
+        r
+    }
+
+    fn live_report(s: &[String]) -> LiveReport {
+        let findings = findings(s);
+        LiveReport {
+            file: Some(s[0].clone()),
+            domain: s[1].clone(),
+            summary: Summary::of(&findings),
+            findings,
+            dns: Some(DnsReport {
+                rrsets: vec![RRset {
+                    name: s[2].clone(),
+                    rtype: "TXT".into(),
+                    records: vec![s[3].clone(), s[4].clone()],
+                    ttl: Some(300),
+                    dnssec: Dnssec::Insecure,
+                    status: Status::Ok,
+                    cname: Some(s[5].clone()),
+                    detail: Some(s[6].clone()),
+                    ms: 1.0,
+                    answers: vec![],
+                }],
+                drift: vec![Drift {
+                    name: s[7].clone(),
+                    rtype: "MX".into(),
+                    change: Change::Different,
+                    designed: vec![s[8].clone()],
+                    published: vec![s[0].clone()],
+                    designed_ttl: Some(1),
+                    published_ttl: None,
+                    detail: Some(s[1].clone()),
+                }],
+                elapsed_ms: 3,
+            }),
+            probes: Some(vec![probe_report(s)]),
+            relays: None,
+            mta_sts_policy: None,
+            simulation: None,
+            cancelled: false,
+        }
+    }
+
+    /// Every text writer over these strings, each output separately.
+    fn outputs(s: &[String]) -> Vec<String> {
+        let mut v = Vec::new();
+        let mut o = Vec::new();
+        write_findings_text(&mut o, &s[0], &s[1], &findings(s)).unwrap();
+        v.push(o);
+        let mut o = Vec::new();
+        check::write_text(&mut o, &live_report(s)).unwrap();
+        v.push(o);
+        let mut o = Vec::new();
+        let addr: IpAddr = "192.0.2.25".parse().unwrap();
+        let relays = vec![RelaySummary {
+            host: s[2].clone(),
+            port: 25,
+            verdict: Verdict::Fail,
+            addresses: vec![addr, "192.0.2.26".parse().unwrap()],
+            differences: vec![Problem {
+                rule: "PROBE-028",
+                severity: Severity::Error,
+                message: s[3].clone(),
+            }],
+        }];
+        probe::write_text_all(&mut o, None, &[probe_report(s)], &relays).unwrap();
+        v.push(o);
+        v.into_iter()
+            .map(|o| String::from_utf8(o).expect("text output is UTF-8"))
+            .collect()
+    }
+
+    fn hostile() -> impl Strategy<Value = String> {
+        let c = prop_oneof![
+            any::<char>(),
+            (0u32..0x20).prop_map(|u| char::from_u32(u).unwrap_or('?')),
+            (0x7fu32..0xa0).prop_map(|u| char::from_u32(u).unwrap_or('?')),
+            Just('\x1b'),
+            Just('\n'),
+            Just('\r'),
+        ];
+        prop_oneof![
+            proptest::collection::vec(c, 0..24).prop_map(String::from_iter),
+            proptest::collection::vec(any::<u8>(), 0..24)
+                .prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn no_control_character_reaches_the_terminal(s in proptest::collection::vec(hostile(), 9)) {
+            // The same report with harmless text (empty stays empty: an empty fix prints no line).
+            let plain: Vec<String> = s
+                .iter()
+                .map(|x| if x.is_empty() { String::new() } else { "x".into() })
+                .collect();
+            for (out, base) in outputs(&s).iter().zip(outputs(&plain)) {
+                prop_assert_eq!(out.lines().count(), base.lines().count(), "{}", out);
+                for line in out.lines() {
+                    prop_assert!(
+                        !line.chars().any(char::is_control),
+                        "control character in {:?}",
+                        line
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn escape_sequences_in_a_banner_are_shown_not_obeyed() {
+        let mut s: Vec<String> = (0..9).map(|_| "x".to_string()).collect();
+        s[5] = "mx.example\x1b]0;pwned\x07\x1b[2J\r\nsecmx: all good".into();
+        let out = outputs(&s).join("");
+        assert!(!out.contains('\x1b'), "{out}");
+        assert!(out.contains("mx.example\\x1b]0;pwned\\x07\\x1b[2J\\r\\nsecmx: all good"));
+    }
 }

@@ -114,7 +114,7 @@ pub fn run(args: &ProbeArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     match run_inner(args, out) {
         Ok(code) => super::unless_interrupted(code, err),
         Err(e) => {
-            let _ = writeln!(err, "secmx: {e}");
+            let _ = tline!(err, "secmx: {e}");
             EXIT_USAGE
         }
     }
@@ -211,47 +211,7 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
             writeln!(out, "{text}").map_err(io_err)?;
         }
         ProbeFormat::Text => {
-            if let Some(p) = &policy {
-                writeln!(
-                    out,
-                    "MTA-STS {}: status {}, mode {}, {} problem(s)",
-                    p.url,
-                    p.status
-                        .map(|s| s.to_string())
-                        .unwrap_or_else(|| "-".into()),
-                    p.policy
-                        .as_ref()
-                        .and_then(|x| x.mode.clone())
-                        .unwrap_or_else(|| "-".into()),
-                    p.problems.len()
-                )
-                .map_err(io_err)?;
-                if let Some(why) = &p.invalid_because {
-                    writeln!(out, "  INVALID, senders use no policy: {why}").map_err(io_err)?;
-                }
-                for pr in &p.problems {
-                    writeln!(out, "  {:?} {}: {}", pr.severity, pr.rule, pr.message)
-                        .map_err(io_err)?;
-                }
-            }
-            for r in &reports {
-                write_text(out, r).map_err(io_err)?;
-            }
-            for s in relays.iter().filter(|s| s.addresses.len() > 1) {
-                writeln!(
-                    out,
-                    "{}:{} over {} addresses: {:?}",
-                    s.host,
-                    s.port,
-                    s.addresses.len(),
-                    s.verdict
-                )
-                .map_err(io_err)?;
-                for d in &s.differences {
-                    writeln!(out, "  {:?} {}: {}", d.severity, d.rule, d.message)
-                        .map_err(io_err)?;
-                }
-            }
+            write_text_all(out, policy.as_ref(), &reports, &relays).map_err(io_err)?;
         }
     }
     Ok(if relays.iter().any(|r| r.verdict == Verdict::Fail) {
@@ -261,9 +221,56 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
     })
 }
 
-fn write_text(out: &mut dyn Write, r: &ProbeReport) -> std::io::Result<()> {
+/// The text report of `secmx probe`: the MTA-STS fetch, every address, relays that differ.
+pub(crate) fn write_text_all(
+    out: &mut dyn Write,
+    policy: Option<&crate::probe::sts::PolicyFetch>,
+    reports: &[ProbeReport],
+    relays: &[crate::rules::relays::RelaySummary],
+) -> std::io::Result<()> {
+    if let Some(p) = policy {
+        tline!(
+            out,
+            "MTA-STS {}: status {}, mode {}, {} problem(s)",
+            p.url,
+            p.status
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "-".into()),
+            p.policy
+                .as_ref()
+                .and_then(|x| x.mode.clone())
+                .unwrap_or_else(|| "-".into()),
+            p.problems.len()
+        )?;
+        if let Some(why) = &p.invalid_because {
+            tline!(out, "  INVALID, senders use no policy: {why}")?;
+        }
+        for pr in &p.problems {
+            tline!(out, "  {:?} {}: {}", pr.severity, pr.rule, pr.message)?;
+        }
+    }
+    for r in reports {
+        write_text(out, r)?;
+    }
+    for s in relays.iter().filter(|s| s.addresses.len() > 1) {
+        tline!(
+            out,
+            "{}:{} over {} addresses: {:?}",
+            s.host,
+            s.port,
+            s.addresses.len(),
+            s.verdict
+        )?;
+        for d in &s.differences {
+            tline!(out, "  {:?} {}: {}", d.severity, d.rule, d.message)?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn write_text(out: &mut dyn Write, r: &ProbeReport) -> std::io::Result<()> {
     let addr = SocketAddr::new(r.address, r.port);
-    writeln!(
+    tline!(
         out,
         "{} {addr} ({}{}): {}",
         r.host,
@@ -275,7 +282,7 @@ fn write_text(out: &mut dyn Write, r: &ProbeReport) -> std::io::Result<()> {
             .unwrap_or_default()
     )?;
     let code = |c: Option<u16>| c.map(|c| c.to_string()).unwrap_or_else(|| "-".into());
-    writeln!(
+    tline!(
         out,
         "  connect {:?}, greeting {}, STARTTLS {}, plaintext MAIL {}, TLS MAIL {}",
         r.connect,
@@ -290,13 +297,13 @@ fn write_text(out: &mut dyn Write, r: &ProbeReport) -> std::io::Result<()> {
     )?;
     if let Some(t) = &r.tls {
         match (&t.version, &t.cipher, &t.handshake_error) {
-            (Some(v), Some(c), _) => writeln!(out, "  TLS {v} {c}")?,
-            (_, _, Some(e)) => writeln!(out, "  TLS failed: {e}")?,
+            (Some(v), Some(c), _) => tline!(out, "  TLS {v} {c}")?,
+            (_, _, Some(e)) => tline!(out, "  TLS failed: {e}")?,
             _ => {}
         }
     }
     if let Some(c) = &r.certificate {
-        writeln!(
+        tline!(
             out,
             "  certificate {} (SAN {}), issuer {}, {} .. {}, {}, PKIX {}",
             c.subject,
@@ -312,15 +319,16 @@ fn write_text(out: &mut dyn Write, r: &ProbeReport) -> std::io::Result<()> {
         )?;
     }
     if let Some(e) = &r.error {
-        writeln!(out, "  stopped: {e}")?;
+        tline!(out, "  stopped: {e}")?;
     }
     for p in &r.problems {
-        writeln!(out, "  {:?} {}: {}", p.severity, p.rule, p.message)?;
+        tline!(out, "  {:?} {}: {}", p.severity, p.rule, p.message)?;
     }
-    writeln!(
+    tline!(
         out,
         "  {} ms in {} attempt(s)",
-        r.timings_ms.total, r.attempts
+        r.timings_ms.total,
+        r.attempts
     )
 }
 

@@ -14,6 +14,7 @@ pub mod render;
 pub mod sample;
 mod severity;
 pub mod sts;
+pub mod text;
 
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;

@@ -422,6 +422,16 @@ pub fn refresh_sts_id(design: &mut Design, now: time::OffsetDateTime) -> bool {
 /// Write `bytes` to `path` atomically: a temporary file in the same directory, flushed and synced,
 /// then renamed over the target (and the directory synced), so a crash leaves the old or the new
 /// file, never half of one.
+///
+/// - The temporary file is made by [`tempfile::NamedTempFile`]: a random name opened with
+///   `O_CREAT | O_EXCL` (no planted file or symlink is ever followed) and removed again on every
+///   error path.
+/// - A target that exists and is not a regular file (a device such as `/dev/full`, a FIFO, a
+///   socket, a directory) is refused: renaming over it would replace the special file.
+/// - A symlink to a regular file is written *through*: the file it resolves to is replaced (in its
+///   own directory) and the link stays a link. A dangling symlink is refused.
+/// - The replaced file keeps its permission bits (a `0600` file stays `0600`); a new file gets
+///   `0666` minus the umask, as `File::create` would.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ProjectError> {
     let file = path.display().to_string();
     let err = |what: &str, e: std::io::Error| ProjectError {
@@ -429,31 +439,75 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ProjectError> {
         position: None,
         message: format!("cannot {what}: {e}"),
     };
-    let dir = match path.parent() {
+    let refuse = |message: String| ProjectError {
+        file: file.clone(),
+        position: None,
+        message,
+    };
+    // Where to write, and the mode to keep.
+    let (target, keep_mode) = match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_file() => (path.to_path_buf(), Some(m.permissions())),
+        Ok(m) if m.file_type().is_symlink() => {
+            let resolved = fs::canonicalize(path).map_err(|e| {
+                refuse(format!(
+                    "refused: the symlink does not lead to an existing file ({e})"
+                ))
+            })?;
+            let m = fs::metadata(&resolved).map_err(|e| err("read the link target", e))?;
+            if !m.file_type().is_file() {
+                return Err(refuse(format!(
+                    "refused: the symlink leads to {}, which is not a regular file",
+                    resolved.display()
+                )));
+            }
+            (resolved, Some(m.permissions()))
+        }
+        Ok(_) => {
+            return Err(refuse(
+                "refused: the target exists and is not a regular file (a device, FIFO, socket or \
+                 directory is never replaced)"
+                    .into(),
+            ));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (path.to_path_buf(), None),
+        Err(e) => return Err(err("inspect the target", e)),
+    };
+    let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path
+    let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "design".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp).map_err(|e| err("create a temporary file", e))?;
-        f.write_all(bytes).map_err(|e| err("write", e))?;
-        f.flush().map_err(|e| err("flush", e))?;
-        f.sync_all().map_err(|e| err("sync", e))?;
-        drop(f);
-        fs::rename(&tmp, path).map_err(|e| err("replace the file", e))?;
-        if let Ok(d) = fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Created 0600 when it replaces a file (its own mode is set below), else 0666 - umask.
+        let mode = if keep_mode.is_some() { 0o600 } else { 0o666 };
+        builder.permissions(fs::Permissions::from_mode(mode));
     }
-    result
+    // Dropping `tmp` on any error path below removes the temporary file.
+    let mut tmp = builder
+        .tempfile_in(&dir)
+        .map_err(|e| err("create a temporary file", e))?;
+    tmp.write_all(bytes).map_err(|e| err("write", e))?;
+    tmp.flush().map_err(|e| err("flush", e))?;
+    if let Some(p) = keep_mode {
+        tmp.as_file()
+            .set_permissions(p)
+            .map_err(|e| err("keep the file's permissions", e))?;
+    }
+    tmp.as_file().sync_all().map_err(|e| err("sync", e))?;
+    tmp.persist(&target)
+        .map_err(|e| err("replace the file", e.error))?;
+    if let Ok(d) = fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
 }
 
 /// Save a design: bump the MTA-STS id if the policy changed, then write atomically.
@@ -640,6 +694,107 @@ rua = ["mailto:tlsrpt@agency.example"]
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn write_atomic_does_not_follow_a_planted_symlink_at_the_old_temp_name() {
+        // issue 13.1: the temporary name used to be `.NAME.tmp-PID`, created with File::create
+        // (no O_EXCL, follows symlinks): a planted link made the save write into its target.
+        let dir = tempfile::tempdir().unwrap();
+        let victim_dir = tempfile::tempdir().unwrap();
+        let victim = victim_dir.path().join("victim");
+        fs::write(&victim, "precious").unwrap();
+        let p = dir.path().join("d.secmx.toml");
+        let planted = dir
+            .path()
+            .join(format!(".d.secmx.toml.tmp-{}", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        write_atomic(&p, b"new").unwrap();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");
+        assert!(fs::symlink_metadata(&p).unwrap().file_type().is_file());
+        assert_eq!(fs::read_to_string(&p).unwrap(), "new");
+        // The planted link is left alone (it is not ours), nothing else is left behind.
+        assert!(
+            fs::symlink_metadata(&planted)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(names_in(dir.path()).len(), 2, "{:?}", names_in(dir.path()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn write_atomic_refuses_a_fifo_and_leaves_it_alone() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let st = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let e = write_atomic(&fifo, b"zone").unwrap_err();
+        assert!(e.message.contains("not a regular file"), "{e}");
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        assert_eq!(names_in(dir.path()), vec!["pipe".to_string()]);
+        // A directory is refused the same way.
+        let e = write_atomic(dir.path(), b"zone").unwrap_err();
+        assert!(e.message.contains("not a regular file"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn write_atomic_keeps_the_permissions_of_the_file_it_replaces() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("secret.zone");
+        fs::write(&p, "old").unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o600)).unwrap();
+        write_atomic(&p, b"new").unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "new");
+        let mode = fs::metadata(&p).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode, 0o600, "{mode:o}");
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&p, b"newer").unwrap();
+        let mode = fs::metadata(&p).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode, 0o640, "{mode:o}");
+        assert_eq!(names_in(dir.path()), vec!["secret.zone".to_string()]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn write_atomic_writes_through_a_symlink_to_a_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let real_dir = dir.path().join("real");
+        fs::create_dir(&real_dir).unwrap();
+        let real = real_dir.join("zone.db");
+        fs::write(&real, "old").unwrap();
+        let link = dir.path().join("current.zone");
+        std::os::unix::fs::symlink("real/zone.db", &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(&real).unwrap(), "new");
+        assert_eq!(names_in(&real_dir), vec!["zone.db".to_string()]);
+        // A dangling link is refused rather than guessed at.
+        let dangling = dir.path().join("dangling.zone");
+        std::os::unix::fs::symlink("nowhere/x", &dangling).unwrap();
+        assert!(write_atomic(&dangling, b"x").is_err());
     }
 
     #[test]

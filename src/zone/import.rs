@@ -246,6 +246,21 @@ fn parse(text: &str, origin: &Name) -> Result<RrMap, ParseError> {
     }
 }
 
+/// The text of a zone file: its bytes must be UTF-8; the first byte that is not is reported with
+/// its line and column.
+pub fn zone_text(bytes: &[u8]) -> Result<&str, ImportError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let pos = e.valid_up_to();
+        let valid = std::str::from_utf8(&bytes[..pos]).unwrap_or_default();
+        let (line, column) = line_col(valid, valid.len());
+        ImportError {
+            message: "the zone file is not valid UTF-8".into(),
+            line: Some(line),
+            column: Some(column),
+        }
+    })
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 fn line_col(text: &str, pos: usize) -> (usize, usize) {
     let before = &text[..pos];
@@ -283,11 +298,121 @@ fn locate(text: &str, origin: &Name, err: &ParseError) -> ImportError {
     }
     let start = if lo >= 2 { ends[lo - 2] } else { 0 };
     let line_text = text[start..ends[lo - 1]].trim_end_matches(['\n', '\r']);
+    let (column, message) = match refine(line_text, &message) {
+        Some((c, m)) => (Some(c), m.unwrap_or(message)),
+        None => (column_in(line_text, err), message),
+    };
     ImportError {
-        column: column_in(line_text, err),
+        column,
         message,
         line: Some(lo),
     }
+}
+
+/// The whitespace-separated tokens of a line's code (before `;`), with their byte offsets.
+fn tokens(line: &str) -> Vec<(usize, &str)> {
+    let code = line.split(';').next().unwrap_or(line);
+    let mut v = Vec::new();
+    let mut start = None;
+    for (i, c) in code.char_indices() {
+        match (c.is_whitespace() || c == '(' || c == ')', start) {
+            (true, Some(s)) => {
+                v.push((s, &code[s..i]));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        v.push((s, &code[s..]));
+    }
+    v
+}
+
+/// For the errors hickory reports without the token: the column of the offending token (byte
+/// offset turned into characters) and, where hickory's words mislead, a better message.
+fn refine(line: &str, message: &str) -> Option<(usize, Option<String>)> {
+    let col = |byte: usize| line[..byte].chars().count() + 1;
+    let toks = tokens(line);
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let too_big_for_ttl =
+        |t: &str| digits(t) && t.parse::<u64>().map_or(true, |n| n > u64::from(u32::MAX));
+    let ttl_out_of_range =
+        |t: &str| format!("TTL out of range: {t} (a TTL is at most 4294967295 seconds)");
+    if message.contains("label bytes exceed 63") {
+        for (at, t) in &toks {
+            let mut off = 0;
+            for label in t.split('.') {
+                if label.len() > 63 {
+                    return Some((col(at + off), None));
+                }
+                off += label.len() + 1;
+            }
+        }
+        return None;
+    }
+    if message.contains("error parsing number") {
+        let big = |limit: u64| {
+            toks.iter()
+                .find(|(_, t)| digits(t) && t.parse::<u64>().map_or(true, |n| n > limit))
+        };
+        return big(u64::from(u16::MAX))
+            .or_else(|| big(u64::from(u8::MAX)))
+            .map(|(at, _)| (col(*at), None));
+    }
+    if let Some(rest) = message.split("invalid symbol at ").nth(1) {
+        let n: usize = rest.trim().parse().ok()?;
+        // Hex or base64 after the type's numeric fields.
+        let ty = toks.iter().position(|(_, t)| {
+            [
+                "TLSA",
+                "SMIMEA",
+                "SSHFP",
+                "DS",
+                "CDS",
+                "DNSKEY",
+                "CDNSKEY",
+                "OPENPGPKEY",
+            ]
+            .iter()
+            .any(|k| t.eq_ignore_ascii_case(k))
+        })?;
+        let skip = match toks[ty].1.to_ascii_uppercase().as_str() {
+            "SSHFP" => 2,
+            "OPENPGPKEY" => 0,
+            _ => 3,
+        };
+        let mut left = n;
+        for (at, t) in toks.iter().skip(ty + 1 + skip) {
+            if left < t.len() {
+                return Some((col(at + left), None));
+            }
+            left -= t.len();
+        }
+        return None;
+    }
+    if let Some(word) = message
+        .split("record type string unknown: ")
+        .nth(1)
+        .or_else(|| message.split("invalid time string: ").nth(1))
+    {
+        let word = word.trim();
+        let (at, t) = toks.iter().find(|(_, t)| t.eq_ignore_ascii_case(word))?;
+        if too_big_for_ttl(t) {
+            return Some((col(*at), Some(ttl_out_of_range(t))));
+        }
+        if t.starts_with(|c: char| c.is_ascii_digit()) {
+            return Some((
+                col(*at),
+                Some(format!(
+                    "not a TTL: {t} (seconds, or a number with s, m, h, d or w units, e.g. 1h30m)"
+                )),
+            ));
+        }
+        return Some((col(*at), None));
+    }
+    None
 }
 
 /// Where on its line the error's token or character is, when the error names one.
@@ -851,6 +976,63 @@ _smtp._tls IN TXT "v=TLSRPTv1; rua=mailto:a@agency.example,mailto:b@agency.examp
 _dmarc   IN TXT "v=DMARC1; p=reject"
 www      IN CNAME web.provider.example.
 "#;
+
+    /// Issue 13.4: every import error names line and column.
+    #[test]
+    fn import_errors_carry_line_and_column() {
+        let long = "a".repeat(300);
+        let cases: Vec<(String, usize, usize, &str)> = vec![
+            (
+                format!("{long}.agency.example. 300 IN A 192.0.2.1\n"),
+                1,
+                1,
+                "",
+            ),
+            ("@ 300 IN MX 70000 mx1\n".into(), 1, 13, ""),
+            (
+                "_25._tcp.mx1 300 IN TLSA 3 1 1 ABCDEFXY\n".into(),
+                1,
+                38,
+                "",
+            ),
+            ("@ 1x IN MX 10 mx1\n".into(), 1, 3, ""),
+            (
+                "@ 4294967296 IN MX 10 mx1\n".into(),
+                1,
+                3,
+                "TTL out of range",
+            ),
+            (
+                "$TTL 4294967296\n@ IN MX 10 mx1\n".into(),
+                1,
+                6,
+                "TTL out of range",
+            ),
+        ];
+        let mut wrong = Vec::new();
+        for (zone, line, column, msg) in cases {
+            let text = format!("$ORIGIN agency.example.\n{zone}");
+            let e = import_zone(&text, "agency.example").unwrap_err();
+            if (e.line, e.column) != (Some(line + 1), Some(column))
+                || !e.message.contains(msg)
+                || e.to_string().contains('\n')
+            {
+                wrong.push(format!(
+                    "{zone:?} -> {e} (want {}:{column} {msg})",
+                    line + 1
+                ));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_at_its_position() {
+        let e = zone_text(b"$ORIGIN a.example.\n@ TXT \"ab\xff\"\n").unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(10)), "{e}");
+        assert!(e.message.contains("UTF-8"), "{e}");
+        assert_eq!(zone_text(b"ok").unwrap(), "ok");
+    }
 
     #[test]
     fn maps_a_whole_zone() {

@@ -280,3 +280,84 @@ fn mta_sts_export_uses_crlf_and_the_ber_hosts() {
         "no [mta_sts], nothing to export"
     );
 }
+
+/// Issue 13.2 at the command line: `-o` never replaces a FIFO (or a device); exit 2, one line.
+#[cfg(unix)]
+#[test]
+fn export_refuses_to_replace_a_fifo() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let fifo = dir.path().join("zone.fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo")
+            .success()
+    );
+    let out = run(&[
+        "export",
+        "assets/examples/level2.secmx.toml",
+        "-o",
+        fifo.to_str().expect("utf-8"),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .expect("still there")
+            .file_type()
+            .is_fifo()
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+}
+
+/// Issue 13.4: whatever a design or zone holds, the error is one escaped `secmx: file:line:col:`
+/// line (a CR/LF in the domain cannot forge a second line).
+#[test]
+fn errors_are_one_escaped_line_with_a_position() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let design = dir.path().join("forged.secmx.toml");
+    std::fs::write(
+        &design,
+        "format = 1\ndomain = \"a.example\\r\\nsecmx: all good\\u001b[2J\"\nlevel = 1\n",
+    )
+    .expect("write");
+    for cmd in ["lint", "export"] {
+        let out = run(&[cmd, design.to_str().expect("utf-8")]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(!err.contains('\u{1b}') && !err.contains('\r'), "{err:?}");
+        assert!(err.starts_with("secmx: "), "{err}");
+        assert!(err.contains("forged.secmx.toml:2:10:"), "{err}");
+    }
+    let zone = dir.path().join("bad.zone");
+    for (text, at) in [
+        (
+            &b"$ORIGIN a.example.\n@ 300 IN MX 70000 mx1\n"[..],
+            "bad.zone:2:13:",
+        ),
+        (
+            &b"$ORIGIN a.example.\n@ 300 IN TXT \"x\xff\"\n"[..],
+            "bad.zone:2:16:",
+        ),
+        (
+            &b"$ORIGIN a.example.\n@ 4294967296 IN MX 1 mx\n"[..],
+            "bad.zone:2:3: TTL out of range",
+        ),
+    ] {
+        std::fs::write(&zone, text).expect("write");
+        let out = run(&[
+            "import",
+            zone.to_str().expect("utf-8"),
+            "--domain",
+            "a.example",
+        ]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(at), "{at}: {err}");
+    }
+}
