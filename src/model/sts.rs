@@ -105,9 +105,118 @@ pub fn mx_pattern_matches(pattern: &str, host: &str) -> bool {
     }
 }
 
+fn lower(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// The `mx` patterns of a policy as senders match them ([`mx_pattern_matches`], RFC 8461 §4.1),
+/// indexed so matching a host is one or two hash look-ups: exact patterns in one map, the suffixes
+/// of `*.` patterns in another, each giving back the pattern as written. The one index the STS,
+/// XR and SGE rules use; a unit test keeps it in agreement with [`mx_pattern_matches`].
+#[derive(Debug, Clone, Default)]
+pub struct MxPatterns<'p> {
+    exact: rustc_hash::FxHashMap<std::borrow::Cow<'p, str>, &'p str>,
+    wild: rustc_hash::FxHashMap<std::borrow::Cow<'p, str>, &'p str>,
+}
+
+impl<'p> MxPatterns<'p> {
+    /// Index these patterns (the first of equal ones is kept).
+    pub fn new(patterns: impl IntoIterator<Item = &'p str>) -> Self {
+        let mut idx = MxPatterns::default();
+        for p in patterns {
+            let trimmed = p.trim();
+            match trimmed.strip_prefix("*.") {
+                Some(suffix) => {
+                    idx.wild.entry(lower(suffix)).or_insert(p);
+                }
+                None => {
+                    idx.exact.entry(lower(trimmed)).or_insert(p);
+                }
+            }
+        }
+        idx
+    }
+
+    /// The pattern (as written) matching `host`, if any.
+    pub fn matching(&self, host: &str) -> Option<&'p str> {
+        let h = lower(host.strip_suffix('.').unwrap_or(host));
+        if let Some(p) = self.exact.get(h.as_ref()) {
+            return Some(p);
+        }
+        match h.split_once('.') {
+            Some((first, rest)) if !first.is_empty() => self.wild.get(rest).copied(),
+            _ => None,
+        }
+    }
+
+    /// Whether some pattern matches `host`.
+    pub fn matches(&self, host: &str) -> bool {
+        self.matching(host).is_some()
+    }
+
+    /// For a host no pattern matches: the pattern a naive suffix reading would take as covering it —
+    /// `*.S` read as "S and everything below it", or a bare `S` read as "S and its sub-domains".
+    pub fn naive_match(&self, host: &str) -> Option<String> {
+        let host = lower(host.strip_suffix('.').unwrap_or(host));
+        if self.wild.contains_key(host.as_ref()) {
+            return Some(format!("*.{host}"));
+        }
+        let mut rest = host.as_ref();
+        while let Some((_, tail)) = rest.split_once('.') {
+            if tail.is_empty() {
+                break;
+            }
+            if self.wild.contains_key(tail) {
+                return Some(format!("*.{tail}"));
+            }
+            if self.exact.contains_key(tail) {
+                return Some(tail.to_string());
+            }
+            rest = tail;
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pattern_index_agrees_with_the_matcher() {
+        let patterns = [
+            "mx1.agency.example",
+            "*.b.example",
+            "*.com",
+            "MX2.Agency.Example",
+        ];
+        let idx = MxPatterns::new(patterns);
+        for host in [
+            "mx1.agency.example",
+            "MX1.agency.example.",
+            "x.b.example",
+            "b.example",
+            "a.x.b.example",
+            "example.com",
+            "a.example.com",
+            "mx2.agency.example",
+            ".b.example",
+        ] {
+            let by_scan = patterns
+                .iter()
+                .find(|p| mx_pattern_matches(p, host))
+                .copied();
+            assert_eq!(idx.matching(host), by_scan, "{host}");
+        }
+        assert_eq!(
+            idx.naive_match("a.x.b.example").as_deref(),
+            Some("*.b.example")
+        );
+    }
 
     #[test]
     fn parses_lf_and_crlf() {

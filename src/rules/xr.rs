@@ -358,53 +358,14 @@ fn sts_origin(input: &Input<'_>) -> Origin {
         .map_or(Origin::External, |r| r.origin)
 }
 
-/// The policy `mx` patterns indexed for host look-ups: exact names, and `*.` suffixes. It applies the
-/// matching of [`crate::model::sts::mx_pattern_matches`] (RFC 8461 §4.1: exact match, or `*.` plus a
-/// suffix matching exactly one whole left-most label; case-insensitive; a final dot on the host is
-/// ignored) with one hash look-up per host instead of a scan of all patterns; a unit test keeps the
-/// two in agreement.
-struct PatternIndex<'p> {
-    exact: FastMap<Cow<'p, str>, &'p str>,
-    wildcard: FastMap<Cow<'p, str>, &'p str>,
-}
+use crate::model::sts::MxPatterns as PatternIndex;
 
-impl<'p> PatternIndex<'p> {
-    fn new(patterns: &[&'p str]) -> Self {
-        let mut exact = FastMap::default();
-        let mut wildcard = FastMap::default();
-        for p in patterns {
-            let trimmed = p.trim();
-            match trimmed.strip_prefix("*.") {
-                Some(suffix) => {
-                    wildcard.entry(lower(suffix)).or_insert(*p);
-                }
-                None => {
-                    exact.entry(lower(trimmed)).or_insert(*p);
-                }
-            }
-        }
-        PatternIndex { exact, wildcard }
-    }
-
-    /// A pattern matching `host`, if any.
-    fn matching(&self, host: &str) -> Option<&'p str> {
-        let h = lower(host.strip_suffix('.').unwrap_or(host));
-        if let Some(p) = self.exact.get(h.as_ref()) {
-            return Some(p);
-        }
-        match h.split_once('.') {
-            Some((first, rest)) if !first.is_empty() => self.wildcard.get(rest).copied(),
-            _ => None,
-        }
-    }
-
-    /// Whether a single pattern (as written) matches one of the hosts indexed by [`HostIndex`].
-    fn pattern_hits(pattern: &str, hosts: &HostIndex<'_>) -> bool {
-        let trimmed = pattern.trim();
-        match trimmed.strip_prefix("*.") {
-            Some(suffix) => hosts.suffixes.contains(lower(suffix).as_ref()),
-            None => hosts.names.contains(lower(trimmed).as_ref()),
-        }
+/// Whether a single pattern (as written) matches one of the hosts indexed by [`HostIndex`].
+fn pattern_hits(pattern: &str, hosts: &HostIndex<'_>) -> bool {
+    let trimmed = pattern.trim();
+    match trimmed.strip_prefix("*.") {
+        Some(suffix) => hosts.suffixes.contains(lower(suffix).as_ref()),
+        None => hosts.names.contains(lower(trimmed).as_ref()),
     }
 }
 
@@ -501,7 +462,7 @@ fn xr_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
         _ => return,
     };
     let patterns = policy.mx_patterns();
-    let index = PatternIndex::new(&patterns);
+    let index = PatternIndex::new(patterns.iter().copied());
     let listed = if patterns.is_empty() {
         "it lists no mx patterns".to_string()
     } else {
@@ -564,7 +525,7 @@ fn xr_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
         if !seen.insert(pattern) {
             continue;
         }
-        if PatternIndex::pattern_hits(pattern, &index) {
+        if pattern_hits(pattern, &index) {
             continue;
         }
         out.push(
@@ -826,7 +787,9 @@ fn xr_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
     let policy = policy(input);
     let patterns = active_patterns(&policy);
-    let index = patterns.as_deref().map(PatternIndex::new);
+    let index = patterns
+        .as_deref()
+        .map(|p| PatternIndex::new(p.iter().copied()));
     let mut look = MxTlsa::new(input);
     let tlsa_peer = primaries.iter().copied().find(|h| look.has(25, h));
     let covered_peer = index
@@ -879,7 +842,9 @@ fn xr_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
     let policy = policy(input);
     let patterns = active_patterns(&policy);
-    let index = patterns.as_deref().map(PatternIndex::new);
+    let index = patterns
+        .as_deref()
+        .map(|p| PatternIndex::new(p.iter().copied()));
     let mut look = MxTlsa::new(input);
     for pref in order {
         let Some(group) = groups.get(&pref) else {
@@ -986,7 +951,7 @@ fn xr_016(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{HostIndex, PatternIndex};
+    use super::{HostIndex, PatternIndex, pattern_hits};
     use crate::model::sts::mx_pattern_matches;
     use crate::rules::Severity;
     use crate::rules::testkit::*;
@@ -1006,7 +971,7 @@ mod tests {
             "MX.Other.Example",
             "*.b.example.",
         ];
-        let index = PatternIndex::new(&patterns);
+        let index = PatternIndex::new(patterns.iter().copied());
         for host in [
             "mx1.agency.example",
             "mx9.agency.example",
@@ -1022,7 +987,7 @@ mod tests {
             let hosts = HostIndex::new(std::iter::once(host));
             for p in patterns {
                 assert_eq!(
-                    PatternIndex::pattern_hits(p, &hosts),
+                    pattern_hits(p, &hosts),
                     mx_pattern_matches(p, host),
                     "{p} vs {host}"
                 );

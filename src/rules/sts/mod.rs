@@ -4,7 +4,6 @@ use super::{Finding, Input, Needs, Raise, Rule, Severity};
 use crate::model::records::Record;
 use crate::model::sts::{PolicyLine, PolicyText};
 use crate::model::{Origin, RecordSet, StsMode};
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;

@@ -149,77 +149,8 @@ pub(crate) fn is_ext_value(value: &str) -> bool {
             .all(|b| (0x21..=0x7e).contains(&b) && b != b'=' && b != b';')
 }
 
-/// `s` in lower case, borrowed when it already is (names in record sets are normalised).
-pub(super) fn lower(s: &str) -> Cow<'_, str> {
-    if s.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(s.to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(s)
-    }
-}
-
-/// The `mx` patterns of a policy as senders match them (RFC 8461 §4.1), indexed so matching a host is
-/// O(labels): exact patterns in one set, the suffixes of `*.` patterns in another. Agrees with
-/// [`crate::model::sts::mx_pattern_matches`].
-pub(crate) struct PatternIndex<'a> {
-    exact: HashSet<Cow<'a, str>>,
-    wild: HashSet<Cow<'a, str>>,
-}
-
-impl<'a> PatternIndex<'a> {
-    /// Index these patterns.
-    pub fn new(patterns: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut exact = HashSet::new();
-        let mut wild = HashSet::new();
-        for p in patterns {
-            let p = p.trim();
-            match p.strip_prefix("*.") {
-                Some(suffix) => {
-                    wild.insert(lower(suffix));
-                }
-                None => {
-                    exact.insert(lower(p));
-                }
-            }
-        }
-        PatternIndex { exact, wild }
-    }
-
-    /// Whether some pattern matches `host` by RFC 8461 §4.1.
-    pub fn matches(&self, host: &str) -> bool {
-        let host = lower(host.strip_suffix('.').unwrap_or(host));
-        if self.exact.contains(host.as_ref()) {
-            return true;
-        }
-        match host.split_once('.') {
-            Some((first, rest)) => !first.is_empty() && self.wild.contains(rest),
-            None => false,
-        }
-    }
-
-    /// For a host no pattern matches: the pattern a naive suffix reading would take as covering it —
-    /// `*.S` read as "S and everything below it", or a bare `S` read as "S and its sub-domains".
-    pub fn naive_match(&self, host: &str) -> Option<String> {
-        let host = lower(host.strip_suffix('.').unwrap_or(host));
-        if self.wild.contains(host.as_ref()) {
-            return Some(format!("*.{host}"));
-        }
-        let mut rest = host.as_ref();
-        while let Some((_, tail)) = rest.split_once('.') {
-            if tail.is_empty() {
-                break;
-            }
-            if self.wild.contains(tail) {
-                return Some(format!("*.{tail}"));
-            }
-            if self.exact.contains(tail) {
-                return Some(tail.to_string());
-            }
-            rest = tail;
-        }
-        None
-    }
-}
+/// The `mx` patterns of a policy as senders match them (the model's one index).
+pub(crate) use crate::model::sts::MxPatterns as PatternIndex;
 
 /// The MX exchanges of the domain (null MX left out), in record order. Not deduplicated (that would
 /// cost a hash per host on every lint); callers deduplicate what they report.
