@@ -229,22 +229,31 @@ pub async fn run(
 
 /// Every query failed (timeout, refused, error): the resolver is unusable, nothing can be judged.
 fn no_answer_at_all(p: &Published, s: &resolve::Settings) -> Result<(), LiveError> {
-    let failed = |st: resolve::Status| {
-        matches!(
-            st,
-            resolve::Status::Timeout | resolve::Status::Refused | resolve::Status::Error
-        )
-    };
-    if p.rrsets.is_empty() || !p.rrsets.iter().all(|s| failed(s.status)) {
+    // Not one definite answer (data, NXDOMAIN or NODATA): SERVFAIL everywhere is as empty as
+    // silence (issue 13.6), and judging it would report a domain with nothing wrong.
+    if p.rrsets.is_empty() || p.rrsets.iter().any(|s| s.status.is_answer()) {
         return Ok(());
     }
     let server = s
         .nameserver
         .map(|a| a.to_string())
         .unwrap_or_else(|| "the system resolver".into());
+    // How the queries ended, e.g. `9 servfail, 1 timeout`.
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    for r in &p.rrsets {
+        match counts.iter_mut().find(|(k, _)| *k == r.status.as_str()) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((r.status.as_str(), 1)),
+        }
+    }
+    let how = counts
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let first = &p.rrsets[0];
     Err(LiveError::NoDnsAnswer(format!(
-        "no DNS answer for {} from {server}: every query failed ({}{})",
+        "no DNS answer for {} from {server}: every query failed ({how}; first: {}{})",
         p.domain,
         first.status.as_str(),
         first

@@ -519,7 +519,7 @@ const MAX_ANSWER: usize = 128 * 1024;
 async fn read_answer<S: AsyncRead + Unpin>(s: &mut S, timeout: Duration) -> CipherOutcome {
     let mut buf: Vec<u8> = Vec::new();
     let mut chunk = [0u8; 8192];
-    let deadline = tokio::time::Instant::now() + timeout;
+    let deadline = super::deadline(tokio::time::Instant::now(), timeout, 1.0);
     loop {
         let answer = parse_answer(&buf);
         let pending = match answer {

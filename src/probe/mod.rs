@@ -185,6 +185,40 @@ pub fn checked_secs(secs: u64, what: &str) -> Result<Duration, String> {
     }
 }
 
+/// `start + fraction × budget`, never panicking: a budget too large to add (or a fraction that is
+/// not a number) gives a deadline a year away rather than an overflow.
+pub(crate) fn deadline<I>(start: I, budget: Duration, fraction: f64) -> I
+where
+    I: Copy + CheckedAdd,
+{
+    const FAR: Duration = Duration::from_secs(365 * 24 * 3600);
+    let scaled = Duration::try_from_secs_f64(budget.as_secs_f64() * fraction)
+        .unwrap_or(FAR)
+        .min(FAR);
+    start
+        .checked_add_duration(scaled)
+        .or_else(|| start.checked_add_duration(Duration::from_secs(3600)))
+        .unwrap_or(start)
+}
+
+/// `checked_add` of std's and tokio's `Instant`.
+pub(crate) trait CheckedAdd: Sized {
+    /// `self + d`, or `None` on overflow.
+    fn checked_add_duration(self, d: Duration) -> Option<Self>;
+}
+
+impl CheckedAdd for std::time::Instant {
+    fn checked_add_duration(self, d: Duration) -> Option<Self> {
+        self.checked_add(d)
+    }
+}
+
+impl CheckedAdd for tokio::time::Instant {
+    fn checked_add_duration(self, d: Duration) -> Option<Self> {
+        self.checked_add(d)
+    }
+}
+
 impl Timeouts {
     /// The timeouts of an interactive check (`secmx check`, `secmx probe`, the window). With
     /// `step`, every step (connect, greeting, each reply, handshake) gets at most `step` and the
@@ -358,4 +392,28 @@ pub enum ProbeEvent {
         /// The full report.
         report: Box<ProbeReport>,
     },
+}
+
+#[cfg(test)]
+mod deadline_tests {
+    use super::*;
+
+    /// Issue 13.5: `Instant + Duration` panics on overflow; the probe's deadlines never do.
+    #[test]
+    fn a_huge_budget_gives_a_far_deadline_not_a_panic() {
+        let now = std::time::Instant::now();
+        assert!(
+            now.checked_add(Duration::MAX).is_none(),
+            "would have panicked"
+        );
+        let d = deadline(now, Duration::MAX, 0.9);
+        assert!(d > now + Duration::from_secs(3000));
+        assert_eq!(
+            deadline(now, Duration::from_secs(10), 0.5),
+            now + Duration::from_secs(5)
+        );
+        assert!(deadline(now, Duration::from_secs(10), f64::NAN) >= now);
+        let t = tokio::time::Instant::now();
+        assert!(deadline(t, Duration::MAX, 1.0) > t);
+    }
 }

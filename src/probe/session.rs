@@ -151,7 +151,7 @@ async fn attempt_once(
         let t0 = Instant::now();
         // Like the variants: the cipher tests end within 9/10 of the attempt's budget, so a server
         // that stalls new connections cannot turn the whole report into "probe timed out".
-        let deadline = start + cfg.timeouts.probe.mul_f64(0.9);
+        let deadline = super::deadline(start, cfg.timeouts.probe, 0.9);
         for class in super::ciphers::CLASSES {
             let left = deadline.saturating_duration_since(Instant::now());
             let (test, lines) =

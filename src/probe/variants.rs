@@ -271,7 +271,7 @@ pub(super) async fn run(
     attempt_start: Instant,
 ) {
     let start = Instant::now();
-    let deadline = attempt_start + cfg.timeouts.probe.mul_f64(0.9);
+    let deadline = super::deadline(attempt_start, cfg.timeouts.probe, 0.9);
     let main_key = r
         .certificate
         .as_ref()

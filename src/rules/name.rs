@@ -605,54 +605,72 @@ fn name_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();
     for (rec, name, place) in each_name(input.records) {
         // Cheap pre-test: only names with a `--` somewhere can offend.
-        if !name.contains("--") {
+        if !name.contains("--") || seen.contains(name) {
             continue;
         }
-        let mut bad_a_label = None;
-        let mut reserved = None;
-        for label in name.split('.') {
-            if label.starts_with("xn--") {
-                if let Some(p) = a_label_problem(label) {
-                    bad_a_label = Some((label, p));
-                    break;
-                }
-            } else if reserved.is_none() && label.as_bytes().get(2..4) == Some(b"--".as_slice()) {
-                reserved = Some(label);
-            }
+        if let Some(f) = name_007_judge(rule, input, name, &what(rec, place)) {
+            seen.insert(name);
+            out.push(f.at(rec.origin));
         }
-        let finding = if let Some((label, problem)) = bad_a_label {
+    }
+    // The mail domain itself, also when no record is built on it (a design without relays):
+    // unless a finding above already named one of its labels.
+    let domain = input.domain;
+    let covered = seen
+        .iter()
+        .any(|n| *n == domain || n.ends_with(&format!(".{domain}")));
+    if domain.contains("--")
+        && !covered
+        && let Some(f) = name_007_judge(rule, input, domain, "mail domain")
+    {
+        out.push(f.at(Origin::Domain));
+    }
+}
+
+/// NAME-007 for one name: a bad `xn--` label (error) or a reserved `??--` label (warning).
+fn name_007_judge(rule: &Rule, input: &Input<'_>, name: &str, what: &str) -> Option<Finding> {
+    let mut bad_a_label = None;
+    let mut reserved = None;
+    for label in name.split('.') {
+        if label.starts_with("xn--") {
+            if let Some(p) = a_label_problem(label) {
+                bad_a_label = Some((label, p));
+                break;
+            }
+        } else if reserved.is_none() && label.as_bytes().get(2..4) == Some(b"--".as_slice()) {
+            reserved = Some(label);
+        }
+    }
+    if let Some((label, problem)) = bad_a_label {
+        Some(
             rule.finding(
                 input,
                 name,
                 format!(
-                    "The {} `{name}` has the label `{label}`, which starts with `xn--` but {problem}; IDNA software rejects the whole name.",
-                    what(rec, place)
+                    "The {what} `{name}` has the label `{label}`, which starts with `xn--` but {problem}; IDNA software rejects the whole name."
                 ),
                 "Convert the intended Unicode name with an IDNA 2008 tool and paste the A-label it gives, or use a plain ASCII name.",
             )
-            .with_severity(Severity::Error)
-        } else if let Some(label) = reserved {
-            let fixed = format!(
-                "{}{}",
-                label.get(..2).unwrap_or(""),
-                label.get(3..).unwrap_or("")
-            );
+            .with_severity(Severity::Error),
+        )
+    } else {
+        let label = reserved?;
+        let fixed = format!(
+            "{}{}",
+            label.get(..2).unwrap_or(""),
+            label.get(3..).unwrap_or("")
+        );
+        Some(
             rule.finding(
                 input,
                 name,
                 format!(
-                    "The {} `{name}` has the label `{label}` with hyphens in positions 3 and 4; that form is reserved for encodings such as IDNA's `xn--`, and some software refuses it.",
-                    what(rec, place)
+                    "The {what} `{name}` has the label `{label}` with hyphens in positions 3 and 4; that form is reserved for encodings such as IDNA's `xn--`, and some software refuses it."
                 ),
                 format!("Rename the label so positions 3–4 are not both hyphens, e.g. `{fixed}`."),
             )
-            .with_severity(Severity::Warning)
-        } else {
-            continue;
-        };
-        if seen.insert(name) {
-            out.push(finding.at(rec.origin));
-        }
+            .with_severity(Severity::Warning),
+        )
     }
 }
 
@@ -1340,6 +1358,25 @@ mod tests {
         let out = Case::new(vec![mx("agency.example", 10, "ab--mx.agency.example.")])
             .fails_with("NAME-007", Severity::Warning);
         assert!(out.iter().all(|f| f.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn name_007_fail_invalid_punycode_in_the_domain_without_relays() {
+        // Issue 13.7: no record is built on the domain, yet its A-label is judged.
+        let text = "format = 1\ndomain = \"xn--abc-9999999999999999.example\"\nlevel = 1\n";
+        let d = crate::project::parse_design(text, "t").unwrap();
+        let f: Vec<_> = crate::rules::lint(&d)
+            .into_iter()
+            .filter(|f| f.rule == "NAME-007")
+            .collect();
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].severity, Severity::Error);
+        assert!(f[0].message.contains("`xn--abc-9999999999999999`"), "{f:?}");
+        assert!(f[0].message.contains("mail domain"), "{f:?}");
+        // A valid A-label domain passes.
+        let ok = text.replace("xn--abc-9999999999999999", "xn--phi-qxa");
+        let d = crate::project::parse_design(&ok, "t").unwrap();
+        assert!(!crate::rules::lint(&d).iter().any(|f| f.rule == "NAME-007"));
     }
 
     #[test]

@@ -42,8 +42,10 @@
 //!   except that a record repeated with the same data is dropped whatever its TTL (RFC 2136 §1.1.1
 //!   equality ignores the TTL: the first one written stays, with its TTL);
 //! * a second CNAME at the same name replaces the first (RFC 2136 §1.1.5), a second SOA is an error;
-//! * `\DDD` escapes in quoted strings are decoded wrongly (as `(d1<<16)+(d2<<8)+d3`, not decimal), so a
-//!   control character written `\010` comes back as another character; `\X` escapes work;
+//! * `\DDD` escapes in quoted strings are decoded wrongly (as `(d1<<16)+(d2<<8)+d3`, not decimal), so
+//!   `"\065BC"` would read as U+0605 `BC`: [`decode_ddd_in_quotes`] decodes them before hickory sees
+//!   the text (control characters travel as placeholders and are mapped back in TXT data); `\X`
+//!   escapes work;
 //! * quoted strings inside `( … )` are not recognised as quoted (quotes and spaces split tokens);
 //! * an omitted class is the last one written (after a `CH` record, the following records are `CH` too);
 //! * `$INCLUDE` would read files: any `$INCLUDE` in the text (even inside a quoted string) is refused
@@ -163,6 +165,7 @@ pub struct ImportReport {
 pub fn records_from_zone(text: &str, origin: &str) -> Result<RecordSet, ImportError> {
     let origin_name = origin_name(origin)?;
     refuse_include(text)?;
+    let text = &*decode_ddd_in_quotes(text);
     let map = parse(text, &origin_name).map_err(|e| locate(text, &origin_name, &e))?;
     let mut set = RecordSet::new();
     for rrset in map.values() {
@@ -259,6 +262,85 @@ pub fn zone_text(bytes: &[u8]) -> Result<&str, ImportError> {
             column: Some(column),
         }
     })
+}
+
+/// First code point of the placeholders for ASCII control characters written `\DDD` in a quoted
+/// string (plane 16 private use: no zone text has them), mapped back by [`unplaceholder`].
+const CONTROL_PLACEHOLDER: u32 = 0x10_FF00;
+
+/// Work around hickory-proto 0.26's lexer, which decodes `\DDD` in a quoted string as the code
+/// point `(d1 << 16) + (d2 << 8) + d3` (so `"\065BC"` reads as U+0605 + `BC`): decode every run of
+/// `\DDD` escapes (decimal octets, RFC 1035 §5.1) here, before the text reaches hickory. The
+/// octets are read as UTF-8 (invalid sequences become U+FFFD, as TXT data does anyway); `"` and
+/// `\` come out as `\"` and `\\`, ASCII control characters as a placeholder (one character, so
+/// lines and columns stay), everything else as the literal character. Comments and text outside
+/// quotes are left alone; `\DDD` above 255 is left for hickory to reject.
+pub(crate) fn decode_ddd_in_quotes(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\\') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let b = text.as_bytes();
+    let ddd = |i: usize| -> Option<u8> {
+        if b.get(i) != Some(&b'\\') {
+            return None;
+        }
+        let d = b.get(i + 1..i + 4)?;
+        if !d.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let v = u32::from(d[0] - b'0') * 100 + u32::from(d[1] - b'0') * 10 + u32::from(d[2] - b'0');
+        u8::try_from(v).ok()
+    };
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut copied, mut quoted) = (0usize, 0usize, false);
+    while i < b.len() {
+        match b[i] {
+            b';' if !quoted => {
+                i = text[i..].find('\n').map_or(b.len(), |n| i + n);
+            }
+            b'"' => {
+                quoted = !quoted;
+                i += 1;
+            }
+            b'\\' if quoted && ddd(i).is_some() => {
+                out.push_str(&text[copied..i]);
+                let mut octets = Vec::new();
+                while let Some(v) = ddd(i) {
+                    octets.push(v);
+                    i += 4;
+                }
+                for c in String::from_utf8_lossy(&octets).chars() {
+                    match c {
+                        '"' | '\\' => {
+                            out.push('\\');
+                            out.push(c);
+                        }
+                        c if c.is_ascii_control() => out.push(
+                            char::from_u32(CONTROL_PLACEHOLDER + u32::from(c)).unwrap_or('?'),
+                        ),
+                        c => out.push(c),
+                    }
+                }
+                copied = i;
+            }
+            // Any other escape: the escaped character is taken as is (also a `"`).
+            b'\\' => i += 2,
+            _ => i += 1,
+        }
+    }
+    if copied == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied.min(b.len())..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The ASCII control character a [`decode_ddd_in_quotes`] placeholder stands for.
+fn unplaceholder(c: char) -> char {
+    match u32::from(c).checked_sub(CONTROL_PLACEHOLDER) {
+        Some(v) if v < 0x80 => char::from_u32(v).unwrap_or(c),
+        _ => c,
+    }
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -495,7 +577,12 @@ fn convert(r: &hickory_proto::rr::Record) -> Record {
             HRData::TXT(t) => RData::Txt(
                 t.txt_data
                     .iter()
-                    .map(|b| String::from_utf8_lossy(b).into_owned())
+                    .map(|b| {
+                        String::from_utf8_lossy(b)
+                            .chars()
+                            .map(unplaceholder)
+                            .collect()
+                    })
                     .collect(),
             ),
             HRData::CNAME(c) => RData::Cname(name_text(&c.0)),
@@ -976,6 +1063,22 @@ _smtp._tls IN TXT "v=TLSRPTv1; rua=mailto:a@agency.example,mailto:b@agency.examp
 _dmarc   IN TXT "v=DMARC1; p=reject"
 www      IN CNAME web.provider.example.
 "#;
+
+    /// Issue 13.8, the upstream bug this module works around: hickory-proto's own reading of
+    /// `"\065BC"`. When this fails, hickory decodes `\DDD` itself and the workaround can go.
+    #[test]
+    fn hickory_still_misreads_ddd_escapes() {
+        let origin = origin_name("d.example").unwrap();
+        let raw = parse("t 300 IN TXT \"\\065BC\"\n", &origin).unwrap();
+        let set = raw.values().next().unwrap();
+        let r = set.records_without_rrsigs().next().unwrap();
+        let HRData::TXT(t) = &r.data else {
+            panic!("not TXT")
+        };
+        assert_eq!(&*t.txt_data[0], "\u{605}BC".as_bytes());
+        let ours = records_from_zone("t 300 IN TXT \"\\065BC\"\n", "d.example").unwrap();
+        assert_eq!(ours.records()[0].data, RData::Txt(vec!["ABC".into()]));
+    }
 
     /// Issue 13.4: every import error names line and column.
     #[test]

@@ -361,3 +361,30 @@ fn errors_are_one_escaped_line_with_a_position() {
         assert!(err.contains(at), "{at}: {err}");
     }
 }
+
+/// Issue 13.5: a timeout out of range (huge, 0, NaN, negative) is a usage error (exit 2, one
+/// line), never a panic or an overflowing deadline; nothing is contacted.
+#[test]
+fn out_of_range_timeouts_are_usage_errors_not_panics() {
+    let huge = "18446744073709551615";
+    let mut cases: Vec<Vec<&str>> = Vec::new();
+    for v in [huge, "0", "NaN", "-1"] {
+        cases.push(vec!["probe", "192.0.2.1:25", "--timeout", v]);
+        cases.push(vec!["check", "--domain", "a.example", "--probe-timeout", v]);
+        cases.push(vec!["check", "--domain", "a.example", "--timeout", v]);
+    }
+    cases.push(vec!["check", "--domain", "a.example", "--timeout", "1e300"]);
+    cases.push(vec!["check", "--domain", "a.example", "--timeout", "inf"]);
+    for args in cases {
+        // `--timeout=-1`, so that clap reads the value rather than a flag.
+        let joined = format!("{}={}", args[args.len() - 2], args[args.len() - 1]);
+        let mut a: Vec<&str> = args[..args.len() - 2].to_vec();
+        a.push(&joined);
+        let out = run(&a);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{a:?}: {err}");
+        assert!(!err.contains("panicked"), "{a:?}: {err}");
+        assert!(err.contains("timeout"), "{a:?}: {err}");
+        assert!(out.stdout.is_empty(), "{a:?}");
+    }
+}

@@ -819,3 +819,69 @@ fn large_answers_fall_back_to_tcp() {
         "all 16 records (about 4 KB) arrive: {t:?}"
     );
 }
+
+/// An in-process server that answers every UDP query with `rcode` (and nothing else).
+fn answering(
+    rcode: hickory_proto::op::ResponseCode,
+) -> (
+    u16,
+    std::thread::JoinHandle<()>,
+    Arc<std::sync::atomic::AtomicBool>,
+) {
+    use hickory_proto::op::{Message, OpCode};
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    sock.set_read_timeout(Some(Duration::from_millis(50)))
+        .expect("timeout");
+    let port = sock.local_addr().expect("addr").port();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop2 = Arc::clone(&stop);
+    let h = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while !stop2.load(std::sync::atomic::Ordering::Relaxed) {
+            let Ok((n, from)) = sock.recv_from(&mut buf) else {
+                continue;
+            };
+            let Ok(q) = Message::from_vec(&buf[..n]) else {
+                continue;
+            };
+            let mut resp = Message::error_msg(q.metadata.id, OpCode::Query, rcode);
+            resp.metadata.recursion_available = true;
+            for query in &q.queries {
+                resp.add_query(query.clone());
+            }
+            if let Ok(bytes) = resp.to_vec() {
+                let _ = sock.send_to(&bytes, from);
+            }
+        }
+    });
+    (port, h, stop)
+}
+
+/// Issue 13.6: a resolver that answers SERVFAIL to everything is no more an answer than one that
+/// never answers: `check` says so and exits 2 instead of "0 errors".
+#[test]
+fn a_resolver_that_only_says_servfail_is_no_answer() {
+    let (port, handle, stop) = answering(hickory_proto::op::ResponseCode::ServFail);
+    let addr = format!("127.0.0.1:{port}");
+    let out = secmx(&[
+        "check",
+        "--domain",
+        "d.test",
+        "--no-probe",
+        "--resolver",
+        &addr,
+        "--timeout",
+        "1",
+    ]);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let _ = handle.join();
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{e}\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(e.contains("no DNS answer") && e.contains("servfail"), "{e}");
+    assert_eq!(e.lines().count(), 1, "{e}");
+}

@@ -240,3 +240,47 @@ fn missing_final_dot_doubles_the_origin_on_import() {
         .collect();
     assert_eq!(hosts, vec!["mx1.agency.example.agency.example"]);
 }
+
+/// Issue 13.8: `\DDD` in quoted strings is decimal (RFC 1035 §5.1). hickory-proto 0.26 decodes it
+/// as `(d1<<16)+(d2<<8)+d3`; the importer decodes it itself. BIND is the reference: the text
+/// `named-checkzone -D` prints for the same zone imports to the same strings.
+#[test]
+fn ddd_escapes_in_quoted_strings_read_as_bind_reads_them() {
+    let zone = "$ORIGIN d.example.\n$TTL 3600\n\
+        @ IN SOA ns1 hostmaster 1 7200 3600 1209600 3600\n@ IN NS ns1\nns1 IN A 192.0.2.53\n\
+        t1 IN TXT \"\\065BC\" \"a\\010b\" \"p\\197\\141hi\" \"q\\034\\092;\" \"\\\\065\"\n";
+    let ours = secmx::zone::records_from_zone(zone, "d.example").expect("import");
+    let txt = |set: &secmx::model::RecordSet| -> Vec<String> {
+        set.iter()
+            .filter_map(|r| match &r.data {
+                secmx::model::RData::Txt(s) if r.name == "t1.d.example" => Some(s.clone()),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    };
+    assert_eq!(
+        txt(&ours),
+        vec!["ABC", "a\nb", "pōhi", "q\"\\;", "\\065"],
+        "decimal escapes"
+    );
+    let mut file = tempfile::Builder::new()
+        .suffix(".zone")
+        .tempfile()
+        .expect("temporary zone file");
+    file.write_all(zone.as_bytes()).expect("write");
+    let out = Command::new("named-checkzone")
+        .args(["-D", "-o", "-", "d.example"])
+        .arg(file.path())
+        .output()
+        .expect("named-checkzone -D (bind9-utils)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bind = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(bind.contains("\"ABC\""), "BIND reads \\065 as A: {bind}");
+    let theirs = secmx::zone::records_from_zone(&bind, "d.example").expect("import BIND's text");
+    assert_eq!(txt(&theirs), txt(&ours), "BIND's text:\n{bind}");
+}
