@@ -223,7 +223,8 @@ impl Timeouts {
     /// The timeouts of an interactive check (`secmx check`, `secmx probe`, the window). With
     /// `step`, every step (connect, greeting, each reply, handshake) gets at most `step` and the
     /// whole attempt at most 4 × `step`, so `--timeout 5` bounds a tarpitting relay to 20 s per
-    /// attempt. Without it: connect 10 s, greeting [`INTERACTIVE_GREETING`], replies and handshake
+    /// attempt; with the one retry and the pause before it (at most `step`, see the callers'
+    /// `backoff`), a relay address takes at most 9 × `step` in all. Without it: connect 10 s, greeting [`INTERACTIVE_GREETING`], replies and handshake
     /// 30 s, the attempt 180 s.
     pub fn interactive(step: Option<Duration>) -> Self {
         match step {

@@ -69,7 +69,9 @@ pub async fn run_all(
     cancel: Cancel,
 ) -> Vec<ProbeReport> {
     let global = Arc::new(Semaphore::new(concurrency.max(1)));
-    let mut per_addr: HashMap<IpAddr, Arc<Mutex<()>>> = HashMap::new();
+    // One lock per address (politeness), holding whether the address stayed silent earlier in
+    // this run: then its other names are not waited for again.
+    let mut per_addr: HashMap<IpAddr, Arc<Mutex<bool>>> = HashMap::new();
     let mut tasks = Vec::with_capacity(targets.len());
     for target in targets {
         let lock = per_addr.entry(target.address).or_default().clone();
@@ -82,9 +84,14 @@ pub async fn run_all(
             let step_sink = move |e: ProbeEvent| sink(e);
             let work = async {
                 // Address first, then a global slot: waiting for a busy address holds no slot.
-                let _addr = lock.lock().await;
+                let mut silent = lock.lock().await;
+                if *silent {
+                    return silent_report(&target, &cfg);
+                }
                 let _slot = global.acquire().await.ok();
-                probe(&target, &cfg, &step_sink).await
+                let r = probe(&target, &cfg, &step_sink).await;
+                *silent = stayed_silent(&r);
+                r
             };
             let report = tokio::select! {
                 r = work => r,
@@ -109,6 +116,31 @@ pub async fn run_all(
         }
     }
     out
+}
+
+/// The address never answered: no TCP connection within the connect timeout, or no greeting.
+fn stayed_silent(r: &ProbeReport) -> bool {
+    r.connect == Connect::Timeout
+        || (r.connect == Connect::Ok
+            && r.greeting.is_none()
+            && r.temporary
+            && r.error_step == Some(super::Step::Greeting))
+}
+
+/// A name on an address that stayed silent earlier in this run: not probed again (one silent
+/// address must not hold each of its names for a full timeout), inconclusive, and saying why.
+fn silent_report(t: &ProbeTarget, cfg: &ProbeConfig) -> ProbeReport {
+    let mut r = ProbeReport::new(t);
+    r.connect = Connect::Timeout;
+    r.error = Some(format!(
+        "not probed: {} did not answer earlier in this run (another name on the same address timed out)",
+        t.address
+    ));
+    r.temporary = true;
+    if let Some(judge) = cfg.judge {
+        judge(&mut r, 0);
+    }
+    r
 }
 
 fn cancelled_report(t: &ProbeTarget, cfg: &ProbeConfig) -> ProbeReport {

@@ -538,3 +538,61 @@ fn a_tarpitting_relay_cannot_hold_the_probe_past_its_timeout() {
         "says how long it waited and how to wait like an MTA: {error}"
     );
 }
+
+/// One silent address does not hold each of its names for a full timeout (issue 13.11): ten relay
+/// names on one address that never greets take about one probe's time, and the names after the
+/// first say the address did not answer earlier in this run.
+#[test]
+fn ten_names_on_one_silent_address_cost_one_timeout() {
+    use secmx::model::Role;
+    use secmx::probe::{CancelHandle, ProbeConfig, ProbeTarget, Timeouts, run_all};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            held.push(s); // accept, never greet
+        }
+    });
+    let mut cfg = ProbeConfig::new(&[]).expect("config");
+    cfg.timeouts = Timeouts::interactive(Some(Duration::from_secs(1)));
+    cfg.retries = 0;
+    cfg.judge = Some(secmx::rules::probe_judge::judge);
+    let targets: Vec<_> = (0..10)
+        .map(|i| {
+            ProbeTarget::new(
+                format!("mx{i}.probe.test"),
+                addr.ip(),
+                addr.port(),
+                Role::Ber,
+            )
+        })
+        .collect();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (_h, cancel) = CancelHandle::new();
+    let t0 = Instant::now();
+    let reports = rt.block_on(run_all(
+        targets,
+        Arc::new(cfg),
+        8,
+        secmx::probe::runner::discard(),
+        cancel,
+    ));
+    let took = t0.elapsed();
+    eprintln!("silent address: 10 names in {took:?}");
+    assert_eq!(reports.len(), 10);
+    assert!(took < Duration::from_secs(4), "took {took:?}");
+    assert!(
+        reports
+            .iter()
+            .all(|r| r.verdict == secmx::probe::Verdict::Inconclusive)
+    );
+    for r in &reports[1..] {
+        let e = r.error.as_deref().unwrap_or_default();
+        assert!(e.contains("did not answer earlier in this run"), "{e}");
+    }
+}
