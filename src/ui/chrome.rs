@@ -330,7 +330,7 @@ impl App {
         match answer {
             Some(0) => {
                 self.pending = None;
-                if self.save() {
+                if self.save_then(Some(p.clone())) {
                     self.perform(ctx, p);
                 }
             }

@@ -15,6 +15,7 @@ pub mod settings;
 
 mod chrome;
 mod files;
+pub mod path_dialog;
 mod runs;
 mod settings_window;
 
@@ -24,7 +25,8 @@ use crate::project;
 use crate::rules::{self, Finding, Summary};
 use crate::worker::{self, Command, WorkerLink};
 use crate::zone::{self, ExportOptions};
-use dialogs::Dialogs;
+use dialogs::{Answer, Dialogs};
+use path_dialog::PathDialog;
 use draft::{DesignDraft, Field, RelayField};
 use editor::EditorState;
 use eframe::egui;
@@ -169,6 +171,36 @@ pub enum Pending {
     Quit,
 }
 
+/// What the built-in file dialog's answer is for.
+#[derive(Debug, Clone)]
+pub(crate) enum FilePurpose {
+    /// File ▸ Open.
+    OpenDesign,
+    /// Save (As) the design, then carry out the guarded action, if any.
+    SaveDesign {
+        /// The action the unsaved-changes guard held.
+        then: Option<Pending>,
+    },
+    /// Save an exported text.
+    SaveText {
+        /// What it is ("zone snippet").
+        what: String,
+        /// The text.
+        text: String,
+    },
+    /// A file chosen in the Settings window.
+    Setting(SettingFile),
+}
+
+/// The files the Settings window chooses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SettingFile {
+    /// The DNSSEC trust anchor.
+    TrustAnchor,
+    /// The extra CA file.
+    CaFile,
+}
+
 /// The application.
 pub struct App {
     link: WorkerLink,
@@ -208,6 +240,7 @@ pub struct App {
     theme_applied: Option<Theme>,
     show_settings: bool,
     resolver_text: String,
+    path_dialog: Option<(PathDialog, FilePurpose)>,
     timing: Option<Timing>,
 }
 
@@ -294,6 +327,7 @@ impl App {
             title: String::new(),
             theme_applied: None,
             show_settings: false,
+            path_dialog: None,
             timing: std::env::var_os("SECMX_TIMING").map(|_| Timing {
                 started: START.get().copied().unwrap_or_else(Instant::now),
                 first: true,
@@ -387,6 +421,10 @@ impl App {
     /// How long after an edit the recovery copy is written (default [`AUTOSAVE_AFTER`]).
     pub fn set_autosave_after(&mut self, after: Duration) {
         self.autosave_after = after;
+    }
+    /// The built-in file dialog, when one is open.
+    pub fn path_dialog_open(&self) -> Option<&PathDialog> {
+        self.path_dialog.as_ref().map(|(d, _)| d)
     }
     /// Select a tab.
     pub fn set_tab(&mut self, tab: Tab) {
@@ -606,6 +644,7 @@ impl eframe::App for App {
         });
         self.settings_window(&ctx);
         self.guard_modal(&ctx);
+        self.path_dialog(&ctx);
         if let Some(t) = &mut self.timing {
             let dt = t0.elapsed();
             if t.first {

@@ -704,3 +704,120 @@ fn a_finding_explains_its_rule_as_secmx_explain_does() {
         "the window shows the rule's full text"
     );
 }
+
+// ----- issue 9, item 1: files always work (no portal → the built-in file dialog) -----
+
+#[test]
+fn without_a_portal_save_as_opens_the_builtin_dialog_and_writes_the_design() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("typed.secmx.toml");
+    let (mut h, _w) = harness_with(ScriptedDialogs::no_portal());
+    h.run();
+    retype(&mut h, "TTL (seconds)", "7200");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert!(h.state().path_dialog_open().is_some(), "Ctrl+S must not do nothing");
+    assert!(h.query_by_label_contains("Built-in file dialog").is_some());
+    retype(&mut h, "File path", &path.display().to_string());
+    h.get_by_label("Save").click();
+    h.run();
+    assert!(h.state().path_dialog_open().is_none());
+    assert_eq!(h.state().file(), Some(path.as_path()));
+    assert!(!h.state().is_dirty());
+    let back = secmx::project::load_design(&path).unwrap();
+    assert_eq!(back.ttl, 7200);
+}
+
+#[test]
+fn without_a_portal_the_zone_save_button_writes_the_snippet() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agency.zone");
+    let (mut h, _w) = harness_with(ScriptedDialogs::no_portal());
+    h.run();
+    h.get_by_label("Save…").click();
+    h.run();
+    assert!(h.state().path_dialog_open().is_some());
+    retype(&mut h, "File path", &path.display().to_string());
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        h.state().zone_text()
+    );
+    assert!(h.query_by_label_contains("Saved the zone snippet to").is_some());
+}
+
+#[test]
+fn the_builtin_dialog_refuses_a_missing_file_and_cancels() {
+    let (mut h, _w) = harness_with(ScriptedDialogs::no_portal());
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    h.run();
+    assert!(h.state().path_dialog_open().is_some(), "Ctrl+O must not do nothing");
+    retype(&mut h, "File path", "/nonexistent-secmx/none.secmx.toml");
+    h.get_by_label("Open").click();
+    h.run();
+    assert!(h.query_by_label_contains("does not exist").is_some());
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(h.state().path_dialog_open().is_none());
+    assert_eq!(h.state().design().domain.as_str(), "agency.example");
+}
+
+#[test]
+fn the_builtin_dialog_opens_a_design_listed_in_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.secmx.toml");
+    std::fs::write(
+        &path,
+        secmx::ui::EXAMPLE_LEVEL2.replace("ttl = 3600", "ttl = 4321"),
+    )
+    .unwrap();
+    let (mut h, _w) = harness_with(ScriptedDialogs::no_portal());
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    h.run();
+    // Navigate by typing the folder (it is entered), then pick the file from the listing.
+    retype(&mut h, "File path", &dir.path().display().to_string());
+    h.key_press(Key::Enter);
+    h.run();
+    h.get_by_label("other.secmx.toml").click();
+    h.run();
+    h.get_by_label("Open").click();
+    h.run();
+    assert_eq!(h.state().file(), Some(path.as_path()));
+    assert_eq!(h.state().design().ttl, 4321);
+}
+
+#[test]
+fn the_guards_save_uses_the_builtin_dialog_then_carries_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("guarded.secmx.toml");
+    let (mut h, _w) = harness_with(ScriptedDialogs::no_portal());
+    h.run();
+    retype(&mut h, "TTL (seconds)", "60");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    assert!(h.state().path_dialog_open().is_some());
+    retype(&mut h, "File path", &path.display().to_string());
+    h.get_by_label("Save").click();
+    h.run();
+    assert_eq!(secmx::project::load_design(&path).unwrap().ttl, 60);
+    assert_eq!(h.state().draft().domain, "example.org", "then New happened");
+}
+
+#[test]
+fn a_failed_write_names_the_path_and_the_os_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // The portal answers with a folder: writing onto it fails.
+    let (mut h, _w) = harness_with(ScriptedDialogs::new([Some(dir.path().to_path_buf())]));
+    h.run();
+    h.get_by_label("Save…").click();
+    h.run();
+    let n = h.state().notices().last().unwrap();
+    assert_eq!(n.level, secmx::ui::NoticeLevel::Error);
+    assert!(n.text.contains(&dir.path().display().to_string()), "{}", n.text);
+    assert!(n.text.contains("os error"), "{}", n.text);
+}
