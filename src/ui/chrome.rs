@@ -31,6 +31,24 @@ impl App {
     }
 
     pub(super) fn shortcuts(&mut self, ctx: &egui::Context) {
+        // Ctrl+Z/Ctrl+Shift+Z belong to a focused text field (its own undo); elsewhere they undo
+        // design steps. Shift first: Ctrl+Z's pattern also matches with Shift held.
+        if !ctx.egui_wants_keyboard_input() {
+            let (redo, undo) = ctx.input_mut(|i| {
+                let redo = i.consume_shortcut(&KeyboardShortcut::new(
+                    Modifiers::COMMAND | Modifiers::SHIFT,
+                    Key::Z,
+                )) || i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Y));
+                let undo = i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Z));
+                (redo, undo)
+            });
+            if redo {
+                self.redo();
+            }
+            if undo {
+                self.undo();
+            }
+        }
         let (save, open, new, f5) = ctx.input_mut(|i| {
             (
                 i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::S)),
@@ -92,6 +110,23 @@ impl App {
                 ui.separator();
                 if ui.button("Quit").clicked() {
                     self.request(&ctx, Pending::Quit);
+                }
+            });
+            ui.menu_button("Edit", |ui| {
+                let (u, r) = self.undo_redo_len();
+                if ui
+                    .add_enabled(u > 0, egui::Button::new("Undo").shortcut_text("Ctrl+Z"))
+                    .on_hover_text(format!("{u} step(s) to undo"))
+                    .clicked()
+                {
+                    self.undo();
+                }
+                if ui
+                    .add_enabled(r > 0, egui::Button::new("Redo").shortcut_text("Ctrl+Shift+Z"))
+                    .on_hover_text(format!("{r} step(s) to redo"))
+                    .clicked()
+                {
+                    self.redo();
                 }
             });
             ui.menu_button("View", |ui| {

@@ -77,7 +77,13 @@ impl App {
             Ok(imp) => {
                 self.untitled = format!("{} (from DNS)", imp.design.domain.as_str());
                 let notes = imp.notes.clone();
+                // An import is one step of the history: Undo brings the previous design back.
+                let before = self.draft.clone();
+                let history = std::mem::take(&mut self.history);
                 self.replace(imp.design, None);
+                self.history = history;
+                self.history
+                    .record(&before, history::EditKind::Step, 0);
                 self.published = Published {
                     design: Some(self.design.clone()),
                     ..lookup

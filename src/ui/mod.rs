@@ -10,6 +10,7 @@ pub mod dialogs;
 pub mod draft;
 pub mod editor;
 pub mod findings;
+pub mod history;
 pub mod live;
 pub mod settings;
 
@@ -32,6 +33,7 @@ use editor::EditorState;
 use eframe::egui;
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 use findings::FindingsFilter;
+use history::History;
 use live::{LiveIntent, ProbeGrid, Published, RunState};
 use settings::{Theme, UserSettings};
 use std::path::{Path, PathBuf};
@@ -241,6 +243,9 @@ pub struct App {
     show_settings: bool,
     resolver_text: String,
     path_dialog: Option<(PathDialog, FilePurpose)>,
+    history: History,
+    /// The draft as last recorded in the history (what an edit is compared with).
+    baseline: DesignDraft,
     timing: Option<Timing>,
 }
 
@@ -289,6 +294,7 @@ impl App {
             None => (UserSettings::default(), None),
         };
         let (design, untitled) = example_design();
+        let draft0 = DesignDraft::from_design(&design);
         let mut app = App {
             link: config.link,
             dialogs: config.dialogs,
@@ -298,7 +304,7 @@ impl App {
             file: None,
             untitled,
             dirty: false,
-            draft: DesignDraft::from_design(&design),
+            draft: draft0.clone(),
             errors: Vec::new(),
             design,
             stale: false,
@@ -328,6 +334,8 @@ impl App {
             theme_applied: None,
             show_settings: false,
             path_dialog: None,
+            history: History::default(),
+            baseline: draft0,
             timing: std::env::var_os("SECMX_TIMING").map(|_| Timing {
                 started: START.get().copied().unwrap_or_else(Instant::now),
                 first: true,
@@ -426,6 +434,35 @@ impl App {
     pub fn path_dialog_open(&self) -> Option<&PathDialog> {
         self.path_dialog.as_ref().map(|(d, _)| d)
     }
+    /// Steps that Undo can take back, and Redo can do again.
+    pub fn undo_redo_len(&self) -> (usize, usize) {
+        (self.history.undo_len(), self.history.redo_len())
+    }
+
+    /// Edit ▸ Undo: the design as it was before the last step.
+    pub fn undo(&mut self) {
+        if let Some(d) = self.history.undo(&self.draft) {
+            self.restore_draft(d);
+        }
+    }
+
+    /// Edit ▸ Redo: the step last undone.
+    pub fn redo(&mut self) {
+        if let Some(d) = self.history.redo(&self.draft) {
+            self.restore_draft(d);
+        }
+    }
+
+    fn restore_draft(&mut self, d: DesignDraft) {
+        self.draft = d;
+        self.baseline = self.draft.clone();
+        if self.editor.selected >= self.draft.relays.len() {
+            self.editor.selected = self.draft.relays.len().saturating_sub(1);
+        }
+        self.dirty = true;
+        self.recompute();
+    }
+
     /// Select a tab.
     pub fn set_tab(&mut self, tab: Tab) {
         self.tab = tab;
@@ -446,6 +483,8 @@ impl App {
 
     fn replace(&mut self, design: Design, file: Option<PathBuf>) {
         self.draft = DesignDraft::from_design(&design);
+        self.baseline = self.draft.clone();
+        self.history.clear();
         self.design = design;
         self.file = file;
         self.dirty = false;
@@ -515,6 +554,10 @@ impl App {
     }
 
     fn edited(&mut self, ctx: &egui::Context) {
+        let kind = history::edit_kind(&self.baseline, &self.draft);
+        let place = ctx.memory(|m| m.focused()).map_or(0, |id| id.value());
+        self.history.record(&self.baseline, kind, place);
+        self.baseline = self.draft.clone();
         self.dirty = true;
         self.recompute();
         if self.autosave_due.is_none() && self.config_dir.is_some() {
@@ -645,6 +688,8 @@ impl eframe::App for App {
         self.settings_window(&ctx);
         self.guard_modal(&ctx);
         self.path_dialog(&ctx);
+        // A save or an open in this frame changes the title now, not on the next input event.
+        self.update_title(&ctx);
         if let Some(t) = &mut self.timing {
             let dt = t0.elapsed();
             if t.first {

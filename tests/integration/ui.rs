@@ -821,3 +821,44 @@ fn a_failed_write_names_the_path_and_the_os_error() {
     assert!(n.text.contains(&dir.path().display().to_string()), "{}", n.text);
     assert!(n.text.contains("os error"), "{}", n.text);
 }
+
+// ----- issue 9, item 2: undo/redo of the design -----
+
+#[test]
+fn typing_in_a_field_undoes_as_one_step_from_the_edit_menu() {
+    let (mut h, _w) = harness();
+    h.run();
+    retype(&mut h, "TTL (seconds)", "7200");
+    assert_eq!(h.state().draft().ttl, "7200");
+    assert_eq!(h.state().undo_redo_len(), (1, 0), "typing is one step");
+    h.get_by_label("Edit").click();
+    h.run();
+    h.get_by_label_contains("Undo").click();
+    h.run();
+    assert_eq!(h.state().draft().ttl, "3600");
+    assert_eq!(h.state().design().ttl, 3600);
+    h.get_by_label("Edit").click();
+    h.run();
+    h.get_by_label_contains("Redo").click();
+    h.run();
+    assert_eq!(h.state().draft().ttl, "7200");
+}
+
+#[test]
+fn removing_a_relay_asks_nothing_and_ctrl_z_brings_it_back() {
+    let (mut h, _w) = harness();
+    h.run();
+    let hosts: Vec<String> = h.state().draft().relays.iter().map(|r| r.host.clone()).collect();
+    h.get_by_label("Remove").click();
+    h.run();
+    assert_eq!(h.state().draft().relays.len(), hosts.len() - 1);
+    assert!(h.state().pending().is_none());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    let back: Vec<String> = h.state().draft().relays.iter().map(|r| r.host.clone()).collect();
+    assert_eq!(back, hosts);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    assert_eq!(h.state().draft().relays.len(), hosts.len() - 1);
+    assert_eq!(h.state().undo_redo_len(), (1, 0));
+}
