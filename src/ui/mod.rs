@@ -214,6 +214,8 @@ pub struct App {
     dirty: bool,
     draft: DesignDraft,
     errors: Vec<(Field, String)>,
+    /// Invalid fields judged with their last valid text (shown beside them).
+    fallbacks: Vec<(Field, String)>,
     design: Design,
     stale: bool,
     static_findings: Vec<Finding>,
@@ -306,6 +308,7 @@ impl App {
             dirty: false,
             draft: draft0.clone(),
             errors: Vec::new(),
+            fallbacks: Vec::new(),
             design,
             stale: false,
             static_findings: Vec::new(),
@@ -499,11 +502,26 @@ impl App {
     fn recompute(&mut self) {
         let parsed = self.draft.parse();
         self.errors = parsed.errors;
+        self.fallbacks.clear();
         if let Some(d) = parsed.design {
             self.design = d;
             self.stale = false;
         } else {
-            self.stale = true;
+            // Judge the valid rest of the draft now, with the invalid fields' last valid values.
+            let fields: Vec<Field> = self.errors.iter().map(|(f, _)| *f).collect();
+            let last = DesignDraft::from_design(&self.design);
+            match self
+                .draft
+                .with_fields_from(&last, &fields)
+                .and_then(|(merged, used)| merged.parse().design.map(|d| (d, used)))
+            {
+                Some((d, used)) => {
+                    self.design = d;
+                    self.fallbacks = used;
+                    self.stale = false;
+                }
+                None => self.stale = true,
+            }
         }
         self.static_findings = rules::lint(&self.design);
         self.static_summary = Summary::of(&self.static_findings);
@@ -619,7 +637,13 @@ impl eframe::App for App {
             .default_size(450.0)
             .min_size(340.0)
             .show(ui, |ui| {
-                editor::editor_ui(ui, &mut self.draft, &self.errors, &mut self.editor)
+                editor::editor_ui(
+                    ui,
+                    &mut self.draft,
+                    &self.errors,
+                    &self.fallbacks,
+                    &mut self.editor,
+                )
             })
             .inner;
         if changed {
@@ -646,13 +670,23 @@ impl eframe::App for App {
         }
         egui::CentralPanel::default().show(ui, |ui| {
             ui.horizontal(|ui| {
-                ui.selectable_value(&mut self.tab, Tab::Zone, "Zone snippet");
-                ui.selectable_value(&mut self.tab, Tab::Sts, "MTA-STS policy");
-                ui.selectable_value(&mut self.tab, Tab::Published, "Published (DNS)");
-                ui.selectable_value(&mut self.tab, Tab::Probe, "Probe grid");
+                for (tab, name) in [
+                    (Tab::Zone, "Zone snippet"),
+                    (Tab::Sts, "MTA-STS policy"),
+                    (Tab::Published, "Published (DNS)"),
+                    (Tab::Probe, "Probe grid"),
+                ] {
+                    // The selected tab is also underlined and bold: never colour alone.
+                    let mut text = RichText::new(name);
+                    if self.tab == tab {
+                        text = text.underline().strong();
+                    }
+                    ui.selectable_value(&mut self.tab, tab, text);
+                }
             });
             ui.separator();
-            let can_run = !self.stale;
+            // Runs need a design without input errors (not one judged with last valid values).
+            let can_run = !self.stale && self.errors.is_empty();
             let intent = match self.tab {
                 Tab::Zone => {
                     self.preview_ui(ui, false);

@@ -862,3 +862,37 @@ fn removing_a_relay_asks_nothing_and_ctrl_z_brings_it_back() {
     assert_eq!(h.state().draft().relays.len(), hosts.len() - 1);
     assert_eq!(h.state().undo_redo_len(), (1, 0));
 }
+
+// ----- issue 9, items 3 and 6: every problem under its field; the valid rest stays judged -----
+
+#[test]
+fn every_bad_address_is_listed_and_the_rest_stays_judged() {
+    let (mut h, _w) = harness();
+    h.run();
+    retype(&mut h, "Addresses", "nope, 192.0.2.25, nada");
+    assert!(h.query_by_label_contains("`nope` is not").is_some());
+    assert!(
+        h.query_by_label_contains("`nada` is not").is_some(),
+        "the second bad address is shown too"
+    );
+    assert!(h.query_by_label_contains("last valid version of this field").is_some());
+    assert!(h.query_by_label_contains("invalid ").is_some(), "the row says invalid in words");
+    // The valid parts stay current: a TTL edit still reaches the findings' design and the preview.
+    retype(&mut h, "TTL (seconds)", "7200");
+    assert_eq!(h.state().design().ttl, 7200);
+    assert!(h.state().zone_text().contains("$TTL 7200"));
+    assert_eq!(
+        h.state().design().relays[0].addresses.len(),
+        2,
+        "the bad field is judged with its last valid value"
+    );
+}
+
+#[test]
+fn a_host_with_a_300_character_label_gets_an_inline_error() {
+    let (mut h, _w) = harness();
+    h.run();
+    retype(&mut h, "Host", &format!("{}.agency.example", "x".repeat(300)));
+    assert!(h.query_by_label_contains("Error: ").is_some());
+    assert_eq!(h.state().design().relays[0].host, "mx1.agency.example");
+}
