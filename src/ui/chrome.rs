@@ -141,6 +141,9 @@ impl App {
                 if ui.button("Settings…").clicked() {
                     self.show_settings = true;
                 }
+                if ui.button("Log").clicked() {
+                    self.show_log = true;
+                }
             });
             ui.menu_button("Run", |ui| {
                 if ui
@@ -394,5 +397,34 @@ impl App {
             }
             Origin::Sge => Field::Spf,
         });
+    }
+
+    /// View ▸ Log: the last lines of the program's log (RUST_LOG, `-v`).
+    pub(super) fn log_window(&mut self, ctx: &egui::Context) {
+        let mut open = self.show_log;
+        egui::Window::new("Log")
+            .open(&mut open)
+            .default_size([640.0, 320.0])
+            .show(ctx, |ui| {
+                let lines = super::log::lines();
+                ui.label(format!(
+                    "The last {} log lines (at most {}). More detail: start with -v or RUST_LOG=secmx=debug.",
+                    lines.len(),
+                    super::log::MAX_LINES
+                ));
+                if lines.is_empty() {
+                    ui.weak("Nothing logged yet.");
+                }
+                egui::ScrollArea::vertical()
+                    .id_salt("log_lines")
+                    .stick_to_bottom(true)
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        for l in &lines {
+                            ui.label(RichText::new(l).monospace());
+                        }
+                    });
+            });
+        self.show_log = open;
     }
 }

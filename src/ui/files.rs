@@ -226,6 +226,7 @@ impl App {
                 self.settings.remember(path);
                 self.save_settings();
                 self.remove_recovery();
+                tracing::info!("saved the design to {}", path.display());
                 self.notice(NoticeLevel::Info, format!("Saved {}.", path.display()));
                 true
             }

@@ -11,6 +11,7 @@ pub mod draft;
 pub mod editor;
 pub mod findings;
 pub mod history;
+pub mod log;
 pub mod live;
 pub mod settings;
 
@@ -243,6 +244,7 @@ pub struct App {
     title: String,
     theme_applied: Option<Theme>,
     show_settings: bool,
+    show_log: bool,
     resolver_text: String,
     path_dialog: Option<(PathDialog, FilePurpose)>,
     history: History,
@@ -336,6 +338,7 @@ impl App {
             title: String::new(),
             theme_applied: None,
             show_settings: false,
+            show_log: false,
             path_dialog: None,
             history: History::default(),
             baseline: draft0,
@@ -720,6 +723,7 @@ impl eframe::App for App {
             }
         });
         self.settings_window(&ctx);
+        self.log_window(&ctx);
         self.guard_modal(&ctx);
         self.path_dialog(&ctx);
         // A save or an open in this frame changes the title now, not on the next input event.

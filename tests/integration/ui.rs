@@ -896,3 +896,18 @@ fn a_host_with_a_300_character_label_gets_an_inline_error() {
     assert!(h.query_by_label_contains("Error: ").is_some());
     assert_eq!(h.state().design().relays[0].host, "mx1.agency.example");
 }
+
+// ----- issue 9, item 7: the Log view -----
+
+#[test]
+fn view_log_shows_the_last_log_lines() {
+    secmx::ui::log::push("WARN secmx: a line for the log view test");
+    let (mut h, _w) = harness();
+    h.run();
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Log").click();
+    h.run();
+    assert!(h.query_by_label_contains("log lines (at most").is_some());
+    assert!(h.query_by_label_contains("a line for the log view test").is_some());
+}
