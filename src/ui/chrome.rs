@@ -38,7 +38,8 @@ impl App {
                 let redo = i.consume_shortcut(&KeyboardShortcut::new(
                     Modifiers::COMMAND | Modifiers::SHIFT,
                     Key::Z,
-                )) || i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Y));
+                )) || i
+                    .consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Y));
                 let undo = i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Z));
                 (redo, undo)
             });
@@ -122,7 +123,10 @@ impl App {
                     self.undo();
                 }
                 if ui
-                    .add_enabled(r > 0, egui::Button::new("Redo").shortcut_text("Ctrl+Shift+Z"))
+                    .add_enabled(
+                        r > 0,
+                        egui::Button::new("Redo").shortcut_text("Ctrl+Shift+Z"),
+                    )
                     .on_hover_text(format!("{r} step(s) to redo"))
                     .clicked()
                 {

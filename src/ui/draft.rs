@@ -440,10 +440,19 @@ mod tests {
         draft.relays[1].host = format!("{}.example", "x".repeat(300));
         let p = draft.parse();
         let f0 = Field::Relay(0, RelayField::Addresses);
-        let msgs: Vec<&str> = p.errors.iter().filter(|(f, _)| *f == f0).map(|(_, m)| m.as_str()).collect();
+        let msgs: Vec<&str> = p
+            .errors
+            .iter()
+            .filter(|(f, _)| *f == f0)
+            .map(|(_, m)| m.as_str())
+            .collect();
         assert_eq!(msgs.len(), 2, "{msgs:?}");
         assert!(msgs[1].contains("`nada`"));
-        assert!(p.errors.iter().any(|(f, _)| *f == Field::Relay(1, RelayField::Host)));
+        assert!(
+            p.errors
+                .iter()
+                .any(|(f, _)| *f == Field::Relay(1, RelayField::Host))
+        );
         // The valid rest is judged with the last valid value of the bad fields.
         let last = DesignDraft::from_design(&example());
         let fields: Vec<Field> = p.errors.iter().map(|(f, _)| *f).collect();

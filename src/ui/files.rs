@@ -82,8 +82,7 @@ impl App {
                 let history = std::mem::take(&mut self.history);
                 self.replace(imp.design, None);
                 self.history = history;
-                self.history
-                    .record(&before, history::EditKind::Step, 0);
+                self.history.record(&before, history::EditKind::Step, 0);
                 self.published = Published {
                     design: Some(self.design.clone()),
                     ..lookup
@@ -252,7 +251,12 @@ impl App {
             Answer::Path(path) => self.write_text(what, &path, &text),
             Answer::Cancelled => {}
             Answer::Unavailable => self.show_path_dialog(
-                PathDialog::new(&title, path_dialog::Mode::Save, self.dialog_dir(), &suggested),
+                PathDialog::new(
+                    &title,
+                    path_dialog::Mode::Save,
+                    self.dialog_dir(),
+                    &suggested,
+                ),
                 FilePurpose::SaveText {
                     what: what.to_string(),
                     text,

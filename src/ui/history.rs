@@ -6,6 +6,9 @@ use super::draft::{DesignDraft, RelayDraft};
 /// How many steps can be undone.
 pub const MAX_STEPS: usize = 200;
 
+/// Reads one text field of a relay.
+type RelayText = fn(&RelayDraft) -> &String;
+
 /// What an edit changed, for coalescing: typing in the same text field is one step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EditKind {
@@ -42,7 +45,7 @@ pub fn edit_kind(a: &DesignDraft, b: &DesignDraft) -> EditKind {
         if x.role != y.role || x.also_srv != y.also_srv {
             return EditKind::Step;
         }
-        let fields: [(&str, fn(&RelayDraft) -> &String); 7] = [
+        let fields: [(&str, RelayText); 7] = [
             ("host", |r| &r.host),
             ("port", |r| &r.port),
             ("preference", |r| &r.preference),

@@ -63,9 +63,8 @@ pub fn init(verbose: bool) {
     use tracing_subscriber::EnvFilter;
     use tracing_subscriber::prelude::*;
     let filter = || {
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-            EnvFilter::new(if verbose { "warn,secmx=debug" } else { "warn" })
-        })
+        EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| EnvFilter::new(if verbose { "warn,secmx=debug" } else { "warn" }))
     };
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
@@ -91,6 +90,9 @@ mod tests {
         }
         let l = lines();
         assert_eq!(l.len(), MAX_LINES);
-        assert_eq!(l.last().map(String::as_str), Some(&*format!("line {}", MAX_LINES + 9)));
+        assert_eq!(
+            l.last().map(String::as_str),
+            Some(&*format!("line {}", MAX_LINES + 9))
+        );
     }
 }

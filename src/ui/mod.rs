@@ -11,8 +11,8 @@ pub mod draft;
 pub mod editor;
 pub mod findings;
 pub mod history;
-pub mod log;
 pub mod live;
+pub mod log;
 pub mod settings;
 
 mod chrome;
@@ -28,7 +28,6 @@ use crate::rules::{self, Finding, Summary};
 use crate::worker::{self, Command, WorkerLink};
 use crate::zone::{self, ExportOptions};
 use dialogs::{Answer, Dialogs};
-use path_dialog::PathDialog;
 use draft::{DesignDraft, Field, RelayField};
 use editor::EditorState;
 use eframe::egui;
@@ -36,6 +35,7 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 use findings::FindingsFilter;
 use history::History;
 use live::{LiveIntent, ProbeGrid, Published, RunState};
+use path_dialog::PathDialog;
 use settings::{Theme, UserSettings};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -245,6 +245,7 @@ pub struct App {
     theme_applied: Option<Theme>,
     show_settings: bool,
     show_log: bool,
+    setting_checks: Option<settings_window::SettingChecks>,
     resolver_text: String,
     path_dialog: Option<(PathDialog, FilePurpose)>,
     history: History,
@@ -339,6 +340,7 @@ impl App {
             theme_applied: None,
             show_settings: false,
             show_log: false,
+            setting_checks: None,
             path_dialog: None,
             history: History::default(),
             baseline: draft0,

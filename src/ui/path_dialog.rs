@@ -137,10 +137,7 @@ impl PathDialog {
             Mode::Save => {
                 let parent = p.parent().unwrap_or(Path::new("/"));
                 if !parent.is_dir() {
-                    self.error = Some(format!(
-                        "The folder {} does not exist.",
-                        parent.display()
-                    ));
+                    self.error = Some(format!("The folder {} does not exist.", parent.display()));
                     return None;
                 }
                 if p.exists() && !self.confirm_replace {
@@ -165,10 +162,7 @@ pub fn path_dialog_ui(ctx: &egui::Context, d: &mut PathDialog) -> Option<Outcome
         ui.heading(&d.title);
         ui.label("Built-in file dialog (no desktop file dialog answered).");
         ui.horizontal(|ui| {
-            if ui
-                .button("Up")
-                .on_hover_text("The parent folder")
-                .clicked()
+            if ui.button("Up").on_hover_text("The parent folder").clicked()
                 && let Some(parent) = d.dir.parent().map(Path::to_path_buf)
             {
                 d.enter(parent);
@@ -258,7 +252,13 @@ mod tests {
         std::fs::create_dir(dir.path().join("sub")).unwrap();
         std::fs::write(dir.path().join("a.secmx.toml"), "x").unwrap();
         let mut d = PathDialog::new("t", Mode::Save, Some(dir.path().into()), "new.toml");
-        assert_eq!(d.entries[0], Entry { name: "sub".into(), dir: true });
+        assert_eq!(
+            d.entries[0],
+            Entry {
+                name: "sub".into(),
+                dir: true
+            }
+        );
         assert_eq!(d.resolved(), dir.path().join("new.toml"));
         d.path_text = "sub".into();
         assert_eq!(d.accept(), None, "a folder is entered, not chosen");

@@ -716,7 +716,10 @@ fn without_a_portal_save_as_opens_the_builtin_dialog_and_writes_the_design() {
     retype(&mut h, "TTL (seconds)", "7200");
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run();
-    assert!(h.state().path_dialog_open().is_some(), "Ctrl+S must not do nothing");
+    assert!(
+        h.state().path_dialog_open().is_some(),
+        "Ctrl+S must not do nothing"
+    );
     assert!(h.query_by_label_contains("Built-in file dialog").is_some());
     retype(&mut h, "File path", &path.display().to_string());
     h.get_by_label("Save").click();
@@ -744,7 +747,10 @@ fn without_a_portal_the_zone_save_button_writes_the_snippet() {
         std::fs::read_to_string(&path).unwrap(),
         h.state().zone_text()
     );
-    assert!(h.query_by_label_contains("Saved the zone snippet to").is_some());
+    assert!(
+        h.query_by_label_contains("Saved the zone snippet to")
+            .is_some()
+    );
 }
 
 #[test]
@@ -753,7 +759,10 @@ fn the_builtin_dialog_refuses_a_missing_file_and_cancels() {
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::O);
     h.run();
-    assert!(h.state().path_dialog_open().is_some(), "Ctrl+O must not do nothing");
+    assert!(
+        h.state().path_dialog_open().is_some(),
+        "Ctrl+O must not do nothing"
+    );
     retype(&mut h, "File path", "/nonexistent-secmx/none.secmx.toml");
     h.get_by_label("Open").click();
     h.run();
@@ -818,7 +827,11 @@ fn a_failed_write_names_the_path_and_the_os_error() {
     h.run();
     let n = h.state().notices().last().unwrap();
     assert_eq!(n.level, secmx::ui::NoticeLevel::Error);
-    assert!(n.text.contains(&dir.path().display().to_string()), "{}", n.text);
+    assert!(
+        n.text.contains(&dir.path().display().to_string()),
+        "{}",
+        n.text
+    );
     assert!(n.text.contains("os error"), "{}", n.text);
 }
 
@@ -848,14 +861,26 @@ fn typing_in_a_field_undoes_as_one_step_from_the_edit_menu() {
 fn removing_a_relay_asks_nothing_and_ctrl_z_brings_it_back() {
     let (mut h, _w) = harness();
     h.run();
-    let hosts: Vec<String> = h.state().draft().relays.iter().map(|r| r.host.clone()).collect();
+    let hosts: Vec<String> = h
+        .state()
+        .draft()
+        .relays
+        .iter()
+        .map(|r| r.host.clone())
+        .collect();
     h.get_by_label("Remove").click();
     h.run();
     assert_eq!(h.state().draft().relays.len(), hosts.len() - 1);
     assert!(h.state().pending().is_none());
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
-    let back: Vec<String> = h.state().draft().relays.iter().map(|r| r.host.clone()).collect();
+    let back: Vec<String> = h
+        .state()
+        .draft()
+        .relays
+        .iter()
+        .map(|r| r.host.clone())
+        .collect();
     assert_eq!(back, hosts);
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
     h.run();
@@ -875,8 +900,14 @@ fn every_bad_address_is_listed_and_the_rest_stays_judged() {
         h.query_by_label_contains("`nada` is not").is_some(),
         "the second bad address is shown too"
     );
-    assert!(h.query_by_label_contains("last valid version of this field").is_some());
-    assert!(h.query_by_label_contains("invalid ").is_some(), "the row says invalid in words");
+    assert!(
+        h.query_by_label_contains("last valid version of this field")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("invalid ").is_some(),
+        "the row says invalid in words"
+    );
     // The valid parts stay current: a TTL edit still reaches the findings' design and the preview.
     retype(&mut h, "TTL (seconds)", "7200");
     assert_eq!(h.state().design().ttl, 7200);
@@ -892,7 +923,11 @@ fn every_bad_address_is_listed_and_the_rest_stays_judged() {
 fn a_host_with_a_300_character_label_gets_an_inline_error() {
     let (mut h, _w) = harness();
     h.run();
-    retype(&mut h, "Host", &format!("{}.agency.example", "x".repeat(300)));
+    retype(
+        &mut h,
+        "Host",
+        &format!("{}.agency.example", "x".repeat(300)),
+    );
     assert!(h.query_by_label_contains("Error: ").is_some());
     assert_eq!(h.state().design().relays[0].host, "mx1.agency.example");
 }
@@ -909,5 +944,40 @@ fn view_log_shows_the_last_log_lines() {
     h.get_by_label("Log").click();
     h.run();
     assert!(h.query_by_label_contains("log lines (at most").is_some());
-    assert!(h.query_by_label_contains("a line for the log view test").is_some());
+    assert!(
+        h.query_by_label_contains("a line for the log view test")
+            .is_some()
+    );
+}
+
+// ----- issue 9, item 4: settings checked as typed -----
+
+#[test]
+fn settings_check_the_resolver_and_read_the_ca_file_on_the_spot() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, "not a certificate\n").unwrap();
+    let (mut h, _w) = harness_with(ScriptedDialogs::new([Some(ca.clone())]));
+    h.run();
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Settings…").click();
+    h.run();
+    retype(&mut h, "Resolver (IP:PORT)", "192.0.2.53");
+    assert!(
+        h.query_by_label_contains("add the port: 192.0.2.53:53")
+            .is_some()
+    );
+    retype(&mut h, "Resolver (IP:PORT)", "192.0.2.53:5353");
+    assert!(
+        h.query_by_label_contains("OK: resolver 192.0.2.53:5353")
+            .is_some()
+    );
+    h.get_by_label("Choose CA file…").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("no CERTIFICATE in the file")
+            .is_some(),
+        "the chosen CA file is read at once"
+    );
 }
