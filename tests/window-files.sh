@@ -86,7 +86,8 @@ type_path() {
 design="$work/new-design.secmx.toml"
 zone="$work/example.org.zone"
 
-start_app
+# Start on the example (a first start without a file shows the start page instead).
+start_app assets/examples/level2.secmx.toml
 t0=$(date +%s%N)
 xdotool key --clearmodifiers ctrl+n
 sleep 0.5

@@ -431,4 +431,59 @@ impl App {
             });
         self.show_log = open;
     }
+
+    /// The first start: begin from the user's domain (looked up and imported, or blank), open a
+    /// design, or look at the example.
+    pub(super) fn start_page(&mut self, ctx: &egui::Context) {
+        let Some(mut domain) = self.start_page.take() else {
+            return;
+        };
+        let parsed = DomainName::parse(&domain);
+        let mut choice = None;
+        egui::Modal::new(egui::Id::unique("start_page")).show(ctx, |ui| {
+            ui.set_width(520.0);
+            ui.heading("Welcome to SecMX Workbench");
+            ui.label("Start from your mail domain: look up what DNS publishes for it and import it as a design, or start a blank design for it.");
+            let l = ui.label("Your mail domain");
+            ui.add(egui::TextEdit::singleline(&mut domain).hint_text("agency.example"))
+                .labelled_by(l.id);
+            if let (Err(e), false) = (&parsed, domain.trim().is_empty()) {
+                ui.colored_label(palette::error(ui.visuals().dark_mode), format!("Error: {e}"));
+            }
+            ui.horizontal(|ui| {
+                let ok = parsed.is_ok();
+                if ui.add_enabled(ok, egui::Button::new("Look up and import")).clicked() {
+                    choice = Some(0);
+                }
+                if ui.add_enabled(ok, egui::Button::new("Start blank")).clicked() {
+                    choice = Some(1);
+                }
+            });
+            ui.separator();
+            ui.horizontal(|ui| {
+                if ui.button("Open a design…").clicked() {
+                    choice = Some(2);
+                }
+                if ui.button("Open an example").clicked() {
+                    choice = Some(3);
+                }
+            });
+        });
+        match (choice, parsed) {
+            (Some(0 | 1), Ok(d)) => {
+                self.untitled = format!("{} (new)", d.as_str());
+                self.replace(Design::new(d), None);
+                if choice == Some(0) {
+                    self.tab = Tab::Published;
+                    self.live(LiveIntent::Lookup);
+                    if let RunState::Running(run) = self.published.run {
+                        self.import_after = Some(run);
+                    }
+                }
+            }
+            (Some(2), _) => self.perform(ctx, Pending::Open(None)),
+            (Some(3), _) => {}
+            _ => self.start_page = Some(domain),
+        }
+    }
 }

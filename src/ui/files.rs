@@ -24,6 +24,8 @@ impl App {
     }
 
     pub(super) fn perform(&mut self, ctx: &egui::Context, p: Pending) {
+        // New or Open (also by shortcut) answers the start page.
+        self.start_page = None;
         match p {
             Pending::New => {
                 self.untitled = "Untitled".into();

@@ -112,6 +112,8 @@ pub enum Initial {
     File(PathBuf),
     /// A design in memory, untitled (the embedded example, a generated design).
     Design(Box<Design>, String),
+    /// The first start (no last design): the start page over the Level 2 example.
+    StartPage,
 }
 
 /// What the window is built from: its seams.
@@ -245,6 +247,10 @@ pub struct App {
     theme_applied: Option<Theme>,
     show_settings: bool,
     show_log: bool,
+    /// The start page is shown, with the domain typed into it.
+    start_page: Option<String>,
+    /// Import the design from DNS when this lookup run ends (the start page's "Look up").
+    import_after: Option<RunId>,
     setting_checks: Option<settings_window::SettingChecks>,
     resolver_text: String,
     path_dialog: Option<(PathDialog, FilePurpose)>,
@@ -340,6 +346,8 @@ impl App {
             theme_applied: None,
             show_settings: false,
             show_log: false,
+            start_page: None,
+            import_after: None,
             setting_checks: None,
             path_dialog: None,
             history: History::default(),
@@ -363,6 +371,7 @@ impl App {
                 app.untitled = name;
                 app.replace(*d, None);
             }
+            Initial::StartPage => app.start_page = Some(String::new()),
         }
         app.recompute();
         app.offer_recovery();
@@ -726,6 +735,7 @@ impl eframe::App for App {
         });
         self.settings_window(&ctx);
         self.log_window(&ctx);
+        self.start_page(&ctx);
         self.guard_modal(&ctx);
         self.path_dialog(&ctx);
         // A save or an open in this frame changes the title now, not on the next input event.
@@ -803,10 +813,7 @@ pub fn run(runtime: &tokio::runtime::Handle, file: Option<PathBuf>) -> anyhow::R
                     format!("Generated design ({n} relays)"),
                 ),
                 (None, Some(p)) => Initial::File(p),
-                (None, None) => {
-                    let (d, name) = example_design();
-                    Initial::Design(Box::new(d), name)
-                }
+                (None, None) => Initial::StartPage,
             }
         }
     };

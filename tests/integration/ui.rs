@@ -981,3 +981,61 @@ fn settings_check_the_resolver_and_read_the_ca_file_on_the_spot() {
         "the chosen CA file is read at once"
     );
 }
+
+// ----- issue 9, item 5: the start page -----
+
+fn harness_start() -> (Harness<'static, App>, DetachedWorker) {
+    let (link, worker) = worker::detached();
+    let h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_max_steps(16)
+        .build_eframe(move |cc| {
+            App::new(
+                &cc.egui_ctx,
+                AppConfig {
+                    link,
+                    dialogs: Box::new(ScriptedDialogs::default()),
+                    config_dir: None,
+                    initial: Initial::StartPage,
+                },
+            )
+        });
+    (h, worker)
+}
+
+#[test]
+fn the_start_page_looks_up_my_domain_or_starts_blank() {
+    let (mut h, mut w) = harness_start();
+    h.run();
+    assert!(
+        h.query_by_label_contains("Welcome to SecMX Workbench")
+            .is_some()
+    );
+    retype(&mut h, "Your mail domain", "mail.example");
+    h.get_by_label("Look up and import").click();
+    h.run_steps(3);
+    let cmds = w.drain_commands();
+    let [
+        Command::Check {
+            design,
+            probe: false,
+            ..
+        },
+    ] = cmds.as_slice()
+    else {
+        panic!("expected one lookup, got {cmds:?}");
+    };
+    assert_eq!(design.domain.as_str(), "mail.example");
+    assert!(
+        h.query_by_label_contains("Welcome to SecMX Workbench")
+            .is_none()
+    );
+
+    let (mut h, _w) = harness_start();
+    h.run();
+    retype(&mut h, "Your mail domain", "blank.example");
+    h.get_by_label("Start blank").click();
+    h.run();
+    assert_eq!(h.state().design().domain.as_str(), "blank.example");
+    assert!(h.state().design().relays.is_empty());
+}
