@@ -12,20 +12,27 @@ use std::time::Duration;
 
 /// What the arguments ask for.
 enum Mode {
-    /// Open the window, optionally on a design file.
+    /// Open the window, optionally on a design file; `true` = verbose log (`-v`).
     #[cfg_attr(not(feature = "gui"), allow(dead_code))]
-    Window(Option<PathBuf>),
+    Window(Option<PathBuf>, bool),
     /// Run the command line.
     Cli,
 }
 
+fn is_verbose(a: &OsString) -> bool {
+    a == "-v" || a == "--verbose"
+}
+
 fn mode(args: &[OsString]) -> Mode {
-    match args {
-        [_] => Mode::Window(None),
+    // `secmx [-v] [FILE.toml]` opens the window; anything else is the command line's.
+    let verbose = args.iter().skip(1).any(is_verbose);
+    let rest: Vec<&OsString> = args.iter().filter(|a| !is_verbose(a)).collect();
+    match rest.as_slice() {
+        [_] => Mode::Window(None, verbose),
         [_, file] => {
             let s = file.to_string_lossy();
             if s.ends_with(".toml") && !s.starts_with('-') {
-                Mode::Window(Some(PathBuf::from(file)))
+                Mode::Window(Some(PathBuf::from(file)), verbose)
             } else {
                 Mode::Cli
             }
@@ -45,14 +52,16 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
         #[cfg(not(feature = "gui"))]
-        Mode::Window(_) => {
+        Mode::Window(..) => {
             eprintln!(
                 "secmx: this build has no window (built without the `gui` feature); give a subcommand, e.g. `secmx lint FILE` (`secmx --help` lists them)"
             );
             ExitCode::from(secmx::cli::EXIT_USAGE)
         }
         #[cfg(feature = "gui")]
-        Mode::Window(file) => {
+        Mode::Window(file, verbose) => {
+            // Warnings to stderr by default; RUST_LOG or -v for more; also in View > Log.
+            secmx::ui::log::init(verbose);
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
                 .thread_name("secmx-worker")

@@ -31,6 +31,25 @@ impl App {
     }
 
     pub(super) fn shortcuts(&mut self, ctx: &egui::Context) {
+        // Ctrl+Z/Ctrl+Shift+Z belong to a focused text field (its own undo); elsewhere they undo
+        // design steps. Shift first: Ctrl+Z's pattern also matches with Shift held.
+        if !ctx.egui_wants_keyboard_input() {
+            let (redo, undo) = ctx.input_mut(|i| {
+                let redo = i.consume_shortcut(&KeyboardShortcut::new(
+                    Modifiers::COMMAND | Modifiers::SHIFT,
+                    Key::Z,
+                )) || i
+                    .consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Y));
+                let undo = i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Z));
+                (redo, undo)
+            });
+            if redo {
+                self.redo();
+            }
+            if undo {
+                self.undo();
+            }
+        }
         let (save, open, new, f5) = ctx.input_mut(|i| {
             (
                 i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::S)),
@@ -94,6 +113,26 @@ impl App {
                     self.request(&ctx, Pending::Quit);
                 }
             });
+            ui.menu_button("Edit", |ui| {
+                let (u, r) = self.undo_redo_len();
+                if ui
+                    .add_enabled(u > 0, egui::Button::new("Undo").shortcut_text("Ctrl+Z"))
+                    .on_hover_text(format!("{u} step(s) to undo"))
+                    .clicked()
+                {
+                    self.undo();
+                }
+                if ui
+                    .add_enabled(
+                        r > 0,
+                        egui::Button::new("Redo").shortcut_text("Ctrl+Shift+Z"),
+                    )
+                    .on_hover_text(format!("{r} step(s) to redo"))
+                    .clicked()
+                {
+                    self.redo();
+                }
+            });
             ui.menu_button("View", |ui| {
                 let mut theme = self.settings.theme;
                 ui.radio_value(&mut theme, Theme::Dark, "Dark theme");
@@ -105,6 +144,9 @@ impl App {
                 ui.separator();
                 if ui.button("Settings…").clicked() {
                     self.show_settings = true;
+                }
+                if ui.button("Log").clicked() {
+                    self.show_log = true;
                 }
             });
             ui.menu_button("Run", |ui| {
@@ -330,7 +372,7 @@ impl App {
         match answer {
             Some(0) => {
                 self.pending = None;
-                if self.save() {
+                if self.save_then(Some(p.clone())) {
                     self.perform(ctx, p);
                 }
             }
@@ -359,5 +401,89 @@ impl App {
             }
             Origin::Sge => Field::Spf,
         });
+    }
+
+    /// View ▸ Log: the last lines of the program's log (RUST_LOG, `-v`).
+    pub(super) fn log_window(&mut self, ctx: &egui::Context) {
+        let mut open = self.show_log;
+        egui::Window::new("Log")
+            .open(&mut open)
+            .default_size([640.0, 320.0])
+            .show(ctx, |ui| {
+                let lines = super::log::lines();
+                ui.label(format!(
+                    "The last {} log lines (at most {}). More detail: start with -v or RUST_LOG=secmx=debug.",
+                    lines.len(),
+                    super::log::MAX_LINES
+                ));
+                if lines.is_empty() {
+                    ui.weak("Nothing logged yet.");
+                }
+                egui::ScrollArea::vertical()
+                    .id_salt("log_lines")
+                    .stick_to_bottom(true)
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        for l in &lines {
+                            ui.label(RichText::new(l).monospace());
+                        }
+                    });
+            });
+        self.show_log = open;
+    }
+
+    /// The first start: begin from the user's domain (looked up and imported, or blank), open a
+    /// design, or look at the example.
+    pub(super) fn start_page(&mut self, ctx: &egui::Context) {
+        let Some(mut domain) = self.start_page.take() else {
+            return;
+        };
+        let parsed = DomainName::parse(&domain);
+        let mut choice = None;
+        egui::Modal::new(egui::Id::unique("start_page")).show(ctx, |ui| {
+            ui.set_width(520.0);
+            ui.heading("Welcome to SecMX Workbench");
+            ui.label("Start from your mail domain: look up what DNS publishes for it and import it as a design, or start a blank design for it.");
+            let l = ui.label("Your mail domain");
+            ui.add(egui::TextEdit::singleline(&mut domain).hint_text("agency.example"))
+                .labelled_by(l.id);
+            if let (Err(e), false) = (&parsed, domain.trim().is_empty()) {
+                ui.colored_label(palette::error(ui.visuals().dark_mode), format!("Error: {e}"));
+            }
+            ui.horizontal(|ui| {
+                let ok = parsed.is_ok();
+                if ui.add_enabled(ok, egui::Button::new("Look up and import")).clicked() {
+                    choice = Some(0);
+                }
+                if ui.add_enabled(ok, egui::Button::new("Start blank")).clicked() {
+                    choice = Some(1);
+                }
+            });
+            ui.separator();
+            ui.horizontal(|ui| {
+                if ui.button("Open a design…").clicked() {
+                    choice = Some(2);
+                }
+                if ui.button("Open an example").clicked() {
+                    choice = Some(3);
+                }
+            });
+        });
+        match (choice, parsed) {
+            (Some(0 | 1), Ok(d)) => {
+                self.untitled = format!("{} (new)", d.as_str());
+                self.replace(Design::new(d), None);
+                if choice == Some(0) {
+                    self.tab = Tab::Published;
+                    self.live(LiveIntent::Lookup);
+                    if let RunState::Running(run) = self.published.run {
+                        self.import_after = Some(run);
+                    }
+                }
+            }
+            (Some(2), _) => self.perform(ctx, Pending::Open(None)),
+            (Some(3), _) => {}
+            _ => self.start_page = Some(domain),
+        }
     }
 }

@@ -227,6 +227,55 @@ impl DesignDraft {
         }
     }
 
+    /// The raw text of a text field (`None` for choices and for relays that do not exist).
+    pub fn text_of(&mut self, field: Field) -> Option<&mut String> {
+        Some(match field {
+            Field::Domain => &mut self.domain,
+            Field::SrvLabel => &mut self.srv_label,
+            Field::Ttl => &mut self.ttl,
+            Field::StsMode => return None,
+            Field::StsMaxAge => &mut self.sts_max_age,
+            Field::StsMx => &mut self.sts_mx,
+            Field::Rua => &mut self.rpt_rua,
+            Field::Spf => &mut self.sge_spf,
+            Field::Dmarc => &mut self.sge_dmarc,
+            Field::DkimSelectors => &mut self.sge_dkim_selectors,
+            Field::Relay(i, rf) => {
+                let r = self.relays.get_mut(i)?;
+                match rf {
+                    RelayField::Host => &mut r.host,
+                    RelayField::Port => &mut r.port,
+                    RelayField::Preference => &mut r.preference,
+                    RelayField::Priority => &mut r.priority,
+                    RelayField::Weight => &mut r.weight,
+                    RelayField::Addresses => &mut r.addresses,
+                    RelayField::Tlsa => &mut r.tlsa,
+                }
+            }
+        })
+    }
+
+    /// This draft with the named fields' text taken from `last` (the last valid design's draft),
+    /// and those fields with the text used: what the findings judge while the fields are invalid.
+    /// `None` when a field has no counterpart (a relay added since).
+    pub fn with_fields_from(
+        &self,
+        last: &DesignDraft,
+        fields: &[Field],
+    ) -> Option<(DesignDraft, Vec<(Field, String)>)> {
+        let mut merged = self.clone();
+        let mut last = last.clone();
+        let mut used = Vec::new();
+        for &f in fields {
+            let src = last.text_of(f)?.clone();
+            *merged.text_of(f)? = src.clone();
+            if !used.iter().any(|(g, _)| *g == f) {
+                used.push((f, src));
+            }
+        }
+        Some((merged, used))
+    }
+
     /// Parse every field; see [`Parsed`].
     pub fn parse(&self) -> Parsed {
         let mut errors = Vec::new();
@@ -244,6 +293,19 @@ impl DesignDraft {
                 "the SRV label is empty; the default is _secmx".into(),
             ));
         }
+        for label in srv_label.split('.').filter(|_| !srv_label.is_empty()) {
+            if label.is_empty() {
+                errors.push((Field::SrvLabel, format!("`{srv_label}` has an empty label")));
+            } else if label.len() > 63 {
+                errors.push((
+                    Field::SrvLabel,
+                    format!(
+                        "a label of the SRV label is {} octets long; at most 63 are allowed",
+                        label.len()
+                    ),
+                ));
+            }
+        }
         let ttl = int(&self.ttl, "TTL", Field::Ttl, &mut errors);
         let mut relays = Vec::with_capacity(self.relays.len());
         for (i, r) in self.relays.iter().enumerate() {
@@ -251,6 +313,8 @@ impl DesignDraft {
             let host = normalize_name(&r.host);
             if host.is_empty() {
                 errors.push((f(RelayField::Host), "the host name is empty".into()));
+            } else if let Err(e) = DomainName::parse(&host) {
+                errors.push((f(RelayField::Host), e.to_string()));
             }
             let mut relay = Relay::new(host, r.role);
             relay.port = int(&r.port, "port", f(RelayField::Port), &mut errors);
@@ -367,6 +431,34 @@ mod tests {
         let back = DesignDraft::from_design(&d).parse();
         assert!(back.errors.is_empty(), "{:?}", back.errors);
         assert_eq!(back.design.unwrap(), d);
+    }
+
+    #[test]
+    fn every_bad_address_and_a_bad_host_are_named() {
+        let mut draft = DesignDraft::from_design(&example());
+        draft.relays[0].addresses = "nope, 192.0.2.1, nada".into();
+        draft.relays[1].host = format!("{}.example", "x".repeat(300));
+        let p = draft.parse();
+        let f0 = Field::Relay(0, RelayField::Addresses);
+        let msgs: Vec<&str> = p
+            .errors
+            .iter()
+            .filter(|(f, _)| *f == f0)
+            .map(|(_, m)| m.as_str())
+            .collect();
+        assert_eq!(msgs.len(), 2, "{msgs:?}");
+        assert!(msgs[1].contains("`nada`"));
+        assert!(
+            p.errors
+                .iter()
+                .any(|(f, _)| *f == Field::Relay(1, RelayField::Host))
+        );
+        // The valid rest is judged with the last valid value of the bad fields.
+        let last = DesignDraft::from_design(&example());
+        let fields: Vec<Field> = p.errors.iter().map(|(f, _)| *f).collect();
+        let (merged, used) = draft.with_fields_from(&last, &fields).unwrap();
+        assert_eq!(used.len(), 2);
+        assert_eq!(merged.parse().design.unwrap(), example());
     }
 
     #[test]

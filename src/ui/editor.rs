@@ -21,18 +21,12 @@ pub struct EditorState {
 
 struct Ctx<'a> {
     errors: &'a [(Field, String)],
+    fallbacks: &'a [(Field, String)],
     focus: &'a mut Option<Field>,
     changed: bool,
 }
 
 impl Ctx<'_> {
-    fn error(&self, field: Field) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, e)| e.as_str())
-    }
-
     fn focus_if(&mut self, field: Field, r: &egui::Response) {
         if *self.focus == Some(field) {
             r.request_focus();
@@ -69,11 +63,22 @@ impl Ctx<'_> {
             let r = ui.add(edit.desired_width(f32::INFINITY)).labelled_by(l.id);
             self.changed |= r.changed();
             self.focus_if(field, &r);
-            if let Some(e) = self.error(field) {
+            // Every problem of the field, one line each.
+            for (_, e) in self.errors.iter().filter(|(f, _)| *f == field) {
                 ui.colored_label(
                     palette::error(ui.visuals().dark_mode),
                     format!("Error: {e}"),
                 );
+            }
+            if let Some((_, last)) = self.fallbacks.iter().find(|(f, _)| *f == field) {
+                let shown = if last.chars().count() > 60 {
+                    format!("{}…", last.chars().take(60).collect::<String>())
+                } else {
+                    last.clone()
+                };
+                ui.weak(format!(
+                    "Findings and previews judge the last valid version of this field: “{shown}”"
+                ));
             }
         });
         ui.end_row();
@@ -113,10 +118,12 @@ pub fn editor_ui(
     ui: &mut Ui,
     draft: &mut DesignDraft,
     errors: &[(Field, String)],
+    fallbacks: &[(Field, String)],
     state: &mut EditorState,
 ) -> bool {
     let mut c = Ctx {
         errors,
+        fallbacks,
         focus: &mut state.focus,
         changed: false,
     };
@@ -423,9 +430,18 @@ fn relays_ui(ui: &mut Ui, draft: &mut DesignDraft, sel: Sel<'_>, c: &mut Ctx<'_>
                         tlsa,
                         if r.also_srv { "  +SRV" } else { "" },
                     );
+                    // An invalid row says so in words, not only in red.
+                    let line = if has_err {
+                        format!("invalid  {line}")
+                    } else {
+                        line
+                    };
                     let mut text = RichText::new(line.clone()).monospace();
                     if has_err {
                         text = text.color(palette::error(dark));
+                    }
+                    if *sel.selected == i {
+                        text = text.underline();
                     }
                     let resp = ui
                         .add(

@@ -24,6 +24,8 @@ impl App {
     }
 
     pub(super) fn perform(&mut self, ctx: &egui::Context, p: Pending) {
+        // New or Open (also by shortcut) answers the start page.
+        self.start_page = None;
         match p {
             Pending::New => {
                 self.untitled = "Untitled".into();
@@ -31,10 +33,26 @@ impl App {
                 self.remove_recovery();
             }
             Pending::Open(path) => {
-                let path = path.or_else(|| self.dialogs.open_design());
-                if let Some(path) = path {
-                    self.open_path(&path);
-                    self.remove_recovery();
+                let answer = match path {
+                    Some(p) => Answer::Path(p),
+                    None if self.settings.builtin_file_dialog => Answer::Unavailable,
+                    None => self.dialogs.open_design(),
+                };
+                match answer {
+                    Answer::Path(path) => {
+                        self.open_path(&path);
+                        self.remove_recovery();
+                    }
+                    Answer::Cancelled => {}
+                    Answer::Unavailable => self.show_path_dialog(
+                        PathDialog::new(
+                            "Open a SecMX design",
+                            path_dialog::Mode::Open,
+                            self.dialog_dir(),
+                            "",
+                        ),
+                        FilePurpose::OpenDesign,
+                    ),
                 }
             }
             Pending::ImportDns => self.import_from_dns(),
@@ -61,7 +79,12 @@ impl App {
             Ok(imp) => {
                 self.untitled = format!("{} (from DNS)", imp.design.domain.as_str());
                 let notes = imp.notes.clone();
+                // An import is one step of the history: Undo brings the previous design back.
+                let before = self.draft.clone();
+                let history = std::mem::take(&mut self.history);
                 self.replace(imp.design, None);
+                self.history = history;
+                self.history.record(&before, history::EditKind::Step, 0);
                 self.published = Published {
                     design: Some(self.design.clone()),
                     ..lookup
@@ -91,20 +114,92 @@ impl App {
         }
     }
 
-    /// File ▸ Save. Returns whether the design is now saved.
+    /// File ▸ Save. Returns whether the design is now saved (`false` also while the built-in
+    /// file dialog is asking where).
     pub fn save(&mut self) -> bool {
+        self.save_then(None)
+    }
+
+    /// Save, then (once saved) carry out `then` — the unsaved-changes guard's "Save".
+    pub(super) fn save_then(&mut self, then: Option<Pending>) -> bool {
         match self.file.clone() {
             Some(path) => self.save_to(&path),
-            None => self.save_as(),
+            None => self.save_as_then(then),
         }
     }
 
     /// File ▸ Save As….
     pub fn save_as(&mut self) -> bool {
+        self.save_as_then(None)
+    }
+
+    fn save_as_then(&mut self, then: Option<Pending>) -> bool {
         let suggested = format!("{}.secmx.toml", self.design.domain.as_str());
-        match self.dialogs.save_design(&suggested) {
-            Some(path) => self.save_to(&path),
-            None => false,
+        let answer = if self.settings.builtin_file_dialog {
+            Answer::Unavailable
+        } else {
+            self.dialogs.save_design(&suggested)
+        };
+        match answer {
+            Answer::Path(path) => self.save_to(&path),
+            Answer::Cancelled => false,
+            Answer::Unavailable => {
+                self.show_path_dialog(
+                    PathDialog::new(
+                        "Save the SecMX design",
+                        path_dialog::Mode::Save,
+                        self.dialog_dir(),
+                        &suggested,
+                    ),
+                    FilePurpose::SaveDesign { then },
+                );
+                false
+            }
+        }
+    }
+
+    /// The folder the built-in dialog starts in: the design's, else the most recent design's.
+    pub(super) fn dialog_dir(&self) -> Option<PathBuf> {
+        self.file
+            .as_ref()
+            .or(self.settings.recent.first())
+            .and_then(|p| p.parent())
+            .filter(|p| p.is_dir())
+            .map(Path::to_path_buf)
+    }
+
+    pub(super) fn show_path_dialog(&mut self, d: PathDialog, purpose: FilePurpose) {
+        self.path_dialog = Some((d, purpose));
+    }
+
+    /// Draw the built-in file dialog, if one is open, and carry out its purpose once answered.
+    pub(super) fn path_dialog(&mut self, ctx: &egui::Context) {
+        let Some((d, _)) = &mut self.path_dialog else {
+            return;
+        };
+        let Some(outcome) = path_dialog::path_dialog_ui(ctx, d) else {
+            return;
+        };
+        let Some((_, purpose)) = self.path_dialog.take() else {
+            return;
+        };
+        let path_dialog::Outcome::Chosen(path) = outcome else {
+            return;
+        };
+        match purpose {
+            FilePurpose::OpenDesign => {
+                self.open_path(&path);
+                self.remove_recovery();
+            }
+            FilePurpose::SaveDesign { then } => {
+                if self.save_to(&path)
+                    && let Some(p) = then
+                {
+                    self.perform(ctx, p);
+                }
+            }
+            FilePurpose::SaveText { what, text } => self.write_text(&what, &path, &text),
+            FilePurpose::Setting(which) => self.set_setting_file(which, path),
         }
     }
 
@@ -132,13 +227,15 @@ impl App {
                 self.settings.remember(path);
                 self.save_settings();
                 self.remove_recovery();
+                tracing::info!("saved the design to {}", path.display());
                 self.notice(NoticeLevel::Info, format!("Saved {}.", path.display()));
                 true
             }
             Err(e) => {
+                tracing::warn!("saving the design to {} failed: {e}", path.display());
                 self.notice(
                     NoticeLevel::Error,
-                    format!("Not saved: {e}. The file on disk is unchanged; choose another place with Save As…"),
+                    format!("Not saved to {}: {e}. The file on disk is unchanged; choose another place with Save As…", path.display()),
                 );
                 false
             }
@@ -146,19 +243,42 @@ impl App {
     }
 
     pub(super) fn save_text(&mut self, what: &str, suggested: String, text: String) {
-        if let Some(path) = self
-            .dialogs
-            .save_text(&format!("Save the {what}"), &suggested)
-        {
-            match project::write_atomic(&path, text.as_bytes()) {
-                Ok(()) => self.notice(
-                    NoticeLevel::Info,
-                    format!("Saved the {what} to {}.", path.display()),
+        let title = format!("Save the {what}");
+        let answer = if self.settings.builtin_file_dialog {
+            Answer::Unavailable
+        } else {
+            self.dialogs.save_text(&title, &suggested)
+        };
+        match answer {
+            Answer::Path(path) => self.write_text(what, &path, &text),
+            Answer::Cancelled => {}
+            Answer::Unavailable => self.show_path_dialog(
+                PathDialog::new(
+                    &title,
+                    path_dialog::Mode::Save,
+                    self.dialog_dir(),
+                    &suggested,
                 ),
-                Err(e) => self.notice(
+                FilePurpose::SaveText {
+                    what: what.to_string(),
+                    text,
+                },
+            ),
+        }
+    }
+
+    fn write_text(&mut self, what: &str, path: &Path, text: &str) {
+        match project::write_atomic(path, text.as_bytes()) {
+            Ok(()) => self.notice(
+                NoticeLevel::Info,
+                format!("Saved the {what} to {}.", path.display()),
+            ),
+            Err(e) => {
+                tracing::warn!("saving the {what} to {} failed: {e}", path.display());
+                self.notice(
                     NoticeLevel::Error,
-                    format!("The {what} was not saved: {e}."),
-                ),
+                    format!("The {what} was not saved to {}: {e}.", path.display()),
+                )
             }
         }
     }

@@ -10,11 +10,14 @@ pub mod dialogs;
 pub mod draft;
 pub mod editor;
 pub mod findings;
+pub mod history;
 pub mod live;
+pub mod log;
 pub mod settings;
 
 mod chrome;
 mod files;
+pub mod path_dialog;
 mod runs;
 mod settings_window;
 
@@ -24,13 +27,15 @@ use crate::project;
 use crate::rules::{self, Finding, Summary};
 use crate::worker::{self, Command, WorkerLink};
 use crate::zone::{self, ExportOptions};
-use dialogs::Dialogs;
+use dialogs::{Answer, Dialogs};
 use draft::{DesignDraft, Field, RelayField};
 use editor::EditorState;
 use eframe::egui;
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 use findings::FindingsFilter;
+use history::History;
 use live::{LiveIntent, ProbeGrid, Published, RunState};
+use path_dialog::PathDialog;
 use settings::{Theme, UserSettings};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -107,6 +112,8 @@ pub enum Initial {
     File(PathBuf),
     /// A design in memory, untitled (the embedded example, a generated design).
     Design(Box<Design>, String),
+    /// The first start (no last design): the start page over the Level 2 example.
+    StartPage,
 }
 
 /// What the window is built from: its seams.
@@ -169,6 +176,36 @@ pub enum Pending {
     Quit,
 }
 
+/// What the built-in file dialog's answer is for.
+#[derive(Debug, Clone)]
+pub(crate) enum FilePurpose {
+    /// File ▸ Open.
+    OpenDesign,
+    /// Save (As) the design, then carry out the guarded action, if any.
+    SaveDesign {
+        /// The action the unsaved-changes guard held.
+        then: Option<Pending>,
+    },
+    /// Save an exported text.
+    SaveText {
+        /// What it is ("zone snippet").
+        what: String,
+        /// The text.
+        text: String,
+    },
+    /// A file chosen in the Settings window.
+    Setting(SettingFile),
+}
+
+/// The files the Settings window chooses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SettingFile {
+    /// The DNSSEC trust anchor.
+    TrustAnchor,
+    /// The extra CA file.
+    CaFile,
+}
+
 /// The application.
 pub struct App {
     link: WorkerLink,
@@ -180,6 +217,8 @@ pub struct App {
     dirty: bool,
     draft: DesignDraft,
     errors: Vec<(Field, String)>,
+    /// Invalid fields judged with their last valid text (shown beside them).
+    fallbacks: Vec<(Field, String)>,
     design: Design,
     stale: bool,
     static_findings: Vec<Finding>,
@@ -207,7 +246,17 @@ pub struct App {
     title: String,
     theme_applied: Option<Theme>,
     show_settings: bool,
+    show_log: bool,
+    /// The start page is shown, with the domain typed into it.
+    start_page: Option<String>,
+    /// Import the design from DNS when this lookup run ends (the start page's "Look up").
+    import_after: Option<RunId>,
+    setting_checks: Option<settings_window::SettingChecks>,
     resolver_text: String,
+    path_dialog: Option<(PathDialog, FilePurpose)>,
+    history: History,
+    /// The draft as last recorded in the history (what an edit is compared with).
+    baseline: DesignDraft,
     timing: Option<Timing>,
 }
 
@@ -256,6 +305,7 @@ impl App {
             None => (UserSettings::default(), None),
         };
         let (design, untitled) = example_design();
+        let draft0 = DesignDraft::from_design(&design);
         let mut app = App {
             link: config.link,
             dialogs: config.dialogs,
@@ -265,8 +315,9 @@ impl App {
             file: None,
             untitled,
             dirty: false,
-            draft: DesignDraft::from_design(&design),
+            draft: draft0.clone(),
             errors: Vec::new(),
+            fallbacks: Vec::new(),
             design,
             stale: false,
             static_findings: Vec::new(),
@@ -294,6 +345,13 @@ impl App {
             title: String::new(),
             theme_applied: None,
             show_settings: false,
+            show_log: false,
+            start_page: None,
+            import_after: None,
+            setting_checks: None,
+            path_dialog: None,
+            history: History::default(),
+            baseline: draft0,
             timing: std::env::var_os("SECMX_TIMING").map(|_| Timing {
                 started: START.get().copied().unwrap_or_else(Instant::now),
                 first: true,
@@ -313,6 +371,7 @@ impl App {
                 app.untitled = name;
                 app.replace(*d, None);
             }
+            Initial::StartPage => app.start_page = Some(String::new()),
         }
         app.recompute();
         app.offer_recovery();
@@ -388,6 +447,39 @@ impl App {
     pub fn set_autosave_after(&mut self, after: Duration) {
         self.autosave_after = after;
     }
+    /// The built-in file dialog, when one is open.
+    pub fn path_dialog_open(&self) -> Option<&PathDialog> {
+        self.path_dialog.as_ref().map(|(d, _)| d)
+    }
+    /// Steps that Undo can take back, and Redo can do again.
+    pub fn undo_redo_len(&self) -> (usize, usize) {
+        (self.history.undo_len(), self.history.redo_len())
+    }
+
+    /// Edit ▸ Undo: the design as it was before the last step.
+    pub fn undo(&mut self) {
+        if let Some(d) = self.history.undo(&self.draft) {
+            self.restore_draft(d);
+        }
+    }
+
+    /// Edit ▸ Redo: the step last undone.
+    pub fn redo(&mut self) {
+        if let Some(d) = self.history.redo(&self.draft) {
+            self.restore_draft(d);
+        }
+    }
+
+    fn restore_draft(&mut self, d: DesignDraft) {
+        self.draft = d;
+        self.baseline = self.draft.clone();
+        if self.editor.selected >= self.draft.relays.len() {
+            self.editor.selected = self.draft.relays.len().saturating_sub(1);
+        }
+        self.dirty = true;
+        self.recompute();
+    }
+
     /// Select a tab.
     pub fn set_tab(&mut self, tab: Tab) {
         self.tab = tab;
@@ -408,6 +500,8 @@ impl App {
 
     fn replace(&mut self, design: Design, file: Option<PathBuf>) {
         self.draft = DesignDraft::from_design(&design);
+        self.baseline = self.draft.clone();
+        self.history.clear();
         self.design = design;
         self.file = file;
         self.dirty = false;
@@ -422,11 +516,26 @@ impl App {
     fn recompute(&mut self) {
         let parsed = self.draft.parse();
         self.errors = parsed.errors;
+        self.fallbacks.clear();
         if let Some(d) = parsed.design {
             self.design = d;
             self.stale = false;
         } else {
-            self.stale = true;
+            // Judge the valid rest of the draft now, with the invalid fields' last valid values.
+            let fields: Vec<Field> = self.errors.iter().map(|(f, _)| *f).collect();
+            let last = DesignDraft::from_design(&self.design);
+            match self
+                .draft
+                .with_fields_from(&last, &fields)
+                .and_then(|(merged, used)| merged.parse().design.map(|d| (d, used)))
+            {
+                Some((d, used)) => {
+                    self.design = d;
+                    self.fallbacks = used;
+                    self.stale = false;
+                }
+                None => self.stale = true,
+            }
         }
         self.static_findings = rules::lint(&self.design);
         self.static_summary = Summary::of(&self.static_findings);
@@ -477,6 +586,10 @@ impl App {
     }
 
     fn edited(&mut self, ctx: &egui::Context) {
+        let kind = history::edit_kind(&self.baseline, &self.draft);
+        let place = ctx.memory(|m| m.focused()).map_or(0, |id| id.value());
+        self.history.record(&self.baseline, kind, place);
+        self.baseline = self.draft.clone();
         self.dirty = true;
         self.recompute();
         if self.autosave_due.is_none() && self.config_dir.is_some() {
@@ -538,7 +651,13 @@ impl eframe::App for App {
             .default_size(450.0)
             .min_size(340.0)
             .show(ui, |ui| {
-                editor::editor_ui(ui, &mut self.draft, &self.errors, &mut self.editor)
+                editor::editor_ui(
+                    ui,
+                    &mut self.draft,
+                    &self.errors,
+                    &self.fallbacks,
+                    &mut self.editor,
+                )
             })
             .inner;
         if changed {
@@ -565,13 +684,23 @@ impl eframe::App for App {
         }
         egui::CentralPanel::default().show(ui, |ui| {
             ui.horizontal(|ui| {
-                ui.selectable_value(&mut self.tab, Tab::Zone, "Zone snippet");
-                ui.selectable_value(&mut self.tab, Tab::Sts, "MTA-STS policy");
-                ui.selectable_value(&mut self.tab, Tab::Published, "Published (DNS)");
-                ui.selectable_value(&mut self.tab, Tab::Probe, "Probe grid");
+                for (tab, name) in [
+                    (Tab::Zone, "Zone snippet"),
+                    (Tab::Sts, "MTA-STS policy"),
+                    (Tab::Published, "Published (DNS)"),
+                    (Tab::Probe, "Probe grid"),
+                ] {
+                    // The selected tab is also underlined and bold: never colour alone.
+                    let mut text = RichText::new(name);
+                    if self.tab == tab {
+                        text = text.underline().strong();
+                    }
+                    ui.selectable_value(&mut self.tab, tab, text);
+                }
             });
             ui.separator();
-            let can_run = !self.stale;
+            // Runs need a design without input errors (not one judged with last valid values).
+            let can_run = !self.stale && self.errors.is_empty();
             let intent = match self.tab {
                 Tab::Zone => {
                     self.preview_ui(ui, false);
@@ -605,7 +734,12 @@ impl eframe::App for App {
             }
         });
         self.settings_window(&ctx);
+        self.log_window(&ctx);
+        self.start_page(&ctx);
         self.guard_modal(&ctx);
+        self.path_dialog(&ctx);
+        // A save or an open in this frame changes the title now, not on the next input event.
+        self.update_title(&ctx);
         if let Some(t) = &mut self.timing {
             let dt = t0.elapsed();
             if t.first {
@@ -679,10 +813,7 @@ pub fn run(runtime: &tokio::runtime::Handle, file: Option<PathBuf>) -> anyhow::R
                     format!("Generated design ({n} relays)"),
                 ),
                 (None, Some(p)) => Initial::File(p),
-                (None, None) => {
-                    let (d, name) = example_design();
-                    Initial::Design(Box::new(d), name)
-                }
+                (None, None) => Initial::StartPage,
             }
         }
     };

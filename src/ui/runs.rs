@@ -129,6 +129,12 @@ impl App {
                 if self.published.run == RunState::Running(run) {
                     self.published.run = end;
                     matched = true;
+                    if self.import_after == Some(run) {
+                        self.import_after = None;
+                        if !cancelled {
+                            self.import_from_dns();
+                        }
+                    }
                 }
                 if self.grid.run == RunState::Running(run) {
                     self.grid.run = end;

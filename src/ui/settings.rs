@@ -33,6 +33,8 @@ pub struct UserSettings {
     pub recent: Vec<PathBuf>,
     /// The design open when the window last closed.
     pub last_file: Option<PathBuf>,
+    /// Always use the window's own file dialog, never the desktop's (portal) one.
+    pub builtin_file_dialog: bool,
 }
 
 impl UserSettings {

@@ -7,6 +7,21 @@ impl App {
     pub(super) fn settings_window(&mut self, ctx: &egui::Context) {
         let mut open = self.show_settings;
         let mut changed = false;
+        let mut choose = None;
+        if !self.show_settings {
+            return;
+        }
+        // The fields are checked when they change (files read then), not every frame.
+        let checks = self
+            .setting_checks
+            .get_or_insert_with(|| {
+                SettingChecks::of(
+                    &self.resolver_text,
+                    self.settings.net.trust_anchor.as_deref(),
+                    self.settings.net.ca_file.as_deref(),
+                )
+            })
+            .clone();
         egui::Window::new("Settings")
             .open(&mut open)
             .resizable(false)
@@ -24,6 +39,7 @@ impl App {
                             .labelled_by(l.id)
                             .changed();
                         ui.end_row();
+                        show_check(ui, checks.resolver.as_ref());
                         let mut anchor = self
                             .settings
                             .net
@@ -45,6 +61,12 @@ impl App {
                             changed = true;
                         }
                         ui.end_row();
+                        ui.label("");
+                        if ui.button("Choose trust anchor file…").clicked() {
+                            choose = Some(SettingFile::TrustAnchor);
+                        }
+                        ui.end_row();
+                        show_check(ui, checks.anchor.as_ref());
                         let mut ca = self
                             .settings
                             .net
@@ -63,6 +85,12 @@ impl App {
                             changed = true;
                         }
                         ui.end_row();
+                        ui.label("");
+                        if ui.button("Choose CA file…").clicked() {
+                            choose = Some(SettingFile::CaFile);
+                        }
+                        ui.end_row();
+                        show_check(ui, checks.ca.as_ref());
                         let l = ui.label("Timeout (seconds)");
                         changed |= ui
                             .add(
@@ -89,13 +117,143 @@ impl App {
                             )
                             .changed();
                         ui.end_row();
+                        ui.label("File dialogs");
+                        changed |= ui
+                            .checkbox(
+                                &mut self.settings.builtin_file_dialog,
+                                "Use the built-in file dialog (instead of the desktop's)",
+                            )
+                            .changed();
+                        ui.end_row();
                     });
             });
         self.show_settings = open;
+        if let Some(which) = choose {
+            self.choose_setting_file(which);
+        }
         if changed {
-            self.settings.net.resolver =
-                Some(self.resolver_text.trim().to_string()).filter(|s| !s.is_empty());
+            self.setting_checks = None;
+            // Only a resolver that parses is used; the last valid one stays until then.
+            if check_resolver(&self.resolver_text).is_ok() {
+                self.settings.net.resolver =
+                    Some(self.resolver_text.trim().to_string()).filter(|s| !s.is_empty());
+            }
             self.save_settings();
         }
     }
+
+    /// Ask for the trust-anchor or CA file (the desktop's dialog, else the built-in one).
+    pub(super) fn choose_setting_file(&mut self, which: SettingFile) {
+        let title = match which {
+            SettingFile::TrustAnchor => "Choose the DNSSEC trust anchor file",
+            SettingFile::CaFile => "Choose the extra CA file (PEM)",
+        };
+        let answer = if self.settings.builtin_file_dialog {
+            Answer::Unavailable
+        } else {
+            self.dialogs.open_file(title)
+        };
+        match answer {
+            Answer::Path(p) => self.set_setting_file(which, p),
+            Answer::Cancelled => {}
+            Answer::Unavailable => {
+                let current = match which {
+                    SettingFile::TrustAnchor => self.settings.net.trust_anchor.clone(),
+                    SettingFile::CaFile => self.settings.net.ca_file.clone(),
+                };
+                let dir = current
+                    .as_deref()
+                    .and_then(Path::parent)
+                    .filter(|p| p.is_dir())
+                    .map(Path::to_path_buf);
+                self.show_path_dialog(
+                    PathDialog::new(title, path_dialog::Mode::Open, dir, ""),
+                    FilePurpose::Setting(which),
+                );
+            }
+        }
+    }
+
+    /// A file chosen for a setting: store it and save the settings.
+    pub(super) fn set_setting_file(&mut self, which: SettingFile, path: PathBuf) {
+        match which {
+            SettingFile::TrustAnchor => self.settings.net.trust_anchor = Some(path),
+            SettingFile::CaFile => self.settings.net.ca_file = Some(path),
+        }
+        self.setting_checks = None;
+        self.save_settings();
+    }
+}
+
+/// The settings' checks, made when they change: `Ok` = what was found, `Err` = what is wrong.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SettingChecks {
+    resolver: Option<Result<String, String>>,
+    anchor: Option<Result<String, String>>,
+    ca: Option<Result<String, String>>,
+}
+
+impl SettingChecks {
+    fn of(resolver: &str, anchor: Option<&Path>, ca: Option<&Path>) -> Self {
+        SettingChecks {
+            resolver: (!resolver.trim().is_empty()).then(|| check_resolver(resolver)),
+            anchor: anchor.map(check_anchor),
+            ca: ca.map(|p| {
+                crate::probe::tls::read_pem_certs(p)
+                    .map(|c| format!("{} certificate(s) read", c.len()))
+            }),
+        }
+    }
+}
+
+/// A resolver address: empty (the system's) or IP:PORT.
+pub(crate) fn check_resolver(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok("the system resolver".into());
+    }
+    if let Ok(a) = t.parse::<std::net::SocketAddr>() {
+        return Ok(format!("resolver {a}"));
+    }
+    match t.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(ip)) => Err(format!("add the port: [{ip}]:53")),
+        Ok(ip) => Err(format!("add the port: {ip}:53")),
+        Err(_) => Err(format!(
+            "`{t}` is not IP:PORT (e.g. 192.0.2.53:53 or [2001:db8::53]:53)"
+        )),
+    }
+}
+
+/// A trust-anchor file: readable, with DNSKEY or DS lines (the resolver checks the keys when a
+/// run starts).
+pub(crate) fn check_anchor(path: &Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (mut keys, mut ds) = (0, 0);
+    for line in text.lines() {
+        let line = line.split(';').next().unwrap_or("");
+        let tokens: Vec<&str> = line.split_whitespace().collect();
+        if tokens.iter().any(|t| t.eq_ignore_ascii_case("DNSKEY")) {
+            keys += 1;
+        } else if tokens.iter().any(|t| t.eq_ignore_ascii_case("DS")) {
+            ds += 1;
+        }
+    }
+    if keys + ds == 0 {
+        return Err(format!("{}: no DNSKEY or DS lines", path.display()));
+    }
+    Ok(format!("{keys} DNSKEY and {ds} DS line(s) read"))
+}
+
+/// One check under its field: the error in words and red, or what was found.
+fn show_check(ui: &mut Ui, check: Option<&Result<String, String>>) {
+    let Some(check) = check else {
+        return;
+    };
+    ui.label("");
+    let dark = ui.visuals().dark_mode;
+    match check {
+        Ok(t) => ui.colored_label(palette::ok(dark), format!("OK: {t}")),
+        Err(e) => ui.colored_label(palette::error(dark), format!("Error: {e}")),
+    };
+    ui.end_row();
 }

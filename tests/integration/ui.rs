@@ -704,3 +704,338 @@ fn a_finding_explains_its_rule_as_secmx_explain_does() {
         "the window shows the rule's full text"
     );
 }
+
+// ----- issue 9, item 1: files always work (no portal → the built-in file dialog) -----
+
+#[test]
+fn without_a_portal_save_as_opens_the_builtin_dialog_and_writes_the_design() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("typed.secmx.toml");
+    let (mut h, _w) = harness_with(ScriptedDialogs::no_portal());
+    h.run();
+    retype(&mut h, "TTL (seconds)", "7200");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert!(
+        h.state().path_dialog_open().is_some(),
+        "Ctrl+S must not do nothing"
+    );
+    assert!(h.query_by_label_contains("Built-in file dialog").is_some());
+    retype(&mut h, "File path", &path.display().to_string());
+    h.get_by_label("Save").click();
+    h.run();
+    assert!(h.state().path_dialog_open().is_none());
+    assert_eq!(h.state().file(), Some(path.as_path()));
+    assert!(!h.state().is_dirty());
+    let back = secmx::project::load_design(&path).unwrap();
+    assert_eq!(back.ttl, 7200);
+}
+
+#[test]
+fn without_a_portal_the_zone_save_button_writes_the_snippet() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agency.zone");
+    let (mut h, _w) = harness_with(ScriptedDialogs::no_portal());
+    h.run();
+    h.get_by_label("Save…").click();
+    h.run();
+    assert!(h.state().path_dialog_open().is_some());
+    retype(&mut h, "File path", &path.display().to_string());
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        h.state().zone_text()
+    );
+    assert!(
+        h.query_by_label_contains("Saved the zone snippet to")
+            .is_some()
+    );
+}
+
+#[test]
+fn the_builtin_dialog_refuses_a_missing_file_and_cancels() {
+    let (mut h, _w) = harness_with(ScriptedDialogs::no_portal());
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    h.run();
+    assert!(
+        h.state().path_dialog_open().is_some(),
+        "Ctrl+O must not do nothing"
+    );
+    retype(&mut h, "File path", "/nonexistent-secmx/none.secmx.toml");
+    h.get_by_label("Open").click();
+    h.run();
+    assert!(h.query_by_label_contains("does not exist").is_some());
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(h.state().path_dialog_open().is_none());
+    assert_eq!(h.state().design().domain.as_str(), "agency.example");
+}
+
+#[test]
+fn the_builtin_dialog_opens_a_design_listed_in_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.secmx.toml");
+    std::fs::write(
+        &path,
+        secmx::ui::EXAMPLE_LEVEL2.replace("ttl = 3600", "ttl = 4321"),
+    )
+    .unwrap();
+    let (mut h, _w) = harness_with(ScriptedDialogs::no_portal());
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    h.run();
+    // Navigate by typing the folder (it is entered), then pick the file from the listing.
+    retype(&mut h, "File path", &dir.path().display().to_string());
+    h.key_press(Key::Enter);
+    h.run();
+    h.get_by_label("other.secmx.toml").click();
+    h.run();
+    h.get_by_label("Open").click();
+    h.run();
+    assert_eq!(h.state().file(), Some(path.as_path()));
+    assert_eq!(h.state().design().ttl, 4321);
+}
+
+#[test]
+fn the_guards_save_uses_the_builtin_dialog_then_carries_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("guarded.secmx.toml");
+    let (mut h, _w) = harness_with(ScriptedDialogs::no_portal());
+    h.run();
+    retype(&mut h, "TTL (seconds)", "60");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    assert!(h.state().path_dialog_open().is_some());
+    retype(&mut h, "File path", &path.display().to_string());
+    h.get_by_label("Save").click();
+    h.run();
+    assert_eq!(secmx::project::load_design(&path).unwrap().ttl, 60);
+    assert_eq!(h.state().draft().domain, "example.org", "then New happened");
+}
+
+#[test]
+fn a_failed_write_names_the_path_and_the_os_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // The portal answers with a folder: writing onto it fails.
+    let (mut h, _w) = harness_with(ScriptedDialogs::new([Some(dir.path().to_path_buf())]));
+    h.run();
+    h.get_by_label("Save…").click();
+    h.run();
+    let n = h.state().notices().last().unwrap();
+    assert_eq!(n.level, secmx::ui::NoticeLevel::Error);
+    assert!(
+        n.text.contains(&dir.path().display().to_string()),
+        "{}",
+        n.text
+    );
+    assert!(n.text.contains("os error"), "{}", n.text);
+}
+
+// ----- issue 9, item 2: undo/redo of the design -----
+
+#[test]
+fn typing_in_a_field_undoes_as_one_step_from_the_edit_menu() {
+    let (mut h, _w) = harness();
+    h.run();
+    retype(&mut h, "TTL (seconds)", "7200");
+    assert_eq!(h.state().draft().ttl, "7200");
+    assert_eq!(h.state().undo_redo_len(), (1, 0), "typing is one step");
+    h.get_by_label("Edit").click();
+    h.run();
+    h.get_by_label_contains("Undo").click();
+    h.run();
+    assert_eq!(h.state().draft().ttl, "3600");
+    assert_eq!(h.state().design().ttl, 3600);
+    h.get_by_label("Edit").click();
+    h.run();
+    h.get_by_label_contains("Redo").click();
+    h.run();
+    assert_eq!(h.state().draft().ttl, "7200");
+}
+
+#[test]
+fn removing_a_relay_asks_nothing_and_ctrl_z_brings_it_back() {
+    let (mut h, _w) = harness();
+    h.run();
+    let hosts: Vec<String> = h
+        .state()
+        .draft()
+        .relays
+        .iter()
+        .map(|r| r.host.clone())
+        .collect();
+    h.get_by_label("Remove").click();
+    h.run();
+    assert_eq!(h.state().draft().relays.len(), hosts.len() - 1);
+    assert!(h.state().pending().is_none());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    let back: Vec<String> = h
+        .state()
+        .draft()
+        .relays
+        .iter()
+        .map(|r| r.host.clone())
+        .collect();
+    assert_eq!(back, hosts);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    assert_eq!(h.state().draft().relays.len(), hosts.len() - 1);
+    assert_eq!(h.state().undo_redo_len(), (1, 0));
+}
+
+// ----- issue 9, items 3 and 6: every problem under its field; the valid rest stays judged -----
+
+#[test]
+fn every_bad_address_is_listed_and_the_rest_stays_judged() {
+    let (mut h, _w) = harness();
+    h.run();
+    retype(&mut h, "Addresses", "nope, 192.0.2.25, nada");
+    assert!(h.query_by_label_contains("`nope` is not").is_some());
+    assert!(
+        h.query_by_label_contains("`nada` is not").is_some(),
+        "the second bad address is shown too"
+    );
+    assert!(
+        h.query_by_label_contains("last valid version of this field")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("invalid ").is_some(),
+        "the row says invalid in words"
+    );
+    // The valid parts stay current: a TTL edit still reaches the findings' design and the preview.
+    retype(&mut h, "TTL (seconds)", "7200");
+    assert_eq!(h.state().design().ttl, 7200);
+    assert!(h.state().zone_text().contains("$TTL 7200"));
+    assert_eq!(
+        h.state().design().relays[0].addresses.len(),
+        2,
+        "the bad field is judged with its last valid value"
+    );
+}
+
+#[test]
+fn a_host_with_a_300_character_label_gets_an_inline_error() {
+    let (mut h, _w) = harness();
+    h.run();
+    retype(
+        &mut h,
+        "Host",
+        &format!("{}.agency.example", "x".repeat(300)),
+    );
+    assert!(h.query_by_label_contains("Error: ").is_some());
+    assert_eq!(h.state().design().relays[0].host, "mx1.agency.example");
+}
+
+// ----- issue 9, item 7: the Log view -----
+
+#[test]
+fn view_log_shows_the_last_log_lines() {
+    secmx::ui::log::push("WARN secmx: a line for the log view test");
+    let (mut h, _w) = harness();
+    h.run();
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Log").click();
+    h.run();
+    assert!(h.query_by_label_contains("log lines (at most").is_some());
+    assert!(
+        h.query_by_label_contains("a line for the log view test")
+            .is_some()
+    );
+}
+
+// ----- issue 9, item 4: settings checked as typed -----
+
+#[test]
+fn settings_check_the_resolver_and_read_the_ca_file_on_the_spot() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, "not a certificate\n").unwrap();
+    let (mut h, _w) = harness_with(ScriptedDialogs::new([Some(ca.clone())]));
+    h.run();
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Settings…").click();
+    h.run();
+    retype(&mut h, "Resolver (IP:PORT)", "192.0.2.53");
+    assert!(
+        h.query_by_label_contains("add the port: 192.0.2.53:53")
+            .is_some()
+    );
+    retype(&mut h, "Resolver (IP:PORT)", "192.0.2.53:5353");
+    assert!(
+        h.query_by_label_contains("OK: resolver 192.0.2.53:5353")
+            .is_some()
+    );
+    h.get_by_label("Choose CA file…").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("no CERTIFICATE in the file")
+            .is_some(),
+        "the chosen CA file is read at once"
+    );
+}
+
+// ----- issue 9, item 5: the start page -----
+
+fn harness_start() -> (Harness<'static, App>, DetachedWorker) {
+    let (link, worker) = worker::detached();
+    let h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_max_steps(16)
+        .build_eframe(move |cc| {
+            App::new(
+                &cc.egui_ctx,
+                AppConfig {
+                    link,
+                    dialogs: Box::new(ScriptedDialogs::default()),
+                    config_dir: None,
+                    initial: Initial::StartPage,
+                },
+            )
+        });
+    (h, worker)
+}
+
+#[test]
+fn the_start_page_looks_up_my_domain_or_starts_blank() {
+    let (mut h, mut w) = harness_start();
+    h.run();
+    assert!(
+        h.query_by_label_contains("Welcome to SecMX Workbench")
+            .is_some()
+    );
+    retype(&mut h, "Your mail domain", "mail.example");
+    h.get_by_label("Look up and import").click();
+    h.run_steps(3);
+    let cmds = w.drain_commands();
+    let [
+        Command::Check {
+            design,
+            probe: false,
+            ..
+        },
+    ] = cmds.as_slice()
+    else {
+        panic!("expected one lookup, got {cmds:?}");
+    };
+    assert_eq!(design.domain.as_str(), "mail.example");
+    assert!(
+        h.query_by_label_contains("Welcome to SecMX Workbench")
+            .is_none()
+    );
+
+    let (mut h, _w) = harness_start();
+    h.run();
+    retype(&mut h, "Your mail domain", "blank.example");
+    h.get_by_label("Start blank").click();
+    h.run();
+    assert_eq!(h.state().design().domain.as_str(), "blank.example");
+    assert!(h.state().design().relays.is_empty());
+}
