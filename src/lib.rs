@@ -14,6 +14,7 @@ pub mod probe;
 pub mod project;
 pub mod resolve;
 pub mod rules;
+pub mod tlsagen;
 #[cfg(feature = "gui")]
 pub mod ui;
 pub mod worker;

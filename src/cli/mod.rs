@@ -17,6 +17,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub mod probe;
+pub mod tlsa;
 
 /// Exit status: no error findings.
 pub const EXIT_OK: u8 = 0;
@@ -142,6 +143,9 @@ pub enum Command {
     },
     /// Probes one relay (every address it resolves to): SMTP, STARTTLS, TLS, certificate, role.
     Probe(probe::ProbeArgs),
+    /// TLSA records (`3 1 1` leaf key, `2 1 1` issuers) from a certificate or chain, a key, a CSR,
+    /// or the chain a live relay serves.
+    Tlsa(tlsa::TlsaArgs),
     /// The rule catalogue: every rule with its severity and what judging it needs.
     Rules {
         /// Output format.
@@ -250,6 +254,7 @@ where
         )
         .map_err(CliError::Other),
         Command::Probe(args) => return probe::run(&args, out, err),
+        Command::Tlsa(args) => tlsa::run(&args, out).map_err(CliError::Other),
         Command::Rules { format } => catalogue::rules(format, out),
         Command::Explain { rule } => catalogue::explain(&rule, out, err),
     };

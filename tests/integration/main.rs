@@ -15,6 +15,7 @@ mod probe_speed;
 mod probe_variants;
 mod robustness;
 mod sts_published;
+mod tlsa_cmd;
 #[cfg(feature = "gui")]
 mod ui;
 mod zone;
