@@ -17,6 +17,7 @@ pub mod name;
 pub mod nmx;
 pub mod probe;
 pub mod probe_judge;
+pub mod rollover;
 pub mod rpt;
 pub mod sge;
 pub mod sor;
@@ -439,11 +440,12 @@ mod tests {
         let ids: Vec<&str> = registry().map(|r| r.id).collect();
         let unique: HashSet<&str> = ids.iter().copied().collect();
         assert_eq!(ids.len(), unique.len(), "duplicate rule ids");
-        // rules.md lists 146 (NAME-014 included); NAME-015 and NAME-016 close gaps issue 15 found.
+        // rules.md lists 146 (NAME-014 included); NAME-015 and NAME-016 close gaps issue 15 found;
+        // TLSA-017…019 are the key rollover rules of issue 12.
         assert_eq!(
             ids.len(),
-            148,
-            "rules.md lists 146 rules, plus NAME-015/016"
+            151,
+            "rules.md lists 146 rules, plus NAME-015/016 and TLSA-017/018/019"
         );
         for (group, n) in [
             ("NAME-", 16),
@@ -454,7 +456,7 @@ mod tests {
             ("XR-", 17),
             ("STS-", 23),
             ("RPT-", 7),
-            ("TLSA-", 16),
+            ("TLSA-", 19),
             ("PROBE-", 29),
             ("SGE-", 10),
         ] {
