@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod event;
+pub mod history;
 pub mod live;
 pub mod model;
 pub mod probe;

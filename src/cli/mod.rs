@@ -25,6 +25,9 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 /// Exit status: the command could not run.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit status of `check --save --fail-on-regression` (and `diff --fail-on-regression`): something
+/// got worse since the previous saved run of the domain (see `secmx diff`).
+pub const EXIT_REGRESSION: u8 = 4;
 
 /// Set when Ctrl-C stopped the probes of this process: the report is then printed as far as it
 /// got, and the command exits with [`EXIT_USAGE`] rather than claiming a result.
@@ -140,6 +143,36 @@ pub enum Command {
         /// Relay probe options.
         #[command(flatten)]
         probe: check::ProbeOpts,
+        /// History options.
+        #[command(flatten)]
+        save: check::SaveOpts,
+    },
+    /// The saved runs of a domain (`secmx check --save`), newest first.
+    History {
+        /// The mail domain.
+        domain: String,
+        /// The history database (default `$XDG_DATA_HOME/secmx/history.sqlite`).
+        #[arg(long, value_name = "FILE")]
+        history: Option<PathBuf>,
+        /// How many runs to list.
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
+    /// What changed between two saved runs, in words (default: the last two of `--domain`).
+    Diff {
+        /// The older run id (default: the second-to-last run of the domain).
+        run_a: Option<i64>,
+        /// The newer run id (default: the last run of the domain, or of RUN_A's domain).
+        run_b: Option<i64>,
+        /// The domain whose last two runs to compare.
+        #[arg(long)]
+        domain: Option<String>,
+        /// The history database (default `$XDG_DATA_HOME/secmx/history.sqlite`).
+        #[arg(long, value_name = "FILE")]
+        history: Option<PathBuf>,
+        /// Exit with status 4 when something got worse.
+        #[arg(long)]
+        fail_on_regression: bool,
     },
     /// Probes one relay (every address it resolves to): SMTP, STARTTLS, TLS, certificate, role.
     Probe(probe::ProbeArgs),
@@ -243,13 +276,36 @@ where
             format,
             net,
             probe,
+            save,
         } => check::check(
             design.as_deref(),
             domain.as_deref(),
             &net,
             &probe,
+            &save,
             offline,
             format,
+            out,
+            err,
+        )
+        .map_err(CliError::Other),
+        Command::History {
+            domain,
+            history,
+            limit,
+        } => check::history(&domain, history.as_deref(), limit, out).map_err(CliError::Other),
+        Command::Diff {
+            run_a,
+            run_b,
+            domain,
+            history,
+            fail_on_regression,
+        } => check::diff(
+            run_a,
+            run_b,
+            domain.as_deref(),
+            history.as_deref(),
+            fail_on_regression,
             out,
         )
         .map_err(CliError::Other),
