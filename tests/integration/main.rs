@@ -5,6 +5,7 @@ mod check_live;
 mod cli;
 mod dkim;
 mod dns;
+mod history;
 mod interrupt;
 #[cfg(feature = "gui")]
 mod parity;
