@@ -15,7 +15,7 @@ const MX_ADDR: Ipv4Addr = Ipv4Addr::new(127, 0, 1, 61);
 
 /// A CA and three keys with a certificate each for `mx.probe.test` (`k1.crt`/`k1.key`, …, leaf +
 /// CA), written to `dir`; returns the CA file and each key's `3 1 1` record.
-fn keys(dir: &Path) -> (PathBuf, Vec<String>) {
+pub(crate) fn keys(dir: &Path) -> (PathBuf, Vec<String>) {
     let ca_key = KeyPair::generate().unwrap();
     let mut ca_p = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -38,6 +38,8 @@ fn keys(dir: &Path) -> (PathBuf, Vec<String>) {
         )
         .unwrap();
         std::fs::write(dir.join(format!("{k}.key")), key.serialize_pem()).unwrap();
+        std::fs::write(dir.join(format!("{k}leaf.crt")), cert.pem()).unwrap();
+        std::fs::write(dir.join(format!("{k}leaf.key")), key.serialize_pem()).unwrap();
         records.push(format!(
             "3 1 1 {}",
             secmx::tlsagen::spki_sha256(&rcgen::PublicKeyData::subject_public_key_info(&key))
@@ -47,7 +49,7 @@ fn keys(dir: &Path) -> (PathBuf, Vec<String>) {
 }
 
 /// Postfix on MX_ADDR:25 serving key `k`'s certificate from `keys_dir`.
-fn relay(keys_dir: &Path, k: &str) -> Postfix {
+pub(crate) fn relay(keys_dir: &Path, k: &str, addr: Ipv4Addr) -> Postfix {
     Postfix::start(|dir| {
         for ext in ["crt", "key"] {
             std::fs::copy(
@@ -57,7 +59,7 @@ fn relay(keys_dir: &Path, k: &str) -> Postfix {
             .unwrap();
         }
         vec![Listener {
-            addr: MX_ADDR.into(),
+            addr: addr.into(),
             port: 25,
             opts: tls_opts(dir, k, "may"),
         }]
@@ -131,7 +133,7 @@ fn rollover_in_order_is_no_regression_and_a_replaced_key_is() {
     let hist = keys_dir.path().join("state/history.sqlite");
 
     // 1. Key 1 served, its record published.
-    let mut pf = relay(keys_dir.path(), "k1");
+    let mut pf = relay(keys_dir.path(), "k1", MX_ADDR);
     let ns = zone(&[&rec[0]]);
     let (code, _) = check_save(&ns, &ca, &hist);
     assert_ne!(code, Some(4));
@@ -147,7 +149,7 @@ fn rollover_in_order_is_no_regression_and_a_replaced_key_is() {
 
     // 3. Switch the relay to key 2: the key changed and a record still matches.
     drop(pf);
-    pf = relay(keys_dir.path(), "k2");
+    pf = relay(keys_dir.path(), "k2", MX_ADDR);
     let (code, err) = check_save(&ns, &ca, &hist);
     assert_ne!(code, Some(4), "{err}");
     let (code, text) = diff(&hist);
@@ -158,7 +160,7 @@ fn rollover_in_order_is_no_regression_and_a_replaced_key_is() {
 
     // 4. Key 3 without its record: a regression.
     drop(pf);
-    let _pf = relay(keys_dir.path(), "k3");
+    let _pf = relay(keys_dir.path(), "k3", MX_ADDR);
     let (code, err) = check_save(&ns, &ca, &hist);
     assert_eq!(code, Some(4), "{err}");
     assert!(err.contains("secmx: regression:"), "{err}");

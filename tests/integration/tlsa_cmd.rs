@@ -131,3 +131,131 @@ fn tlsa_matches_ldns_dane_and_openssl() {
     let o = secmx(&["tlsa", &p("chain.pem")]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// `secmx tlsa --relay`: the chain a live Postfix serves gives the records of its files; a relay
+/// that sends its leaf without the issuer is refused (unless `--leaf-only`).
+#[test]
+fn tlsa_of_a_live_relay() {
+    use std::net::Ipv4Addr;
+    const ADDR: Ipv4Addr = Ipv4Addr::new(127, 0, 1, 62);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (ca, rec) = super::history::keys(dir.path());
+    let ca_digest = sh(
+        dir.path(),
+        "openssl x509 -in ca.pem -pubkey -noout | openssl pkey -pubin -outform DER | sha256sum",
+    );
+    let ca_digest = ca_digest.split_whitespace().next().expect("digest");
+    let pf = super::history::relay(dir.path(), "k1", ADDR);
+    let o = secmx(&[
+        "tlsa",
+        "--relay",
+        &format!("{ADDR}:25"),
+        "--host",
+        "mx.probe.test",
+        "--ca",
+        &ca.display().to_string(),
+        "--timeout",
+        "10",
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        o.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        records(&text),
+        vec![rec[0].clone(), format!("2 1 1 {ca_digest}")],
+        "{text}"
+    );
+    assert!(
+        text.starts_with("_25._tcp.mx.probe.test. IN TLSA 3 1 1"),
+        "{text}"
+    );
+    drop(pf);
+
+    let _pf = super::history::relay(dir.path(), "k2leaf", ADDR);
+    let target = format!("{ADDR}:25");
+    let o = secmx(&[
+        "tlsa",
+        "--relay",
+        &target,
+        "--format",
+        "toml",
+        "--timeout",
+        "10",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("its issuer (CN=SecMX History CA) is not in it"),
+        "{e}"
+    );
+    let o = secmx(&[
+        "tlsa",
+        "--relay",
+        &target,
+        "--format",
+        "toml",
+        "--leaf-only",
+        "--timeout",
+        "10",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .next()
+            .and_then(|l| l.split(',').next()),
+        Some(format!("  \"{}\"", rec[1]).as_str())
+    );
+}
+
+/// `secmx check DESIGN` prints the relay's key rollover plan; offline, nothing is published yet.
+#[test]
+fn check_prints_the_rollover_plan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    sh(
+        d,
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout cur.key -out cur.pem -subj /CN=mx.plan.example -days 90 2>/dev/null && \
+         openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out next.key 2>/dev/null",
+    );
+    let rec = |f: &str| {
+        let o = secmx(&[
+            "tlsa",
+            &d.join(f).display().to_string(),
+            "--format",
+            "toml",
+            "--leaf-only",
+        ]);
+        let t = String::from_utf8_lossy(&o.stdout).into_owned();
+        t.trim()
+            .trim_start_matches('"')
+            .split('"')
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    let (cur, next) = (rec("cur.pem"), rec("next.key"));
+    let design = format!(
+        "format = 1\ndomain = \"plan.example\"\nlevel = 1\ntest_domain = true\n\n[[relay]]\nhost = \"mx.plan.example\"\nrole = \"ber\"\naddresses = [\"192.0.2.25\"]\ntlsa = [\"{cur}\"]\nnext_key = \"next.key\"\n"
+    );
+    std::fs::write(d.join("plan.secmx.toml"), design).unwrap();
+    let o = secmx(&[
+        "check",
+        &d.join("plan.secmx.toml").display().to_string(),
+        "--offline",
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(text.contains("TLSA-017"), "{text}");
+    assert!(text.contains("Key rollover plan:"), "{text}");
+    assert!(text.contains(&format!("now: publish {next}")), "{text}");
+    assert!(
+        text.contains("after 2×TTL (7200 s) from publication: switch the key"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("after the switch + 2×TTL: remove {cur}")),
+        "{text}"
+    );
+}
