@@ -252,7 +252,8 @@ mod tests {
     fn tlsa_017_fail_next_key_not_published() {
         let cur = format!("3 1 1 {}", h256('a'));
         let next = format!("3 1 1 {}", h256('b'));
-        let f = case(&[cur.clone()], &[next.clone()]).fails_with("TLSA-017", Severity::Warning);
+        let f = case(std::slice::from_ref(&cur), std::slice::from_ref(&next))
+            .fails_with("TLSA-017", Severity::Warning);
         assert!(f[0].message.contains("not published beside"), "{f:?}");
         let mut c = case(&[cur], &[]);
         c.relays[0].next_key = Some("gone.pem".into());
