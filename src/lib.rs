@@ -8,12 +8,14 @@
 
 pub mod cli;
 pub mod event;
+pub mod history;
 pub mod live;
 pub mod model;
 pub mod probe;
 pub mod project;
 pub mod resolve;
 pub mod rules;
+pub mod tlsagen;
 #[cfg(feature = "gui")]
 pub mod ui;
 pub mod worker;

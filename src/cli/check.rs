@@ -108,6 +108,30 @@ pub struct ProbeOpts {
     pub sources: Vec<std::net::IpAddr>,
 }
 
+/// History options of `check`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SaveOpts {
+    /// Store this run in the history (SQLite; see `secmx history`, `secmx diff`).
+    #[arg(long)]
+    pub save: bool,
+    /// The history database (default `$XDG_DATA_HOME/secmx/history.sqlite`); also read for the
+    /// rollover plan's dates without --save.
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+    /// With --save: exit with status 4 when something got worse since the previous saved run of
+    /// the domain (what `secmx diff` marks as a regression).
+    #[arg(long, requires = "save")]
+    pub fail_on_regression: bool,
+}
+
+/// The history file of `--history`, or the default one.
+fn history_path(given: Option<&Path>) -> Result<PathBuf, String> {
+    match given {
+        Some(p) => Ok(p.to_path_buf()),
+        None => crate::history::default_path(),
+    }
+}
+
 /// The settings of a live run from the command line's options.
 pub(crate) fn live_settings(net: &NetArgs, popts: &ProbeOpts) -> Result<LiveSettings, String> {
     let step = net.step_timeout()?;
@@ -202,14 +226,17 @@ fn fetch_published(net: &NetArgs, plan: &Plan) -> Result<Published, String> {
 }
 
 /// Run `secmx check`.
+#[allow(clippy::too_many_arguments)]
 pub fn check(
     design_path: Option<&Path>,
     domain: Option<&str>,
     net: &NetArgs,
     popts: &ProbeOpts,
+    save: &SaveOpts,
     offline: bool,
     format: CheckFormat,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<u8, String> {
     let design: Option<Design> = match design_path {
         Some(p) => Some(project::load_design(p).map_err(|e| e.to_string())?),
@@ -233,7 +260,48 @@ pub fn check(
     plan.dns = !offline;
     plan.probe = !offline && !popts.no_probe;
     let settings = live_settings(net, popts)?;
+    // The history is opened before the run: a database that cannot be used stops the command
+    // before minutes of probes are spent.
+    let mut history = match (save.save, &save.history) {
+        (true, h) => Some(crate::history::History::open(
+            &history_path(h.as_deref())?,
+            true,
+        )?),
+        (false, Some(h)) => Some(crate::history::History::open(h, false)?),
+        (false, None) => None,
+    };
+    let design = plan.design.clone();
+    let run_settings = serde_json::json!({
+        "design": design_path.map(|p| p.display().to_string()),
+        "dns": plan.dns,
+        "probe": plan.probe,
+        "resolver": net.resolver.map(|r| r.to_string()),
+        "quick": popts.quick,
+        "timeout": net.timeout,
+    });
     let report = run_live(plan, settings, format == CheckFormat::Jsonl, out)?;
+    let mut regressions = Vec::new();
+    if let (true, Some(h)) = (save.save && !report.cancelled, history.as_mut()) {
+        let value = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+        let previous = h.list(&report.domain, 1)?.into_iter().next();
+        let started = std::time::Instant::now();
+        let id = h.save(&value, crate::history::now_unix(), &run_settings)?;
+        let _ = writeln!(
+            err,
+            "secmx: saved as run {id} in {} ({} ms)",
+            h.path().display(),
+            started.elapsed().as_millis()
+        );
+        if let Some(prev) = previous {
+            let (_, before) = h.get(prev.id)?;
+            regressions = crate::history::diff(&before, &value)
+                .into_iter()
+                .filter(|c| c.regression)
+                .collect();
+        }
+    } else if save.save {
+        let _ = writeln!(err, "secmx: the run was cancelled: not saved");
+    }
     let io = |e: std::io::Error| format!("cannot write output: {e}");
     match format {
         CheckFormat::Json => {
@@ -244,7 +312,18 @@ pub fn check(
             let text = serde_json::to_string(&report).map_err(|e| e.to_string())?;
             writeln!(out, "{text}").map_err(io)?;
         }
-        CheckFormat::Text => write_text(out, &report).map_err(io)?,
+        CheckFormat::Text => {
+            write_text(out, &report).map_err(io)?;
+            if let Some(d) = &design {
+                write_plans(out, d, &report, history.as_ref()).map_err(io)?;
+            }
+        }
+    }
+    if save.fail_on_regression && !regressions.is_empty() {
+        for c in &regressions {
+            let _ = writeln!(err, "secmx: regression: {}", c.text);
+        }
+        return Ok(super::EXIT_REGRESSION);
     }
     Ok(if report.summary.errors > 0 {
         super::EXIT_FINDINGS
@@ -431,4 +510,213 @@ fn spelling<T: Serialize>(v: &T) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
+}
+
+/// The key rollover plan of each design relay that names a next key (`next_tlsa`, `next_key`):
+/// publish the next record, switch the key two TTLs after it was first seen published, remove the
+/// old records two TTLs after the switch. Dates come from the history when there is one.
+fn write_plans(
+    out: &mut dyn Write,
+    design: &Design,
+    r: &LiveReport,
+    history: Option<&crate::history::History>,
+) -> std::io::Result<()> {
+    let relays: Vec<_> = design
+        .relays
+        .iter()
+        .filter(|x| !x.next_records().is_empty())
+        .collect();
+    if relays.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "  Key rollover plan:")?;
+    for relay in relays {
+        let owner = format!("_{}._tcp.{}", relay.tlsa_port(), relay.host);
+        let published = r.dns.as_ref().and_then(|d| {
+            d.rrsets
+                .iter()
+                .find(|s| s.rtype == "TLSA" && s.owner() == owner)
+        });
+        let ttl = published
+            .and_then(|s| s.ttl)
+            .map(i64::from)
+            .unwrap_or(design.ttl);
+        let live: Option<Vec<String>> = published.map(|s| {
+            s.records
+                .iter()
+                .map(|x| crate::model::normalize_tlsa(x))
+                .collect()
+        });
+        let next = relay.next_records();
+        let old: Vec<String> = relay
+            .tlsa
+            .iter()
+            .map(|t| crate::model::normalize_tlsa(t))
+            .filter(|t| !next.contains(t))
+            .collect();
+        let served: Vec<String> = r
+            .probes
+            .iter()
+            .flatten()
+            .filter(|p| p.host == relay.host && i64::from(p.port) == relay.tlsa_port())
+            .filter_map(|p| p.certificate.as_ref()?.chain.first())
+            .map(|c| format!("3 1 1 {}", c.spki_sha256))
+            .collect();
+        let switched = !served.is_empty() && served.iter().all(|k| next.contains(k));
+        writeln!(out, "    {owner} (TTL {ttl} s):")?;
+        let unpublished: Vec<&String> = next
+            .iter()
+            .filter(|n| live.as_ref().is_none_or(|l| !l.contains(n)))
+            .collect();
+        if !unpublished.is_empty() {
+            for n in &unpublished {
+                writeln!(out, "      now: publish {n}")?;
+            }
+            writeln!(
+                out,
+                "      after 2×TTL ({} s) from publication: switch the key",
+                2 * ttl
+            )?;
+        } else if switched {
+            writeln!(out, "      done: the relay serves the next key")?;
+        } else {
+            let seen = next
+                .iter()
+                .filter_map(|n| {
+                    history.and_then(|h| h.tlsa_first_seen(&r.domain, &owner, n).ok().flatten())
+                })
+                .max();
+            match seen {
+                Some(t) => writeln!(
+                    out,
+                    "      after {}: switch the key (2×TTL from when the next record was first seen, {})",
+                    crate::history::when(t + 2 * ttl),
+                    crate::history::when(t)
+                )?,
+                None => writeln!(
+                    out,
+                    "      after 2×TTL ({} s) from publication: switch the key (published now; save runs with --save for a date)",
+                    2 * ttl
+                )?,
+            }
+        }
+        for o in &old {
+            if switched {
+                writeln!(
+                    out,
+                    "      after 2×TTL ({} s) from the switch: remove {o}",
+                    2 * ttl
+                )?;
+            } else {
+                writeln!(out, "      after the switch + 2×TTL: remove {o}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Run `secmx history DOMAIN`.
+pub fn history(
+    domain: &str,
+    file: Option<&Path>,
+    limit: i64,
+    out: &mut dyn Write,
+) -> Result<u8, String> {
+    let h = crate::history::History::open(&history_path(file)?, false)?;
+    let domain = normalize_name(domain);
+    let runs = h.list(&domain, limit.max(1))?;
+    let io = |e: std::io::Error| format!("cannot write output: {e}");
+    if runs.is_empty() {
+        writeln!(out, "{domain}: no saved runs in {}", h.path().display()).map_err(io)?;
+        return Ok(super::EXIT_OK);
+    }
+    writeln!(
+        out,
+        "{:>6}  {:<20}  {:>6} {:>8} {:>5}  design",
+        "run", "time", "errors", "warnings", "infos"
+    )
+    .map_err(io)?;
+    for r in runs {
+        writeln!(
+            out,
+            "{:>6}  {:<20}  {:>6} {:>8} {:>5}  {}",
+            r.id,
+            crate::history::when(r.time_unix),
+            r.errors,
+            r.warnings,
+            r.infos,
+            r.file.as_deref().unwrap_or("(published)")
+        )
+        .map_err(io)?;
+    }
+    Ok(super::EXIT_OK)
+}
+
+/// Run `secmx diff [RUN_A] [RUN_B]`.
+pub fn diff(
+    run_a: Option<i64>,
+    run_b: Option<i64>,
+    domain: Option<&str>,
+    file: Option<&Path>,
+    fail_on_regression: bool,
+    out: &mut dyn Write,
+) -> Result<u8, String> {
+    let h = crate::history::History::open(&history_path(file)?, false)?;
+    let (a, b) = match (run_a, run_b) {
+        (Some(a), Some(b)) => (a, b),
+        (Some(a), None) => {
+            let (run, _) = h.get(a)?;
+            let last = h
+                .list(&run.domain, 1)?
+                .into_iter()
+                .next()
+                .ok_or("no runs")?;
+            (a, last.id)
+        }
+        (None, _) => {
+            let Some(d) = domain else {
+                return Err("diff needs RUN_A [RUN_B] or --domain NAME".into());
+            };
+            let runs = h.list(&normalize_name(d), 2)?;
+            if runs.len() < 2 {
+                return Err(format!(
+                    "{d}: {} saved run(s); diff needs two (secmx check --save)",
+                    runs.len()
+                ));
+            }
+            (runs[1].id, runs[0].id)
+        }
+    };
+    let started = std::time::Instant::now();
+    let (ra, va) = h.get(a)?;
+    let (rb, vb) = h.get(b)?;
+    let changes = crate::history::diff(&va, &vb);
+    let ms = started.elapsed().as_millis();
+    let io = |e: std::io::Error| format!("cannot write output: {e}");
+    writeln!(
+        out,
+        "{}: run {a} ({}) → run {b} ({}): {} change(s), {} regression(s) [{ms} ms]",
+        rb.domain,
+        crate::history::when(ra.time_unix),
+        crate::history::when(rb.time_unix),
+        changes.len(),
+        changes.iter().filter(|c| c.regression).count()
+    )
+    .map_err(io)?;
+    for c in &changes {
+        writeln!(
+            out,
+            "  {} {}",
+            if c.regression { "WORSE" } else { "     " },
+            c.text
+        )
+        .map_err(io)?;
+    }
+    Ok(
+        if fail_on_regression && changes.iter().any(|c| c.regression) {
+            super::EXIT_REGRESSION
+        } else {
+            super::EXIT_OK
+        },
+    )
 }

@@ -26,6 +26,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub mod probe;
+pub mod tlsa;
 
 /// Exit status: no error findings.
 pub const EXIT_OK: u8 = 0;
@@ -33,6 +34,9 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 /// Exit status: the command could not run.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit status of `check --save --fail-on-regression` (and `diff --fail-on-regression`): something
+/// got worse since the previous saved run of the domain (see `secmx diff`).
+pub const EXIT_REGRESSION: u8 = 4;
 
 /// Set when Ctrl-C stopped the probes of this process: the report is then printed as far as it
 /// got, and the command exits with [`EXIT_USAGE`] rather than claiming a result.
@@ -148,9 +152,42 @@ pub enum Command {
         /// Relay probe options.
         #[command(flatten)]
         probe: check::ProbeOpts,
+        /// History options.
+        #[command(flatten)]
+        save: check::SaveOpts,
+    },
+    /// The saved runs of a domain (`secmx check --save`), newest first.
+    History {
+        /// The mail domain.
+        domain: String,
+        /// The history database (default `$XDG_DATA_HOME/secmx/history.sqlite`).
+        #[arg(long, value_name = "FILE")]
+        history: Option<PathBuf>,
+        /// How many runs to list.
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
+    /// What changed between two saved runs, in words (default: the last two of `--domain`).
+    Diff {
+        /// The older run id (default: the second-to-last run of the domain).
+        run_a: Option<i64>,
+        /// The newer run id (default: the last run of the domain, or of RUN_A's domain).
+        run_b: Option<i64>,
+        /// The domain whose last two runs to compare.
+        #[arg(long)]
+        domain: Option<String>,
+        /// The history database (default `$XDG_DATA_HOME/secmx/history.sqlite`).
+        #[arg(long, value_name = "FILE")]
+        history: Option<PathBuf>,
+        /// Exit with status 4 when something got worse.
+        #[arg(long)]
+        fail_on_regression: bool,
     },
     /// Probes one relay (every address it resolves to): SMTP, STARTTLS, TLS, certificate, role.
     Probe(probe::ProbeArgs),
+    /// TLSA records (`3 1 1` leaf key, `2 1 1` issuers) from a certificate or chain, a key, a CSR,
+    /// or the chain a live relay serves.
+    Tlsa(tlsa::TlsaArgs),
     /// The rule catalogue: every rule with its severity and what judging it needs.
     Rules {
         /// Output format.
@@ -248,17 +285,41 @@ where
             format,
             net,
             probe,
+            save,
         } => check::check(
             design.as_deref(),
             domain.as_deref(),
             &net,
             &probe,
+            &save,
             offline,
             format,
+            out,
+            err,
+        )
+        .map_err(CliError::Other),
+        Command::History {
+            domain,
+            history,
+            limit,
+        } => check::history(&domain, history.as_deref(), limit, out).map_err(CliError::Other),
+        Command::Diff {
+            run_a,
+            run_b,
+            domain,
+            history,
+            fail_on_regression,
+        } => check::diff(
+            run_a,
+            run_b,
+            domain.as_deref(),
+            history.as_deref(),
+            fail_on_regression,
             out,
         )
         .map_err(CliError::Other),
         Command::Probe(args) => return probe::run(&args, out, err),
+        Command::Tlsa(args) => tlsa::run(&args, out).map_err(CliError::Other),
         Command::Rules { format } => catalogue::rules(format, out),
         Command::Explain { rule } => catalogue::explain(&rule, out, err),
     };

@@ -120,7 +120,8 @@ pub fn run(args: &ProbeArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     }
 }
 
-fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
+/// The plan and the settings of `secmx probe` (also `secmx tlsa --relay`, which probes the same way).
+pub(crate) fn plan_of(args: &ProbeArgs) -> Result<(LivePlan, LiveSettings), String> {
     let default_port = if args.implicit_tls { 465 } else { 25 };
     let (host, port) = split_target(&args.target, default_port)?;
     if host.is_empty() {
@@ -190,6 +191,11 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
         ptr: !args.no_ptr,
         use_resolver_for_probe_only: false,
     };
+    Ok((plan, settings))
+}
+
+fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
+    let (plan, settings) = plan_of(args)?;
     let format = args.format;
     let report = super::check::run_live(plan, settings, format == ProbeFormat::Jsonl, out)?;
     let io_err = |e: std::io::Error| format!("cannot write output: {e}");

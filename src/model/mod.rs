@@ -121,6 +121,18 @@ pub struct Relay {
     pub addresses: Vec<IpAddr>,
     /// TLSA records for `_<port>._tcp.<host>`, in presentation form (`3 1 1 <hex>`).
     pub tlsa: Vec<String>,
+    /// The next key's TLSA records (`3 1 1 <hex>`), for a key rollover: published beside the
+    /// current ones before the relay switches keys (TLSA-017).
+    #[serde(default)]
+    pub next_tlsa: Vec<String>,
+    /// A PEM file with the next key (private or public key, CSR or certificate), as written in the
+    /// design (relative to the design file).
+    #[serde(default)]
+    pub next_key: Option<String>,
+    /// The `3 1 1` record of [`Relay::next_key`] as read when the design was loaded, or why it could
+    /// not be read; `None` when there is no `next_key` or the design was parsed from text alone.
+    #[serde(skip)]
+    pub next_key_record: Option<Result<String, String>>,
 }
 
 impl Relay {
@@ -136,7 +148,27 @@ impl Relay {
             also_srv: false,
             addresses: Vec::new(),
             tlsa: Vec::new(),
+            next_tlsa: Vec::new(),
+            next_key: None,
+            next_key_record: None,
         }
+    }
+
+    /// The next key's records: `next_tlsa` and the record of `next_key` (when it could be read),
+    /// normalised (`3 1 1 <lower-case hex>`), without duplicates.
+    pub fn next_records(&self) -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        let from_key = match &self.next_key_record {
+            Some(Ok(r)) => Some(r.clone()),
+            _ => None,
+        };
+        for r in self.next_tlsa.iter().cloned().chain(from_key) {
+            let n = normalize_tlsa(&r);
+            if !v.contains(&n) {
+                v.push(n);
+            }
+        }
+        v
     }
 
     /// Whether this relay is listed in MX.
@@ -156,6 +188,19 @@ impl Relay {
             Role::Ber => 25,
             Role::Sor => self.port,
         }
+    }
+}
+
+/// A TLSA record in one spelling for comparisons: fields separated by one space, the data as one
+/// lower-case hex string.
+pub fn normalize_tlsa(text: &str) -> String {
+    let mut it = text.split_whitespace();
+    let head: Vec<&str> = it.by_ref().take(3).collect();
+    let data: String = it.collect::<String>().to_ascii_lowercase();
+    if data.is_empty() {
+        head.join(" ")
+    } else {
+        format!("{} {data}", head.join(" "))
     }
 }
 

@@ -117,6 +117,10 @@ struct RawRelay {
     addresses: Vec<Spanned<String>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     tlsa: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    next_tlsa: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    next_key: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -254,6 +258,8 @@ pub fn parse_design(text: &str, file: &str) -> Result<Design, ProjectError> {
             relay.addresses.push(ip);
         }
         relay.tlsa = r.tlsa;
+        relay.next_tlsa = r.next_tlsa;
+        relay.next_key = r.next_key;
         design.relays.push(relay);
     }
     design.mta_sts = raw.mta_sts.map(|s| MtaSts {
@@ -310,6 +316,8 @@ fn to_raw(design: &Design) -> RawDesign {
                 also_srv: r.also_srv,
                 addresses: r.addresses.iter().map(|a| sp(a.to_string())).collect(),
                 tlsa: r.tlsa.clone(),
+                next_tlsa: r.next_tlsa.clone(),
+                next_key: r.next_key.clone(),
             })
             .collect(),
         mta_sts: design.mta_sts.as_ref().map(|s| RawSts {
@@ -383,7 +391,25 @@ pub fn load_design(path: &Path) -> Result<Design, ProjectError> {
             message: "the file is not valid UTF-8".into(),
         }
     })?;
-    parse_design(&text, &file)
+    let mut design = parse_design(&text, &file)?;
+    read_next_keys(&mut design, path.parent().unwrap_or(Path::new(".")));
+    Ok(design)
+}
+
+/// Reads each relay's `next_key` file (relative to `dir`, the design file's folder) into its
+/// `3 1 1` record, or the reason it could not be read (TLSA-017 reports it; loading goes on).
+pub fn read_next_keys(design: &mut Design, dir: &Path) {
+    for r in &mut design.relays {
+        r.next_key_record = r.next_key.as_ref().map(|k| {
+            let p = Path::new(k);
+            let p = if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                dir.join(p)
+            };
+            crate::tlsagen::next_key_record(&p)
+        });
+    }
 }
 
 /// If the MTA-STS policy text changed since its `id` was issued, issue a new id (a UTC timestamp,
@@ -627,6 +653,46 @@ rua = ["mailto:tlsrpt@agency.example"]
         let syntax = "format = 1\ndomain = \"a.example\n";
         let e = parse_design(syntax, "x").unwrap_err();
         assert_eq!(e.position.map(|p| p.0), Some(2), "{e}");
+    }
+
+    #[test]
+    fn next_key_round_trips_and_is_read_beside_the_design() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        std::fs::write(dir.path().join("next.pem"), key.public_key_pem()).unwrap();
+        let want = format!(
+            "3 1 1 {}",
+            crate::tlsagen::spki_sha256(&rcgen::PublicKeyData::subject_public_key_info(&key))
+        );
+        let text = L2.replacen(
+            "addresses = [\"192.0.2.25\", \"2001:db8::25\"]",
+            "addresses = [\"192.0.2.25\", \"2001:db8::25\"]\nnext_tlsa = [\"3 1 1 AB\"]\nnext_key = \"next.pem\"",
+            1,
+        );
+        let path = dir.path().join("d.secmx.toml");
+        std::fs::write(&path, &text).unwrap();
+        let d = load_design(&path).unwrap();
+        let r = &d.relays[0];
+        assert_eq!(r.next_tlsa, vec!["3 1 1 AB"]);
+        assert_eq!(r.next_key.as_deref(), Some("next.pem"));
+        assert_eq!(r.next_key_record, Some(Ok(want.clone())));
+        assert_eq!(r.next_records(), vec!["3 1 1 ab".to_string(), want]);
+        // Round trip keeps both keys (the record read from the file is not written).
+        let back = parse_design(&design_to_toml(&d).unwrap(), "t").unwrap();
+        assert_eq!(back.relays[0].next_tlsa, r.next_tlsa);
+        assert_eq!(back.relays[0].next_key, r.next_key);
+        // A missing file is reported by TLSA-017, not a load error.
+        std::fs::remove_file(dir.path().join("next.pem")).unwrap();
+        let d = load_design(&path).unwrap();
+        assert!(matches!(&d.relays[0].next_key_record, Some(Err(e)) if e.contains("cannot read")));
+        // Unknown keys next to them are still rejected.
+        let bad = text.replacen("next_key =", "next_keys =", 1);
+        assert!(
+            parse_design(&bad, "x")
+                .unwrap_err()
+                .message
+                .contains("next_keys")
+        );
     }
 
     #[test]

@@ -1763,6 +1763,57 @@ pub const CATALOGUE: &[Entry] = &[
         ],
     },
     Entry {
+        id: "TLSA-017",
+        group: "TLSA / DANE (TLSA)",
+        severity: "warning",
+        rule: "A relay's next key (`next_tlsa = [\"3 1 1 …\"]` or `next_key = \"next.pem\"` in its [[relay]]) has its `3 1 1` record published beside the current one before the relay switches keys; a `next_key` file that cannot be read is reported too.",
+        details: &[
+            (
+                "Source",
+                "RFC 7671 §8.1 (key rollover: publish the new record, wait two TTLs, switch, remove the old one); RFC 7672 §3.1.1",
+            ),
+            (
+                "Fail",
+                "`next_tlsa = [\"3 1 1 bb…\"]` while `tlsa = [\"3 1 1 aa…\"]` only",
+            ),
+            (
+                "Pass",
+                "`tlsa = [\"3 1 1 aa…\", \"3 1 1 bb…\"]` with `next_tlsa = [\"3 1 1 bb…\"]`",
+            ),
+        ],
+    },
+    Entry {
+        id: "TLSA-018",
+        group: "TLSA / DANE (TLSA)",
+        severity: "error",
+        rule: "The key a relay serves (probed) matches one of the TLSA records the design publishes for it (`3 x 1` the leaf, `2 x 1` an issuer); when it is the design's next key, the key was switched before its record was published.",
+        details: &[
+            ("Source", "RFC 7672 §3.1, §3.2; RFC 7671 §8.1"),
+            (
+                "Fail",
+                "design `tlsa = [\"3 1 1 aa…\"]`, the relay serves a key whose SPKI SHA-256 is bb…",
+            ),
+            ("Pass", "the served leaf key's SHA-256 is aa…"),
+        ],
+    },
+    Entry {
+        id: "TLSA-019",
+        group: "TLSA / DANE (TLSA)",
+        severity: "warning→error(within 7 days)",
+        rule: "No certificate a matching TLSA record pins expires within 30 days (warning) or 7 days (error) without the rollover prepared: a DANE-TA (`2 x x`) anchor's expiry breaks DANE; a DANE-EE (`3 x x`) leaf's renewal with a new key does unless the next key's record is already published. (PROBE-023 is the PKIX view of the leaf's expiry.)",
+        details: &[
+            ("Source", "RFC 7671 §8.1; RFC 7672 §3.1.1, §3.1.2"),
+            (
+                "Fail",
+                "`2 1 1` pins an intermediate that expires in 5 days; `3 1 1` pins a leaf expiring in 20 days with no next key published",
+            ),
+            (
+                "Pass",
+                "the pinned certificates are valid for 60 more days, or the next key's `3 1 1` is already in `tlsa`",
+            ),
+        ],
+    },
+    Entry {
         id: "PROBE-001",
         group: "Live probes per role (PROBE)",
         severity: "error",

@@ -18,6 +18,7 @@ pub mod nmx;
 pub mod probe;
 pub mod probe_judge;
 pub mod relays;
+pub mod rollover;
 pub mod rpt;
 pub mod sge;
 pub mod sor;
@@ -440,11 +441,12 @@ mod tests {
         let ids: Vec<&str> = registry().map(|r| r.id).collect();
         let unique: HashSet<&str> = ids.iter().copied().collect();
         assert_eq!(ids.len(), unique.len(), "duplicate rule ids");
-        // The catalogue listed 146 (NAME-014 included); NAME-015 and NAME-016 close gaps issue 15 found.
+        // The catalogue listed 146 (NAME-014 included); NAME-015 and NAME-016 close gaps issue 15 found;
+        // TLSA-017…019 are the key rollover rules of issue 12.
         assert_eq!(
             ids.len(),
-            148,
-            "the catalogue's 146 rules, plus NAME-015/016"
+            151,
+            "the catalogue's 146 rules, plus NAME-015/016 and TLSA-017/018/019"
         );
         for (group, n) in [
             ("NAME-", 16),
@@ -455,7 +457,7 @@ mod tests {
             ("XR-", 17),
             ("STS-", 23),
             ("RPT-", 7),
-            ("TLSA-", 16),
+            ("TLSA-", 19),
             ("PROBE-", 29),
             ("SGE-", 10),
         ] {

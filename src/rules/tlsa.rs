@@ -153,6 +153,33 @@ pub const RULES: &[Rule] = &[
         check: Some(super::live::tlsa_016),
         planned: None,
     },
+    Rule {
+        id: "TLSA-017",
+        severity: Severity::Warning,
+        raise: Raise::Never,
+        title: "A relay's next key (`next_tlsa`, `next_key`) has its `3 1 1` record published beside the current one before the relay switches keys.",
+        needs: Needs::Static,
+        check: Some(super::rollover::tlsa_017),
+        planned: None,
+    },
+    Rule {
+        id: "TLSA-018",
+        severity: Severity::Error,
+        raise: Raise::Never,
+        title: "The key a relay serves matches one of the TLSA records the design publishes for it.",
+        needs: Needs::Probe,
+        check: Some(super::rollover::tlsa_018),
+        planned: None,
+    },
+    Rule {
+        id: "TLSA-019",
+        severity: Severity::Warning,
+        raise: Raise::Never,
+        title: "No certificate a TLSA record pins expires within 30 days (warning) or 7 days (error) without the rollover prepared: a DANE-TA anchor's expiry breaks DANE, a DANE-EE leaf's renewal with a new key does unless the next key's record is published.",
+        needs: Needs::Probe,
+        check: Some(super::rollover::tlsa_019),
+        planned: None,
+    },
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ mod check_live;
 mod cli;
 mod dkim;
 mod dns;
+mod history;
 mod interrupt;
 mod layers;
 #[cfg(feature = "gui")]
@@ -16,6 +17,7 @@ mod probe_speed;
 mod probe_variants;
 mod robustness;
 mod sts_published;
+mod tlsa_cmd;
 #[cfg(feature = "gui")]
 mod ui;
 mod zone;

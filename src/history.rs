@@ -1,0 +1,722 @@
+//! The history of checks (issue 12): every `secmx check --save` stores its report in SQLite, and
+//! `secmx history` / `secmx diff` read it back.
+//!
+//! One file, by default `$XDG_DATA_HOME/secmx/history.sqlite` (`~/.local/share/...` without it),
+//! in WAL mode. The schema is versioned with `PRAGMA user_version` and migrated forward in a
+//! transaction; a database of a newer schema, or a file that is not a SQLite database, is an error
+//! and is never written to, let alone replaced. Each run keeps the report JSON exactly as
+//! `secmx check --format json` prints it, plus indexed columns (domain, time, settings, counts).
+//! The last [`KEEP_PER_DOMAIN`] runs of each domain are kept.
+//!
+//! The TLSA records each run saw are kept with the time they were first seen (continuously), so
+//! a rollover plan can say when a new record has been visible for two TTLs.
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The schema version this build reads and writes.
+pub const SCHEMA_VERSION: i64 = 1;
+/// Runs kept per domain; older ones are deleted on save.
+pub const KEEP_PER_DOMAIN: i64 = 1000;
+
+/// The migrations, in order: `MIGRATIONS[i]` takes the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &["
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        domain TEXT NOT NULL,
+        time_unix INTEGER NOT NULL,
+        file TEXT,
+        settings TEXT NOT NULL,
+        errors INTEGER NOT NULL,
+        warnings INTEGER NOT NULL,
+        infos INTEGER NOT NULL,
+        report TEXT NOT NULL
+    );
+    CREATE INDEX runs_domain_time ON runs (domain, time_unix, id);
+    CREATE TABLE tlsa_seen (
+        domain TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        record TEXT NOT NULL,
+        first_seen INTEGER NOT NULL,
+        PRIMARY KEY (domain, owner, record)
+    );
+"];
+
+/// One stored run (without its report).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    /// Run id (increasing).
+    pub id: i64,
+    /// The mail domain.
+    pub domain: String,
+    /// When it ran, Unix seconds.
+    pub time_unix: i64,
+    /// The design file, when there was one.
+    pub file: Option<String>,
+    /// The settings of the run (JSON text).
+    pub settings: String,
+    /// Error findings.
+    pub errors: i64,
+    /// Warning findings.
+    pub warnings: i64,
+    /// Info findings.
+    pub infos: i64,
+}
+
+/// An open history database.
+#[derive(Debug)]
+pub struct History {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// The default history file: `$XDG_DATA_HOME/secmx/history.sqlite`, else
+/// `$HOME/.local/share/secmx/history.sqlite`.
+pub fn default_path() -> Result<PathBuf, String> {
+    let base = match std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        Some(d) => PathBuf::from(d),
+        None => match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
+            Some(h) => PathBuf::from(h).join(".local/share"),
+            None => {
+                return Err(
+                    "no $XDG_DATA_HOME or $HOME to keep the history in; pass --history FILE".into(),
+                );
+            }
+        },
+    };
+    Ok(base.join("secmx").join("history.sqlite"))
+}
+
+/// Unix seconds now.
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// `YYYY-MM-DD HH:MM UTC` of Unix seconds.
+pub fn when(t: i64) -> String {
+    let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp(t)
+        .ok()
+        .and_then(|d| d.format(&f).ok())
+        .unwrap_or_else(|| t.to_string())
+}
+
+impl History {
+    /// Opens (`create`: or creates) the history at `path` and migrates it to this build's schema.
+    pub fn open(path: &Path, create: bool) -> Result<History, String> {
+        let shown = path.display().to_string();
+        let exists = path.exists();
+        if !exists && !create {
+            return Err(format!(
+                "{shown}: no history yet (run `secmx check --save` first)"
+            ));
+        }
+        if exists {
+            // A file that is not SQLite is never opened for writing (SQLite would refuse it as
+            // "not a database" anyway; say so before it gets the chance to touch anything).
+            let mut head = [0u8; 16];
+            let n = std::io::Read::read(
+                &mut std::fs::File::open(path).map_err(|e| format!("{shown}: cannot open: {e}"))?,
+                &mut head,
+            )
+            .map_err(|e| format!("{shown}: cannot read: {e}"))?;
+            if n > 0 && (n < 16 || head != *b"SQLite format 3\0") {
+                return Err(format!(
+                    "{shown}: not a SQLite database (corrupt or another file); it is left as it is: move it away to start a new history"
+                ));
+            }
+        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
+        }
+        let flags = if create {
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+        };
+        let corrupt = |e: rusqlite::Error| {
+            format!(
+                "{shown}: cannot use the history database ({e}); it is left as it is: move it away to start a new history"
+            )
+        };
+        let conn = Connection::open_with_flags(path, flags).map_err(corrupt)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(corrupt)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(corrupt)?;
+        if version > SCHEMA_VERSION {
+            return Err(format!(
+                "{shown}: the history has schema version {version}, this program knows up to {SCHEMA_VERSION}; use a newer secmx (the file is left as it is)"
+            ));
+        }
+        conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))
+            .map_err(corrupt)?;
+        let mut h = History {
+            conn,
+            path: path.to_path_buf(),
+        };
+        h.migrate(version).map_err(corrupt)?;
+        Ok(h)
+    }
+
+    fn migrate(&mut self, from: i64) -> rusqlite::Result<()> {
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(from.max(0) as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Stores one run (the report JSON as `secmx check --format json` prints it) and prunes the
+    /// domain to the last [`KEEP_PER_DOMAIN`] runs. Returns the run id.
+    pub fn save(
+        &mut self,
+        report: &Value,
+        time_unix: i64,
+        settings: &Value,
+    ) -> Result<i64, String> {
+        let domain = report["domain"].as_str().unwrap_or_default().to_string();
+        let count = |k: &str| report["summary"][k].as_i64().unwrap_or(0);
+        let text = serde_json::to_string(report).map_err(|e| e.to_string())?;
+        let err = |e: rusqlite::Error| format!("{}: cannot save the run: {e}", self.path.display());
+        let tx = self.conn.transaction().map_err(err)?;
+        tx.execute(
+            "INSERT INTO runs (domain, time_unix, file, settings, errors, warnings, infos, report)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                domain,
+                time_unix,
+                report["file"].as_str(),
+                settings.to_string(),
+                count("errors"),
+                count("warnings"),
+                count("infos"),
+                text
+            ],
+        )
+        .map_err(err)?;
+        let id = tx.last_insert_rowid();
+        tx.execute(
+            "DELETE FROM runs WHERE domain = ?1 AND id NOT IN
+               (SELECT id FROM runs WHERE domain = ?1 ORDER BY time_unix DESC, id DESC LIMIT ?2)",
+            params![domain, KEEP_PER_DOMAIN],
+        )
+        .map_err(err)?;
+        // TLSA records: first seen (continuously) per owner.
+        for (owner, records) in tlsa_sets(report) {
+            let have: Vec<String> = {
+                let mut st = tx
+                    .prepare_cached("SELECT record FROM tlsa_seen WHERE domain = ?1 AND owner = ?2")
+                    .map_err(err)?;
+                st.query_map(params![domain, owner], |r| r.get(0))
+                    .map_err(err)?
+                    .collect::<Result<_, _>>()
+                    .map_err(err)?
+            };
+            for gone in have.iter().filter(|h| !records.contains(h)) {
+                tx.execute(
+                    "DELETE FROM tlsa_seen WHERE domain = ?1 AND owner = ?2 AND record = ?3",
+                    params![domain, owner, gone],
+                )
+                .map_err(err)?;
+            }
+            for r in &records {
+                tx.execute(
+                    "INSERT OR IGNORE INTO tlsa_seen (domain, owner, record, first_seen) VALUES (?1, ?2, ?3, ?4)",
+                    params![domain, owner, r, time_unix],
+                )
+                .map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)?;
+        Ok(id)
+    }
+
+    /// The runs of a domain, newest first, at most `limit`.
+    pub fn list(&self, domain: &str, limit: i64) -> Result<Vec<Run>, String> {
+        let err = |e: rusqlite::Error| format!("{}: {e}", self.path.display());
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT id, domain, time_unix, file, settings, errors, warnings, infos FROM runs
+                 WHERE domain = ?1 ORDER BY time_unix DESC, id DESC LIMIT ?2",
+            )
+            .map_err(err)?;
+        st.query_map(params![domain, limit], run_row)
+            .map_err(err)?
+            .collect::<Result<_, _>>()
+            .map_err(err)
+    }
+
+    /// One run and its report.
+    pub fn get(&self, id: i64) -> Result<(Run, Value), String> {
+        let err = |e: rusqlite::Error| format!("{}: {e}", self.path.display());
+        let row = self
+            .conn
+            .query_row(
+                "SELECT id, domain, time_unix, file, settings, errors, warnings, infos, report FROM runs WHERE id = ?1",
+                params![id],
+                |r| Ok((run_row(r)?, r.get::<_, String>(8)?)),
+            )
+            .optional()
+            .map_err(err)?;
+        let Some((run, text)) = row else {
+            return Err(format!("no run {id} in {}", self.path.display()));
+        };
+        let v = serde_json::from_str(&text)
+            .map_err(|e| format!("run {id}: the stored report does not parse: {e}"))?;
+        Ok((run, v))
+    }
+
+    /// When a TLSA record of `owner` (`_25._tcp.mx.example`, no final dot) was first seen
+    /// published, continuously until the last saved run.
+    pub fn tlsa_first_seen(
+        &self,
+        domain: &str,
+        owner: &str,
+        record: &str,
+    ) -> Result<Option<i64>, String> {
+        self.conn
+            .query_row(
+                "SELECT first_seen FROM tlsa_seen WHERE domain = ?1 AND owner = ?2 AND record = ?3",
+                params![domain, owner, record],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| format!("{}: {e}", self.path.display()))
+    }
+}
+
+fn run_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Run> {
+    Ok(Run {
+        id: r.get(0)?,
+        domain: r.get(1)?,
+        time_unix: r.get(2)?,
+        file: r.get(3)?,
+        settings: r.get(4)?,
+        errors: r.get(5)?,
+        warnings: r.get(6)?,
+        infos: r.get(7)?,
+    })
+}
+
+/// The TLSA RRsets a report's DNS part answered: (owner without final dot, normalised records).
+pub fn tlsa_sets(report: &Value) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    for s in report["dns"]["rrsets"].as_array().into_iter().flatten() {
+        if s["type"] != "TLSA" || !matches!(s["status"].as_str(), Some("ok" | "nodata")) {
+            continue;
+        }
+        let owner = s["name"]
+            .as_str()
+            .unwrap_or_default()
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
+        let records = s["records"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(crate::model::normalize_tlsa)
+            .collect();
+        out.push((owner, records));
+    }
+    out
+}
+
+/// One change between two runs, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Something got worse (`--fail-on-regression`).
+    pub regression: bool,
+    /// The change in words.
+    pub text: String,
+}
+
+fn s(v: &Value) -> String {
+    match v {
+        Value::Null => "-".into(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The probes of a report by `host address:port`.
+fn probes(r: &Value) -> Vec<(String, &Value)> {
+    r["probes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            (
+                format!("{} {}:{}", s(&p["host"]), s(&p["address"]), s(&p["port"])),
+                p,
+            )
+        })
+        .collect()
+}
+
+fn verdict_rank(v: &str) -> u8 {
+    match v {
+        "pass" => 0,
+        "inconclusive" => 1,
+        _ => 2,
+    }
+}
+
+fn dane_rank(v: &str) -> u8 {
+    match v {
+        "valid" => 0,
+        "no-tlsa" | "not-applicable" => 1,
+        _ => 2,
+    }
+}
+
+fn dnssec_rank(v: &str) -> u8 {
+    match v {
+        "secure" => 0,
+        "insecure" | "indeterminate" => 1,
+        _ => 2,
+    }
+}
+
+fn sts_rank(mode: &str) -> u8 {
+    match mode {
+        "enforce" => 0,
+        "testing" => 1,
+        _ => 2,
+    }
+}
+
+/// What changed from run `a` to run `b` (both report JSON), in words; regressions marked.
+pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut push = |regression: bool, text: String| out.push(Change { regression, text });
+
+    // Certificates, keys, DANE and verdicts per relay address.
+    let pa = probes(a);
+    let pb = probes(b);
+    for (k, y) in &pb {
+        let Some((_, x)) = pa.iter().find(|(j, _)| j == k) else {
+            push(false, format!("{k}: probed now, not before"));
+            continue;
+        };
+        let leaf = |p: &Value, f: &str| s(&p["certificate"]["chain"][0][f]);
+        let dane_b = s(&y["dane"]);
+        let matched = y["dane_detail"]["matched"].as_str().map(str::to_string);
+        if leaf(x, "spki_sha256") != leaf(y, "spki_sha256") && leaf(y, "spki_sha256") != "-" {
+            let tlsa = if dane_b == "valid" {
+                format!(
+                    "a TLSA record still matches ({})",
+                    matched.clone().unwrap_or_default()
+                )
+            } else if dane_b == "fail" {
+                "TLSA no longer matches".to_string()
+            } else {
+                format!("DANE {dane_b}")
+            };
+            push(
+                dane_b == "fail",
+                format!(
+                    "{k}: key changed (leaf SPKI {} → {}), {tlsa}",
+                    short(&leaf(x, "spki_sha256")),
+                    short(&leaf(y, "spki_sha256"))
+                ),
+            );
+        } else if leaf(x, "sha256") != leaf(y, "sha256") && leaf(y, "sha256") != "-" {
+            push(
+                false,
+                format!(
+                    "{k}: certificate changed, same key (not after {} → {})",
+                    leaf(x, "not_after"),
+                    leaf(y, "not_after")
+                ),
+            );
+        }
+        let dane_a = s(&x["dane"]);
+        if dane_a != dane_b {
+            push(
+                dane_rank(&dane_b) > dane_rank(&dane_a),
+                format!("{k}: DANE {dane_a} → {dane_b}"),
+            );
+        }
+        let (va, vb) = (s(&x["verdict"]), s(&y["verdict"]));
+        if va != vb {
+            push(
+                verdict_rank(&vb) > verdict_rank(&va),
+                format!("{k}: verdict {va} → {vb}"),
+            );
+        }
+    }
+    for (k, _) in pa.iter().filter(|(k, _)| !pb.iter().any(|(j, _)| j == k)) {
+        push(false, format!("{k}: probed before, not now"));
+    }
+
+    // DNS: TLSA sets, the MTA-STS id, DNSSEC states.
+    let sets = |r: &Value| -> Vec<(String, String, Value)> {
+        r["dns"]["rrsets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|x| (s(&x["name"]), s(&x["type"]), x.clone()))
+            .collect()
+    };
+    let (da, db) = (sets(a), sets(b));
+    for (name, rtype, y) in &db {
+        let Some((_, _, x)) = da.iter().find(|(n, t, _)| n == name && t == rtype) else {
+            continue;
+        };
+        let recs = |v: &Value| -> Vec<String> {
+            v["records"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(s)
+                .collect()
+        };
+        let (ra, rb) = (recs(x), recs(y));
+        if rtype == "TLSA" && ra != rb {
+            let added: Vec<&String> = rb.iter().filter(|r| !ra.contains(r)).collect();
+            let removed: Vec<&String> = ra.iter().filter(|r| !rb.contains(r)).collect();
+            let mut t = format!("{name} TLSA set changed:");
+            for r in added {
+                t.push_str(&format!(" +[{}]", short_record(r)));
+            }
+            for r in removed {
+                t.push_str(&format!(" -[{}]", short_record(r)));
+            }
+            push(false, t);
+        }
+        if rtype == "TXT" && name.starts_with("_mta-sts.") {
+            let id = |v: &[String]| {
+                v.iter()
+                    .find_map(|t| {
+                        t.split(';')
+                            .find_map(|kv| kv.trim().trim_matches('"').strip_prefix("id="))
+                            .map(|x| x.trim_matches('"').to_string())
+                    })
+                    .unwrap_or_else(|| "-".into())
+            };
+            if id(&ra) != id(&rb) {
+                push(
+                    false,
+                    format!("MTA-STS policy id {} → {}", id(&ra), id(&rb)),
+                );
+            }
+        }
+        let (sa, sb) = (s(&x["dnssec"]), s(&y["dnssec"]));
+        if sa != sb && s(&y["status"]) != "timeout" {
+            push(
+                dnssec_rank(&sb) > dnssec_rank(&sa),
+                format!("{name} {rtype}: DNSSEC {sa} → {sb}"),
+            );
+        }
+    }
+
+    // The MTA-STS policy as fetched.
+    let mode = |r: &Value| {
+        let p = &r["mta_sts_policy"];
+        if p.is_null() {
+            "absent".to_string()
+        } else if p["valid"] == Value::Bool(false) {
+            "invalid".to_string()
+        } else {
+            s(&p["policy"]["mode"])
+        }
+    };
+    let (ma, mb) = (mode(a), mode(b));
+    if ma != mb {
+        push(
+            sts_rank(&mb) > sts_rank(&ma),
+            format!("MTA-STS mode {ma} → {mb}"),
+        );
+    }
+
+    // Findings new and gone (by rule, subject and severity; messages may carry times).
+    let keys = |r: &Value| -> Vec<(String, String, String)> {
+        r["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| (s(&f["rule"]), s(&f["subject"]), s(&f["severity"])))
+            .collect()
+    };
+    let (fa, fb) = (keys(a), keys(b));
+    for (rule, subject, sev) in fb.iter().filter(|k| !fa.contains(k)) {
+        push(
+            sev == "error",
+            format!("new finding: {sev} {rule} {subject}"),
+        );
+    }
+    for (rule, subject, sev) in fa.iter().filter(|k| !fb.contains(k)) {
+        push(false, format!("gone: {sev} {rule} {subject}"));
+    }
+    out
+}
+
+fn short(h: &str) -> String {
+    h.chars().take(12).collect::<String>() + if h.len() > 12 { "…" } else { "" }
+}
+
+fn short_record(r: &str) -> String {
+    let n = crate::model::normalize_tlsa(r);
+    match n.rsplit_once(' ') {
+        Some((head, data)) => format!("{head} {}", short(data)),
+        None => n,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn report(spki: &str, dane: &str, tlsa: &[&str], findings: Value) -> Value {
+        json!({
+            "domain": "agency.example",
+            "summary": {"errors": 0, "warnings": 0, "infos": 0},
+            "findings": findings,
+            "dns": {"rrsets": [
+                {"name": "_25._tcp.mx1.agency.example.", "type": "TLSA", "records": tlsa, "ttl": 300, "dnssec": "secure", "status": "ok"}
+            ], "drift": [], "elapsed_ms": 1},
+            "probes": [{"host": "mx1.agency.example", "address": "192.0.2.25", "port": 25,
+                        "certificate": {"chain": [{"spki_sha256": spki, "sha256": spki, "not_after": "x"}]},
+                        "dane": dane, "dane_detail": {"matched": "3 1 1"}, "verdict": if dane == "fail" {"fail"} else {"pass"}}]
+        })
+    }
+
+    #[test]
+    fn key_change_without_tlsa_is_a_regression() {
+        let a = report("aa", "valid", &["3 1 1 aa"], json!([]));
+        let b = report(
+            "bb",
+            "fail",
+            &["3 1 1 aa"],
+            json!([{"rule": "PROBE-025", "subject": "mx1", "severity": "error"}]),
+        );
+        let d = diff(&a, &b);
+        assert!(
+            d.iter().any(|c| c.regression
+                && c.text.contains("key changed")
+                && c.text.contains("TLSA no longer matches")),
+            "{d:?}"
+        );
+        assert!(
+            d.iter()
+                .any(|c| c.regression && c.text.contains("new finding: error PROBE-025"))
+        );
+    }
+
+    #[test]
+    fn rollover_in_order_is_no_regression() {
+        let a = report("aa", "valid", &["3 1 1 aa"], json!([]));
+        let b = report("aa", "valid", &["3 1 1 aa", "3 1 1 bb"], json!([]));
+        let c = report("bb", "valid", &["3 1 1 aa", "3 1 1 bb"], json!([]));
+        let e = report("bb", "valid", &["3 1 1 bb"], json!([]));
+        for (x, y) in [(&a, &b), (&b, &c), (&c, &e)] {
+            let d = diff(x, y);
+            assert!(!d.is_empty());
+            assert!(d.iter().all(|c| !c.regression), "{d:?}");
+        }
+        assert!(diff(&b, &c)[0].text.contains("a TLSA record still matches"));
+        assert!(
+            diff(&a, &b)[0]
+                .text
+                .contains("TLSA set changed: +[3 1 1 bb]")
+        );
+    }
+
+    #[test]
+    fn store_list_get_prune_and_first_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h/history.sqlite");
+        let mut h = History::open(&path, true).unwrap();
+        let a = report("aa", "valid", &["3 1 1 AA"], json!([]));
+        let b = report("aa", "valid", &["3 1 1 aa", "3 1 1 bb"], json!([]));
+        let id1 = h.save(&a, 100, &json!({})).unwrap();
+        let id2 = h.save(&b, 200, &json!({})).unwrap();
+        assert!(id2 > id1);
+        let owner = "_25._tcp.mx1.agency.example";
+        assert_eq!(
+            h.tlsa_first_seen("agency.example", owner, "3 1 1 aa")
+                .unwrap(),
+            Some(100)
+        );
+        assert_eq!(
+            h.tlsa_first_seen("agency.example", owner, "3 1 1 bb")
+                .unwrap(),
+            Some(200)
+        );
+        h.save(&a, 300, &json!({})).unwrap();
+        assert_eq!(
+            h.tlsa_first_seen("agency.example", owner, "3 1 1 bb")
+                .unwrap(),
+            None
+        );
+        let runs = h.list("agency.example", 10).unwrap();
+        assert_eq!(
+            runs.iter().map(|r| r.time_unix).collect::<Vec<_>>(),
+            [300, 200, 100]
+        );
+        assert_eq!(h.get(id2).unwrap().1, b);
+        drop(h);
+        // Reopened: same schema, WAL.
+        let h = History::open(&path, false).unwrap();
+        let mode: String = h
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn keeps_the_last_thousand_per_domain() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = History::open(&dir.path().join("h.sqlite"), true).unwrap();
+        let a = report("aa", "valid", &[], json!([]));
+        for t in 0..(KEEP_PER_DOMAIN + 5) {
+            h.save(&a, t, &json!({})).unwrap();
+        }
+        let runs = h.list("agency.example", 5000).unwrap();
+        assert_eq!(runs.len() as i64, KEEP_PER_DOMAIN);
+        assert_eq!(runs.last().unwrap().time_unix, 5);
+    }
+
+    #[test]
+    fn corrupt_or_newer_files_are_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let junk = dir.path().join("junk.sqlite");
+        std::fs::write(&junk, b"this is not a database at all, no").unwrap();
+        let e = History::open(&junk, true).unwrap_err();
+        assert!(e.contains("not a SQLite database"), "{e}");
+        assert_eq!(
+            std::fs::read(&junk).unwrap(),
+            b"this is not a database at all, no"
+        );
+
+        let newer = dir.path().join("newer.sqlite");
+        {
+            let c = Connection::open(&newer).unwrap();
+            c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+                .unwrap();
+            c.execute_batch("CREATE TABLE x (y)").unwrap();
+        }
+        let before = std::fs::read(&newer).unwrap();
+        let e = History::open(&newer, true).unwrap_err();
+        assert!(e.contains("schema version 2"), "{e}");
+        assert_eq!(std::fs::read(&newer).unwrap(), before);
+        assert!(History::open(&dir.path().join("none.sqlite"), false).is_err());
+    }
+}
