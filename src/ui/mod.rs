@@ -1175,6 +1175,14 @@ impl App {
                             changed = true;
                         }
                         ui.end_row();
+                        ui.label("System CAs");
+                        changed |= ui
+                            .checkbox(
+                                &mut self.settings.net.system_roots,
+                                "Trust the system's CA store",
+                            )
+                            .changed();
+                        ui.end_row();
                         let l = ui.label("Timeout (seconds)");
                         changed |= ui
                             .add(
