@@ -287,7 +287,14 @@ struct DmarcFound<'a> {
 }
 
 fn dmarc_at<'a>(input: &Input<'a>, owner: &str) -> Option<Vec<(&'a Record, String, Dmarc)>> {
-    let look = txt_lookup(input.records, owner);
+    dmarc_in(input.records, owner)
+}
+
+fn dmarc_in<'a>(
+    records: &'a crate::model::RecordSet,
+    owner: &str,
+) -> Option<Vec<(&'a Record, String, Dmarc)>> {
+    let look = txt_lookup(records, owner);
     if look.end == ChainEnd::Outside {
         return None;
     }
@@ -304,9 +311,10 @@ fn dmarc_found<'a>(input: &Input<'a>) -> DmarcFound<'a> {
     let here = dmarc_at(input, &own);
     let none_here = here.as_ref().is_some_and(|v| v.is_empty());
     // The walk up needs DNS answers above the domain: only the live check has them.
-    if none_here && input.live.is_some() {
+    if none_here && let Some(live) = input.live {
+        // Above the domain only DNS knows (a design holds no names there).
         for name in dmarc_tree_names(input.domain).into_iter().skip(1) {
-            if let Some(v) = dmarc_at(input, &name).filter(|v| !v.is_empty()) {
+            if let Some(v) = dmarc_in(&live.records, &name).filter(|v| !v.is_empty()) {
                 return DmarcFound {
                     owner: name,
                     inherited: true,
