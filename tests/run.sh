@@ -10,7 +10,9 @@ cd "$(dirname "$0")/.."
 # the live DNS tests run a private NSD (nsd) on zones signed with ldns-keygen/ldns-signzone (ldnsutils).
 # postfix runs the private test relays of the live-probe tests (tests/integration/probe.rs).
 # Xvfb, xdotool and ImageMagick run the real-window screenshot test (tests/window.sh).
-packages=(bind9-utils nsd knot-dnssecutils ldnsutils postfix xvfb xauth imagemagick xdotool x11-apps)
+# unbound is the caching resolver of the import-TTL test and the resolver the peers below ask;
+# python3-venv holds checkdmarc, the SPF/DMARC peer of the differential tests (tests/integration/peers.rs).
+packages=(bind9-utils nsd knot-dnssecutils ldnsutils postfix xvfb xauth imagemagick xdotool x11-apps unbound python3-venv)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -31,9 +33,21 @@ if ((${#missing[@]})); then
     exit 1
   fi
 fi
-for tool in named-checkzone /usr/sbin/nsd /usr/sbin/nsd-checkzone kzonecheck ldns-keygen ldns-signzone /usr/sbin/postfix posttls-finger Xvfb xdotool import convert; do
+for tool in named-checkzone /usr/sbin/nsd /usr/sbin/nsd-checkzone kzonecheck ldns-keygen ldns-signzone ldns-dane /usr/sbin/postfix posttls-finger /usr/sbin/unbound Xvfb xdotool import convert; do
   command -v "$tool" >/dev/null || { echo "FATAL: $tool is still missing after the install" >&2; exit 1; }
 done
+
+# checkdmarc (PyPI), the independent SPF/DMARC implementation the differential tests compare
+# with, in a venv of its own; the tests find it through SECMX_CHECKDMARC and fail without it.
+venv=target/peers-venv
+if [ ! -x "$venv/bin/checkdmarc" ]; then
+  echo "==> python3 -m venv $venv; pip install checkdmarc"
+  if ! /usr/bin/python3 -m venv "$venv" || ! "$venv/bin/pip" install -q checkdmarc; then
+    echo "FATAL: cannot install checkdmarc into $venv; the differential tests need it" >&2
+    exit 1
+  fi
+fi
+export SECMX_CHECKDMARC="$PWD/$venv/bin/checkdmarc"
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check

@@ -49,6 +49,10 @@ pub struct NetArgs {
     /// Queries in flight at once.
     #[arg(long, value_name = "N", default_value_t = 256)]
     pub concurrency: usize,
+    /// Port of the domain's authoritative servers (`import --from-dns` asks them for the TTLs;
+    /// tests run them on a private port, the Internet on 53).
+    #[arg(long, value_name = "PORT", hide = true, default_value_t = 53)]
+    pub authoritative_port: u16,
 }
 
 impl NetArgs {
@@ -85,6 +89,10 @@ pub struct ProbeOpts {
     /// Extra PEM trust roots for certificate checks (e.g. a private CA).
     #[arg(long, value_name = "FILE")]
     pub ca: Option<PathBuf>,
+    /// Also trust the operating system's CA store (honours SSL_CERT_FILE / SSL_CERT_DIR), beside
+    /// the bundled Mozilla roots and --ca.
+    #[arg(long)]
+    pub system_roots: bool,
     /// The EHLO name the probes announce.
     #[arg(long, value_name = "NAME")]
     pub ehlo: Option<String>,
@@ -144,6 +152,9 @@ pub(crate) fn live_settings(net: &NetArgs, popts: &ProbeOpts) -> Result<LiveSett
     probe.backoff = probe.backoff.min(probe.timeouts.reply);
     probe.sources = popts.sources.clone();
     probe.extra_handshakes = !popts.quick;
+    if popts.system_roots {
+        probe.add_system_roots()?;
+    }
     Ok(LiveSettings {
         resolve: net.settings()?,
         probe,
@@ -210,19 +221,127 @@ pub(crate) fn run_live(
         .map_err(|e| e.to_string())
 }
 
-/// Fetch the published state of a plan (DNS only; `import --from-dns`).
-fn fetch_published(net: &NetArgs, plan: &Plan) -> Result<Published, String> {
+/// Fetch the published state of a plan (DNS only; `import --from-dns`), with the TTLs of the
+/// zone's authoritative servers (asked directly, without recursion): a recursive resolver hands
+/// out its cache's countdown, which is no TTL to design with. Returns notes for stderr.
+fn fetch_published(net: &NetArgs, plan: &Plan) -> Result<(Published, Vec<String>), String> {
     let settings = net.settings()?;
     let rt = runtime()?;
     let plan = plan.clone();
+    let port = net.authoritative_port;
     let handle = rt.spawn(async move {
         let resolver = Resolver::new(&settings).await.map_err(|e| e.to_string())?;
-        Ok::<Published, String>(
-            resolve::fetch(&resolver, &plan, RunId(1), &crate::event::discard()).await,
-        )
+        let published = resolve::fetch(&resolver, &plan, RunId(1), &crate::event::discard()).await;
+        Ok::<_, String>(authoritative_ttls(&resolver, &settings, &plan, published, port).await)
     });
     rt.block_on(handle)
         .map_err(|e| format!("the DNS lookups stopped: {e}"))?
+}
+
+/// The zone that holds `domain` (the closest name with an NS RRset) and its servers' addresses.
+async fn zone_servers(
+    resolver: &Resolver,
+    domain: &str,
+) -> Option<(String, Vec<std::net::IpAddr>)> {
+    use hickory_resolver::proto::rr::RecordType;
+    let discard = crate::event::discard();
+    let mut name = domain.to_string();
+    loop {
+        let ns = resolver
+            .query(&name, RecordType::NS, RunId(1), &discard)
+            .await;
+        let hosts: Vec<String> = if ns.status == resolve::Status::Ok && ns.cname.is_none() {
+            ns.records
+                .iter()
+                .map(|h| h.trim_end_matches('.').to_string())
+                .filter(|h| !h.is_empty())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if !hosts.is_empty() {
+            let mut addrs = Vec::new();
+            for h in &hosts {
+                for t in [RecordType::A, RecordType::AAAA] {
+                    let set = resolver.query(h, t, RunId(1), &discard).await;
+                    addrs.extend(
+                        set.records
+                            .iter()
+                            .filter_map(|a| a.parse::<std::net::IpAddr>().ok()),
+                    );
+                }
+            }
+            return Some((name, addrs));
+        }
+        name = name.split_once('.')?.1.to_string();
+        if name.is_empty() {
+            return None;
+        }
+    }
+}
+
+/// Replace every RRset of the zone with its authoritative server's answer (the zone file's TTL).
+async fn authoritative_ttls(
+    resolver: &Resolver,
+    settings: &Settings,
+    plan: &Plan,
+    published: Published,
+    port: u16,
+) -> (Published, Vec<String>) {
+    let mut notes = Vec::new();
+    let Some((zone, addrs)) = zone_servers(resolver, &published.domain).await else {
+        notes.push(format!(
+            "TTLs: no NS RRset found for {} or above it; the TTLs are the resolver's, which may have counted them down",
+            published.domain
+        ));
+        return (published, notes);
+    };
+    for ip in addrs {
+        let server = SocketAddr::new(ip, port);
+        let Ok(auth) = Resolver::authoritative(settings, server).await else {
+            continue;
+        };
+        let direct = resolve::fetch(&auth, plan, RunId(1), &crate::event::discard()).await;
+        if !direct.rrsets.iter().any(|s| s.status.is_answer()) {
+            continue;
+        }
+        let mut from_cache = Vec::new();
+        let rrsets: Vec<RRset> = published
+            .rrsets
+            .iter()
+            .map(|s| {
+                match direct
+                    .rrset(&s.name, &s.rtype)
+                    .filter(|d| d.status == s.status && d.status.is_answer())
+                {
+                    Some(d) => d.clone(),
+                    None => {
+                        if s.status == resolve::Status::Ok {
+                            from_cache.push(format!("{} {}", s.name, s.rtype));
+                        }
+                        s.clone()
+                    }
+                }
+            })
+            .collect();
+        if !from_cache.is_empty() {
+            notes.push(format!(
+                "TTLs of {} come from the resolver, not from {zone}'s server {server} (outside the zone or no answer there)",
+                crate::rules::sts::short_list(&from_cache, 5)
+            ));
+        }
+        let p = Published::from_rrsets(
+            &published.domain,
+            &published.srv_label,
+            rrsets,
+            published.elapsed_ms,
+        );
+        return (p, notes);
+    }
+    notes.push(format!(
+        "TTLs: no authoritative server of {zone} answered directly; the TTLs are the resolver's, which may have counted them down"
+    ));
+    (published, notes)
 }
 
 /// Run `secmx check`.
@@ -325,11 +444,10 @@ pub fn check(
         }
         return Ok(super::EXIT_REGRESSION);
     }
-    Ok(if report.summary.errors > 0 {
-        super::EXIT_FINDINGS
-    } else {
-        super::EXIT_OK
-    })
+    Ok(super::live_exit_status(
+        report.summary.errors,
+        report.inconclusive(),
+    ))
 }
 
 pub(crate) fn write_text(out: &mut dyn Write, r: &LiveReport) -> std::io::Result<()> {
@@ -466,7 +584,10 @@ pub fn import_dns(
 ) -> Result<u8, String> {
     let name =
         crate::model::DomainName::parse(domain).map_err(|e| format!("--domain {domain}: {e}"))?;
-    let published = fetch_published(net, &Plan::for_domain(name.as_str()))?;
+    let (published, ttl_notes) = fetch_published(net, &Plan::for_domain(name.as_str()))?;
+    for n in &ttl_notes {
+        let _ = writeln!(err, "secmx: note: {n}");
+    }
     let failed: Vec<&RRset> = published
         .rrsets
         .iter()

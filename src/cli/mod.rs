@@ -1,8 +1,10 @@
 //! The command line (documented in the README and `secmx --help`): the same engine as the window, for scripts and CI.
 //!
 //! [`run`] takes the arguments and two writers so tests drive it in-process; the binary passes
-//! stdout and stderr. Exit status: 0 = nothing at error severity, 1 = at least one error finding,
-//! 2 = the command could not run (one clear line on stderr, with `file:line:column` where there is one).
+//! stdout and stderr. Exit status ([`EXIT_STATUS_HELP`]): 0 = nothing at error severity, 1 = at
+//! least one error finding, 2 = the command could not run (one clear line on stderr, with
+//! `file:line:column` where there is one), 3 = inconclusive (`check`, `probe`: nothing at error
+//! severity, but at least one relay address could not be judged).
 
 /// `writeln!` for text meant for a terminal: the formatted line goes through
 /// [`crate::model::text::escape_for_terminal`] (no control character of remote or user data
@@ -37,6 +39,32 @@ pub const EXIT_USAGE: u8 = 2;
 /// Exit status of `check --save --fail-on-regression` (and `diff --fail-on-regression`): something
 /// got worse since the previous saved run of the domain (see `secmx diff`).
 pub const EXIT_REGRESSION: u8 = 4;
+
+/// Exit status (`check`, `probe`): nothing at error severity, but at least one relay address
+/// could not be judged (timeout, 4xx, temporary failure): not a pass.
+pub const EXIT_INCONCLUSIVE: u8 = 3;
+
+/// Every exit status, as `--help` prints it (top level, `check`, `probe`) and the README says.
+pub const EXIT_STATUS_HELP: &str = "\
+Exit status:
+  0  nothing at error severity (every probed relay address was judged)
+  1  at least one error finding (or a relay that failed its probe)
+  2  the command could not run, or Ctrl-C cut the probes short (the report is incomplete)
+  3  inconclusive (check, probe): nothing at error severity, but at least one relay address
+     could not be judged (timeout, 4xx reply, temporary failure)
+  4  check --save --fail-on-regression, diff --fail-on-regression: something got worse since
+     the previous saved run of the domain";
+
+/// The exit status of a live report: errors first, then inconclusive relay addresses.
+pub fn live_exit_status(errors: usize, inconclusive: bool) -> u8 {
+    if errors > 0 {
+        EXIT_FINDINGS
+    } else if inconclusive {
+        EXIT_INCONCLUSIVE
+    } else {
+        EXIT_OK
+    }
+}
 
 /// Set when Ctrl-C stopped the probes of this process: the report is then printed as far as it
 /// got, and the command exits with [`EXIT_USAGE`] rather than claiming a result.
@@ -75,7 +103,7 @@ pub(crate) fn unless_interrupted(code: u8, err: &mut dyn Write) -> u8 {
 
 /// `secmx`: build, validate and test SecMX DNS record sets.
 #[derive(Debug, Parser)]
-#[command(name = "secmx", version, about, long_about = None)]
+#[command(name = "secmx", version, about, long_about = None, after_help = EXIT_STATUS_HELP)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -133,6 +161,7 @@ pub enum Command {
         net: check::NetArgs,
     },
     /// Static rules + what DNS publishes now (RRsets, DNSSEC, drift, live rules).
+    #[command(after_help = EXIT_STATUS_HELP)]
     Check {
         /// Design file; omit it and give `--domain` to judge a domain as published.
         #[arg(required_unless_present = "domain")]
@@ -184,6 +213,7 @@ pub enum Command {
         fail_on_regression: bool,
     },
     /// Probes one relay (every address it resolves to): SMTP, STARTTLS, TLS, certificate, role.
+    #[command(after_help = EXIT_STATUS_HELP)]
     Probe(probe::ProbeArgs),
     /// TLSA records (`3 1 1` leaf key, `2 1 1` issuers) from a certificate or chain, a key, a CSR,
     /// or the chain a live relay serves.
@@ -733,5 +763,59 @@ mod terminal_tests {
         let out = outputs(&s).join("");
         assert!(!out.contains('\x1b'), "{out}");
         assert!(out.contains("mx.example\\x1b]0;pwned\\x07\\x1b[2J\\r\\nsecmx: all good"));
+    }
+}
+
+#[cfg(test)]
+mod exit_status_tests {
+    use super::*;
+    use crate::live::{LivePlan, judge};
+    use crate::model::Role;
+    use crate::probe::{ProbeFacts, ProbeReport, ProbeTarget, Verdict};
+
+    fn report_with(verdict: Verdict) -> crate::live::LiveReport {
+        let t = ProbeTarget::new("mx.example", [192, 0, 2, 1].into(), 25, Role::Ber);
+        let mut r = ProbeReport::new(&t);
+        r.verdict = verdict;
+        let plan = LivePlan {
+            domain: "mx.example".into(),
+            design: None,
+            file: None,
+            dns: false,
+            probe: true,
+            explicit: None,
+            mta_sts_domain: None,
+        };
+        judge(
+            &plan,
+            None,
+            Some(ProbeFacts {
+                reports: vec![r],
+                policy: None,
+            }),
+            false,
+        )
+    }
+
+    #[test]
+    fn inconclusive_has_its_own_status() {
+        assert_eq!(live_exit_status(0, false), EXIT_OK);
+        assert_eq!(live_exit_status(2, true), EXIT_FINDINGS);
+        assert_eq!(live_exit_status(0, true), EXIT_INCONCLUSIVE);
+        let r = report_with(Verdict::Inconclusive);
+        assert!(r.inconclusive());
+        assert_eq!(
+            live_exit_status(r.summary.errors, r.inconclusive()),
+            EXIT_INCONCLUSIVE
+        );
+        let r = report_with(Verdict::Pass);
+        assert!(!r.inconclusive());
+    }
+
+    #[test]
+    fn help_lists_every_exit_status() {
+        for n in ["  0  ", "  1  ", "  2  ", "  3  "] {
+            assert!(EXIT_STATUS_HELP.contains(n));
+        }
     }
 }

@@ -7,7 +7,7 @@
 //! fetch (`--mta-sts DOMAIN`) and the judgement run through the one live check,
 //! [`crate::live::run`], exactly as in `secmx check`.
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::EXIT_USAGE;
 use crate::live::{LivePlan, LiveSettings};
 use crate::model::Role;
 use crate::probe::{self, ProbeConfig, ProbeReport, ProbeTarget, Verdict};
@@ -34,6 +34,10 @@ pub struct ProbeArgs {
     /// Extra PEM trust roots (e.g. a private CA) for the certificate check.
     #[arg(long)]
     pub ca: Option<PathBuf>,
+    /// Also trust the operating system's CA store (honours SSL_CERT_FILE / SSL_CERT_DIR), beside
+    /// the bundled Mozilla roots and --ca.
+    #[arg(long)]
+    pub system_roots: bool,
     /// Timeout in seconds for connect, greeting, each reply and the handshake.
     #[arg(long)]
     pub timeout: Option<u64>,
@@ -137,6 +141,9 @@ pub(crate) fn plan_of(args: &ProbeArgs) -> Result<(LivePlan, LiveSettings), Stri
     cfg.injection_test = !args.no_injection_test;
     cfg.sources = args.sources.clone();
     cfg.extra_handshakes = !args.quick;
+    if args.system_roots {
+        cfg.add_system_roots()?;
+    }
     let role = match args.role {
         RoleArg::Ber => Role::Ber,
         RoleArg::Sor => Role::Sor,
@@ -220,11 +227,11 @@ fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
             write_text_all(out, policy.as_ref(), &reports, &relays).map_err(io_err)?;
         }
     }
-    Ok(if relays.iter().any(|r| r.verdict == Verdict::Fail) {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    })
+    let failed = relays.iter().any(|r| r.verdict == Verdict::Fail);
+    Ok(super::live_exit_status(
+        usize::from(failed),
+        report.inconclusive(),
+    ))
 }
 
 /// The text report of `secmx probe`: the MTA-STS fetch, every address, relays that differ.

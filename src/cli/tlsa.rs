@@ -110,6 +110,7 @@ fn from_relay(
         sources: Vec::new(),
         resolver: None,
         no_ptr: true,
+        system_roots: false,
     };
     let (plan, settings) = super::probe::plan_of(&pargs)?;
     let report = super::check::run_live(plan, settings, false, out)?;

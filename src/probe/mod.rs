@@ -308,6 +308,20 @@ impl ProbeConfig {
         Ok(cfg)
     }
 
+    /// Also trust the operating system's CA store (`--system-roots`), in the same root store as
+    /// the webpki roots and `--ca`, so the verifier's error classification is unchanged. Returns
+    /// how many system certificates were added (unparsable ones are skipped, as browsers do).
+    pub fn add_system_roots(&mut self) -> Result<usize, String> {
+        let certs = tls::system_roots()?;
+        let mut store = (*self.roots).clone();
+        let (added, _ignored) = store.add_parsable_certificates(certs);
+        if added == 0 {
+            return Err("the system's CA store has no usable certificate".into());
+        }
+        self.roots = Arc::new(store);
+        Ok(added)
+    }
+
     /// Defaults with the webpki roots plus `extra_roots`.
     pub fn new(extra_roots: &[rustls::pki_types::CertificateDer<'static>]) -> Result<Self, String> {
         Ok(ProbeConfig {

@@ -56,6 +56,30 @@ pub fn root_store(extra: &[CertificateDer<'static>]) -> Result<RootCertStore, St
     Ok(roots)
 }
 
+/// The operating system's trust store (`rustls-native-certs`: on Linux the OpenSSL locations,
+/// honouring `SSL_CERT_FILE` and `SSL_CERT_DIR`). An error when the store yields no certificate
+/// at all, so `--system-roots` never silently trusts nothing more.
+pub fn system_roots() -> Result<Vec<CertificateDer<'static>>, String> {
+    let found = rustls_native_certs::load_native_certs();
+    if found.certs.is_empty() {
+        let why = found
+            .errors
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(format!(
+            "the system's CA store has no certificates{}",
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(" ({why})")
+            }
+        ));
+    }
+    Ok(found.certs)
+}
+
 /// Reads every certificate of a PEM file.
 pub fn read_pem_certs(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>, String> {
     use rustls::pki_types::pem::PemObject;

@@ -29,6 +29,8 @@ pub struct Plan {
     pub rua_domains: Vec<String>,
     /// DKIM selectors a design names: `<selector>._domainkey.<domain>` TXT is asked (SGE-005).
     pub dkim_selectors: Vec<String>,
+    /// A design's SPF text: its evaluation tree is asked too (SGE-004 counts the whole tree).
+    pub spf: Option<String>,
 }
 
 impl Plan {
@@ -41,6 +43,7 @@ impl Plan {
             hosts: Vec::new(),
             rua_domains: Vec::new(),
             dkim_selectors: Vec::new(),
+            spf: None,
         }
     }
 
@@ -64,6 +67,7 @@ impl Plan {
         }
         if let Some(sge) = design.sge.as_ref().filter(|_| plan.sge) {
             plan.dkim_selectors = sge.dkim_selectors.clone();
+            plan.spf = sge.spf.clone();
         }
         plan
     }
@@ -315,6 +319,52 @@ async fn fetch_with_limit(
     let second = asked.take();
     if !second.is_empty() {
         rrsets.extend(run_batch(resolver, second, &sem, run, sink).await);
+    }
+    // The DMARC tree walk (DMARCbis): no DMARC record at `_dmarc.<domain>`, so ask up the tree.
+    let now = Published::from_rrsets(d, &plan.srv_label, rrsets.clone(), 0);
+    let own_dmarc = format!("_dmarc.{d}");
+    let dmarc_here = now
+        .records
+        .txt_at(&own_dmarc)
+        .any(|(_, t)| crate::rules::sge::parse_dmarc(&t).is_some());
+    let own_answered = now.rrset(&own_dmarc, "TXT").is_some_and(|s| {
+        s.status.is_answer() || matches!(s.status, Status::Nodata | Status::Nxdomain)
+    });
+    if !dmarc_here && own_answered {
+        for name in crate::rules::sge::dmarc_tree_names(d).into_iter().skip(1) {
+            asked.add(&name, "TXT");
+        }
+        let up = asked.take();
+        if !up.is_empty() {
+            rrsets.extend(run_batch(resolver, up, &sem, run, sink).await);
+        }
+    }
+    // Follow-up rounds: the SPF evaluation tree (`include:`/`redirect=` targets, the names of
+    // `a`/`mx`/`exists` terms), as far as RFC 7208 §4.6.4 lets a receiver go (bounded in
+    // `spf::walk`: 11 terms, depth 10, loops). At most one round per nesting level.
+    for _ in 0..=super::spf::MAX_DEPTH {
+        let now = Published::from_rrsets(d, &plan.srv_label, rrsets.clone(), 0);
+        let mut tops: Vec<String> = now
+            .records
+            .txt_at(d)
+            .map(|(_, t)| t)
+            .filter(|t| crate::rules::sge::parse_spf(t).is_some())
+            .collect();
+        // A design's own SPF text is walked too (its includes are asked even before it is
+        // published).
+        if let Some(t) = &plan.spf {
+            tops.push(t.clone());
+        }
+        for t in &tops {
+            for (name, rtype) in super::spf::walk_text(&now, d, t).missing {
+                asked.add(&name, &rtype);
+            }
+        }
+        let next = asked.take();
+        if next.is_empty() {
+            break;
+        }
+        rrsets.extend(run_batch(resolver, next, &sem, run, sink).await);
     }
     Published::from_rrsets(
         d,

@@ -11,6 +11,7 @@ pub mod drift;
 pub mod fetch;
 pub mod import;
 pub mod ptr;
+pub mod spf;
 
 pub use drift::{Change, Drift, drift};
 pub use fetch::{Plan, Published, fetch, fetch_sequential};
@@ -249,10 +250,23 @@ impl Resolver {
     /// Build a resolver (inside a tokio runtime). A trust anchor file may hold DNSKEY lines and DS
     /// lines; for DS lines the zone's DNSKEY RRset is fetched once and the keys that match are trusted.
     pub async fn new(settings: &Settings) -> Result<Self, SetupError> {
-        Box::pin(Self::build(settings)).await
+        Box::pin(Self::build(settings, true)).await
     }
 
-    async fn build(settings: &Settings) -> Result<Self, SetupError> {
+    /// A resolver that asks one authoritative server directly, without recursion (RD=0) and
+    /// without validation: its answers carry the TTLs of the zone file, not a cache's countdown.
+    pub async fn authoritative(
+        settings: &Settings,
+        server: SocketAddr,
+    ) -> Result<Self, SetupError> {
+        let mut s = settings.clone();
+        s.nameserver = Some(server);
+        s.validate = false;
+        s.trust_anchor = None;
+        Box::pin(Self::build(&s, false)).await
+    }
+
+    async fn build(settings: &Settings, recursion: bool) -> Result<Self, SetupError> {
         let provider = TokioRuntimeProvider::default();
         let mut builder = match settings.nameserver {
             Some(addr) => {
@@ -281,6 +295,7 @@ impl Resolver {
             o.use_hosts_file = ResolveHosts::Never;
             o.max_active_requests = settings.concurrency.max(32) * 2;
             o.ndots = 0;
+            o.recursion_desired = recursion;
         }
         if let Some(path) = &settings.trust_anchor {
             let anchors = load_anchors(path, settings).await?;
@@ -430,7 +445,7 @@ async fn load_anchors(
             trust_anchor: None,
             ..settings.clone()
         };
-        let resolver = Box::pin(Resolver::build(&plain)).await?;
+        let resolver = Box::pin(Resolver::build(&plain, true)).await?;
         for d in &ds {
             let name =
                 Name::from_ascii(fqdn(&d.owner)).map_err(|e| err(format!("{}: {e}", d.owner)))?;

@@ -257,10 +257,44 @@ fn spf_records<'a>(input: &Input<'a>) -> Vec<(&'a Record, String, Spf)> {
         .collect()
 }
 
-/// The `_dmarc` lookup result: `None` when it leaves the record set (live check), else the DMARC
-/// records found.
-fn dmarc_records<'a>(input: &Input<'a>) -> Option<Vec<(&'a Record, String, Dmarc)>> {
-    let look = txt_lookup(input.records, &dmarc_owner(input));
+/// The names the DMARCbis tree walk asks, in order: `_dmarc.<domain>`, then up the tree (a
+/// domain of more than 7 labels first shortened to 7, then one label less at a time, down to the
+/// top-level domain): at most 8 questions, no public-suffix list needed
+/// (draft-ietf-dmarc-dmarcbis §4.10; RFC 7489 §6.6.3 asked the organisational domain).
+pub fn dmarc_tree_names(domain: &str) -> Vec<String> {
+    let d = crate::model::normalize_name(domain);
+    let labels: Vec<&str> = d.split('.').filter(|l| !l.is_empty()).collect();
+    let mut out = vec![format!("_dmarc.{d}")];
+    let start = labels.len().saturating_sub(1).min(7);
+    for n in (1..=start).rev() {
+        let name = format!("_dmarc.{}", labels[labels.len() - n..].join("."));
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// The DMARC policy that applies to the domain: its own `_dmarc` record, or the first found up
+/// the tree (then the record's `sp=`, else its `p=`, is the domain's policy).
+struct DmarcFound<'a> {
+    /// Where the records were found (`_dmarc.<domain>` when nowhere).
+    owner: String,
+    /// Found above the domain (the policy is inherited).
+    inherited: bool,
+    /// `None` when the lookup leaves the record set (a CNAME out of the domain, live check).
+    records: Option<Vec<(&'a Record, String, Dmarc)>>,
+}
+
+fn dmarc_at<'a>(input: &Input<'a>, owner: &str) -> Option<Vec<(&'a Record, String, Dmarc)>> {
+    dmarc_in(input.records, owner)
+}
+
+fn dmarc_in<'a>(
+    records: &'a crate::model::RecordSet,
+    owner: &str,
+) -> Option<Vec<(&'a Record, String, Dmarc)>> {
+    let look = txt_lookup(records, owner);
     if look.end == ChainEnd::Outside {
         return None;
     }
@@ -272,8 +306,47 @@ fn dmarc_records<'a>(input: &Input<'a>) -> Option<Vec<(&'a Record, String, Dmarc
     )
 }
 
+fn dmarc_found<'a>(input: &Input<'a>) -> DmarcFound<'a> {
+    let own = format!("_dmarc.{}", input.domain);
+    let here = dmarc_at(input, &own);
+    let none_here = here.as_ref().is_some_and(|v| v.is_empty());
+    // The walk up needs DNS answers above the domain: only the live check has them.
+    if none_here && let Some(live) = input.live {
+        // Above the domain only DNS knows (a design holds no names there).
+        for name in dmarc_tree_names(input.domain).into_iter().skip(1) {
+            if let Some(v) = dmarc_in(&live.records, &name).filter(|v| !v.is_empty()) {
+                return DmarcFound {
+                    owner: name,
+                    inherited: true,
+                    records: Some(v),
+                };
+            }
+        }
+    }
+    DmarcFound {
+        owner: own,
+        inherited: false,
+        records: here,
+    }
+}
+
+/// The DMARC records that apply: `None` when the lookup leaves the record set (live check).
+fn dmarc_records<'a>(input: &Input<'a>) -> Option<Vec<(&'a Record, String, Dmarc)>> {
+    dmarc_found(input).records
+}
+
+/// Where the DMARC records that apply are published.
 fn dmarc_owner(input: &Input<'_>) -> String {
-    format!("_dmarc.{}", input.domain)
+    dmarc_found(input).owner
+}
+
+/// The policy tag that applies to the domain: `sp` (else `p`) of an inherited record.
+fn policy_tag<'d>(input: &Input<'_>, d: &'d Dmarc) -> (&'static str, Option<&'d str>) {
+    if dmarc_found(input).inherited && d.get("sp").is_some() {
+        ("sp", d.get("sp"))
+    } else {
+        ("p", d.get("p"))
+    }
 }
 
 /// The single DMARC record SGE-007/008 judge (quiet when SGE-006 already reports none or several).
@@ -327,6 +400,12 @@ fn sge_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
     let subject = format!("mta-sts.{}", input.domain);
     let Some(text) = input.sts_policy else {
+        if input.live.is_some() && input.relays.is_empty() {
+            // As published: the policy file comes from the live fetch. Without its text here the
+            // fetch is judged by the live STS rules (unreachable, bad certificate, ...); saying
+            // "there is no policy file" would contradict a fetch that found one.
+            return;
+        }
         push(
             subject,
             "SGE requires an MTA-STS policy in `mode: enforce`, but there is no policy file to check.".to_string(),
@@ -463,19 +542,25 @@ fn sge_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
             return;
         }
     };
-    let lookups = s.dns_terms();
-    if lookups > 10 {
-        out.push(
-            rule.finding(
-                input,
-                d,
-                format!(
-                    "SPF \"{text}\" has {lookups} DNS-querying terms (include, a, mx, ptr, exists, redirect); more than 10 is a permanent error, so SPF fails."
-                ),
-                "Cut it to 10 or fewer: drop unused includes, replace `a`/`mx`/`ptr` with `ip4:`/`ip6:` ranges, or ask providers for a flatter include.",
-            )
-            .at(rec.origin),
-        );
+    match input.live {
+        // Live: the whole evaluation tree (RFC 7208 §4.6.4), includes and redirects followed.
+        Some(p) => spf_tree_findings(rule, input, p, rec, text, out),
+        None => {
+            let lookups = s.dns_terms();
+            if lookups > 10 {
+                out.push(
+                    rule.finding(
+                        input,
+                        d,
+                        format!(
+                            "SPF \"{text}\" has {lookups} DNS-querying terms (include, a, mx, ptr, exists, redirect); more than 10 is a permanent error, so SPF fails."
+                        ),
+                        "Cut it to 10 or fewer: drop unused includes, replace `a`/`mx`/`ptr` with `ip4:`/`ip6:` ranges, or ask providers for a flatter include.",
+                    )
+                    .at(rec.origin),
+                );
+            }
+        }
     }
     match s.all() {
         Some(all) if all.eq_ignore_ascii_case("-all") => {}
@@ -513,6 +598,65 @@ fn sge_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
             )
             .at(rec.origin),
         ),
+    }
+}
+
+/// SGE-004 over the whole SPF evaluation tree as DNS publishes it: more than 10 DNS-querying
+/// terms or more than 2 void lookups anywhere in it is a permanent error (RFC 7208 §4.6.4).
+fn spf_tree_findings(
+    rule: &Rule,
+    input: &Input<'_>,
+    p: &crate::resolve::Published,
+    rec: &Record,
+    text: &str,
+    out: &mut Vec<Finding>,
+) {
+    let d = input.domain;
+    let tree = crate::resolve::spf::walk_text(p, d, text);
+    let chain = || {
+        let v: Vec<String> = tree.records.iter().map(|(n, _)| format!("`{n}`")).collect();
+        short_list(&v, 6)
+    };
+    if tree.too_many_lookups() {
+        out.push(
+            rule.finding(
+                input,
+                d,
+                format!(
+                    "The SPF evaluation of `{d}` needs more than 10 DNS-querying terms (include, a, mx, ptr, exists, redirect) over its whole include tree ({}; stopped counting at {}): a permanent error, so SPF fails.",
+                    chain(),
+                    tree.lookups
+                ),
+                "Cut the whole tree to 10 or fewer: drop unused includes, replace `a`/`mx`/`ptr` with `ip4:`/`ip6:` ranges, or ask providers for a flatter include.",
+            )
+            .at(rec.origin),
+        );
+    }
+    if tree.too_many_voids() {
+        out.push(
+            rule.finding(
+                input,
+                d,
+                format!(
+                    "The SPF evaluation of `{d}` makes {} void lookups ({}); more than 2 is a permanent error, so SPF fails.",
+                    tree.voids,
+                    short_list(&tree.void_terms, 4)
+                ),
+                "Remove the terms whose names do not exist or have no records.",
+            )
+            .at(rec.origin),
+        );
+    }
+    for e in &tree.errors {
+        out.push(
+            rule.finding(
+                input,
+                d,
+                format!("The SPF evaluation of `{d}` ends in a permanent error: {e}."),
+                "Fix or remove the term: every include target must publish exactly one SPF record, and no record may include itself.",
+            )
+            .at(rec.origin),
+        );
     }
 }
 
@@ -558,10 +702,16 @@ fn sge_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let mut push = |msg: String, fix: String| {
         out.push(rule.finding(input, name.clone(), msg, fix).at(rec.origin));
     };
-    match d.get("p") {
+    let (tag, policy) = policy_tag(input, d);
+    let from = if dmarc_found(input).inherited {
+        format!(" (the policy of `{}` comes from `{name}`)", input.domain)
+    } else {
+        String::new()
+    };
+    match policy {
         Some(p) if p.eq_ignore_ascii_case("reject") => {}
         Some(p) => push(
-            format!("DMARC \"{text}\" has `p={p}`; SGE requires `p=reject`."),
+            format!("DMARC \"{text}\" has `{tag}={p}`{from}; SGE requires `p=reject`."),
             "Set `p=reject` (after monitoring aggregate reports with `p=none`/`quarantine`)."
                 .to_string(),
         ),
@@ -710,7 +860,7 @@ fn sge_009(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     if let Some(dmarc) = dmarc_records(input) {
         let name = dmarc_owner(input);
         match dmarc.as_slice() {
-            [(_, _, m)] if m.get("p").is_some_and(|p| p.eq_ignore_ascii_case("reject")) => {}
+            [(_, _, m)] if policy_tag(input, m).1.is_some_and(|p| p.eq_ignore_ascii_case("reject")) => {}
             [] => out.push(
                 rule.finding(
                     input,

@@ -91,6 +91,14 @@ impl App {
                         }
                         ui.end_row();
                         show_check(ui, checks.ca.as_ref());
+                        ui.label("System CAs");
+                        changed |= ui
+                            .checkbox(
+                                &mut self.settings.net.system_roots,
+                                "Trust the system's CA store",
+                            )
+                            .changed();
+                        ui.end_row();
                         let l = ui.label("Timeout (seconds)");
                         changed |= ui
                             .add(

@@ -40,6 +40,8 @@ pub struct NetSettings {
     pub trust_anchor: Option<PathBuf>,
     /// Extra PEM trust roots for certificate checks.
     pub ca_file: Option<PathBuf>,
+    /// Also trust the operating system's CA store, like `--system-roots` on the command line.
+    pub system_roots: bool,
     /// Timeout of each network step, in seconds (DNS query, connect, greeting, each reply,
     /// handshake, MTA-STS fetch), like `--timeout` on the command line.
     pub timeout_secs: u64,
@@ -59,6 +61,7 @@ impl Default for NetSettings {
             resolver: None,
             trust_anchor: None,
             ca_file: None,
+            system_roots: false,
             timeout_secs: 10,
             concurrency: 8,
             quick: false,
@@ -76,6 +79,9 @@ impl NetSettings {
         probe.timeouts = crate::probe::Timeouts::interactive(Some(step));
         probe.backoff = probe.backoff.min(step);
         probe.extra_handshakes = !self.quick;
+        if self.system_roots {
+            probe.add_system_roots()?;
+        }
         Ok(LiveSettings {
             resolve: resolve_settings(self)?,
             probe,

@@ -10,6 +10,7 @@ mod interrupt;
 mod layers;
 #[cfg(feature = "gui")]
 mod parity;
+mod peers;
 mod probe;
 mod probe_ciphers;
 mod probe_smtp;
@@ -20,5 +21,6 @@ mod sts_published;
 mod tlsa_cmd;
 #[cfg(feature = "gui")]
 mod ui;
+mod verdict_truth;
 mod zone;
 mod zone_load;
