@@ -383,6 +383,7 @@ fn dmarc_is_found_up_the_tree_at_the_organisational_domain() {
 
 /// Issue 11 part 5: `check DESIGN` of an SGE design whose domain serves an enforce policy must not
 /// say "no policy file to check (as published)" in the same run that fetched it.
+#[cfg(feature = "gui")] // the parity fixture lives beside the window parity test
 #[test]
 fn sge_check_of_a_served_enforce_policy_raises_no_missing_policy_file() {
     let fx = crate::parity::fixture();
