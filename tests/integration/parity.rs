@@ -17,12 +17,11 @@ use secmx::ui::{App, AppConfig, Initial, Tab};
 use secmx::worker::{self, NetSettings};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::Ipv4Addr;
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const MX_ADDR: Ipv4Addr = Ipv4Addr::new(127, 0, 1, 51);
 const SOR_ADDR: Ipv4Addr = Ipv4Addr::new(127, 0, 1, 52);
@@ -57,54 +56,13 @@ fn sts_server(rt: &tokio::runtime::Runtime) -> (u16, String) {
         .push(rcgen::DnType::CommonName, "SecMX STS Test CA");
     let ca = p.self_signed(&ca_key).unwrap();
     let issuer = Issuer::new(p, ca_key);
-    let key = KeyPair::generate().unwrap();
-    let cert = CertificateParams::new(vec!["mta-sts.probe.test".to_string()])
-        .unwrap()
-        .signed_by(&key, &issuer)
-        .unwrap();
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(
-        vec![cert.der().clone()],
-        rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
-    )
-    .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let port = free_port();
-    let l = rt
-        .block_on(tokio::net::TcpListener::bind(SocketAddr::from((
-            STS_ADDR, port,
-        ))))
-        .expect("bind the MTA-STS server");
-    rt.spawn(async move {
-        while let Ok((s, _)) = l.accept().await {
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(s).await else {
-                    return;
-                };
-                let mut req = Vec::new();
-                let mut buf = [0u8; 1024];
-                while !req.windows(4).any(|w| w == b"\r\n\r\n") && req.len() < 16384 {
-                    match tls.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => req.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let resp = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\
-                     Connection: close\r\n\r\n{POLICY}",
-                    POLICY.len()
-                );
-                let _ = tls.write_all(resp.as_bytes()).await;
-                let _ = tls.shutdown().await;
-            });
-        }
-    });
+    let port = super::sts_published::serve(
+        rt,
+        STS_ADDR,
+        &issuer,
+        POLICY.as_bytes().to_vec(),
+        "text/plain",
+    );
     (port, ca.pem())
 }
 

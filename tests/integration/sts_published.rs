@@ -18,10 +18,12 @@ const STS_ADDR: Ipv4Addr = Ipv4Addr::new(127, 0, 1, 73);
 
 const GOOD: &str = "version: STSv1\nmode: enforce\nmx: mx.probe.test\nmax_age: 604800\n";
 
-/// An HTTPS server on `STS_ADDR` (a port of its own) answering every request with `body` as
-/// `content_type`, under a certificate for `mta-sts.probe.test` from `issuer`.
-fn serve(
+/// An HTTPS server on `addr` (a port of its own) answering every request with `body` as
+/// `content_type`, under a certificate for `mta-sts.probe.test` from `issuer`. Also the policy host
+/// of the window/CLI parity fixture.
+pub(crate) fn serve(
     rt: &tokio::runtime::Runtime,
+    addr: Ipv4Addr,
     issuer: &Issuer<'static, KeyPair>,
     body: Vec<u8>,
     content_type: &str,
@@ -46,7 +48,7 @@ fn serve(
     let port = free_port();
     let l = rt
         .block_on(tokio::net::TcpListener::bind(SocketAddr::from((
-            STS_ADDR, port,
+            addr, port,
         ))))
         .expect("bind the MTA-STS server");
     let head = format!(
@@ -277,7 +279,7 @@ fn published_policies_are_read_as_senders_read_them() {
 
     let mut failures = Vec::new();
     for c in cases() {
-        let port = serve(&rt, &issuer, c.body.clone(), c.content_type);
+        let port = serve(&rt, STS_ADDR, &issuer, c.body.clone(), c.content_type);
         let out = Command::new(env!("CARGO_BIN_EXE_secmx"))
             .args(["check", "--domain", "probe.test", "--resolver"])
             .arg(ns.addr().to_string())
@@ -389,6 +391,7 @@ fn published_policies_are_read_as_senders_read_them() {
     .expect("write the design");
     let port = serve(
         &rt,
+        STS_ADDR,
         &issuer,
         b"version: STSv1\nmode: [testing] \nmx: mx.probe.test\nmax_age: 604800\n".to_vec(),
         "text/plain",
