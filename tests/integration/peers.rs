@@ -74,6 +74,24 @@ fn judge(all: &[Compared]) {
         unexplained.is_empty(),
         "disagreements not explained in tests/data/disagreements.toml: {unexplained:#?}"
     );
+    // A recorded disagreement of a peer compared here that no longer occurs: remove it.
+    let peers: BTreeSet<&str> = all.iter().map(|c| c.peer).collect();
+    let stale: Vec<_> = known
+        .iter()
+        .filter(|(peer, check, subject)| {
+            peers.contains(peer.as_str())
+                && !all.iter().any(|c| {
+                    c.peer == peer
+                        && c.check == check
+                        && &c.subject == subject
+                        && c.ours != c.theirs
+                })
+        })
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "recorded in tests/data/disagreements.toml but no longer disagreeing (remove them): {stale:#?}"
+    );
 }
 
 fn checkdmarc() -> PathBuf {
@@ -377,11 +395,7 @@ fn dane_matching_agrees_with_ldns_dane() {
             format!("2 0 1 {}", hex(&Sha256::digest(&ca))),
             "wrongname",
         ),
-        (
-            "2-0-1-wrong",
-            format!("2 0 1 {}", "11".repeat(32)),
-            "valid",
-        ),
+        ("2-0-1-wrong", format!("2 0 1 {}", "11".repeat(32)), "valid"),
     ];
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
     let owner = format!("_25._tcp.{}.", crate::probe::HOST);
@@ -456,7 +470,9 @@ fn dane_matching_agrees_with_ldns_dane() {
 fn sts_peer_python() -> PathBuf {
     let p = std::env::var_os("SECMX_STS_PEER_PYTHON")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/peers-venv/bin/python3"));
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/peers-venv/bin/python3")
+        });
     assert!(
         p.exists(),
         "FATAL: no Python with postfix-mta-sts-resolver at {} (set SECMX_STS_PEER_PYTHON, or run \
@@ -534,7 +550,11 @@ fn sts_policy_text_agrees_with_postfix_mta_sts_resolver() {
     corpus.sort();
     assert!(corpus.len() >= 40, "the policy corpus is there");
     for f in corpus {
-        let stem = f.file_stem().and_then(|s| s.to_str()).expect("name").to_string();
+        let stem = f
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("name")
+            .to_string();
         files.push((stem, f));
     }
     let out = Command::new(&python)
@@ -558,9 +578,7 @@ fn sts_policy_text_agrees_with_postfix_mta_sts_resolver() {
         let peer = PolicyReading {
             valid: t["valid"].as_bool().expect("valid"),
             mode: t["mode"].as_str().unwrap_or("-").to_string(),
-            max_age: t["max_age"]
-                .as_i64()
-                .map_or("-".into(), |n| n.to_string()),
+            max_age: t["max_age"].as_i64().map_or("-".into(), |n| n.to_string()),
             mx: t["mx"]
                 .as_array()
                 .map(|a| {
@@ -590,7 +608,11 @@ fn sts_policy_text_agrees_with_postfix_mta_sts_resolver() {
     }
     // The exported policies are the ones we stand behind: no disagreement is acceptable there.
     for c in all.iter().filter(|c| c.subject.starts_with("export:")) {
-        assert_eq!(c.ours, c.theirs, "exported policy {}: {}", c.subject, c.check);
+        assert_eq!(
+            c.ours, c.theirs,
+            "exported policy {}: {}",
+            c.subject, c.check
+        );
         if c.check == "sts.valid" {
             assert_eq!(c.ours, "true", "exported policy {} is valid", c.subject);
         }

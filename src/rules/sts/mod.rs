@@ -755,10 +755,7 @@ mod tests {
                 "version: STSv1\nmode : none\nmax_age: 1\n",
                 "line 2 `mode : none` has whitespace before the key or before the colon",
             ),
-            (
-                "mode: none\nmax_age: 1\n",
-                "no `version` field",
-            ),
+            ("mode: none\nmax_age: 1\n", "no `version` field"),
             (
                 "version: STSv1\nmode none\nmax_age: 1\n",
                 "line 2 `mode none`",
@@ -783,7 +780,8 @@ mod tests {
                 ]))
                 .fails_with("STS-018", Severity::Error);
             assert!(
-                f[0].message.contains("whitespace before the key or before the colon"),
+                f[0].message
+                    .contains("whitespace before the key or before the colon"),
                 "{f:?}"
             );
         }

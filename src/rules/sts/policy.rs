@@ -9,7 +9,8 @@ use super::*;
 /// Why a sender following RFC 8461 §3.2 would reject this policy text (and so have no MTA-STS
 /// policy at all), quoting the offending line; `None` when a sender accepts it. What the ABNF allows
 /// is accepted: LF or CRLF terminators, no final terminator, unknown keys, whitespace after the
-/// colon. The STS-011/012/013/015/018 findings say the same thing line by line.
+/// colon, fields in any order; what it doesn't is not (whitespace before a key or the colon, lines
+/// that are no `key: value` field, `max_age` other than 1–10 digits). The STS-011/012/013/015/018 findings say the same thing line by line.
 pub fn policy_invalid_because(text: &str) -> Option<String> {
     let q = crate::model::sts::escape_controls;
     let first = text.split('\n').next().unwrap_or("");
