@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 # postfix runs the private test relays of the live-probe tests (tests/integration/probe.rs).
 # Xvfb, xdotool and ImageMagick run the real-window screenshot test (tests/window.sh).
 # unbound is the caching resolver of the import-TTL test and the resolver the peers below ask;
-# python3-venv holds checkdmarc, the SPF/DMARC peer of the differential tests (tests/integration/peers.rs).
+# python3-venv holds checkdmarc and postfix-mta-sts-resolver, the SPF/DMARC and MTA-STS policy peers of the
+# differential tests (tests/integration/peers.rs).
 packages=(bind9-utils nsd knot-dnssecutils ldnsutils postfix xvfb xauth imagemagick xdotool x11-apps unbound python3-venv)
 
 missing=()
@@ -37,17 +38,19 @@ for tool in named-checkzone /usr/sbin/nsd /usr/sbin/nsd-checkzone kzonecheck ldn
   command -v "$tool" >/dev/null || { echo "FATAL: $tool is still missing after the install" >&2; exit 1; }
 done
 
-# checkdmarc (PyPI), the independent SPF/DMARC implementation the differential tests compare
-# with, in a venv of its own; the tests find it through SECMX_CHECKDMARC and fail without it.
+# checkdmarc (PyPI), the independent SPF/DMARC implementation, and postfix-mta-sts-resolver
+# (PyPI), whose MTA-STS policy parser the differential tests compare with, in a venv of their own;
+# the tests find them through SECMX_CHECKDMARC and SECMX_STS_PEER_PYTHON and fail without them.
 venv=target/peers-venv
-if [ ! -x "$venv/bin/checkdmarc" ]; then
-  echo "==> python3 -m venv $venv; pip install checkdmarc"
-  if ! /usr/bin/python3 -m venv "$venv" || ! "$venv/bin/pip" install -q checkdmarc; then
-    echo "FATAL: cannot install checkdmarc into $venv; the differential tests need it" >&2
+if [ ! -x "$venv/bin/checkdmarc" ] || ! "$venv/bin/python3" -c "import postfix_mta_sts_resolver.resolver" 2>/dev/null; then
+  echo "==> python3 -m venv $venv; pip install checkdmarc postfix-mta-sts-resolver"
+  if ! /usr/bin/python3 -m venv "$venv" || ! "$venv/bin/python3" -m pip install -q checkdmarc postfix-mta-sts-resolver; then
+    echo "FATAL: cannot install checkdmarc and postfix-mta-sts-resolver into $venv; the differential tests need them" >&2
     exit 1
   fi
 fi
 export SECMX_CHECKDMARC="$PWD/$venv/bin/checkdmarc"
+export SECMX_STS_PEER_PYTHON="$PWD/$venv/bin/python3"
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check

@@ -74,6 +74,24 @@ fn judge(all: &[Compared]) {
         unexplained.is_empty(),
         "disagreements not explained in tests/data/disagreements.toml: {unexplained:#?}"
     );
+    // A recorded disagreement of a peer compared here that no longer occurs: remove it.
+    let peers: BTreeSet<&str> = all.iter().map(|c| c.peer).collect();
+    let stale: Vec<_> = known
+        .iter()
+        .filter(|(peer, check, subject)| {
+            peers.contains(peer.as_str())
+                && !all.iter().any(|c| {
+                    c.peer == peer
+                        && c.check == check
+                        && &c.subject == subject
+                        && c.ours != c.theirs
+                })
+        })
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "recorded in tests/data/disagreements.toml but no longer disagreeing (remove them): {stale:#?}"
+    );
 }
 
 fn checkdmarc() -> PathBuf {
@@ -323,65 +341,92 @@ fn dane_matching_agrees_with_ldns_dane() {
     use sha2::{Digest, Sha256, Sha512};
     let dir = tempfile::tempdir().expect("tempdir");
     let certs = crate::probe::Certs::make(dir.path());
-    let chain_file = dir.path().join("valid.crt");
-    let pem = std::fs::read_to_string(&chain_file).expect("chain");
-    let chain: Vec<rustls::pki_types::CertificateDer<'static>> = {
+    let read_chain = |name: &str| -> Vec<rustls::pki_types::CertificateDer<'static>> {
         use rustls::pki_types::pem::PemObject;
+        let pem = std::fs::read_to_string(dir.path().join(format!("{name}.crt"))).expect("chain");
         rustls::pki_types::CertificateDer::pem_slice_iter(pem.as_bytes())
             .collect::<Result<_, _>>()
             .expect("PEM")
     };
-    let leaf = chain[0].as_ref().to_vec();
+    let leaf = read_chain("valid")[0].as_ref().to_vec();
+    let other_leaf = read_chain("wrongname")[0].as_ref().to_vec();
     let ca = certs.ca_der.as_ref().to_vec();
     let spki = |der: &[u8]| {
         let (_, c) = x509_parser::parse_x509_certificate(der).expect("x509");
         c.public_key().raw.to_vec()
     };
     let hex = |b: &[u8]| hex::encode(b);
-    let cases: Vec<(&str, String)> = vec![
+    // (subject, TLSA rdata, chain sent): "valid" names the host, "wrongname" (same CA) names
+    // other.example.net only, so DANE-TA must refuse it and DANE-EE must not care.
+    let cases: Vec<(&str, String, &str)> = vec![
         (
             "3-1-1-match",
             format!("3 1 1 {}", hex(&Sha256::digest(spki(&leaf)))),
+            "valid",
         ),
         (
             "3-0-1-match",
             format!("3 0 1 {}", hex(&Sha256::digest(&leaf))),
+            "valid",
         ),
         (
             "3-1-2-match",
             format!("3 1 2 {}", hex(&Sha512::digest(spki(&leaf)))),
+            "valid",
         ),
-        ("3-1-1-wrong", format!("3 1 1 {}", "00".repeat(32))),
-        ("2-0-1-ca", format!("2 0 1 {}", hex(&Sha256::digest(&ca)))),
+        ("3-1-1-wrong", format!("3 1 1 {}", "00".repeat(32)), "valid"),
+        (
+            "3-1-1-other-name",
+            format!("3 1 1 {}", hex(&Sha256::digest(spki(&other_leaf)))),
+            "wrongname",
+        ),
+        (
+            "2-0-1-ca",
+            format!("2 0 1 {}", hex(&Sha256::digest(&ca))),
+            "valid",
+        ),
         (
             "2-1-1-ca",
             format!("2 1 1 {}", hex(&Sha256::digest(spki(&ca)))),
+            "valid",
         ),
-        ("2-0-1-wrong", format!("2 0 1 {}", "11".repeat(32))),
+        (
+            "2-0-1-ca-other-name",
+            format!("2 0 1 {}", hex(&Sha256::digest(&ca))),
+            "wrongname",
+        ),
+        ("2-0-1-wrong", format!("2 0 1 {}", "11".repeat(32)), "valid"),
     ];
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
     let owner = format!("_25._tcp.{}.", crate::probe::HOST);
     let mut all = Vec::new();
-    for (name, rr) in cases {
+    for (name, rr, sent) in cases {
         let t = secmx::probe::dane::Tlsa::parse(&rr).expect("TLSA");
         let ours = secmx::probe::dane::judge(
             &[t],
             true,
-            &chain,
+            &read_chain(sent),
             crate::probe::HOST,
             rustls::pki_types::UnixTime::now(),
             &provider,
         );
         let file = dir.path().join(format!("{name}.tlsa"));
         std::fs::write(&file, format!("{owner} 300 IN TLSA {rr}\n")).expect("tlsa file");
-        // -n: DANE-EE ignores the names (RFC 7672 §3.1.1); the chain names the host anyway.
+        // The host name is passed explicitly, without the root dot: given only the TLSA file,
+        // ldns-dane takes the name from the owner as "mx.probe.test." (examples/ldns-dane.c:1538,
+        // 1542) and hands it to OpenSSL's SSL_dane_enable (line 1777) as the reference
+        // identifier, which X509_check_host then compares byte for byte with the SAN
+        // "mx.probe.test", so every DANE-TA check failed with "hostname mismatch".
+        // -n: DANE-EE ignores the names (RFC 7672 §3.1.1); DANE-TA still checks them (§3.2.3).
         let out = Command::new("ldns-dane")
             .arg("-n")
             .arg("-c")
-            .arg(&chain_file)
+            .arg(dir.path().join(format!("{sent}.crt")))
             .arg("-t")
             .arg(&file)
             .arg("verify")
+            .arg(crate::probe::HOST)
+            .arg("25")
             .output()
             .expect("FATAL: cannot run ldns-dane (Debian ldnsutils; tests/run.sh installs it)");
         let text = format!(
@@ -407,6 +452,170 @@ fn dane_matching_agrees_with_ldns_dane() {
             ours: ours.into(),
             theirs: theirs.into(),
         });
+    }
+    // The name check matters: DANE-TA on a chain for another name is no match, on both sides.
+    assert!(
+        all.iter()
+            .any(|c| c.subject == "2-0-1-ca-other-name" && c.ours == "no-match"),
+        "DANE-TA checks the name: {all:?}"
+    );
+    judge(&all);
+}
+
+// ---------------------------------------------------------------------------------------------
+// MTA-STS policy text: postfix-mta-sts-resolver's parser and validation on the policies we export
+// and on a corpus of tricky texts (tests/data/sts-policies/*.txt).
+
+/// The Python of the venv that holds postfix-mta-sts-resolver (tests/run.sh installs it).
+fn sts_peer_python() -> PathBuf {
+    let p = std::env::var_os("SECMX_STS_PEER_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/peers-venv/bin/python3")
+        });
+    assert!(
+        p.exists(),
+        "FATAL: no Python with postfix-mta-sts-resolver at {} (set SECMX_STS_PEER_PYTHON, or run \
+         tests/run.sh, which installs it into target/peers-venv with python3 -m venv + pip)",
+        p.display()
+    );
+    p
+}
+
+/// What a policy text says: valid or not, and when valid the mode, max_age and mx list.
+#[derive(Debug, PartialEq)]
+struct PolicyReading {
+    valid: bool,
+    mode: String,
+    max_age: String,
+    mx: String,
+}
+
+/// secmx's reading: validity from the STS rules (`policy_invalid_because`, what STS-011…018
+/// say), the fields from the one policy reader, `model::sts::PolicyText`.
+fn our_reading(bytes: &[u8]) -> PolicyReading {
+    let text = String::from_utf8_lossy(bytes);
+    let p = secmx::model::sts::PolicyText::parse(&text);
+    PolicyReading {
+        valid: secmx::rules::sts::policy_invalid_because(&text).is_none(),
+        mode: p.first("mode").unwrap_or("-").to_string(),
+        max_age: p
+            .first("max_age")
+            .and_then(|v| v.parse::<u64>().ok())
+            .map_or("-".into(), |n| n.to_string()),
+        mx: p.mx_patterns().join(" | "),
+    }
+}
+
+#[test]
+fn sts_policy_text_agrees_with_postfix_mta_sts_resolver() {
+    let python = sts_peer_python();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    // (subject, file): every design with an [mta_sts] table, exported, then the corpus.
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    for design in [
+        "assets/examples/level2.secmx.toml",
+        "assets/examples/sge.secmx.toml",
+        "tests/data/level2-broken.secmx.toml",
+        "tests/data/sge-broken.secmx.toml",
+    ] {
+        let design_path = root.join(design);
+        let (code, out, err) = crate::probe::cli(&[
+            "export",
+            design_path.to_str().expect("path"),
+            "--format",
+            "mta-sts",
+            "--force",
+        ]);
+        // Exit 1 = exported with --force although the design has error findings (the broken ones).
+        assert!(
+            code <= 1 && out.starts_with("version: STSv1\r\n"),
+            "secmx export {design} --format mta-sts: exit {code}: {out}{err}"
+        );
+        let stem = Path::new(design)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("name")
+            .trim_end_matches(".secmx.toml");
+        let file = dir.path().join(format!("export-{stem}.txt"));
+        std::fs::write(&file, out).expect("write export");
+        files.push((format!("export:{stem}"), file));
+    }
+    let mut corpus: Vec<PathBuf> = std::fs::read_dir(root.join("tests/data/sts-policies"))
+        .expect("tests/data/sts-policies")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    corpus.sort();
+    assert!(corpus.len() >= 40, "the policy corpus is there");
+    for f in corpus {
+        let stem = f
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("name")
+            .to_string();
+        files.push((stem, f));
+    }
+    let out = Command::new(&python)
+        .arg(root.join("tests/peers/sts_policy.py"))
+        .args(files.iter().map(|(_, f)| f))
+        .output()
+        .unwrap_or_else(|e| panic!("FATAL: cannot run {}: {e}", python.display()));
+    assert!(
+        out.status.success(),
+        "FATAL: tests/peers/sts_policy.py failed (is postfix-mta-sts-resolver installed in the \
+         venv of {}?): {}",
+        python.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sts_policy.py JSON");
+    let theirs = v.as_array().expect("a list");
+    assert_eq!(theirs.len(), files.len(), "one answer per file");
+    let mut all = Vec::new();
+    for ((subject, file), t) in files.iter().zip(theirs) {
+        let ours = our_reading(&std::fs::read(file).expect("read policy"));
+        let peer = PolicyReading {
+            valid: t["valid"].as_bool().expect("valid"),
+            mode: t["mode"].as_str().unwrap_or("-").to_string(),
+            max_age: t["max_age"].as_i64().map_or("-".into(), |n| n.to_string()),
+            mx: t["mx"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|m| m.as_str().unwrap_or("?"))
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                })
+                .unwrap_or_default(),
+        };
+        let mut cmp = |check: &'static str, ours: String, theirs: String| {
+            all.push(Compared {
+                peer: "postfix-mta-sts-resolver",
+                check,
+                subject: subject.clone(),
+                ours,
+                theirs,
+            })
+        };
+        cmp("sts.valid", ours.valid.to_string(), peer.valid.to_string());
+        // What a sender then uses, compared where both accept the policy.
+        if ours.valid && peer.valid {
+            cmp("sts.mode", ours.mode, peer.mode);
+            cmp("sts.max_age", ours.max_age, peer.max_age);
+            cmp("sts.mx", ours.mx, peer.mx);
+        }
+    }
+    // The exported policies are the ones we stand behind: no disagreement is acceptable there.
+    for c in all.iter().filter(|c| c.subject.starts_with("export:")) {
+        assert_eq!(
+            c.ours, c.theirs,
+            "exported policy {}: {}",
+            c.subject, c.check
+        );
+        if c.check == "sts.valid" {
+            assert_eq!(c.ours, "true", "exported policy {} is valid", c.subject);
+        }
     }
     judge(&all);
 }

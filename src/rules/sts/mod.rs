@@ -452,16 +452,16 @@ mod tests {
     }
 
     #[test]
-    fn sts_011_fail_version_not_first_or_glued_to_a_bom() {
-        let f = Case::new(vec![])
+    fn sts_011_version_anywhere_but_not_glued_to_a_bom() {
+        // RFC 8461 §3.2: the ABNF lets the fields come in any order.
+        Case::new(vec![])
             .policy(&pol(&[
                 "mode: enforce",
                 "version: STSv1",
                 "mx: mx1.agency.example",
                 "max_age: 604800",
             ]))
-            .fails_with("STS-011", Severity::Error);
-        assert!(f[0].message.contains("not the first field"), "{f:?}");
+            .passes("STS-011");
         let f = Case::new(vec![])
             .policy(&format!("\u{feff}{}", enforce(&["mx: mx1.agency.example"])))
             .fails_with("STS-011", Severity::Error);
@@ -713,6 +713,7 @@ mod tests {
             "version: STSv1\nmode: none\nmax_age: 86400",
             "version:STSv1\nmode:\t enforce\nmx:   mx1.agency.example\nmax_age: 31557600\n",
             "version: STSv1\nmode: enforce\nfoo_bar: anything at all\nmx: a.example\nmax_age: 1\n",
+            "mode: none\nversion: STSv1\nmax_age: 1\n",
         ];
         for t in ok {
             assert_eq!(policy_invalid_because(t), None, "{t:?}");
@@ -747,9 +748,14 @@ mod tests {
                 "bytes before the first field",
             ),
             (
-                "mode: none\nversion: STSv1\nmax_age: 1\n",
-                "line 1 `mode: none`",
+                "version: STSv1\n mode: none\nmax_age: 1\n",
+                "line 2 ` mode: none` has whitespace before the key",
             ),
+            (
+                "version: STSv1\nmode : none\nmax_age: 1\n",
+                "line 2 `mode : none` has whitespace before the key or before the colon",
+            ),
+            ("mode: none\nmax_age: 1\n", "no `version` field"),
             (
                 "version: STSv1\nmode none\nmax_age: 1\n",
                 "line 2 `mode none`",
@@ -759,6 +765,25 @@ mod tests {
         for (t, why) in bad {
             let got = policy_invalid_because(t).unwrap_or_default();
             assert!(got.contains(why), "{t:?}: {got:?} lacks {why:?}");
+        }
+    }
+
+    #[test]
+    fn sts_018_fail_whitespace_around_the_key() {
+        for line in [" mode: enforce", "mode : enforce", "mode\t: enforce"] {
+            let f = Case::new(vec![])
+                .policy(&pol(&[
+                    "version: STSv1",
+                    line,
+                    "mx: mx1.agency.example",
+                    "max_age: 604800",
+                ]))
+                .fails_with("STS-018", Severity::Error);
+            assert!(
+                f[0].message
+                    .contains("whitespace before the key or before the colon"),
+                "{f:?}"
+            );
         }
     }
 

@@ -9,7 +9,8 @@ use super::*;
 /// Why a sender following RFC 8461 §3.2 would reject this policy text (and so have no MTA-STS
 /// policy at all), quoting the offending line; `None` when a sender accepts it. What the ABNF allows
 /// is accepted: LF or CRLF terminators, no final terminator, unknown keys, whitespace after the
-/// colon. The STS-011/012/013/015/018 findings say the same thing line by line.
+/// colon, fields in any order; what it doesn't is not (whitespace before a key or the colon, lines
+/// that are no `key: value` field, `max_age` other than 1–10 digits). The STS-011/012/013/015/018 findings say the same thing line by line.
 pub fn policy_invalid_because(text: &str) -> Option<String> {
     let q = crate::model::sts::escape_controls;
     let first = text.split('\n').next().unwrap_or("");
@@ -33,16 +34,28 @@ pub fn policy_invalid_because(text: &str) -> Option<String> {
     if let Some((n, raw)) = p.malformed.first() {
         return Some(format!("line {n} `{}` is not a `key: value` field", q(raw)));
     }
-    match p.fields.first() {
-        Some(f) if f.key == "version" && f.value == "STSv1" => {}
+    // A key starts its line and the colon follows it directly (ABNF `sts-policy-field`,
+    // `field-delim = ":" *WSP`): ` mode: enforce` and `mode : enforce` are no `mode` field.
+    if let Some(f) = p.fields.iter().find(|f| key_has_space_around(f)) {
+        return Some(format!(
+            "line {} `{}` has whitespace before the key or before the colon",
+            f.line,
+            q(&f.raw)
+        ));
+    }
+    // The fields may come in any order (the ABNF's `sts-policy-field` alternatives); a repeated
+    // field counts by its first occurrence (RFC 8461 §3.2).
+    match p.all("version").next() {
+        Some(f) if f.value == "STSv1" => {}
         Some(f) => {
             return Some(format!(
-                "the first field is not `version: STSv1`: line {} `{}`",
+                "the `version` is not `STSv1`: line {} `{}`",
                 f.line,
                 q(&f.raw)
             ));
         }
-        None => return Some("the policy has no fields".into()),
+        None if p.fields.is_empty() => return Some("the policy has no fields".into()),
+        None => return Some("no `version` field".into()),
     }
     let mode = match p.all("mode").next() {
         Some(l) if matches!(l.value.as_str(), "enforce" | "testing" | "none") => l.value.as_str(),
@@ -76,10 +89,9 @@ pub(super) fn sts_011(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(text) = input.sts_policy else { return };
     let p = parse_policy(text);
     let q = crate::model::sts::escape_controls;
-    if p.fields
-        .first()
-        .is_some_and(|f| f.key == "version" && f.value == "STSv1")
-    {
+    // Present, and the first `version` line (senders use the first, §3.2) says STSv1; anywhere
+    // in the policy, as the ABNF lets fields come in any order.
+    if p.all("version").next().is_some_and(|f| f.value == "STSv1") {
         return;
     }
     // Something stands before the key of the first line (a byte-order mark, say).
@@ -95,15 +107,6 @@ pub(super) fn sts_011(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
             f.line,
             q(&f.raw)
         ),
-        (None, Some(l)) if l.value == "STSv1" => {
-            let first = &p.fields[0];
-            format!(
-                "Line {}: `version: STSv1` is not the first field (line {} `{}` comes before it); senders reject the policy.",
-                l.line,
-                first.line,
-                q(&first.raw)
-            )
-        }
         (None, Some(l)) => format!(
             "Line {}: `version: {}` — the only version is `STSv1`; senders reject this policy.",
             l.line,
@@ -440,6 +443,14 @@ pub(super) fn starts_with_key(tok: &str) -> bool {
     })
 }
 
+/// Whether the key of a line has whitespace before it or between it and the colon (the ABNF has
+/// neither: `sts-policy-field` starts the line, `field-delim = ":" *WSP`).
+fn key_has_space_around(f: &crate::model::sts::PolicyLine) -> bool {
+    f.raw
+        .split_once(':')
+        .is_some_and(|(k, _)| k != f.key.as_str())
+}
+
 pub(super) fn sts_018(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     let Some(text) = input.sts_policy else { return };
     let p = parse_policy(text);
@@ -472,6 +483,15 @@ pub(super) fn sts_018(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
             push(format!(
                 "Line {}: the text contains bare CR line ends; only LF or CRLF end a line, so several lines run together.",
                 f.line
+            ));
+            continue;
+        }
+        if key_has_space_around(f) {
+            push(format!(
+                "Line {}: `{}` — whitespace before the key or before the colon; senders read no `{}` field here and reject the policy.",
+                f.line,
+                crate::model::sts::escape_controls(&f.raw),
+                f.key
             ));
             continue;
         }
