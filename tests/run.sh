@@ -42,9 +42,11 @@ done
 # (PyPI), whose MTA-STS policy parser the differential tests compare with, in a venv of their own;
 # the tests find them through SECMX_CHECKDMARC and SECMX_STS_PEER_PYTHON and fail without them.
 venv=target/peers-venv
+# Pinned: the recorded disagreements (tests/data/disagreements.toml) are with these versions.
+peer_pkgs="checkdmarc==6.0.4 postfix-mta-sts-resolver==1.5.1"
 if [ ! -x "$venv/bin/checkdmarc" ] || ! "$venv/bin/python3" -c "import postfix_mta_sts_resolver.resolver" 2>/dev/null; then
-  echo "==> python3 -m venv $venv; pip install checkdmarc postfix-mta-sts-resolver"
-  if ! /usr/bin/python3 -m venv "$venv" || ! "$venv/bin/python3" -m pip install -q checkdmarc postfix-mta-sts-resolver; then
+  echo "==> python3 -m venv $venv; pip install $peer_pkgs"
+  if ! /usr/bin/python3 -m venv "$venv" || ! "$venv/bin/python3" -m pip install -q $peer_pkgs; then
     echo "FATAL: cannot install checkdmarc and postfix-mta-sts-resolver into $venv; the differential tests need them" >&2
     exit 1
   fi
