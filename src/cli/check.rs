@@ -213,7 +213,8 @@ pub(crate) fn run_live(
     let handle = rt.spawn(async move {
         let (cancel_handle, cancel) = crate::probe::CancelHandle::new();
         super::cancel_on_interrupt(cancel_handle);
-        crate::live::run(&plan, &settings, RunId(1), sink, cancel).await
+        let sink = crate::event::live_sink(RunId::SINGLE, sink);
+        crate::live::run(&plan, &settings, sink, cancel).await
     });
     print_events(rx, out);
     rt.block_on(handle)
@@ -231,7 +232,7 @@ fn fetch_published(net: &NetArgs, plan: &Plan) -> Result<(Published, Vec<String>
     let port = net.authoritative_port;
     let handle = rt.spawn(async move {
         let resolver = Resolver::new(&settings).await.map_err(|e| e.to_string())?;
-        let published = resolve::fetch(&resolver, &plan, RunId(1), &crate::event::discard()).await;
+        let published = resolve::fetch(&resolver, &plan, &resolve::discard()).await;
         Ok::<_, String>(authoritative_ttls(&resolver, &settings, &plan, published, port).await)
     });
     rt.block_on(handle)
@@ -244,12 +245,10 @@ async fn zone_servers(
     domain: &str,
 ) -> Option<(String, Vec<std::net::IpAddr>)> {
     use hickory_resolver::proto::rr::RecordType;
-    let discard = crate::event::discard();
+    let discard = resolve::discard();
     let mut name = domain.to_string();
     loop {
-        let ns = resolver
-            .query(&name, RecordType::NS, RunId(1), &discard)
-            .await;
+        let ns = resolver.query(&name, RecordType::NS, &discard).await;
         let hosts: Vec<String> = if ns.status == resolve::Status::Ok && ns.cname.is_none() {
             ns.records
                 .iter()
@@ -263,7 +262,7 @@ async fn zone_servers(
             let mut addrs = Vec::new();
             for h in &hosts {
                 for t in [RecordType::A, RecordType::AAAA] {
-                    let set = resolver.query(h, t, RunId(1), &discard).await;
+                    let set = resolver.query(h, t, &discard).await;
                     addrs.extend(
                         set.records
                             .iter()
@@ -301,7 +300,7 @@ async fn authoritative_ttls(
         let Ok(auth) = Resolver::authoritative(settings, server).await else {
             continue;
         };
-        let direct = resolve::fetch(&auth, plan, RunId(1), &crate::event::discard()).await;
+        let direct = resolve::fetch(&auth, plan, &resolve::discard()).await;
         if !direct.rrsets.iter().any(|s| s.status.is_answer()) {
             continue;
         }

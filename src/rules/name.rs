@@ -1694,7 +1694,8 @@ mod tests {
     #[test]
     fn name_014_judges_published_records_too() {
         // Static rules judge `Published` record sets through the same registry.
-        let p = crate::resolve::Published::from_rrsets("agency.example", "_secmx", vec![], 0);
+        let p =
+            crate::model::published::Published::from_rrsets("agency.example", "_secmx", vec![], 0);
         let mut p = p;
         for r in many_mx(5_000) {
             p.records.push(r);

@@ -107,81 +107,7 @@ pub const RULES: &[Rule] = &[
 // SPF and DMARC readers (pub: the GUI and the live DNS check reuse them).
 // ---------------------------------------------------------------------------------------------
 
-/// An SPF record (RFC 7208) split into its terms.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Spf {
-    /// The terms after `v=spf1`, as written.
-    pub terms: Vec<String>,
-}
-
-/// One SPF term: qualifier and lower-case mechanism or modifier name.
-fn spf_term(term: &str) -> (char, String) {
-    let (q, rest) = match term.chars().next() {
-        Some(c @ ('+' | '-' | '~' | '?')) => (c, term.get(1..).unwrap_or("")),
-        _ => ('+', term),
-    };
-    let name = rest
-        .split([':', '/', '='])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    (q, name)
-}
-
-/// Mechanisms and modifiers that cost a DNS lookup (RFC 7208 §4.6.4).
-const DNS_TERMS: [&str; 6] = ["include", "a", "mx", "ptr", "exists", "redirect"];
-
-impl Spf {
-    /// How many terms need a DNS lookup (`include`, `a`, `mx`, `ptr`, `exists`, `redirect`).
-    pub fn dns_terms(&self) -> usize {
-        self.terms
-            .iter()
-            .filter(|t| DNS_TERMS.contains(&spf_term(t).1.as_str()))
-            .count()
-    }
-
-    /// The first `all` term as written (e.g. `-all`, `~all`), if any.
-    pub fn all(&self) -> Option<&str> {
-        self.terms
-            .iter()
-            .find(|t| spf_term(t).1 == "all")
-            .map(String::as_str)
-    }
-
-    /// Whether the record is the lock-down `v=spf1 -all`.
-    pub fn is_lockdown(&self) -> bool {
-        matches!(self.terms.as_slice(), [t] if t == "-all")
-    }
-
-    /// Whether any term can authorise a sender (anything other than `all` itself).
-    pub fn authorizes_senders(&self) -> bool {
-        self.terms.iter().any(|t| {
-            let (q, name) = spf_term(t);
-            name != "all" && name != "exp" && (q == '+' || name == "redirect")
-        })
-    }
-
-    /// Whether a `redirect=` modifier is present.
-    pub fn has_redirect(&self) -> bool {
-        self.terms.iter().any(|t| spf_term(t).1 == "redirect")
-    }
-}
-
-/// Read an SPF record: `None` unless it starts with `v=spf1` (followed by a space or the end).
-pub fn parse_spf(text: &str) -> Option<Spf> {
-    let t = text.trim();
-    let head = t.get(..6)?;
-    if !head.eq_ignore_ascii_case("v=spf1") {
-        return None;
-    }
-    let rest = t.get(6..).unwrap_or("");
-    if !(rest.is_empty() || rest.starts_with(' ')) {
-        return None;
-    }
-    Some(Spf {
-        terms: rest.split_whitespace().map(str::to_string).collect(),
-    })
-}
+pub use crate::model::spf::{Spf, parse_spf};
 
 /// A DMARC record (RFC 7489 §6.3): its tags, names lower-cased, values trimmed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -606,13 +532,13 @@ fn sge_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 fn spf_tree_findings(
     rule: &Rule,
     input: &Input<'_>,
-    p: &crate::resolve::Published,
+    p: &crate::model::published::Published,
     rec: &Record,
     text: &str,
     out: &mut Vec<Finding>,
 ) {
     let d = input.domain;
-    let tree = crate::resolve::spf::walk_text(p, d, text);
+    let tree = crate::model::spf::walk_text(p, d, text);
     let chain = || {
         let v: Vec<String> = tree.records.iter().map(|(n, _)| format!("`{n}`")).collect();
         short_list(&v, 6)

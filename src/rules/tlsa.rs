@@ -1046,22 +1046,22 @@ mod tests {
     /// A probed MX whose main handshake served an ECDSA key and whose RSA-only variant found an RSA
     /// key; `ec_dane`/`rsa_dane` say whether the TLSA RRset covers each.
     fn two_key_report(
-        ec_dane: crate::probe::dane::DaneVerdict,
-        rsa_dane: crate::probe::dane::DaneVerdict,
-    ) -> crate::probe::ProbeReport {
-        use crate::probe::variants::{VariantFacts, VariantKind, VariantOutcome};
-        let t = crate::probe::ProbeTarget::new(
+        ec_dane: crate::model::probe_facts::dane::DaneVerdict,
+        rsa_dane: crate::model::probe_facts::dane::DaneVerdict,
+    ) -> crate::model::probe_facts::ProbeReport {
+        use crate::model::probe_facts::variants::{VariantFacts, VariantKind, VariantOutcome};
+        let t = crate::model::probe_facts::ProbeTarget::new(
             "mx1.agency.example",
             std::net::IpAddr::from([192, 0, 2, 25]),
             25,
             crate::model::Role::Ber,
         );
-        let mut r = crate::probe::ProbeReport::new(&t);
-        r.tls = Some(crate::probe::TlsFacts {
+        let mut r = crate::model::probe_facts::ProbeReport::new(&t);
+        r.tls = Some(crate::model::probe_facts::TlsFacts {
             version: Some("TLSv1.3".into()),
             ..Default::default()
         });
-        let leaf = crate::probe::tls::CertInfo {
+        let leaf = crate::model::probe_facts::tls::CertInfo {
             subject: String::new(),
             sans: vec![],
             issuer: String::new(),
@@ -1075,14 +1075,14 @@ mod tests {
             spki_sha256: "ec".into(),
             self_issued: false,
         };
-        r.certificate = Some(crate::probe::CertificateFacts {
+        r.certificate = Some(crate::model::probe_facts::CertificateFacts {
             subject: String::new(),
             sans: vec![],
             issuer: String::new(),
             not_before: String::new(),
             not_after: String::new(),
             key: leaf.key.clone(),
-            pkix: crate::probe::tls::Pkix::Valid,
+            pkix: crate::model::probe_facts::tls::Pkix::Valid,
             pkix_error: None,
             intermediates_missing: false,
             chain: vec![leaf],
@@ -1108,8 +1108,8 @@ mod tests {
         r
     }
 
-    fn tlsa_015_findings(r: crate::probe::ProbeReport) -> Vec<crate::rules::Finding> {
-        let facts = crate::probe::ProbeFacts {
+    fn tlsa_015_findings(r: crate::model::probe_facts::ProbeReport) -> Vec<crate::rules::Finding> {
+        let facts = crate::model::probe_facts::ProbeFacts {
             reports: vec![r],
             policy: None,
         };
@@ -1126,7 +1126,7 @@ mod tests {
 
     #[test]
     fn tlsa_015_fail_one_3_1_1_for_the_rsa_key_while_the_server_also_offers_ecdsa() {
-        use crate::probe::dane::DaneVerdict;
+        use crate::model::probe_facts::dane::DaneVerdict;
         let f = tlsa_015_findings(two_key_report(DaneVerdict::Fail, DaneVerdict::Valid));
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].severity, Severity::Warning);
@@ -1140,7 +1140,7 @@ mod tests {
 
     #[test]
     fn tlsa_015_pass_records_for_the_rsa_and_the_ecdsa_key() {
-        use crate::probe::dane::DaneVerdict;
+        use crate::model::probe_facts::dane::DaneVerdict;
         assert!(
             tlsa_015_findings(two_key_report(DaneVerdict::Valid, DaneVerdict::Valid)).is_empty()
         );
