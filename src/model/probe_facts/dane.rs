@@ -1,5 +1,6 @@
 //! TLSA records and the DANE verdict of a probed relay (the judging runs in `crate::probe::dane`).
 
+use crate::model::RData;
 use serde::Serialize;
 
 /// One TLSA record.
@@ -16,25 +17,32 @@ pub struct Tlsa {
 }
 
 impl Tlsa {
-    /// Parses `usage selector matching hex` (spaces inside the hex allowed).
+    /// Parses `usage selector matching hex` (spaces inside the hex allowed) with the one TLSA text
+    /// reader, [`crate::model::render::parse_tlsa`].
     pub fn parse(text: &str) -> Result<Tlsa, String> {
-        let mut it = text.split_whitespace();
-        let mut num = |what: &str| -> Result<u8, String> {
-            it.next()
-                .ok_or_else(|| format!("TLSA {text:?}: missing {what}"))?
-                .parse::<u8>()
-                .map_err(|_| format!("TLSA {text:?}: bad {what}"))
-        };
-        let usage = num("usage")?;
-        let selector = num("selector")?;
-        let matching = num("matching type")?;
-        let hexdata: String = it.collect();
-        let data = hex::decode(&hexdata).map_err(|_| format!("TLSA {text:?}: bad hex data"))?;
-        Ok(Tlsa {
+        let d = crate::model::render::parse_tlsa(text)
+            .ok_or_else(|| format!("TLSA {text:?}: not `usage selector matching-type data`"))?;
+        Tlsa::of(&d).map_err(|why| format!("TLSA {text:?}: {why}"))
+    }
+
+    /// The record of a TLSA record's data: `Err` naming the first field that is out of range
+    /// (0–255) or data that is not hexadecimal, or for data of another type.
+    pub fn of(d: &RData) -> Result<Tlsa, String> {
+        let RData::Tlsa {
             usage,
             selector,
             matching,
             data,
+        } = d
+        else {
+            return Err(format!("a {} record, not TLSA", d.rtype()));
+        };
+        let num = |v: i64, what: &str| u8::try_from(v).map_err(|_| format!("bad {what}"));
+        Ok(Tlsa {
+            usage: num(*usage, "usage")?,
+            selector: num(*selector, "selector")?,
+            matching: num(*matching, "matching type")?,
+            data: hex::decode(data).map_err(|_| "bad hex data".to_string())?,
         })
     }
 
