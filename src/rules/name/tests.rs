@@ -1,3 +1,5 @@
+#![cfg(test)]
+
 use super::*;
 use crate::model::Role;
 use crate::rules::testkit::*;

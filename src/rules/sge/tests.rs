@@ -1,3 +1,5 @@
+#![cfg(test)]
+
 use super::*;
 use crate::model::Record;
 use crate::rules::testkit::{Case, addr, cname, mx, txt};

@@ -1,3 +1,5 @@
+#![cfg(test)]
+
 use crate::model::{RData, Record};
 use crate::rules::Severity;
 use crate::rules::testkit::*;

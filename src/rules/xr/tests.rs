@@ -1,3 +1,5 @@
+#![cfg(test)]
+
 use super::{HostIndex, PatternIndex, pattern_hits};
 use crate::model::sts::mx_pattern_matches;
 use crate::rules::Severity;
