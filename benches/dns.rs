@@ -12,8 +12,7 @@
 mod nsd;
 
 use criterion::Criterion;
-use secmx::event::{RunId, discard};
-use secmx::resolve::{self, Plan, Resolver, Settings};
+use secmx::resolve::{self, Plan, Resolver, Settings, discard};
 use std::time::{Duration, Instant};
 
 const RELAYS: usize = 50;
@@ -63,11 +62,11 @@ fn main() {
 
     // One look first: the numbers for the note.
     let t = Instant::now();
-    let p = rt.block_on(resolve::fetch(&resolver, &plan, RunId(1), &sink));
+    let p = rt.block_on(resolve::fetch(&resolver, &plan, &sink));
     let concurrent = t.elapsed();
     let slowest = p.rrsets.iter().map(|s| s.ms).fold(0.0, f64::max);
     let t = Instant::now();
-    let ps = rt.block_on(resolve::fetch_sequential(&resolver, &plan, RunId(1), &sink));
+    let ps = rt.block_on(resolve::fetch_sequential(&resolver, &plan, &sink));
     let sequential = t.elapsed();
     assert_eq!(p.rrsets.len(), ps.rrsets.len());
     assert!(p.rrsets.iter().all(|s| s.status == resolve::Status::Ok
@@ -81,10 +80,10 @@ fn main() {
         .configure_from_args();
     let mut g = c.benchmark_group(format!("dns fetch {RELAYS} relays"));
     g.bench_function("concurrent", |b| {
-        b.iter(|| rt.block_on(resolve::fetch(&resolver, &plan, RunId(1), &sink)))
+        b.iter(|| rt.block_on(resolve::fetch(&resolver, &plan, &sink)))
     });
     g.bench_function("sequential", |b| {
-        b.iter(|| rt.block_on(resolve::fetch_sequential(&resolver, &plan, RunId(1), &sink)))
+        b.iter(|| rt.block_on(resolve::fetch_sequential(&resolver, &plan, &sink)))
     });
     g.finish();
 
@@ -99,10 +98,10 @@ fn main() {
     let mut alone = Vec::new();
     for _ in 0..20 {
         let t = Instant::now();
-        rt.block_on(resolve::fetch(&resolver, &plan, RunId(1), &sink));
+        rt.block_on(resolve::fetch(&resolver, &plan, &sink));
         conc.push(t.elapsed().as_secs_f64() * 1000.0);
         let t = Instant::now();
-        let ps = rt.block_on(resolve::fetch_sequential(&resolver, &plan, RunId(1), &sink));
+        let ps = rt.block_on(resolve::fetch_sequential(&resolver, &plan, &sink));
         seq.push(t.elapsed().as_secs_f64() * 1000.0);
         alone.push(ps.rrsets.iter().map(|s| s.ms).fold(0.0, f64::max));
     }
@@ -119,9 +118,9 @@ fn main() {
     let mut novalid_alone = Vec::new();
     for _ in 0..20 {
         let t = Instant::now();
-        rt.block_on(resolve::fetch(&plain, &plan, RunId(1), &sink));
+        rt.block_on(resolve::fetch(&plain, &plan, &sink));
         novalid.push(t.elapsed().as_secs_f64() * 1000.0);
-        let ps = rt.block_on(resolve::fetch_sequential(&plain, &plan, RunId(1), &sink));
+        let ps = rt.block_on(resolve::fetch_sequential(&plain, &plan, &sink));
         novalid_alone.push(ps.rrsets.iter().map(|s| s.ms).fold(0.0, f64::max));
     }
     println!(
@@ -154,11 +153,11 @@ fn main() {
     let mut far_seq = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
-        let pf = rt.block_on(resolve::fetch(&far, &plan, RunId(1), &sink));
+        let pf = rt.block_on(resolve::fetch(&far, &plan, &sink));
         far_conc.push(t.elapsed().as_secs_f64() * 1000.0);
         assert!(pf.rrsets.iter().all(|s| s.status.is_answer()));
         let t = Instant::now();
-        let ps = rt.block_on(resolve::fetch_sequential(&far, &plan, RunId(1), &sink));
+        let ps = rt.block_on(resolve::fetch_sequential(&far, &plan, &sink));
         far_seq.push(t.elapsed().as_secs_f64() * 1000.0);
         far_alone.push(ps.rrsets.iter().map(|s| s.ms).fold(0.0, f64::max));
     }

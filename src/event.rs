@@ -9,6 +9,12 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct RunId(pub u64);
 
+impl RunId {
+    /// The one run of a process that runs a single check (`secmx check`, `secmx probe`): its
+    /// `--format jsonl` lines say `"run": 1`.
+    pub const SINGLE: RunId = RunId(1);
+}
+
 /// One progress event.
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
@@ -49,4 +55,23 @@ pub type EventSink = Arc<dyn Fn(Event) + Send + Sync>;
 /// A sink that drops everything.
 pub fn discard() -> EventSink {
     Arc::new(|_| {})
+}
+
+impl From<crate::live::LiveEvent> for EventBody {
+    fn from(e: crate::live::LiveEvent) -> Self {
+        match e {
+            crate::live::LiveEvent::Dns(d) => EventBody::Dns(d),
+            crate::live::LiveEvent::Probe(p) => EventBody::Probe(p),
+        }
+    }
+}
+
+/// The live check's steps as events of `run`, into `sink`.
+pub fn live_sink(run: RunId, sink: EventSink) -> crate::live::LiveSink {
+    Arc::new(move |e| {
+        sink(Event {
+            run,
+            body: e.into(),
+        })
+    })
 }

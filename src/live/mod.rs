@@ -11,12 +11,11 @@
 //!    published"), the per-relay verdicts (PROBE-028) and the sender simulation (SOR-007).
 //!
 //! The result is one [`LiveReport`]: the JSON report of `secmx check` and what the window shows.
-//! Progress goes to the [`EventSink`] as it happens; the report is returned at the end, so no
+//! Progress goes to the [`LiveSink`] as it happens; the report is returned at the end, so no
 //! result depends on a progress queue.
 
 pub mod targets;
 
-use crate::event::{EventSink, RunId};
 use crate::model::{Design, Level, Profile};
 use crate::probe::simulate::Simulation;
 use crate::probe::sts::{PolicyFetch, StsConfig};
@@ -162,13 +161,25 @@ pub enum LiveError {
     Task(String),
 }
 
-/// Run one live check. Progress events of `run` go to `sink`; the report is returned at the end
+/// A step of the live check as it happens: a DNS query or a step of a relay probe. The caller
+/// (the worker, the CLI) wraps it into its own event, tagged with its run.
+#[derive(Debug, Clone)]
+pub enum LiveEvent {
+    /// A step of the live DNS lookups.
+    Dns(resolve::DnsEvent),
+    /// A step of a relay probe.
+    Probe(probe::ProbeEvent),
+}
+
+/// Where the steps of a live check go.
+pub type LiveSink = Arc<dyn Fn(LiveEvent) + Send + Sync>;
+
+/// Run one live check. Progress events go to `sink`; the report is returned at the end
 /// (also when `cancel` fires: then with `cancelled = true` and what was found so far).
 pub async fn run(
     plan: &LivePlan,
     settings: &LiveSettings,
-    run: RunId,
-    sink: EventSink,
+    sink: LiveSink,
     cancel: Cancel,
 ) -> Result<LiveReport, LiveError> {
     // 1. DNS.
@@ -185,8 +196,10 @@ pub async fn run(
         (Some(r), true) => {
             let mut c = cancel.clone();
             let dns_plan = plan.dns_plan();
+            let live = sink.clone();
+            let dns_sink: resolve::DnsSink = Arc::new(move |e| live(LiveEvent::Dns(e)));
             tokio::select! {
-                p = resolve::fetch(r, &dns_plan, run, &sink) => Some(p),
+                p = resolve::fetch(r, &dns_plan, &dns_sink) => Some(p),
                 _ = c.cancelled() => None,
             }
         }
@@ -213,7 +226,6 @@ pub async fn run(
                 resolver.as_ref(),
                 published.as_ref(),
                 targets,
-                run,
                 sink,
                 cancel.clone(),
             )
@@ -272,14 +284,12 @@ fn publishes_sts(p: &Published) -> bool {
 }
 
 /// The first address of `host` through our resolver (A, then AAAA).
-async fn address_of(resolver: &Resolver, host: &str, run: RunId) -> Option<IpAddr> {
+async fn address_of(resolver: &Resolver, host: &str) -> Option<IpAddr> {
     for rtype in [
         hickory_resolver::proto::rr::RecordType::A,
         hickory_resolver::proto::rr::RecordType::AAAA,
     ] {
-        let set = resolver
-            .query(host, rtype, run, &crate::event::discard())
-            .await;
+        let set = resolver.query(host, rtype, &resolve::discard()).await;
         if let Some(ip) = set.records.iter().find_map(|r| r.parse().ok()) {
             return Some(ip);
         }
@@ -294,8 +304,7 @@ async fn probe_targets(
     resolver: Option<&Resolver>,
     published: Option<&Published>,
     mut targets: Vec<ProbeTarget>,
-    run: RunId,
-    sink: EventSink,
+    sink: LiveSink,
     cancel: Cancel,
 ) -> Result<ProbeFacts, LiveError> {
     // PTR names (PROBE-004): DNS queries through the run's resolver settings; no resolver, no
@@ -322,7 +331,7 @@ async fn probe_targets(
             cfg.timeout = settings.mta_sts_timeout;
             if let Some(r) = resolver {
                 let host = format!("mta-sts.{domain}");
-                cfg.address = address_of(r, &host, run)
+                cfg.address = address_of(r, &host)
                     .await
                     .map(|ip| SocketAddr::new(ip, cfg.port.unwrap_or(443)));
             }
@@ -339,12 +348,7 @@ async fn probe_targets(
     // The probe gathers facts; the PROBE rules judge each report as it ends.
     let mut cfg = settings.probe.clone();
     cfg.judge = Some(rules::probe_judge::judge);
-    let probe_sink: probe::ProbeSink = Arc::new(move |e| {
-        sink(crate::event::Event {
-            run,
-            body: crate::event::EventBody::Probe(e),
-        })
-    });
+    let probe_sink: probe::ProbeSink = Arc::new(move |e| sink(LiveEvent::Probe(e)));
     let mut reports = probe::run_all(
         targets,
         Arc::new(cfg),

@@ -7,7 +7,7 @@
 //! validated (RFC 7672 §2.2): an insecure set is reported by the probe, never used for DANE.
 
 use crate::model::render::tlsa_owner;
-use crate::model::{Design, RData, Role};
+use crate::model::{Design, Role};
 use crate::probe::{Listed, ProbeTarget, TlsaInput, dane::Tlsa};
 use crate::resolve::{Dnssec, Published};
 use std::collections::HashSet;
@@ -81,15 +81,7 @@ fn tlsa_input(p: &Published, host: &str, port: u16) -> Option<TlsaInput> {
     let records: Vec<Tlsa> = p
         .records
         .at(&owner, "TLSA")
-        .filter_map(|r| match &r.data {
-            RData::Tlsa {
-                usage,
-                selector,
-                matching,
-                data,
-            } => Tlsa::parse(&format!("{usage} {selector} {matching} {data}")).ok(),
-            _ => None,
-        })
+        .filter_map(|r| Tlsa::of(&r.data).ok())
         .collect();
     let addresses_secure = {
         let mut sets = p.address_rrsets(host).peekable();
@@ -156,7 +148,7 @@ pub fn union(p: &Published, design: Option<&Design>) -> Vec<ProbeTarget> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::model::Record;
+    use crate::model::{RData, Record};
     use crate::resolve::fetch::rrset_of;
     use crate::resolve::{Dnssec, RRset, Status};
 

@@ -9,10 +9,13 @@
 
 mod index;
 pub mod name;
+pub mod probe_facts;
+pub mod published;
 pub mod records;
 pub mod render;
 pub mod sample;
 mod severity;
+pub mod spf;
 pub mod sts;
 pub mod text;
 

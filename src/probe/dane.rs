@@ -6,102 +6,31 @@
 //! certificate of the chain to match, a valid chain from the leaf to it, and a leaf that names the
 //! host (RFC 7672 §3.1.2, §3.2).
 
+pub use crate::model::probe_facts::dane::{DaneResult, DaneVerdict, Tlsa};
 use rustls::RootCertStore;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::ServerCertVerifier;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use serde::Serialize;
 use sha2::{Digest, Sha256, Sha512};
 use std::sync::Arc;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-/// One TLSA record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tlsa {
-    /// Certificate usage (0–3).
-    pub usage: u8,
-    /// Selector: 0 full certificate, 1 SubjectPublicKeyInfo.
-    pub selector: u8,
-    /// Matching type: 0 exact, 1 SHA-256, 2 SHA-512.
-    pub matching: u8,
-    /// Certificate association data (bytes).
-    pub data: Vec<u8>,
-}
-
-impl Tlsa {
-    /// Parses `usage selector matching hex` (spaces inside the hex allowed).
-    pub fn parse(text: &str) -> Result<Tlsa, String> {
-        let mut it = text.split_whitespace();
-        let mut num = |what: &str| -> Result<u8, String> {
-            it.next()
-                .ok_or_else(|| format!("TLSA {text:?}: missing {what}"))?
-                .parse::<u8>()
-                .map_err(|_| format!("TLSA {text:?}: bad {what}"))
-        };
-        let usage = num("usage")?;
-        let selector = num("selector")?;
-        let matching = num("matching type")?;
-        let hexdata: String = it.collect();
-        let data = hex::decode(&hexdata).map_err(|_| format!("TLSA {text:?}: bad hex data"))?;
-        Ok(Tlsa {
-            usage,
-            selector,
-            matching,
-            data,
-        })
+/// Does this record's association data match this certificate (usage ignored)?
+pub fn matches_cert(t: &Tlsa, der: &[u8]) -> bool {
+    let selected: Vec<u8> = match t.selector {
+        0 => der.to_vec(),
+        1 => match X509Certificate::from_der(der) {
+            Ok((_, c)) => c.public_key().raw.to_vec(),
+            Err(_) => return false,
+        },
+        _ => return false,
+    };
+    match t.matching {
+        0 => selected == t.data,
+        1 => Sha256::digest(&selected).as_slice() == t.data.as_slice(),
+        2 => Sha512::digest(&selected).as_slice() == t.data.as_slice(),
+        _ => false,
     }
-
-    /// Usable for SMTP DANE: usage 2/3, selector 0/1, matching 0/1/2.
-    pub fn usable(&self) -> bool {
-        matches!(self.usage, 2 | 3) && self.selector <= 1 && self.matching <= 2
-    }
-
-    /// Does this record's association data match this certificate (usage ignored)?
-    pub fn matches_cert(&self, der: &[u8]) -> bool {
-        let selected: Vec<u8> = match self.selector {
-            0 => der.to_vec(),
-            1 => match X509Certificate::from_der(der) {
-                Ok((_, c)) => c.public_key().raw.to_vec(),
-                Err(_) => return false,
-            },
-            _ => return false,
-        };
-        match self.matching {
-            0 => selected == self.data,
-            1 => Sha256::digest(&selected).as_slice() == self.data.as_slice(),
-            2 => Sha512::digest(&selected).as_slice() == self.data.as_slice(),
-            _ => false,
-        }
-    }
-}
-
-/// The DANE verdict for one relay address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum DaneVerdict {
-    /// A usable TLSA record matches the chain.
-    Valid,
-    /// Usable TLSA records exist and none matches.
-    Fail,
-    /// The RRset is secure but holds no usable record (or none at all): DANE does not apply.
-    NoTlsa,
-    /// The TLSA RRset or the host's addresses are not DNSSEC-secure: TLSA must be ignored.
-    NotApplicable,
-}
-
-/// The verdict with the record that matched (or why none did).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DaneResult {
-    /// valid / fail / no-tlsa / not-applicable.
-    pub verdict: DaneVerdict,
-    /// The matching record as `u s m` (e.g. `3 1 1`), when one matched.
-    pub matched: Option<String>,
-    /// One sentence for the report.
-    pub detail: String,
-    /// Why the DANE-TA(2) records were not satisfied, when there are some and none was (PROBE-026):
-    /// the anchor they name was not sent, or the chain does not validate to it for this host.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ta_failure: Option<String>,
 }
 
 /// Judges a TLSA RRset against the chain as sent (`chain[0]` = leaf) for `host`.
@@ -142,7 +71,7 @@ pub fn judge(
         return res(DaneVerdict::Fail, None, "no certificate received".into());
     };
     for t in usable.iter().filter(|t| t.usage == 3) {
-        if t.matches_cert(leaf.as_ref()) {
+        if matches_cert(t, leaf.as_ref()) {
             return res(
                 DaneVerdict::Valid,
                 Some(t),
@@ -153,7 +82,7 @@ pub fn judge(
     let mut ta_problem = None;
     for t in usable.iter().filter(|t| t.usage == 2) {
         for (i, ca) in chain.iter().enumerate().skip(1) {
-            if !t.matches_cert(ca.as_ref()) {
+            if !matches_cert(t, ca.as_ref()) {
                 continue;
             }
             match chain_to_anchor(chain, i, host, now, provider) {

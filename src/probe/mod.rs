@@ -13,129 +13,33 @@
 
 pub mod ciphers;
 pub mod dane;
+mod error;
 pub mod names;
-pub mod report;
+pub use crate::model::probe_facts::report;
 pub mod runner;
 mod session;
-pub mod simulate;
+pub use crate::model::probe_facts::simulate;
 pub mod smtp;
 pub mod sts;
 pub mod tls;
 pub mod vantage;
 pub mod variants;
 
+pub use error::ProbeError;
 pub use report::{
     CertificateFacts, Connect, InjectionOutcome, ProbeReport, Problem, Timings, TlsFacts, Verdict,
 };
 pub use runner::{Cancel, CancelHandle, ProbeSink, run_all};
 
-/// What the live probes of a domain found, for the rules ([`crate::rules::Input::probes`]).
-#[derive(Debug, Clone, Default)]
-pub struct ProbeFacts {
-    /// One report per relay address.
-    pub reports: Vec<ProbeReport>,
-    /// The MTA-STS policy fetch, when the domain publishes `_mta-sts`.
-    pub policy: Option<sts::PolicyFetch>,
-}
-
-impl ProbeFacts {
-    /// The sender simulation (SOR-007) over `records` of `domain`, with the SRV RRset at `srv_owner`.
-    pub fn simulate(
-        &self,
-        records: &crate::model::RecordSet,
-        domain: &str,
-        srv_owner: &str,
-    ) -> simulate::Simulation {
-        simulate::simulate(
-            simulate::candidates(records, domain, srv_owner),
-            &self.reports,
-        )
-    }
-}
 pub use session::probe;
 
-use crate::model::Role;
+pub use crate::model::probe_facts::{Listed, ProbeFacts, ProbeTarget, Step, TlsaInput};
 use rustls::RootCertStore;
 use rustls::pki_types::UnixTime;
 use serde::Serialize;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// What to probe.
-#[derive(Debug, Clone)]
-pub struct ProbeTarget {
-    /// The relay name DNS publishes (MX exchange or SRV target), used for SNI and the PKIX name check.
-    pub host: String,
-    /// The address to connect to.
-    pub address: IpAddr,
-    /// The port (25, 465, or the SRV port).
-    pub port: u16,
-    /// The expected role.
-    pub role: Role,
-    /// Implicit TLS (handshake right after connect) instead of STARTTLS.
-    pub implicit_tls: bool,
-    /// How the relay was found (`mx`, `srv`, `implicit-mx`, `cli`).
-    pub via: Option<String>,
-    /// TLSA records for `_<port>._tcp.<host>` and whether they (and the addresses) are DNSSEC-secure;
-    /// `None` when nobody looked.
-    pub tlsa: Option<TlsaInput>,
-    /// The PTR names of the address (PROBE-004), looked up through the run's resolver settings;
-    /// `None` when nobody looked.
-    pub ptr: Option<names::PtrLookup>,
-    /// Who names this relay address: the design, what DNS publishes, or both (`None` for a relay
-    /// named on the command line).
-    pub listed: Option<Listed>,
-}
-
-/// Who names a probed relay address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Listed {
-    /// Only the design (not published, or published without this address).
-    Design,
-    /// Only DNS (the design does not list it, or there is no design).
-    Published,
-    /// The design and DNS.
-    Both,
-}
-
-impl Listed {
-    /// The word shown in reports and the window.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Listed::Design => "design",
-            Listed::Published => "published",
-            Listed::Both => "both",
-        }
-    }
-}
-
-impl ProbeTarget {
-    /// A STARTTLS probe (implicit TLS when the port is 465).
-    pub fn new(host: impl Into<String>, address: IpAddr, port: u16, role: Role) -> Self {
-        ProbeTarget {
-            host: host.into(),
-            address,
-            port,
-            role,
-            implicit_tls: port == 465,
-            via: None,
-            tlsa: None,
-            ptr: None,
-            listed: None,
-        }
-    }
-}
-
-/// TLSA records as the live-DNS part found them.
-#[derive(Debug, Clone)]
-pub struct TlsaInput {
-    /// The records.
-    pub records: Vec<dane::Tlsa>,
-    /// True only when the TLSA RRset and the host's address RRsets are DNSSEC-secure.
-    pub secure: bool,
-}
 
 /// Timeouts of a probe.
 #[derive(Debug, Clone, Copy)]
@@ -175,13 +79,14 @@ pub const INTERACTIVE_GREETING: Duration = Duration::from_secs(30);
 
 /// A step timeout in whole seconds from the command line, range-checked (1 to 3600): a deadline
 /// computed from it can never overflow.
-pub fn checked_secs(secs: u64, what: &str) -> Result<Duration, String> {
+pub fn checked_secs(secs: u64, what: &str) -> Result<Duration, ProbeError> {
     if (1..=3600).contains(&secs) {
         Ok(Duration::from_secs(secs))
     } else {
-        Err(format!(
-            "{what} {secs}: give a number of seconds between 1 and 3600"
-        ))
+        Err(ProbeError::Timeout {
+            what: what.to_string(),
+            secs,
+        })
     }
 }
 
@@ -293,9 +198,9 @@ impl ProbeConfig {
         ca: Option<&std::path::Path>,
         ehlo: Option<&str>,
         timeout_secs: Option<u64>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, ProbeError> {
         let extra = match ca {
-            Some(p) => tls::read_pem_certs(p)?,
+            Some(p) => tls::read_pem(p)?,
             None => vec![],
         };
         let mut cfg = ProbeConfig::new(&extra)?;
@@ -311,19 +216,21 @@ impl ProbeConfig {
     /// Also trust the operating system's CA store (`--system-roots`), in the same root store as
     /// the webpki roots and `--ca`, so the verifier's error classification is unchanged. Returns
     /// how many system certificates were added (unparsable ones are skipped, as browsers do).
-    pub fn add_system_roots(&mut self) -> Result<usize, String> {
+    pub fn add_system_roots(&mut self) -> Result<usize, ProbeError> {
         let certs = tls::system_roots()?;
         let mut store = (*self.roots).clone();
         let (added, _ignored) = store.add_parsable_certificates(certs);
         if added == 0 {
-            return Err("the system's CA store has no usable certificate".into());
+            return Err(ProbeError::NoUsableSystemCertificate);
         }
         self.roots = Arc::new(store);
         Ok(added)
     }
 
     /// Defaults with the webpki roots plus `extra_roots`.
-    pub fn new(extra_roots: &[rustls::pki_types::CertificateDer<'static>]) -> Result<Self, String> {
+    pub fn new(
+        extra_roots: &[rustls::pki_types::CertificateDer<'static>],
+    ) -> Result<Self, ProbeError> {
         Ok(ProbeConfig {
             ehlo_name: "secmx-probe.invalid".to_string(),
             timeouts: Timeouts::default(),
@@ -339,44 +246,6 @@ impl ProbeConfig {
             judge: None,
         })
     }
-}
-
-/// The steps of a probe, as streamed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Step {
-    /// TCP connect.
-    Connect,
-    /// The 220 greeting.
-    Greeting,
-    /// EHLO in clear.
-    Ehlo,
-    /// `MAIL FROM:<>` in clear (role check).
-    MailFrom,
-    /// RSET.
-    Rset,
-    /// `VRFY postmaster` in clear, SOR only (PROBE-014).
-    Vrfy,
-    /// STARTTLS command.
-    Starttls,
-    /// TLS handshake.
-    Tls,
-    /// EHLO inside TLS.
-    EhloTls,
-    /// `MAIL FROM:<>` inside TLS.
-    MailFromTls,
-    /// QUIT.
-    Quit,
-    /// The STARTTLS command-injection test connection.
-    Injection,
-    /// A pause before retrying an inconclusive attempt.
-    Retry,
-    /// A vantage-point connection from another source address (PROBE-012).
-    Vantage,
-    /// An extra handshake in its own connection (SNI or key-type variant, PROBE-024 / TLSA-015).
-    TlsVariant,
-    /// One extra handshake (weak cipher class or old TLS version; PROBE-017/018).
-    Cipher,
 }
 
 /// A step of a relay probe.

@@ -6,52 +6,27 @@
 //! report, never the reason a probe stops. Handshake signatures are still verified (delegated), so
 //! the server must hold the key of the certificate it presents.
 
+use super::ProbeError;
+pub use crate::model::probe_facts::tls::{CertInfo, Pkix};
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, Mutex};
 use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
 use x509_parser::public_key::PublicKey;
 
-/// The PKIX verdict for the relay name (RFC 5280 path validation + RFC 9525 name check by webpki).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Pkix {
-    /// Chains to a trusted root, in its validity period, names the relay.
-    Valid,
-    /// A certificate of the chain has expired.
-    Expired,
-    /// A certificate of the chain is not valid yet.
-    NotYetValid,
-    /// The leaf does not name the relay (SANs only; no CN fallback).
-    NameMismatch,
-    /// No path to a trusted root (unknown issuer or missing intermediates).
-    Untrusted,
-    /// A single self-signed certificate that is not a trusted root.
-    SelfSigned,
-    /// A signature in the chain does not verify.
-    BadSignature,
-    /// The certificate is not for TLS server authentication (EKU).
-    WrongPurpose,
-    /// The certificate was revoked.
-    Revoked,
-    /// The certificate could not be parsed or another PKIX error.
-    Invalid,
-}
-
 /// Builds the trust roots: the webpki (Mozilla) roots plus the extra PEM roots given.
-pub fn root_store(extra: &[CertificateDer<'static>]) -> Result<RootCertStore, String> {
+pub fn root_store(extra: &[CertificateDer<'static>]) -> Result<RootCertStore, ProbeError> {
     let mut roots = RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
     for c in extra {
         roots
             .add(c.clone())
-            .map_err(|e| format!("extra CA certificate rejected: {e}"))?;
+            .map_err(|e| ProbeError::ExtraCa(e.to_string()))?;
     }
     Ok(roots)
 }
@@ -59,39 +34,40 @@ pub fn root_store(extra: &[CertificateDer<'static>]) -> Result<RootCertStore, St
 /// The operating system's trust store (`rustls-native-certs`: on Linux the OpenSSL locations,
 /// honouring `SSL_CERT_FILE` and `SSL_CERT_DIR`). An error when the store yields no certificate
 /// at all, so `--system-roots` never silently trusts nothing more.
-pub fn system_roots() -> Result<Vec<CertificateDer<'static>>, String> {
+pub fn system_roots() -> Result<Vec<CertificateDer<'static>>, ProbeError> {
     let found = rustls_native_certs::load_native_certs();
     if found.certs.is_empty() {
-        let why = found
-            .errors
-            .iter()
-            .map(|e| e.to_string())
-            .collect::<Vec<_>>()
-            .join("; ");
-        return Err(format!(
-            "the system's CA store has no certificates{}",
-            if why.is_empty() {
-                String::new()
-            } else {
-                format!(" ({why})")
-            }
+        return Err(ProbeError::NoSystemCertificates(
+            found.errors.iter().map(|e| e.to_string()).collect(),
         ));
     }
     Ok(found.certs)
 }
 
 /// Reads every certificate of a PEM file.
-pub fn read_pem_certs(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>, String> {
+pub fn read_pem(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>, ProbeError> {
     use rustls::pki_types::pem::PemObject;
-    let iter = CertificateDer::pem_file_iter(path)
-        .map_err(|e| format!("{}: cannot read PEM: {e}", path.display()))?;
+    let iter = CertificateDer::pem_file_iter(path).map_err(|e| ProbeError::PemUnreadable {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
     let certs: Vec<_> = iter
         .collect::<Result<_, _>>()
-        .map_err(|e| format!("{}: bad PEM: {e}", path.display()))?;
+        .map_err(|e| ProbeError::BadPem {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
     if certs.is_empty() {
-        return Err(format!("{}: no CERTIFICATE in the file", path.display()));
+        return Err(ProbeError::NoCertificate {
+            path: path.to_path_buf(),
+        });
     }
     Ok(certs)
+}
+
+/// [`read_pem`] with the error as text (the window's settings check shows it as it is).
+pub fn read_pem_certs(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>, String> {
+    read_pem(path).map_err(|e| e.to_string())
 }
 
 /// What the verifier saw.
@@ -113,10 +89,13 @@ pub struct RecordingVerifier {
 
 impl RecordingVerifier {
     /// A verifier over these roots with this provider.
-    pub fn new(roots: Arc<RootCertStore>, provider: Arc<CryptoProvider>) -> Result<Self, String> {
+    pub fn new(
+        roots: Arc<RootCertStore>,
+        provider: Arc<CryptoProvider>,
+    ) -> Result<Self, ProbeError> {
         let inner = WebPkiServerVerifier::builder_with_provider(roots.clone(), provider)
             .build()
-            .map_err(|e| format!("cannot build the certificate verifier: {e}"))?;
+            .map_err(|e| ProbeError::Verifier(e.to_string()))?;
         Ok(RecordingVerifier {
             inner,
             roots,
@@ -236,39 +215,10 @@ pub fn self_issued(der: &CertificateDer<'_>) -> bool {
         .unwrap_or(false)
 }
 
-/// The facts of one certificate as sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CertInfo {
-    /// Subject DN.
-    pub subject: String,
-    /// DNS and IP subject alternative names.
-    pub sans: Vec<String>,
-    /// Issuer DN.
-    pub issuer: String,
-    /// notBefore, RFC 3339.
-    pub not_before: String,
-    /// notAfter, RFC 3339.
-    pub not_after: String,
-    /// notAfter as Unix seconds (for expiry warnings).
-    pub not_after_unix: i64,
-    /// `RSA 2048`, `EC P-256`, `Ed25519`, ...
-    pub key: String,
-    /// Key size in bits (0 when unknown).
-    pub key_bits: usize,
-    /// Signature algorithm name (e.g. `sha256WithRSAEncryption`) or OID.
-    pub signature_algorithm: String,
-    /// SHA-256 of the whole certificate (hex).
-    pub sha256: String,
-    /// SHA-256 of the SubjectPublicKeyInfo (hex), as in TLSA `x 1 1`.
-    pub spki_sha256: String,
-    /// Subject equals issuer.
-    pub self_issued: bool,
-}
-
 /// Parses one DER certificate into its facts; `Err` with the parser's message when it is not X.509.
-pub fn cert_info(der: &[u8]) -> Result<CertInfo, String> {
+pub fn cert_info(der: &[u8]) -> Result<CertInfo, ProbeError> {
     let (_, c) =
-        X509Certificate::from_der(der).map_err(|e| format!("unparsable certificate: {e}"))?;
+        X509Certificate::from_der(der).map_err(|e| ProbeError::Certificate(e.to_string()))?;
     let mut sans = Vec::new();
     if let Ok(Some(ext)) = c.subject_alternative_name() {
         for n in &ext.value.general_names {

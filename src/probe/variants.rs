@@ -11,252 +11,81 @@
 //! TLS: handshake right after connect, then the greeting and QUIT). Transcript lines carry the
 //! variant's prefix (`[sni-none] C: EHLO ...`).
 
-use super::dane::{self, DaneVerdict};
+use super::dane;
 use super::report::ProbeReport;
 use super::session::{Ctx, describe_tls_error, now_of, server_name};
 use super::smtp::{Smtp, SmtpError, millis};
 use super::tls::{RecordingVerifier, cert_info};
 use super::{ProbeConfig, ProbeTarget, Step};
+pub use crate::model::probe_facts::variants::{
+    KeyType, UNKNOWN_SNI, VariantFacts, VariantKind, VariantOutcome, key_name,
+};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme, SupportedCipherSuite};
-use serde::Serialize;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
 
-/// The SNI name of the "unknown name" variant: no server can have a certificate for it.
-pub const UNKNOWN_SNI: &str = "unknown.secmx-probe.invalid";
-
-/// Which extra handshake.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum VariantKind {
-    /// No SNI extension at all (PROBE-024).
-    SniNone,
-    /// SNI = [`UNKNOWN_SNI`] (PROBE-024).
-    SniUnknown,
-    /// Only RSA signature schemes offered (TLSA-015).
-    RsaOnly,
-    /// Only ECDSA signature schemes offered (TLSA-015).
-    EcdsaOnly,
-}
-
-impl VariantKind {
-    /// Every variant, in the order they run.
-    pub const ALL: [VariantKind; 4] = [
-        VariantKind::SniNone,
-        VariantKind::SniUnknown,
-        VariantKind::RsaOnly,
-        VariantKind::EcdsaOnly,
-    ];
-
-    /// `sni-none`, `sni-unknown`, `rsa-only`, `ecdsa-only`.
-    pub fn label(self) -> &'static str {
-        match self {
-            VariantKind::SniNone => "sni-none",
-            VariantKind::SniUnknown => "sni-unknown",
-            VariantKind::RsaOnly => "rsa-only",
-            VariantKind::EcdsaOnly => "ecdsa-only",
-        }
-    }
-
-    fn prefix(self) -> &'static str {
-        match self {
-            VariantKind::SniNone => "[sni-none] ",
-            VariantKind::SniUnknown => "[sni-unknown] ",
-            VariantKind::RsaOnly => "[rsa-only] ",
-            VariantKind::EcdsaOnly => "[ecdsa-only] ",
-        }
-    }
-
-    /// The key type a key-type variant asks for.
-    pub fn key_type(self) -> Option<KeyType> {
-        match self {
-            VariantKind::RsaOnly => Some(KeyType::Rsa),
-            VariantKind::EcdsaOnly => Some(KeyType::Ecdsa),
+/// The facts of a variant not yet run against `target` (its SNI as it will be sent).
+pub fn new_facts(kind: VariantKind, target: &ProbeTarget) -> VariantFacts {
+    let sni = match kind {
+        VariantKind::SniNone => None,
+        VariantKind::SniUnknown => Some(UNKNOWN_SNI.to_string()),
+        _ => match server_name(target) {
+            ServerName::DnsName(n) => Some(n.as_ref().to_string()),
             _ => None,
-        }
-    }
-
-    /// A SNI variant (PROBE-024).
-    pub fn is_sni(self) -> bool {
-        matches!(self, VariantKind::SniNone | VariantKind::SniUnknown)
-    }
-}
-
-/// A key type a client can ask for through the signature schemes it offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyType {
-    /// RSA (PKCS#1 v1.5 and PSS).
-    Rsa,
-    /// ECDSA.
-    Ecdsa,
-}
-
-impl KeyType {
-    fn name(self) -> &'static str {
-        match self {
-            KeyType::Rsa => "RSA",
-            KeyType::Ecdsa => "ECDSA",
-        }
-    }
-
-    /// Does this signature scheme belong to the key type?
-    pub fn offers(self, s: SignatureScheme) -> bool {
-        use SignatureScheme as S;
-        match self {
-            KeyType::Rsa => matches!(
-                s,
-                S::RSA_PKCS1_SHA1
-                    | S::RSA_PKCS1_SHA256
-                    | S::RSA_PKCS1_SHA384
-                    | S::RSA_PKCS1_SHA512
-                    | S::RSA_PSS_SHA256
-                    | S::RSA_PSS_SHA384
-                    | S::RSA_PSS_SHA512
-            ),
-            KeyType::Ecdsa => matches!(
-                s,
-                S::ECDSA_SHA1_Legacy
-                    | S::ECDSA_NISTP256_SHA256
-                    | S::ECDSA_NISTP384_SHA384
-                    | S::ECDSA_NISTP521_SHA512
-            ),
-        }
-    }
-
-    /// Is a key as [`cert_info`] names it (`RSA 2048`, `EC P-256`) of this type?
-    fn is(self, key: &str) -> bool {
-        match self {
-            KeyType::Rsa => key.starts_with("RSA"),
-            KeyType::Ecdsa => key.starts_with("EC "),
-        }
+        },
+    };
+    let offered = match kind.key_type() {
+        None => "all signature schemes".to_string(),
+        Some(k) => format!(
+            "{} signature schemes only (TLS 1.2: ECDHE_{} suites only)",
+            k.name(),
+            k.name()
+        ),
+    };
+    VariantFacts {
+        variant: kind,
+        sni,
+        offered,
+        outcome: VariantOutcome::Inconclusive,
+        error: None,
+        version: None,
+        cipher: None,
+        leaf_key: None,
+        leaf_spki_sha256: None,
+        chain_length: 0,
+        dane: None,
+        dane_detail: None,
+        note: None,
+        ms: 0,
     }
 }
 
-/// How an extra handshake ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum VariantOutcome {
-    /// The handshake completed.
-    Completed,
-    /// The handshake failed (an alert, a closed connection): see `error`.
-    Failed,
-    /// The connection did not get as far as a handshake, or the handshake timed out.
-    Inconclusive,
-}
-
-/// What one extra handshake found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct VariantFacts {
-    /// Which variant.
-    pub variant: VariantKind,
-    /// The SNI name sent (`null` = no SNI extension).
-    pub sni: Option<String>,
-    /// What the client offered (`all signature schemes`, `RSA signature schemes only`, ...).
-    pub offered: String,
-    /// completed / failed / inconclusive.
-    pub outcome: VariantOutcome,
-    /// The handshake error (alert text) or why the connection stopped before the handshake.
-    #[serde(default)]
-    pub error: Option<String>,
-    /// `TLSv1.3` / `TLSv1.2` when completed.
-    #[serde(default)]
-    pub version: Option<String>,
-    /// The cipher suite when completed.
-    #[serde(default)]
-    pub cipher: Option<String>,
-    /// The leaf's key (`RSA 2048`, `EC P-256`), when a certificate arrived.
-    #[serde(default)]
-    pub leaf_key: Option<String>,
-    /// SHA-256 of the leaf's SubjectPublicKeyInfo (hex, as in TLSA `x 1 1`).
-    #[serde(default)]
-    pub leaf_spki_sha256: Option<String>,
-    /// Certificates sent.
-    #[serde(default)]
-    pub chain_length: usize,
-    /// DANE verdict for this chain (key-type variants, when the target has TLSA input).
-    #[serde(default)]
-    pub dane: Option<DaneVerdict>,
-    /// The DANE judge's sentence.
-    #[serde(default)]
-    pub dane_detail: Option<String>,
-    /// A fact in words (`no ECDSA certificate`, `second key: RSA 2048`).
-    #[serde(default)]
-    pub note: Option<String>,
-    /// Milliseconds for the whole connection.
-    #[serde(default)]
-    pub ms: u64,
-}
-
-impl VariantFacts {
-    /// The facts of a variant not yet run against `target` (its SNI as it will be sent).
-    pub fn new(kind: VariantKind, target: &ProbeTarget) -> Self {
-        let sni = match kind {
-            VariantKind::SniNone => None,
-            VariantKind::SniUnknown => Some(UNKNOWN_SNI.to_string()),
-            _ => match server_name(target) {
-                ServerName::DnsName(n) => Some(n.as_ref().to_string()),
-                _ => None,
-            },
-        };
-        let offered = match kind.key_type() {
-            None => "all signature schemes".to_string(),
-            Some(k) => format!(
-                "{} signature schemes only (TLS 1.2: ECDHE_{} suites only)",
-                k.name(),
-                k.name()
-            ),
-        };
-        VariantFacts {
-            variant: kind,
-            sni,
-            offered,
-            outcome: VariantOutcome::Inconclusive,
-            error: None,
-            version: None,
-            cipher: None,
-            leaf_key: None,
-            leaf_spki_sha256: None,
-            chain_length: 0,
-            dane: None,
-            dane_detail: None,
-            note: None,
-            ms: 0,
-        }
-    }
-
-    fn summary(&self) -> String {
-        let mut s = format!("{}: ", self.variant.label());
-        match self.outcome {
-            VariantOutcome::Completed => s.push_str(&format!(
-                "completed {} {}",
-                self.version.as_deref().unwrap_or("?"),
-                self.leaf_key.as_deref().unwrap_or("?")
-            )),
-            VariantOutcome::Failed => {
-                s.push_str(&format!("failed: {}", self.error.as_deref().unwrap_or("?")))
-            }
-            VariantOutcome::Inconclusive => s.push_str(&format!(
-                "inconclusive: {}",
-                self.error.as_deref().unwrap_or("?")
-            )),
-        }
-        if let Some(n) = &self.note {
-            s.push_str(&format!(" ({n})"));
-        }
-        s
-    }
-}
-
-/// `ECDSA P-256` for `EC P-256`; other names as they are.
-pub fn key_name(key: &str) -> String {
-    match key.strip_prefix("EC ") {
-        Some(curve) => format!("ECDSA {curve}"),
-        None => key.to_string(),
+/// Does this signature scheme belong to the key type?
+pub fn offers(kt: KeyType, s: SignatureScheme) -> bool {
+    use SignatureScheme as S;
+    match kt {
+        KeyType::Rsa => matches!(
+            s,
+            S::RSA_PKCS1_SHA1
+                | S::RSA_PKCS1_SHA256
+                | S::RSA_PKCS1_SHA384
+                | S::RSA_PKCS1_SHA512
+                | S::RSA_PSS_SHA256
+                | S::RSA_PSS_SHA384
+                | S::RSA_PSS_SHA512
+        ),
+        KeyType::Ecdsa => matches!(
+            s,
+            S::ECDSA_SHA1_Legacy
+                | S::ECDSA_NISTP256_SHA256
+                | S::ECDSA_NISTP384_SHA384
+                | S::ECDSA_NISTP521_SHA512
+        ),
     }
 }
 
@@ -285,7 +114,7 @@ pub(super) async fn run(
             {
                 Ok(done) => done,
                 Err(_) => {
-                    let mut f = VariantFacts::new(kind, ctx.target);
+                    let mut f = new_facts(kind, ctx.target);
                     f.error = Some("not completed within the probe's time budget".into());
                     (f, vec![])
                 }
@@ -312,7 +141,7 @@ async fn one(
 ) -> (VariantFacts, Vec<String>) {
     let t = &cfg.timeouts;
     let prefix = kind.prefix();
-    let mut f = VariantFacts::new(kind, target);
+    let mut f = new_facts(kind, target);
     let mut lines = Vec::new();
     let (config, recorder) = match variant_config(cfg, kind) {
         Ok(c) => c,
@@ -519,7 +348,7 @@ fn provider_for(cfg: &ProbeConfig, kind: VariantKind) -> Arc<CryptoProvider> {
                 .iter()
                 .filter(|s| match s {
                     SupportedCipherSuite::Tls13(_) => true,
-                    SupportedCipherSuite::Tls12(s12) => s12.sign.iter().any(|s| kt.offers(*s)),
+                    SupportedCipherSuite::Tls12(s12) => s12.sign.iter().any(|s| offers(kt, *s)),
                 })
                 .copied()
                 .collect(),
@@ -595,7 +424,7 @@ impl ServerCertVerifier for OnlyKeyType {
         self.inner
             .supported_verify_schemes()
             .into_iter()
-            .filter(|s| self.kt.offers(*s))
+            .filter(|s| offers(self.kt, *s))
             .collect()
     }
 }
@@ -604,6 +433,7 @@ impl ServerCertVerifier for OnlyKeyType {
 mod tests {
     use super::*;
     use crate::model::Role;
+    use crate::probe::dane::DaneVerdict;
     use crate::probe::report::{CertificateFacts, TlsFacts};
     use crate::probe::tls::{CertInfo, Pkix};
 
@@ -662,7 +492,7 @@ mod tests {
             25,
             Role::Ber,
         );
-        let mut v = VariantFacts::new(kind, &t);
+        let mut v = new_facts(kind, &t);
         v.outcome = outcome;
         v
     }
@@ -716,7 +546,7 @@ mod tests {
             }
             .supported_verify_schemes();
             assert!(!schemes.is_empty());
-            assert!(schemes.iter().all(|s| kt.offers(*s)), "{schemes:?}");
+            assert!(schemes.iter().all(|s| offers(kt, *s)), "{schemes:?}");
             let (config, _) = variant_config(&cfg, kind).unwrap_or_else(|e| panic!("{e}"));
             let suites = &config.crypto_provider().cipher_suites;
             assert!(

@@ -3,10 +3,13 @@
 //! the apex addresses for the implicit MX), then what those answers point at (A, AAAA and TLSA of every
 //! MX/SRV target, the mail domains of `mailto:` TLS-RPT destinations).
 
+use super::DnsSink;
 use super::{RRset, Resolver, Status, fqdn, rtype_of};
-use crate::event::{EventSink, RunId};
 use crate::model::name::is_in_domain;
-use crate::model::{Design, Profile, RData, Record, RecordSet, normalize_name};
+pub use crate::model::published::{
+    Published, mailto_domain, resolved_addresses, rua_mailto_domains,
+};
+use crate::model::{Design, Profile, RData, Record, normalize_name};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
@@ -78,163 +81,15 @@ impl Plan {
     }
 }
 
-/// The domain as DNS publishes it now.
-#[derive(Debug, Clone)]
-pub struct Published {
-    /// The mail domain, normalised.
-    pub domain: String,
-    /// SecMX SRV label used.
-    pub srv_label: String,
-    /// Every question asked and its answer, in the order asked.
-    pub rrsets: Vec<RRset>,
-    /// Every record seen, with its real owner (CNAMEs included): what the static rules judge.
-    pub records: RecordSet,
-    /// Wall time of the whole fetch.
-    pub elapsed_ms: u64,
-}
-
-impl Published {
-    /// Build from answers (also used by tests to state live facts without a server).
-    pub fn from_rrsets(domain: &str, srv_label: &str, rrsets: Vec<RRset>, elapsed_ms: u64) -> Self {
-        let mut seen = HashSet::new();
-        let mut records = RecordSet::new();
-        for s in &rrsets {
-            for r in &s.answers {
-                if seen.insert((r.name.clone(), r.data.clone())) {
-                    records.push(r.clone());
-                }
-            }
-        }
-        Published {
-            domain: normalize_name(domain),
-            srv_label: srv_label.to_string(),
-            rrsets,
-            records,
-            elapsed_ms,
-        }
-    }
-
-    /// The answer to (name, type), if that was asked.
-    pub fn rrset(&self, name: &str, rtype: &str) -> Option<&RRset> {
-        let n = normalize_name(name);
-        self.rrsets
-            .iter()
-            .find(|s| s.rtype == rtype && s.owner() == n)
-    }
-
-    /// The SecMX SRV owner name.
-    pub fn srv_owner(&self) -> String {
-        format!("{}._tcp.{}", self.srv_label, self.domain)
-    }
-
-    /// `MX 0 .` is published alone.
-    pub fn null_mx(&self) -> bool {
-        let mx: Vec<_> = self.records.mx_of(&self.domain).collect();
-        mx.len() == 1 && mx[0].2.is_empty()
-    }
-
-    /// No MX RRset (NXDOMAIN/NODATA) but the domain has an address: mail goes to the domain itself.
-    pub fn implicit_mx(&self) -> bool {
-        let no_mx = self
-            .rrset(&self.domain, "MX")
-            .is_some_and(|s| matches!(s.status, Status::Nodata | Status::Nxdomain));
-        no_mx && self.records.addresses_of(&self.domain).next().is_some()
-    }
-
-    /// The MX exchanges (root excluded), or the domain itself for an implicit MX.
-    pub fn mx_targets(&self) -> Vec<String> {
-        if self.implicit_mx() {
-            return vec![self.domain.clone()];
-        }
-        let mut v: Vec<String> = Vec::new();
-        for (_, _, ex) in self.records.mx_of(&self.domain) {
-            if !ex.is_empty() && !v.iter().any(|x| x == ex) {
-                v.push(ex.to_string());
-            }
-        }
-        v
-    }
-
-    /// The SecMX SRV targets (root excluded) with their ports.
-    pub fn srv_targets(&self) -> Vec<(String, i64)> {
-        let mut v: Vec<(String, i64)> = Vec::new();
-        for (_, _, _, port, t) in self.records.srv_at(&self.srv_owner()) {
-            let p = (t.to_string(), port);
-            if !t.is_empty() && !v.contains(&p) {
-                v.push(p);
-            }
-        }
-        v
-    }
-
-    /// The address RRsets (A and AAAA answers) of a host.
-    pub fn address_rrsets(&self, host: &str) -> impl Iterator<Item = &RRset> {
-        let n = normalize_name(host);
-        self.rrsets
-            .iter()
-            .filter(move |s| (s.rtype == "A" || s.rtype == "AAAA") && s.owner() == n)
-    }
-
-    /// The mail domains of the `mailto:` destinations in the published TLS-RPT record.
-    pub fn rua_domains(&self) -> Vec<String> {
-        let mut v = Vec::new();
-        for (_, text) in self.records.txt_at(&format!("_smtp._tls.{}", self.domain)) {
-            for d in rua_mailto_domains(&text) {
-                if !v.contains(&d) {
-                    v.push(d);
-                }
-            }
-        }
-        v
-    }
-
-    /// The records at names inside the domain, plus MX/SRV target data: the static rules' input.
-    pub fn record_set(&self) -> &RecordSet {
-        &self.records
-    }
-}
-
-/// The domain of a `mailto:` URI (`None` for other schemes).
-pub fn mailto_domain(uri: &str) -> Option<String> {
-    let rest = uri.trim().strip_prefix("mailto:")?;
-    let addr = rest.split('!').next().unwrap_or(rest);
-    let addr = addr.split('?').next().unwrap_or(addr);
-    let (_, d) = addr.rsplit_once('@')?;
-    let d = normalize_name(d);
-    if d.is_empty() { None } else { Some(d) }
-}
-
-/// The `mailto:` domains in a `v=TLSRPTv1; rua=…` text.
-pub fn rua_mailto_domains(text: &str) -> Vec<String> {
-    let mut v = Vec::new();
-    for field in text.split(';') {
-        if let Some((k, val)) = field.split_once('=')
-            && k.trim().eq_ignore_ascii_case("rua")
-        {
-            for u in val.split(',') {
-                if let Some(d) = mailto_domain(u) {
-                    v.push(d);
-                }
-            }
-        }
-    }
-    v
-}
-
 /// Fetch the published state concurrently (as many queries in flight as the settings allow).
-pub async fn fetch(resolver: &Resolver, plan: &Plan, run: RunId, sink: &EventSink) -> Published {
+pub async fn fetch(resolver: &Resolver, plan: &Plan, sink: &DnsSink) -> Published {
     let limit = resolver.settings().concurrency.max(1);
-    fetch_with_limit(resolver, plan, run, sink, limit).await
+    fetch_with_limit(resolver, plan, sink, limit).await
 }
 
 /// Fetch with one query at a time (the baseline of the benchmark).
-pub async fn fetch_sequential(
-    resolver: &Resolver,
-    plan: &Plan,
-    run: RunId,
-    sink: &EventSink,
-) -> Published {
-    fetch_with_limit(resolver, plan, run, sink, 1).await
+pub async fn fetch_sequential(resolver: &Resolver, plan: &Plan, sink: &DnsSink) -> Published {
+    fetch_with_limit(resolver, plan, sink, 1).await
 }
 
 struct Asked {
@@ -272,8 +127,7 @@ fn add_host(a: &mut Asked, host: &str, port: i64) {
 async fn fetch_with_limit(
     resolver: &Resolver,
     plan: &Plan,
-    run: RunId,
-    sink: &EventSink,
+    sink: &DnsSink,
     limit: usize,
 ) -> Published {
     let start = Instant::now();
@@ -301,7 +155,7 @@ async fn fetch_with_limit(
         asked.add(r, "AAAA");
     }
     let sem = Arc::new(Semaphore::new(limit));
-    let mut rrsets = run_batch(resolver, asked.take(), &sem, run, sink).await;
+    let mut rrsets = run_batch(resolver, asked.take(), &sem, sink).await;
 
     // Round two: what the first answers point at.
     let first = Published::from_rrsets(d, &plan.srv_label, rrsets.clone(), 0);
@@ -318,7 +172,7 @@ async fn fetch_with_limit(
     }
     let second = asked.take();
     if !second.is_empty() {
-        rrsets.extend(run_batch(resolver, second, &sem, run, sink).await);
+        rrsets.extend(run_batch(resolver, second, &sem, sink).await);
     }
     // The DMARC tree walk (DMARCbis): no DMARC record at `_dmarc.<domain>`, so ask up the tree.
     let now = Published::from_rrsets(d, &plan.srv_label, rrsets.clone(), 0);
@@ -336,7 +190,7 @@ async fn fetch_with_limit(
         }
         let up = asked.take();
         if !up.is_empty() {
-            rrsets.extend(run_batch(resolver, up, &sem, run, sink).await);
+            rrsets.extend(run_batch(resolver, up, &sem, sink).await);
         }
     }
     // Follow-up rounds: the SPF evaluation tree (`include:`/`redirect=` targets, the names of
@@ -348,7 +202,7 @@ async fn fetch_with_limit(
             .records
             .txt_at(d)
             .map(|(_, t)| t)
-            .filter(|t| crate::rules::sge::parse_spf(t).is_some())
+            .filter(|t| crate::model::spf::parse_spf(t).is_some())
             .collect();
         // A design's own SPF text is walked too (its includes are asked even before it is
         // published).
@@ -364,7 +218,7 @@ async fn fetch_with_limit(
         if next.is_empty() {
             break;
         }
-        rrsets.extend(run_batch(resolver, next, &sem, run, sink).await);
+        rrsets.extend(run_batch(resolver, next, &sem, sink).await);
     }
     Published::from_rrsets(
         d,
@@ -378,8 +232,7 @@ async fn run_batch(
     resolver: &Resolver,
     questions: Vec<(String, String)>,
     sem: &Arc<Semaphore>,
-    run: RunId,
-    sink: &EventSink,
+    sink: &DnsSink,
 ) -> Vec<RRset> {
     let mut set = JoinSet::new();
     let n = questions.len();
@@ -389,7 +242,7 @@ async fn run_batch(
         let sink = Arc::clone(sink);
         set.spawn(async move {
             let _permit = sem.acquire_owned().await.ok();
-            let rs = res.query(&name, rtype_of(&rtype), run, &sink).await;
+            let rs = res.query(&name, rtype_of(&rtype), &sink).await;
             (i, rs)
         });
     }
@@ -407,21 +260,6 @@ async fn run_batch(
 /// Whether a name is one the design speaks about (inside the domain).
 pub(crate) fn in_domain(name: &str, domain: &str) -> bool {
     is_in_domain(name, domain)
-}
-
-/// A published record of `host` at the end of a CNAME chain counts as the host's address.
-pub fn resolved_addresses(p: &Published, host: &str) -> Vec<std::net::IpAddr> {
-    let mut out = Vec::new();
-    for s in p.address_rrsets(host) {
-        for r in &s.answers {
-            match r.data {
-                RData::A(a) => out.push(std::net::IpAddr::V4(a)),
-                RData::Aaaa(a) => out.push(std::net::IpAddr::V6(a)),
-                _ => {}
-            }
-        }
-    }
-    out
 }
 
 /// Records stated directly (tests and the GUI use this to describe live facts).

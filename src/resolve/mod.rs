@@ -11,13 +11,12 @@ pub mod drift;
 pub mod fetch;
 pub mod import;
 pub mod ptr;
-pub mod spf;
+pub use crate::model::spf;
 
 pub use drift::{Change, Drift, drift};
 pub use fetch::{Plan, Published, fetch, fetch_sequential};
 pub use ptr::{ptr_resolver, reverse_names};
 
-use crate::event::{Event, EventBody, EventSink, RunId};
 use crate::model::{RData, Record};
 use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig};
@@ -61,7 +60,7 @@ impl Default for Settings {
 
 /// Why a resolver could not be built.
 #[derive(Debug, thiserror::Error)]
-pub enum SetupError {
+pub enum ResolveError {
     /// The trust anchor file could not be read or parsed.
     #[error("{path}: cannot read the trust anchor: {message}")]
     TrustAnchor {
@@ -75,123 +74,15 @@ pub enum SetupError {
     Resolver(String),
 }
 
-/// The DNSSEC proof of an answer (RFC 4033 §5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Dnssec {
-    /// A chain of trust from an anchor validates the answer.
-    Secure,
-    /// Provably unsigned (no DS at a delegation on the way).
-    Insecure,
-    /// Should validate but does not (expired or wrong signatures, missing keys).
-    Bogus,
-    /// Could not be determined (lookup failed, or validation off).
-    Indeterminate,
-}
+pub use crate::model::published::{Dnssec, RRset, Status};
 
-impl Dnssec {
-    /// Lower-case name as in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Dnssec::Secure => "secure",
-            Dnssec::Insecure => "insecure",
-            Dnssec::Bogus => "bogus",
-            Dnssec::Indeterminate => "indeterminate",
-        }
-    }
-
-    fn from_proof(p: Proof) -> Self {
-        match p {
-            Proof::Secure => Dnssec::Secure,
-            Proof::Insecure => Dnssec::Insecure,
-            Proof::Bogus => Dnssec::Bogus,
-            Proof::Indeterminate => Dnssec::Indeterminate,
-        }
-    }
-}
-
-/// How a query ended; each is a different fact for the administrator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// NOERROR with data.
-    Ok,
-    /// The name does not exist.
-    Nxdomain,
-    /// The name exists but has no data of this type.
-    Nodata,
-    /// The server failed (or a validating resolver rejected bogus data).
-    Servfail,
-    /// The server refused to answer (not authoritative, or policy).
-    Refused,
-    /// Nothing answered in time.
-    Timeout,
-    /// Any other failure (other response codes, transport errors).
-    Error,
-}
-
-impl Status {
-    /// Lower-case name as in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Ok => "ok",
-            Status::Nxdomain => "nxdomain",
-            Status::Nodata => "nodata",
-            Status::Servfail => "servfail",
-            Status::Refused => "refused",
-            Status::Timeout => "timeout",
-            Status::Error => "error",
-        }
-    }
-
-    /// A definite answer (data, or a proof that there is none); failures are not.
-    pub fn is_answer(self) -> bool {
-        matches!(self, Status::Ok | Status::Nxdomain | Status::Nodata)
-    }
-}
-
-/// One question asked and what came back.
-#[derive(Debug, Clone, Serialize)]
-pub struct RRset {
-    /// Owner name asked, fully qualified (with the final dot).
-    pub name: String,
-    /// Record type asked.
-    #[serde(rename = "type")]
-    pub rtype: String,
-    /// The records of that type at that name, in presentation form (sorted).
-    pub records: Vec<String>,
-    /// TTL of the RRset (the smallest one seen); `null` when there is no data.
-    pub ttl: Option<u32>,
-    /// DNSSEC proof.
-    pub dnssec: Dnssec,
-    /// How the query ended.
-    pub status: Status,
-    /// A CNAME found at the name (the answer went through an alias; not silently followed).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cname: Option<String>,
-    /// What went wrong, for failures.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-    /// How long the query took, in milliseconds.
-    pub ms: f64,
-    /// Every useful answer record with its real owner (CNAMEs and what is at the end of the chain).
-    #[serde(skip)]
-    pub answers: Vec<Record>,
-}
-
-impl RRset {
-    /// The owner name normalised (no final dot, lower case).
-    pub fn owner(&self) -> String {
-        crate::model::normalize_name(&self.name)
-    }
-
-    /// The records' data at the owner (not through a CNAME).
-    pub fn data(&self) -> impl Iterator<Item = &RData> {
-        let owner = self.owner();
-        self.answers
-            .iter()
-            .filter(move |r| r.name == owner && r.data.rtype() == self.rtype)
-            .map(|r| &r.data)
+/// The proof as reported.
+fn dnssec_of(p: Proof) -> Dnssec {
+    match p {
+        Proof::Secure => Dnssec::Secure,
+        Proof::Insecure => Dnssec::Insecure,
+        Proof::Bogus => Dnssec::Bogus,
+        Proof::Indeterminate => Dnssec::Indeterminate,
     }
 }
 
@@ -239,6 +130,14 @@ pub enum DnsEvent {
     },
 }
 
+/// Where the DNS steps go as they happen (the caller wraps them into its own events).
+pub type DnsSink = Arc<dyn Fn(DnsEvent) + Send + Sync>;
+
+/// A sink that drops every DNS step.
+pub fn discard() -> DnsSink {
+    Arc::new(|_| {})
+}
+
 /// A resolver built from [`Settings`].
 #[derive(Clone)]
 pub struct Resolver {
@@ -249,7 +148,7 @@ pub struct Resolver {
 impl Resolver {
     /// Build a resolver (inside a tokio runtime). A trust anchor file may hold DNSKEY lines and DS
     /// lines; for DS lines the zone's DNSKEY RRset is fetched once and the keys that match are trusted.
-    pub async fn new(settings: &Settings) -> Result<Self, SetupError> {
+    pub async fn new(settings: &Settings) -> Result<Self, ResolveError> {
         Box::pin(Self::build(settings, true)).await
     }
 
@@ -258,7 +157,7 @@ impl Resolver {
     pub async fn authoritative(
         settings: &Settings,
         server: SocketAddr,
-    ) -> Result<Self, SetupError> {
+    ) -> Result<Self, ResolveError> {
         let mut s = settings.clone();
         s.nameserver = Some(server);
         s.validate = false;
@@ -266,7 +165,7 @@ impl Resolver {
         Box::pin(Self::build(&s, false)).await
     }
 
-    async fn build(settings: &Settings, recursion: bool) -> Result<Self, SetupError> {
+    async fn build(settings: &Settings, recursion: bool) -> Result<Self, ResolveError> {
         let provider = TokioRuntimeProvider::default();
         let mut builder = match settings.nameserver {
             Some(addr) => {
@@ -281,7 +180,7 @@ impl Resolver {
                 )
             }
             None => hickory_resolver::Resolver::builder(provider)
-                .map_err(|e| SetupError::Resolver(e.to_string()))?,
+                .map_err(|e| ResolveError::Resolver(e.to_string()))?,
         };
         {
             let o = builder.options_mut();
@@ -303,7 +202,7 @@ impl Resolver {
         }
         let inner = builder
             .build()
-            .map_err(|e| SetupError::Resolver(e.to_string()))?;
+            .map_err(|e| ResolveError::Resolver(e.to_string()))?;
         Ok(Resolver {
             inner,
             settings: settings.clone(),
@@ -317,21 +216,12 @@ impl Resolver {
 
     /// Ask one question; failures are data in the result, never errors. Emits started / answered /
     /// failed events to `sink`.
-    pub async fn query(
-        &self,
-        name: &str,
-        rtype: RecordType,
-        run: RunId,
-        sink: &EventSink,
-    ) -> RRset {
+    pub async fn query(&self, name: &str, rtype: RecordType, sink: &DnsSink) -> RRset {
         let fqdn = fqdn(name);
         let tname = rtype.to_string();
-        sink(Event {
-            run,
-            body: EventBody::Dns(DnsEvent::QueryStarted {
-                name: fqdn.clone(),
-                rtype: tname.clone(),
-            }),
+        sink(DnsEvent::QueryStarted {
+            name: fqdn.clone(),
+            rtype: tname.clone(),
         });
         let start = Instant::now();
         let result = self.inner.lookup(fqdn.as_str(), rtype).await;
@@ -358,10 +248,7 @@ impl Resolver {
                 ms,
             }
         };
-        sink(Event {
-            run,
-            body: EventBody::Dns(ev),
-        });
+        sink(ev);
         set
     }
 }
@@ -416,11 +303,11 @@ fn split_anchor_text(text: &str) -> Result<(Vec<DsAnchor>, String), String> {
 async fn load_anchors(
     path: &std::path::Path,
     settings: &Settings,
-) -> Result<TrustAnchors, SetupError> {
+) -> Result<TrustAnchors, ResolveError> {
     use hickory_resolver::proto::dnssec::rdata::DNSSECRData;
     use hickory_resolver::proto::dnssec::{DigestType, PublicKey, PublicKeyBuf};
     use hickory_resolver::proto::rr::{LowerName, Name};
-    let err = |message: String| SetupError::TrustAnchor {
+    let err = |message: String| ResolveError::TrustAnchor {
         path: path.display().to_string(),
         message,
     };
@@ -615,7 +502,7 @@ pub(crate) fn classify(e: &NetError) -> (Status, Dnssec, String) {
             response, proof, ..
         }) => (
             status_of_code(response.response_code),
-            Dnssec::from_proof(*proof),
+            dnssec_of(*proof),
             String::new(),
         ),
         NetError::Dns(DnsError::DnssecBogus) => (Status::Servfail, Dnssec::Bogus, e.to_string()),

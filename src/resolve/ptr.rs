@@ -2,8 +2,7 @@
 //! (the system resolver or `--resolver IP:PORT`): a PTR lookup is a DNS query, never a connection to
 //! anything else. PROBE-004 compares the names with the relay's banner and EHLO names.
 
-use super::{Resolver, Settings, SetupError, Status};
-use crate::event::RunId;
+use super::{ResolveError, Resolver, Settings, Status};
 use hickory_resolver::proto::rr::{Name, RecordType};
 use std::net::IpAddr;
 
@@ -11,7 +10,7 @@ use std::net::IpAddr;
 /// DNSSEC validation. The names are informational (PROBE-004) and reverse zones are often delegated
 /// outside the chain the trust anchor covers; a validating resolver would turn those answers into
 /// SERVFAIL and hide the names.
-pub async fn ptr_resolver(settings: &Settings) -> Result<Resolver, SetupError> {
+pub async fn ptr_resolver(settings: &Settings) -> Result<Resolver, ResolveError> {
     Resolver::new(&Settings {
         validate: false,
         trust_anchor: None,
@@ -31,12 +30,7 @@ pub fn reverse_name(ip: IpAddr) -> String {
 /// a query.
 pub async fn reverse_names(resolver: &Resolver, ip: IpAddr) -> Result<Vec<String>, Status> {
     let set = resolver
-        .query(
-            &reverse_name(ip),
-            RecordType::PTR,
-            RunId(0),
-            &crate::event::discard(),
-        )
+        .query(&reverse_name(ip), RecordType::PTR, &super::discard())
         .await;
     if set.status != Status::Ok {
         return Err(set.status);

@@ -4,8 +4,8 @@
 //! TXT for every selector of the design ([`crate::resolve::Plan::dkim_selectors`]).
 
 use super::{Finding, Input, Rule, Severity};
+use crate::model::published::Status;
 use crate::model::{Origin, Profile, RData};
-use crate::resolve::Status;
 use base64::Engine as _;
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::{PublicKey, RSAPublicKey};
@@ -385,9 +385,9 @@ pub fn sge_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 mod tests {
     #![allow(clippy::expect_used, clippy::unwrap_used)]
     use super::*;
+    use crate::model::published::{Dnssec, Published, RRset};
     use crate::model::{Origin, Record};
     use crate::resolve::fetch::rrset_of;
-    use crate::resolve::{Dnssec, Published, RRset};
     use crate::rules::testkit::Case;
     use crate::rules::{Finding, rule};
 

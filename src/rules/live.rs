@@ -2,12 +2,12 @@
 //! the MX, SRV, TLSA and address RRsets, TLSA lookup failures, deliverability of TLS-RPT `mailto:`
 //! destinations. Each check reads [`Input::live`] and stays quiet when DNS was not asked (offline).
 //! The static rules (STS-001, XR-012, SOR-002, NMX, …) judge the published records through the same
-//! registry by running over an [`Input`] built from [`crate::resolve::Published::records`].
+//! registry by running over an [`Input`] built from [`crate::model::published::Published::records`].
 
 use super::{Finding, Input, Rule};
 use crate::model::normalize_name;
-use crate::resolve::fetch::{resolved_addresses, rua_mailto_domains};
-use crate::resolve::{Dnssec, Published, RRset, Status};
+use crate::model::published::{Dnssec, Published, RRset, Status};
+use crate::model::published::{resolved_addresses, rua_mailto_domains};
 
 /// The rule input for a domain as it is published (no design): the published records, no design
 /// relays, the live facts attached. Level 2 when a SecMX SRV target is published.
@@ -329,9 +329,9 @@ pub fn xr_011(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 mod tests {
     use super::super::testkit::Case;
     use super::super::{Finding, Severity, rule};
+    use crate::model::published::{Dnssec, Published, RRset, Status};
     use crate::model::{RData, Record};
     use crate::resolve::fetch::rrset_of;
-    use crate::resolve::{Dnssec, Published, RRset, Status};
 
     const OK: Status = Status::Ok;
     const SEC: Dnssec = Dnssec::Secure;

@@ -6,7 +6,7 @@
 use super::relays::summarize;
 use super::{Finding, Input, Rule, Severity};
 use crate::model::Role;
-use crate::probe::report::{ProbeReport, Problem};
+use crate::model::probe_facts::report::{ProbeReport, Problem};
 
 /// `host [address]:port`, the subject of a per-address finding.
 fn subject(r: &ProbeReport) -> String {
@@ -170,8 +170,8 @@ pub fn sor_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 /// RRset) published, each MX certificate must pass both: PKIX-valid for the MX name and matched by a
 /// TLSA record. Neither rescues the other.
 pub fn xr_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    use crate::probe::dane::DaneVerdict;
-    use crate::probe::tls::Pkix;
+    use crate::model::probe_facts::dane::DaneVerdict;
+    use crate::model::probe_facts::tls::Pkix;
     let Some(facts) = input.probes else {
         return;
     };
@@ -219,7 +219,7 @@ pub fn xr_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 /// SGE-010: under the SGE profile, MX certificates are publicly trusted and name the MX host
 /// (enforce-mode MTA-STS needs PKIX; PROBE-019/020/021 become errors).
 pub fn sge_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    use crate::probe::tls::Pkix;
+    use crate::model::probe_facts::tls::Pkix;
     let Some(facts) = input.probes else {
         return;
     };
@@ -277,7 +277,7 @@ pub fn sge_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
             .cipher_tests
             .iter()
             .filter_map(|t| match &t.outcome {
-                crate::probe::ciphers::CipherOutcome::Accepted { version, .. }
+                crate::model::probe_facts::ciphers::CipherOutcome::Accepted { version, .. }
                     if version == "TLSv1.0" || version == "TLSv1.1" || version == "SSLv3" =>
                 {
                     Some(version.as_str())
@@ -322,7 +322,7 @@ pub fn xr_017(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     };
     let signed = live
         .rrset(&live.domain, "MX")
-        .is_some_and(|s| s.dnssec == crate::resolve::Dnssec::Secure);
+        .is_some_and(|s| s.dnssec == crate::model::published::Dnssec::Secure);
     let sts = facts
         .policy
         .as_ref()
@@ -348,7 +348,7 @@ pub fn xr_017(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 /// TLS is the pass case (the whole simulation is in the report either way). Judges what DNS
 /// publishes when it was looked up, else the design's records.
 pub fn sor_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    use crate::probe::simulate::Outcome;
+    use crate::model::probe_facts::simulate::Outcome;
     let Some(facts) = input.probes else {
         return;
     };
@@ -361,7 +361,7 @@ pub fn sor_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
         None => facts.simulate(input.records, input.domain, &input.srv_owner()),
     };
     let domain = input.live.map_or(input.domain, |l| l.domain.as_str());
-    let tried = |run: &crate::probe::simulate::SenderRun| {
+    let tried = |run: &crate::model::probe_facts::simulate::SenderRun| {
         if run.tried.is_empty() {
             "no relay is published".to_string()
         } else {
@@ -425,8 +425,8 @@ pub fn probe_026(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::probe::report::TlsFacts;
-    use crate::probe::{ProbeFacts, ProbeTarget};
+    use crate::model::probe_facts::report::TlsFacts;
+    use crate::model::probe_facts::{ProbeFacts, ProbeTarget};
     use crate::rules::testkit::Case;
 
     fn report(host: &str, port: u16, role: Role, via: &str) -> ProbeReport {
@@ -526,28 +526,28 @@ mod tests {
         assert!(run("MX-008", &facts).is_empty());
     }
 
-    fn sts_policy(mode: &str) -> crate::probe::sts::PolicyFetch {
+    fn sts_policy(mode: &str) -> crate::model::probe_facts::sts::PolicyFetch {
         let text =
             format!("version: STSv1\nmode: {mode}\nmx: mx1.agency.example\nmax_age: 604800\n");
-        let mut f = crate::probe::sts::PolicyFetch::new(
+        let mut f = crate::model::probe_facts::sts::PolicyFetch::new(
             "https://mta-sts.agency.example/.well-known/mta-sts.txt",
         );
         f.status = Some(200);
         f.content_type = Some("text/plain".into());
         f.bytes = text.len();
         f.elapsed_ms = 1;
-        f.policy = Some(crate::probe::sts::Policy::parse(&text));
+        f.policy = Some(crate::model::probe_facts::sts::Policy::parse(&text));
         f.text = Some(text);
         crate::rules::sts_fetch::judge(&mut f);
         f
     }
 
     fn with_cert(
-        pkix: crate::probe::tls::Pkix,
-        dane: crate::probe::dane::DaneVerdict,
+        pkix: crate::model::probe_facts::tls::Pkix,
+        dane: crate::model::probe_facts::dane::DaneVerdict,
     ) -> ProbeReport {
         let mut r = report("mx1.agency.example", 25, Role::Ber, "mx");
-        r.certificate = Some(crate::probe::report::CertificateFacts {
+        r.certificate = Some(crate::model::probe_facts::report::CertificateFacts {
             subject: "CN=mx1.agency.example".into(),
             sans: vec!["mx1.agency.example".into()],
             issuer: "CN=mx1.agency.example".into(),
@@ -565,8 +565,8 @@ mod tests {
 
     #[test]
     fn xr_008_fail_tlsa_matches_but_cert_is_self_signed_under_enforce() {
-        use crate::probe::dane::DaneVerdict;
-        use crate::probe::tls::Pkix;
+        use crate::model::probe_facts::dane::DaneVerdict;
+        use crate::model::probe_facts::tls::Pkix;
         let facts = ProbeFacts {
             reports: vec![with_cert(Pkix::SelfSigned, DaneVerdict::Valid)],
             policy: Some(sts_policy("enforce")),
@@ -578,8 +578,8 @@ mod tests {
 
     #[test]
     fn xr_008_fail_pkix_valid_but_no_tlsa_match() {
-        use crate::probe::dane::DaneVerdict;
-        use crate::probe::tls::Pkix;
+        use crate::model::probe_facts::dane::DaneVerdict;
+        use crate::model::probe_facts::tls::Pkix;
         let facts = ProbeFacts {
             reports: vec![with_cert(Pkix::Valid, DaneVerdict::Fail)],
             policy: Some(sts_policy("enforce")),
@@ -589,8 +589,8 @@ mod tests {
 
     #[test]
     fn xr_008_pass_ca_cert_pinned_by_tlsa_and_quiet_without_sts() {
-        use crate::probe::dane::DaneVerdict;
-        use crate::probe::tls::Pkix;
+        use crate::model::probe_facts::dane::DaneVerdict;
+        use crate::model::probe_facts::tls::Pkix;
         let both = ProbeFacts {
             reports: vec![with_cert(Pkix::Valid, DaneVerdict::Valid)],
             policy: Some(sts_policy("enforce")),
@@ -605,8 +605,8 @@ mod tests {
 
     #[test]
     fn sge_010_fail_self_signed_mx_under_sge_pass_ca_issued_and_quiet_outside_sge() {
-        use crate::probe::dane::DaneVerdict;
-        use crate::probe::tls::Pkix;
+        use crate::model::probe_facts::dane::DaneVerdict;
+        use crate::model::probe_facts::tls::Pkix;
         let bad = ProbeFacts {
             reports: vec![with_cert(Pkix::SelfSigned, DaneVerdict::NoTlsa)],
             policy: None,
@@ -646,20 +646,20 @@ mod tests {
         assert!(f[0].subject.starts_with("mx-legacy"));
     }
 
-    fn published_mx(dnssec: crate::resolve::Dnssec) -> crate::resolve::Published {
-        let rrset = crate::resolve::RRset {
+    fn published_mx(dnssec: crate::model::published::Dnssec) -> crate::model::published::Published {
+        let rrset = crate::model::published::RRset {
             name: "agency.example.".into(),
             rtype: "MX".into(),
             records: vec!["10 mx1.agency.example.".into()],
             ttl: Some(3600),
             dnssec,
-            status: crate::resolve::Status::Ok,
+            status: crate::model::published::Status::Ok,
             cname: None,
             detail: None,
             ms: 1.0,
             answers: vec![],
         };
-        crate::resolve::Published::from_rrsets("agency.example", "_secmx", vec![rrset], 1)
+        crate::model::published::Published::from_rrsets("agency.example", "_secmx", vec![rrset], 1)
     }
 
     fn requiretls_mx() -> ProbeReport {
@@ -668,7 +668,11 @@ mod tests {
         r
     }
 
-    fn run_live(id: &str, facts: &ProbeFacts, live: &crate::resolve::Published) -> Vec<Finding> {
+    fn run_live(
+        id: &str,
+        facts: &ProbeFacts,
+        live: &crate::model::published::Published,
+    ) -> Vec<Finding> {
         let case = Case::default();
         let mut input = case.input();
         input.probes = Some(facts);
@@ -688,7 +692,7 @@ mod tests {
         let f = run_live(
             "XR-017",
             &facts,
-            &published_mx(crate::resolve::Dnssec::Insecure),
+            &published_mx(crate::model::published::Dnssec::Insecure),
         );
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].severity, Severity::Warning);
@@ -704,7 +708,7 @@ mod tests {
             run_live(
                 "XR-017",
                 &facts,
-                &published_mx(crate::resolve::Dnssec::Secure)
+                &published_mx(crate::model::published::Dnssec::Secure)
             )
             .is_empty()
         );
@@ -712,7 +716,7 @@ mod tests {
             reports: vec![requiretls_mx()],
             policy: Some(sts_policy("enforce")),
         };
-        let insecure = published_mx(crate::resolve::Dnssec::Insecure);
+        let insecure = published_mx(crate::model::published::Dnssec::Insecure);
         assert!(run_live("XR-017", &with_sts, &insecure).is_empty());
         let plain = ProbeFacts {
             reports: vec![report("mx1.agency.example", 25, Role::Ber, "mx")],
@@ -724,9 +728,9 @@ mod tests {
     #[test]
     fn probe_026_fail_anchor_not_sent_pass_without_ta_failure() {
         let mut r = report("mx1.agency.example", 25, Role::Ber, "mx");
-        r.dane = crate::probe::dane::DaneVerdict::Fail;
-        r.dane_detail = Some(crate::probe::dane::DaneResult {
-            verdict: crate::probe::dane::DaneVerdict::Fail,
+        r.dane = crate::model::probe_facts::dane::DaneVerdict::Fail;
+        r.dane_detail = Some(crate::model::probe_facts::dane::DaneResult {
+            verdict: crate::model::probe_facts::dane::DaneVerdict::Fail,
             matched: None,
             detail: "none of 1 usable TLSA record(s) matches the chain sent".into(),
             ta_failure: Some(
@@ -877,7 +881,7 @@ mod tests {
 
     #[test]
     fn sge_001_fail_mx_legacy_accepts_tls_1_0_pass_tls_1_2_only() {
-        use crate::probe::ciphers::{CipherClass, CipherOutcome, CipherTest};
+        use crate::model::probe_facts::ciphers::{CipherClass, CipherOutcome, CipherTest};
         let test = |class, outcome| CipherTest {
             class,
             offered_version: "TLSv1.0".into(),

@@ -230,9 +230,9 @@ pub struct Input<'a> {
     /// Judging options.
     pub options: Options,
     /// What DNS publishes now, when it was asked (the live rules judge it; `None` offline).
-    pub live: Option<&'a crate::resolve::Published>,
+    pub live: Option<&'a crate::model::published::Published>,
     /// What the live relay probes found (issue #4); `None` when nothing was probed.
-    pub probes: Option<&'a crate::probe::ProbeFacts>,
+    pub probes: Option<&'a crate::model::probe_facts::ProbeFacts>,
     /// The DKIM selectors the design names (SGE-005); empty without a design.
     pub dkim_selectors: &'a [String],
 }

@@ -4,7 +4,7 @@
 //! records each address's facts; this is where they are compared.
 
 use crate::model::Severity;
-use crate::probe::report::{ProbeReport, Problem, Verdict};
+use crate::model::probe_facts::report::{ProbeReport, Problem, Verdict};
 use serde::Serialize;
 use std::net::IpAddr;
 
@@ -122,7 +122,7 @@ pub fn summarize(reports: &[ProbeReport]) -> Vec<RelaySummary> {
 mod tests {
     use super::*;
     use crate::model::Role;
-    use crate::probe::ProbeTarget;
+    use crate::model::probe_facts::ProbeTarget;
 
     fn rep(addr: &str, starttls: bool, verdict: Verdict) -> ProbeReport {
         let t = ProbeTarget::new("mx1.example", addr.parse().unwrap(), 25, Role::Ber);

@@ -3,9 +3,9 @@
 //! DANE depends on expires soon). Registered in [`super::tlsa::RULES`].
 
 use super::{Finding, Input, Rule, Severity};
+use crate::model::probe_facts::ProbeReport;
+use crate::model::probe_facts::tls::CertInfo;
 use crate::model::{Relay, normalize_tlsa};
-use crate::probe::ProbeReport;
-use crate::probe::tls::CertInfo;
 
 /// Warn this many days before a certificate DANE depends on expires.
 pub const EXPIRY_WARN_DAYS: i64 = 30;
@@ -185,9 +185,9 @@ pub fn tlsa_019(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 mod tests {
     use super::*;
     use crate::model::Role;
-    use crate::probe::report::CertificateFacts;
-    use crate::probe::tls::Pkix;
-    use crate::probe::{ProbeFacts, ProbeTarget};
+    use crate::model::probe_facts::report::CertificateFacts;
+    use crate::model::probe_facts::tls::Pkix;
+    use crate::model::probe_facts::{ProbeFacts, ProbeTarget};
     use crate::rules::testkit::{Case, h256};
 
     fn cert(subject: &str, spki: &str, days: i64) -> CertInfo {

@@ -7,9 +7,9 @@
 //! fetched text, "as published".
 
 use crate::model::Severity;
-use crate::probe::report::{ProbeReport, Problem, Verdict};
-use crate::probe::sts::PolicyFetch;
-use crate::probe::tls::Pkix;
+use crate::model::probe_facts::report::{ProbeReport, Problem, Verdict};
+use crate::model::probe_facts::sts::PolicyFetch;
+use crate::model::probe_facts::tls::Pkix;
 use std::time::Duration;
 
 /// Longer than this and STS-010 warns (senders give up after about a minute, RFC 8461 §3.3).
@@ -234,7 +234,7 @@ mod tests {
         f.content_type = Some(content_type.into());
         f.pkix = Some(Pkix::Valid);
         f.bytes = text.len();
-        f.policy = Some(crate::probe::sts::Policy::parse(text));
+        f.policy = Some(crate::model::probe_facts::sts::Policy::parse(text));
         f.text = Some(text.into());
         judge(&mut f);
         f
@@ -331,7 +331,7 @@ mod tests {
     }
 
     fn mx_report(host: &str, pkix: Pkix) -> ProbeReport {
-        let mut t = crate::probe::ProbeTarget::new(
+        let mut t = crate::model::probe_facts::ProbeTarget::new(
             host,
             "127.0.0.1".parse().unwrap(),
             25,
@@ -339,11 +339,11 @@ mod tests {
         );
         t.via = Some("mx".into());
         let mut r = ProbeReport::new(&t);
-        r.tls = Some(crate::probe::report::TlsFacts {
+        r.tls = Some(crate::model::probe_facts::report::TlsFacts {
             version: Some("TLSv1.3".into()),
             ..Default::default()
         });
-        r.certificate = Some(crate::probe::report::CertificateFacts {
+        r.certificate = Some(crate::model::probe_facts::report::CertificateFacts {
             subject: format!("CN={host}"),
             sans: vec![host.into()],
             issuer: "CN=Test CA".into(),

@@ -70,9 +70,23 @@ impl Default for NetSettings {
     }
 }
 
+/// Why a run of the window could not start or stopped: its settings, or the live check itself.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    /// A probe setting (timeout, CA file, the system's store) is unusable.
+    #[error(transparent)]
+    Probe(#[from] crate::probe::ProbeError),
+    /// The resolver setting is not an address.
+    #[error("the resolver `{0}` is not IP:PORT (e.g. 192.0.2.53:53); fix it in Settings")]
+    Resolver(String),
+    /// The live check stopped (no resolver, no DNS answer, a task failed).
+    #[error(transparent)]
+    Live(#[from] crate::live::LiveError),
+}
+
 impl NetSettings {
     /// The settings of the one live check, as `secmx check` builds them from its options.
-    pub fn live(&self) -> Result<LiveSettings, String> {
+    pub fn live(&self) -> Result<LiveSettings, WorkerError> {
         let step = crate::probe::checked_secs(self.timeout_secs.clamp(1, 300), "timeout")?;
         let mut probe =
             crate::probe::ProbeConfig::from_options(self.ca_file.as_deref(), None, None)?;
@@ -248,12 +262,13 @@ pub fn spawn_with_capacity(runtime: &Handle, wake: Wake, capacity: usize) -> Wor
 }
 
 /// The resolver settings of a run.
-fn resolve_settings(s: &NetSettings) -> Result<crate::resolve::Settings, String> {
+fn resolve_settings(s: &NetSettings) -> Result<crate::resolve::Settings, WorkerError> {
     let nameserver = match s.resolver.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(text) => Some(text.parse().map_err(|_| {
-            format!("the resolver `{text}` is not IP:PORT (e.g. 192.0.2.53:53); fix it in Settings")
-        })?),
+        Some(text) => Some(
+            text.parse()
+                .map_err(|_| WorkerError::Resolver(text.to_string()))?,
+        ),
     };
     Ok(crate::resolve::Settings {
         nameserver,
@@ -272,13 +287,17 @@ async fn check(
     settings: &NetSettings,
     outbox: &Outbox,
     cancel: crate::probe::Cancel,
-) -> Result<(), String> {
+) -> Result<(), WorkerError> {
     let live = settings.live()?;
     let mut plan = LivePlan::for_design(design, None);
     plan.probe = probe;
-    let report = crate::live::run(&plan, &live, run, outbox.sink(), cancel)
-        .await
-        .map_err(|e| e.to_string())?;
+    let report = crate::live::run(
+        &plan,
+        &live,
+        crate::event::live_sink(run, outbox.sink()),
+        cancel,
+    )
+    .await?;
     outbox.result(Event {
         run,
         body: EventBody::Report(Box::new(report)),
@@ -309,12 +328,12 @@ async fn run_worker(mut commands: mpsc::UnboundedReceiver<Command>, outbox: Outb
                 let (cancel_handle, cancel) = crate::probe::CancelHandle::new();
                 let watch = cancel.clone();
                 let task = tokio::spawn(async move {
-                    if let Err(message) =
-                        check(run, *design, probe, &settings, &outbox, cancel).await
-                    {
+                    if let Err(e) = check(run, *design, probe, &settings, &outbox, cancel).await {
                         outbox.result(Event {
                             run,
-                            body: EventBody::Failed { message },
+                            body: EventBody::Failed {
+                                message: e.to_string(),
+                            },
                         });
                     }
                     outbox.result(Event {

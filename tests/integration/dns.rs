@@ -111,30 +111,29 @@ fn collect() -> (EventSink, Arc<Mutex<Vec<Event>>>) {
     (sink, store)
 }
 
+/// The DNS steps wrapped into events of `run`, as the worker and the CLI wrap them.
+fn dns_events(run: RunId, sink: EventSink) -> resolve::DnsSink {
+    Arc::new(move |e| {
+        sink(Event {
+            run,
+            body: EventBody::Dns(e),
+        })
+    })
+}
+
 fn fetch(ns: &nsd::Nsd, domain: &str) -> Published {
     let rt = rt();
     rt.block_on(async {
         let r = Resolver::new(&settings(ns)).await.expect("resolver");
-        resolve::fetch(
-            &r,
-            &Plan::for_domain(domain),
-            RunId(1),
-            &secmx::event::discard(),
-        )
-        .await
+        resolve::fetch(&r, &Plan::for_domain(domain), &resolve::discard()).await
     })
 }
 
 fn one(rt: &tokio::runtime::Runtime, s: &Settings, name: &str, rtype: &str) -> resolve::RRset {
     rt.block_on(async {
         let r = Resolver::new(s).await.expect("resolver");
-        r.query(
-            name,
-            rtype.parse().expect("type"),
-            RunId(1),
-            &secmx::event::discard(),
-        )
-        .await
+        r.query(name, rtype.parse().expect("type"), &resolve::discard())
+            .await
     })
 }
 
@@ -245,7 +244,12 @@ fn published_state_of_a_signed_level2_domain() {
     let rt = rt();
     let p = rt.block_on(async {
         let r = Resolver::new(&settings(&ns)).await.expect("resolver");
-        resolve::fetch(&r, &Plan::for_domain("sec.test"), RunId(7), &sink).await
+        resolve::fetch(
+            &r,
+            &Plan::for_domain("sec.test"),
+            &dns_events(RunId(7), sink),
+        )
+        .await
     });
     for (name, rtype) in [
         ("sec.test", "MX"),
@@ -459,13 +463,7 @@ id = "20261128"
     let rt = rt();
     let p = rt.block_on(async {
         let r = Resolver::new(&settings(&ns)).await.expect("resolver");
-        resolve::fetch(
-            &r,
-            &Plan::for_design(&design),
-            RunId(1),
-            &secmx::event::discard(),
-        )
-        .await
+        resolve::fetch(&r, &Plan::for_design(&design), &resolve::discard()).await
     });
     let d = resolve::drift(&secmx::zone::records_of(&design), &p);
     let find = |name: &str, rtype: &str| {

@@ -163,7 +163,7 @@ fn the_window_setting_trusts_the_system_store() {
     // The host's own store may be empty in a container; then the setting must say so.
     match s.live() {
         Ok(l) => assert!(l.probe.roots.len() > plain.probe.roots.len()),
-        Err(e) => assert!(e.contains("system's CA store"), "{e}"),
+        Err(e) => assert!(e.to_string().contains("system's CA store"), "{e}"),
     }
 }
 
@@ -171,7 +171,6 @@ fn the_window_setting_trusts_the_system_store() {
 // SPF over the whole include tree, DMARC up the tree: real signed NSD zones.
 
 use crate::dns::nsd::{self, Sign, Zone};
-use secmx::event::RunId;
 use secmx::resolve::{self, Plan, Published, Resolver, Settings};
 
 /// SPF fixture: `nK.spf.test` needs K DNS-querying terms over its whole tree while its own record
@@ -218,13 +217,7 @@ pub(crate) fn fetch_domain(ns: &nsd::Nsd, domain: &str) -> Published {
     };
     rt.block_on(async {
         let r = Resolver::new(&settings).await.expect("resolver");
-        resolve::fetch(
-            &r,
-            &Plan::for_domain(domain),
-            RunId(1),
-            &secmx::event::discard(),
-        )
-        .await
+        resolve::fetch(&r, &Plan::for_domain(domain), &secmx::resolve::discard()).await
     })
 }
 

@@ -12,14 +12,16 @@
 //! dialogue, TLS, the extra connections, the certificate, DANE, names, vantage points): each rule
 //! places what it finds ([`Placed`]), and [`judge`] sorts by place, stably.
 
+use crate::model::probe_facts::Step;
+use crate::model::probe_facts::ciphers::{
+    CipherClass, CipherOutcome, Weakness, version_name, weakness,
+};
+use crate::model::probe_facts::dane::DaneVerdict;
+use crate::model::probe_facts::names::{Names, PtrLookup};
+use crate::model::probe_facts::report::{Connect, InjectionOutcome, ProbeReport, Problem, Verdict};
+use crate::model::probe_facts::tls::Pkix;
+use crate::model::probe_facts::variants::{VariantOutcome, key_name};
 use crate::model::{Role, Severity};
-use crate::probe::Step;
-use crate::probe::ciphers::{CipherClass, CipherOutcome, Weakness, version_name, weakness};
-use crate::probe::dane::DaneVerdict;
-use crate::probe::names::{Names, PtrLookup};
-use crate::probe::report::{Connect, InjectionOutcome, ProbeReport, Problem, Verdict};
-use crate::probe::tls::Pkix;
-use crate::probe::variants::{VariantOutcome, key_name};
 use std::net::IpAddr;
 
 mod certificate;

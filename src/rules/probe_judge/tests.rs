@@ -2,14 +2,14 @@
 //! Each PROBE rule's Fail/Pass examples (the catalogue: `rules::catalogue`, `secmx explain`), named after the rule, on hand-made reports.
 
 use super::*;
-use crate::probe::ProbeTarget;
-use crate::probe::ciphers::{CipherTest, is_finding, suite_name};
-use crate::probe::dane::DaneResult;
-use crate::probe::names::Names;
-use crate::probe::report::{CertificateFacts, TlsFacts};
-use crate::probe::tls::CertInfo;
-use crate::probe::vantage::Vantage;
-use crate::probe::variants::{UNKNOWN_SNI, VariantFacts, VariantKind};
+use crate::model::probe_facts::ProbeTarget;
+use crate::model::probe_facts::ciphers::{CipherTest, is_finding, suite_name};
+use crate::model::probe_facts::dane::DaneResult;
+use crate::model::probe_facts::names::Names;
+use crate::model::probe_facts::report::{CertificateFacts, TlsFacts};
+use crate::model::probe_facts::tls::CertInfo;
+use crate::model::probe_facts::vantage::Vantage;
+use crate::model::probe_facts::variants::{UNKNOWN_SNI, VariantFacts, VariantKind};
 
 const CTX: JudgeCtx = JudgeCtx { now_unix: 0 };
 
@@ -896,7 +896,7 @@ fn variant(kind: VariantKind, outcome: VariantOutcome) -> VariantFacts {
         25,
         Role::Ber,
     );
-    let mut v = VariantFacts::new(kind, &t);
+    let mut v = crate::probe::variants::new_facts(kind, &t);
     v.outcome = outcome;
     v
 }
@@ -928,7 +928,7 @@ fn probe_024_fail_handshake_aborted_on_an_sni_name() {
     assert_eq!(p.len(), 1, "{p:?}");
     assert!(p[0].contains("UnrecognisedName"), "{}", p[0]);
     assert!(p[0].contains(UNKNOWN_SNI), "{}", p[0]);
-    assert_eq!(r.verdict, crate::probe::Verdict::Fail);
+    assert_eq!(r.verdict, crate::model::probe_facts::Verdict::Fail);
 }
 
 #[test]
@@ -954,7 +954,7 @@ fn probe_024_pass_default_certificate_returned() {
         variant(VariantKind::SniNone, VariantOutcome::Inconclusive),
     ];
     assert!(judged(&mut r, "PROBE-024").is_empty());
-    assert_eq!(r.verdict, crate::probe::Verdict::Pass);
+    assert_eq!(r.verdict, crate::model::probe_facts::Verdict::Pass);
     // and when the normal handshake itself failed, that is PROBE-007's, not PROBE-024's
     let mut r = keyed_report("EC P-256", "aa", DaneVerdict::NotApplicable);
     r.tls = Some(TlsFacts {

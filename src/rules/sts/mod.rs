@@ -604,6 +604,8 @@ mod tests {
             "mx: mx_1.agency.example",
             "mx: [2001:db8::1]",
             "mx: pōhi.agency.example",
+            "mx: *.com",
+            "mx: *.Example",
         ] {
             Case::new(vec![])
                 .policy(&enforce(&[v]))

@@ -371,6 +371,11 @@ pub(super) fn mx_value_problem(v: &str) -> Option<String> {
             ));
         }
     }
+    if v.starts_with("*.") && !host.contains('.') {
+        return Some(format!(
+            "puts the wildcard right below the top-level domain `{host}`: it would cover every host `<label>.{host}` of every owner; a wildcard covers hosts of your own domain (`*.agency.example`)"
+        ));
+    }
     None
 }
 

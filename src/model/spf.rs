@@ -9,8 +9,84 @@
 //! The walk is bounded: it stops after 11 DNS-querying terms (the 11th already decides), at
 //! depth 10, and on a loop (a record that includes itself, directly or not).
 
-use super::{Published, Status};
 use crate::model::normalize_name;
+use crate::model::published::{Published, Status};
+
+/// An SPF record (RFC 7208) split into its terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spf {
+    /// The terms after `v=spf1`, as written.
+    pub terms: Vec<String>,
+}
+
+/// One SPF term: qualifier and lower-case mechanism or modifier name.
+fn spf_term(term: &str) -> (char, String) {
+    let (q, rest) = match term.chars().next() {
+        Some(c @ ('+' | '-' | '~' | '?')) => (c, term.get(1..).unwrap_or("")),
+        _ => ('+', term),
+    };
+    let name = rest
+        .split([':', '/', '='])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    (q, name)
+}
+
+/// Mechanisms and modifiers that cost a DNS lookup (RFC 7208 §4.6.4).
+const DNS_TERMS: [&str; 6] = ["include", "a", "mx", "ptr", "exists", "redirect"];
+
+impl Spf {
+    /// How many terms need a DNS lookup (`include`, `a`, `mx`, `ptr`, `exists`, `redirect`).
+    pub fn dns_terms(&self) -> usize {
+        self.terms
+            .iter()
+            .filter(|t| DNS_TERMS.contains(&spf_term(t).1.as_str()))
+            .count()
+    }
+
+    /// The first `all` term as written (e.g. `-all`, `~all`), if any.
+    pub fn all(&self) -> Option<&str> {
+        self.terms
+            .iter()
+            .find(|t| spf_term(t).1 == "all")
+            .map(String::as_str)
+    }
+
+    /// Whether the record is the lock-down `v=spf1 -all`.
+    pub fn is_lockdown(&self) -> bool {
+        matches!(self.terms.as_slice(), [t] if t == "-all")
+    }
+
+    /// Whether any term can authorise a sender (anything other than `all` itself).
+    pub fn authorizes_senders(&self) -> bool {
+        self.terms.iter().any(|t| {
+            let (q, name) = spf_term(t);
+            name != "all" && name != "exp" && (q == '+' || name == "redirect")
+        })
+    }
+
+    /// Whether a `redirect=` modifier is present.
+    pub fn has_redirect(&self) -> bool {
+        self.terms.iter().any(|t| spf_term(t).1 == "redirect")
+    }
+}
+
+/// Read an SPF record: `None` unless it starts with `v=spf1` (followed by a space or the end).
+pub fn parse_spf(text: &str) -> Option<Spf> {
+    let t = text.trim();
+    let head = t.get(..6)?;
+    if !head.eq_ignore_ascii_case("v=spf1") {
+        return None;
+    }
+    let rest = t.get(6..).unwrap_or("");
+    if !(rest.is_empty() || rest.starts_with(' ')) {
+        return None;
+    }
+    Some(Spf {
+        terms: rest.split_whitespace().map(str::to_string).collect(),
+    })
+}
 
 /// At most this many DNS-querying terms in one evaluation (RFC 7208 §4.6.4).
 pub const MAX_LOOKUPS: usize = 10;
@@ -57,7 +133,7 @@ fn spf_texts(p: &Published, name: &str) -> Option<(Status, Vec<String>)> {
         .records
         .txt_at(name)
         .map(|(_, t)| t)
-        .filter(|t| crate::rules::sge::parse_spf(t).is_some())
+        .filter(|t| parse_spf(t).is_some())
         .collect();
     Some((set.status, texts))
 }

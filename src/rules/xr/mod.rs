@@ -1,0 +1,411 @@
+//! XR rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
+
+use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use crate::model::render::tlsa_owner;
+use crate::model::sts::PolicyText;
+use crate::model::{Level, Origin, RData, Record, StsMode};
+use std::borrow::Cow;
+
+// The checks: `coverage` (XR-001…010) and `posture` (XR-012…016).
+mod coverage;
+mod posture;
+#[cfg(test)]
+mod tests;
+
+use coverage::*;
+use posture::*;
+
+/// The rules of this group, in catalogue order.
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "XR-001",
+        severity: Severity::Error,
+        raise: Raise::Never,
+        title: "All records of one RRset (same owner, class, type) carry the same TTL.",
+        needs: Needs::Static,
+        check: Some(xr_001),
+        planned: None,
+    },
+    Rule {
+        id: "XR-002",
+        severity: Severity::Error,
+        raise: Raise::Never,
+        title: "Every MX exchange matches at least one `mx` pattern of the MTA-STS policy.",
+        needs: Needs::Static,
+        check: Some(xr_002),
+        planned: None,
+    },
+    Rule {
+        id: "XR-003",
+        severity: Severity::Warning,
+        raise: Raise::Never,
+        title: "An MTA-STS `mx` pattern that matches no current MX host is stale (often a migrated provider).",
+        needs: Needs::Static,
+        check: Some(xr_003),
+        planned: None,
+    },
+    Rule {
+        id: "XR-004",
+        severity: Severity::Warning,
+        raise: Raise::Never,
+        title: "If any MX host has TLSA records, all MX hosts (including backups) should have them; otherwise a downgrade to the unprotected host is possible.",
+        needs: Needs::Static,
+        check: Some(xr_004),
+        planned: None,
+    },
+    Rule {
+        id: "XR-005",
+        severity: Severity::Warning,
+        raise: Raise::Never,
+        title: "When DANE is claimed, every SecMX SRV target has TLSA at `_<srv-port>._tcp.<target>`.",
+        needs: Needs::Static,
+        check: Some(xr_005),
+        planned: None,
+    },
+    Rule {
+        id: "XR-006",
+        severity: Severity::Error,
+        raise: Raise::Never,
+        title: "TLSA records only count when the TLSA RRset and the relay host's address RRsets validate as DNSSEC-secure.",
+        needs: Needs::Dns,
+        check: Some(super::live::xr_006),
+        planned: None,
+    },
+    Rule {
+        id: "XR-007",
+        severity: Severity::Warning,
+        raise: Raise::Never,
+        title: "For full downgrade resistance the MX RRset (and SecMX SRV RRset) is itself DNSSEC-signed.",
+        needs: Needs::Dns,
+        check: Some(super::live::xr_007),
+        planned: None,
+    },
+    Rule {
+        id: "XR-008",
+        severity: Severity::Error,
+        raise: Raise::Never,
+        title: "When both MTA-STS and DANE are published, the MX certificate must pass both: PKIX-valid for the MX name and matched by a TLSA record; MTA-STS never rescues a DANE failure.",
+        needs: Needs::Probe,
+        check: Some(super::live_probe::xr_008),
+        planned: None,
+    },
+    Rule {
+        id: "XR-009",
+        severity: Severity::Warning,
+        raise: Raise::Sge,
+        title: "A domain that deploys MTA-STS or DANE also publishes TLS-RPT, so failures become visible.",
+        needs: Needs::Static,
+        check: Some(xr_009),
+        planned: None,
+    },
+    Rule {
+        id: "XR-010",
+        severity: Severity::Info,
+        raise: Raise::Never,
+        title: "For DANE failures the reporting domain is the TLSA base domain (the MX host), so a TLS-RPT record at `_smtp._tls.<mx-host>` is advised when DANE is used.",
+        needs: Needs::Static,
+        check: Some(xr_010),
+        planned: None,
+    },
+    Rule {
+        id: "XR-011",
+        severity: Severity::Warning,
+        raise: Raise::Never,
+        title: "Every `mailto:` TLS-RPT destination is deliverable: its domain has MX (or address) records and no null MX.",
+        needs: Needs::Dns,
+        check: Some(super::live::xr_011),
+        planned: None,
+    },
+    Rule {
+        id: "XR-012",
+        severity: Severity::Error,
+        raise: Raise::Never,
+        title: "A policy name (`_mta-sts`, `_smtp._tls`, `_dmarc`) never carries a TXT and a CNAME at the same time; which one a sender sees then depends on its resolver.",
+        needs: Needs::Static,
+        check: Some(xr_012),
+        planned: None,
+    },
+    Rule {
+        id: "XR-013",
+        severity: Severity::Warning,
+        raise: Raise::Never,
+        title: "Lower-preference (backup) MX hosts meet the same STARTTLS, certificate, MTA-STS and DANE requirements as the primary; their faults stay hidden until the primary fails.",
+        needs: Needs::Static,
+        check: Some(xr_013),
+        planned: None,
+    },
+    Rule {
+        id: "XR-014",
+        severity: Severity::Warning,
+        raise: Raise::Never,
+        title: "Equal-preference MX hosts share the same TLS posture, because senders pick among them at random.",
+        needs: Needs::Static,
+        check: Some(xr_014),
+        planned: None,
+    },
+    Rule {
+        id: "XR-015",
+        severity: Severity::Error,
+        raise: Raise::Never,
+        title: "Each mail-receiving (sub)domain publishes its own MTA-STS TXT record and policy host; senders never inherit a parent domain's policy.",
+        needs: Needs::Static,
+        check: Some(xr_015),
+        planned: None,
+    },
+    Rule {
+        id: "XR-016",
+        severity: Severity::Info,
+        raise: Raise::Never,
+        title: "MTA-STS covers MX hosts only; SecMX SRV targets are outside its scope. The tool recommends PKIX-valid certificates for SORs anyway and, if they are also MX-capable names, listing them in `mx` patterns.",
+        needs: Needs::Static,
+        check: Some(xr_016),
+        planned: None,
+    },
+    Rule {
+        id: "XR-017",
+        severity: Severity::Warning,
+        raise: Raise::Never,
+        title: "If REQUIRETLS traffic is expected, the MX RRset must be DNSSEC-signed or covered by an MTA-STS policy, because a REQUIRETLS sender refuses unprotected MX answers.",
+        needs: Needs::Probe,
+        check: Some(super::live_probe::xr_017),
+        planned: None,
+    },
+];
+
+/// Fast non-cryptographic hash maps for the checks' local indexes (rustc's FxHash): SipHash costs
+/// more than the rest of a check on a 10,000-relay design, and a local lint needs no flooding
+/// resistance.
+pub(super) use rustc_hash::{FxHashMap as FastMap, FxHashSet as FastSet};
+
+/// Looks TLSA RRsets up by (port, host) through the record index, reusing one name buffer.
+struct TlsaLookup<'r> {
+    records: &'r crate::model::RecordSet,
+    buf: String,
+}
+
+impl<'r> TlsaLookup<'r> {
+    fn new(input: &Input<'r>) -> Self {
+        TlsaLookup {
+            records: input.records,
+            buf: String::with_capacity(64),
+        }
+    }
+
+    /// Whether any TLSA record is published at `_<port>._tcp.<host>`.
+    fn has(&mut self, port: i64, host: &str) -> bool {
+        use std::fmt::Write;
+        self.buf.clear();
+        self.buf.push('_');
+        match port {
+            25 => self.buf.push_str("25"),
+            465 => self.buf.push_str("465"),
+            587 => self.buf.push_str("587"),
+            _ => {
+                let _ = write!(self.buf, "{port}");
+            }
+        }
+        self.buf.push_str("._tcp.");
+        self.buf.push_str(host);
+        self.records.at(&self.buf, "TLSA").next().is_some()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers (each builds at most one index per call, so every check stays linear in the records).
+// ---------------------------------------------------------------------------------------------
+
+/// A name as shown to an administrator (the root as ".").
+fn shown(name: &str) -> &str {
+    if name.is_empty() { "." } else { name }
+}
+
+/// `s` in lower case, borrowed when it already is (record names are stored normalised).
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// A relay host as the checks see it: the first record naming it, the port senders reach it on,
+/// and whether TLSA is published for that port and TLS-RPT for the host.
+#[derive(Debug, Clone, Copy)]
+struct HostFacts {
+    /// Index of the MX or SRV record in the record set.
+    rec: usize,
+    port: i64,
+    tlsa: bool,
+    rpt: bool,
+}
+
+/// The relay hosts of the domain, derived once per record set and shared by the checks (a
+/// 10,000-relay design would otherwise be looked up host by host in each of them). The MX and the
+/// SRV half are derived separately, so two checks running at once can build one each.
+struct Relays {
+    /// The MX exchanges (null MX left out), deduplicated, in record order; port 25.
+    mx: std::sync::Arc<Vec<HostFacts>>,
+    /// The SecMX SRV targets (opt-out "." left out), deduplicated by (target, port).
+    srv: std::sync::Arc<Vec<HostFacts>>,
+}
+
+/// The facts of one relay host reached on `port`, with `buf` as scratch space for names.
+fn host_facts(input: &Input<'_>, rec: &Record, port: i64, host: &str) -> Option<HostFacts> {
+    let rec = input.records.position(rec)?;
+    let mut look = TlsaLookup::new(input);
+    let tlsa = look.has(port, host);
+    look.buf.clear();
+    look.buf.push_str("_smtp._tls.");
+    look.buf.push_str(host);
+    Some(HostFacts {
+        rec,
+        port,
+        tlsa,
+        rpt: has_tls_rpt(input, &look.buf),
+    })
+}
+
+fn mx_relays(input: &Input<'_>) -> std::sync::Arc<Vec<HostFacts>> {
+    let key = format!("xr mx relays|{}", input.domain);
+    input.records.shared(&key, |set| {
+        let mut seen = FastSet::default();
+        set.mx_of(input.domain)
+            .filter(|(_, _, x)| !x.is_empty() && seen.insert(*x))
+            .filter_map(|(rec, _, x)| host_facts(input, rec, 25, x))
+            .collect()
+    })
+}
+
+fn srv_relays(input: &Input<'_>) -> std::sync::Arc<Vec<HostFacts>> {
+    let srv_owner = input.srv_owner();
+    let key = format!("xr srv relays|{srv_owner}");
+    input.records.shared(&key, |set| {
+        let mut seen = FastSet::default();
+        set.srv_at(&srv_owner)
+            .filter(|(_, _, _, port, t)| !t.is_empty() && seen.insert((*t, *port)))
+            .filter_map(|(rec, _, _, port, t)| host_facts(input, rec, port, t))
+            .collect()
+    })
+}
+
+fn relays(input: &Input<'_>) -> Relays {
+    Relays {
+        mx: mx_relays(input),
+        srv: srv_relays(input),
+    }
+}
+
+/// The host an MX or SRV record points at.
+fn host_of(rec: &Record) -> &str {
+    match &rec.data {
+        RData::Mx { exchange, .. } => exchange,
+        RData::Srv { target, .. } => target,
+        _ => "",
+    }
+}
+
+/// The MX exchanges of the domain (null MX left out), deduplicated, in record order, with the first
+/// record naming each.
+fn mx_hosts<'a>(input: &Input<'a>) -> Vec<(&'a str, &'a Record)> {
+    let records = input.records.records();
+    mx_relays(input)
+        .iter()
+        .filter_map(|f| records.get(f.rec))
+        .map(|rec| (host_of(rec), rec))
+        .collect()
+}
+
+/// The SecMX SRV targets with their facts: (record, target, facts).
+fn srv_facts<'a>(input: &Input<'a>) -> Vec<(&'a Record, &'a str, HostFacts)> {
+    let records = input.records.records();
+    srv_relays(input)
+        .iter()
+        .filter_map(|f| records.get(f.rec).map(|rec| (rec, host_of(rec), *f)))
+        .collect()
+}
+
+/// The relays with their facts: (record, host, facts), MX hosts then SRV targets.
+fn relay_facts<'a>(input: &Input<'a>, relays: &Relays) -> Vec<(&'a Record, &'a str, HostFacts)> {
+    let records = input.records.records();
+    relays
+        .mx
+        .iter()
+        .chain(relays.srv.iter())
+        .filter_map(|f| records.get(f.rec).map(|rec| (rec, host_of(rec), *f)))
+        .collect()
+}
+
+/// Whether the TXT character-strings, joined, start with `prefix` (without joining them).
+fn txt_starts_with(parts: &[String], prefix: &str) -> bool {
+    parts
+        .iter()
+        .flat_map(|p| p.bytes())
+        .take(prefix.len())
+        .eq(prefix.bytes())
+}
+
+/// Whether a TLS-RPT record is published at `name` (a `v=TLSRPTv1` TXT, or a CNAME delegating it).
+fn has_tls_rpt(input: &Input<'_>, name: &str) -> bool {
+    input.records.named(name).any(|r| match &r.data {
+        RData::Txt(parts) => txt_starts_with(parts, "v=TLSRPTv1"),
+        RData::Cname(_) => true,
+        _ => false,
+    })
+}
+
+/// The parsed MTA-STS policy, when there is one (parsed once per lint, shared with the STS checks).
+fn policy(input: &Input<'_>) -> Option<std::rc::Rc<PolicyText>> {
+    input.sts_policy.map(super::sts::parse_policy)
+}
+
+/// Where a finding about the policy points: the `_mta-sts` TXT record's origin, if published.
+fn sts_origin(input: &Input<'_>) -> Origin {
+    input
+        .records
+        .at(&format!("_mta-sts.{}", input.domain), "TXT")
+        .next()
+        .map_or(Origin::External, |r| r.origin)
+}
+
+use crate::model::sts::MxPatterns as PatternIndex;
+
+/// Whether a single pattern (as written) matches one of the hosts indexed by [`HostIndex`].
+fn pattern_hits(pattern: &str, hosts: &HostIndex<'_>) -> bool {
+    let trimmed = pattern.trim();
+    match trimmed.strip_prefix("*.") {
+        Some(suffix) => hosts.suffixes.contains(lower(suffix).as_ref()),
+        None => hosts.names.contains(lower(trimmed).as_ref()),
+    }
+}
+
+/// MX host names indexed for pattern look-ups: the names, and what follows their first label.
+struct HostIndex<'h> {
+    names: FastSet<Cow<'h, str>>,
+    suffixes: FastSet<Cow<'h, str>>,
+}
+
+impl<'h> HostIndex<'h> {
+    fn new(hosts: impl Iterator<Item = &'h str>) -> Self {
+        let mut names = FastSet::default();
+        let mut suffixes = FastSet::default();
+        for h in hosts {
+            let h = h.strip_suffix('.').unwrap_or(h);
+            if let Some((first, rest)) = h.split_once('.')
+                && !first.is_empty()
+            {
+                suffixes.insert(lower(rest));
+            }
+            names.insert(lower(h));
+        }
+        HostIndex { names, suffixes }
+    }
+}
+
+/// The policy's `mx` patterns when the policy is in force (mode `enforce` or `testing`).
+fn active_patterns(policy: &Option<std::rc::Rc<PolicyText>>) -> Option<Vec<&str>> {
+    let p = policy.as_ref()?;
+    match p.mode() {
+        Some(StsMode::Enforce) | Some(StsMode::Testing) => Some(p.mx_patterns()),
+        _ => None,
+    }
+}
