@@ -63,7 +63,7 @@ impl ChainCert {
     }
 
     /// From the facts a probe reported.
-    pub fn of_info(c: &crate::probe::tls::CertInfo) -> ChainCert {
+    pub fn of_info(c: &crate::model::probe_facts::tls::CertInfo) -> ChainCert {
         ChainCert {
             subject: c.subject.clone(),
             issuer: c.issuer.clone(),

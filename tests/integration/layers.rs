@@ -2,8 +2,10 @@
 //! must point down the layers below, never up. An upward use fails here: there is none left.
 //!
 //! ```text
-//! model ← rules ← zone ← project, resolve ← probe ← live, event ← worker, cli ← ui
+//! model ← rules, tlsagen, history ← zone ← project, resolve ← probe ← live, event ← worker, cli ← ui
 //! ```
+//!
+//! Every top-level module has a rank: a new one fails `every_module_has_a_rank` until it is placed.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -12,6 +14,8 @@ use std::path::Path;
 const RANKS: &[(&str, u8)] = &[
     ("model", 0),
     ("rules", 1),
+    ("tlsagen", 1),
+    ("history", 1),
     ("zone", 2),
     ("project", 3),
     ("resolve", 3),
@@ -115,6 +119,29 @@ fn no_module_uses_a_layer_above_it() {
     assert!(
         upward.is_empty(),
         "upward uses (a module may only use the layers below it): {upward:?}"
+    );
+}
+
+#[test]
+fn every_module_has_a_rank() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut unranked = Vec::new();
+    for e in std::fs::read_dir(&src).expect("src dir").flatten() {
+        let name = e
+            .file_name()
+            .to_string_lossy()
+            .trim_end_matches(".rs")
+            .to_string();
+        if matches!(name.as_str(), "lib" | "main") {
+            continue;
+        }
+        if rank(&name).is_none() {
+            unranked.push(name);
+        }
+    }
+    assert!(
+        unranked.is_empty(),
+        "top-level modules without a layer rank: {unranked:?}"
     );
 }
 
