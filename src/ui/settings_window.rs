@@ -40,6 +40,8 @@ impl App {
                             .changed();
                         ui.end_row();
                         show_check(ui, checks.resolver.as_ref());
+                        let resolver_ok = !matches!(checks.resolver, Some(Err(_)));
+                        self.resolver_test_ui(ui, resolver_ok);
                         let mut anchor = self
                             .settings
                             .net
