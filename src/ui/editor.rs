@@ -109,11 +109,12 @@ impl Ctx<'_> {
     }
 }
 
-/// The text of a segment, choice or filter button: a check mark before it when it is selected,
+/// The text of a segment, choice or filter button: a check mark (√, a glyph the default font
+/// has; it has no ✔) before it when it is selected,
 /// so the choice shows in shape and text, not only in the button's colour.
 pub fn marked(selected: bool, name: &str) -> String {
     if selected {
-        format!("✔ {name}")
+        format!("√ {name}")
     } else {
         name.to_string()
     }
@@ -444,7 +445,7 @@ fn relays_ui(ui: &mut Ui, draft: &mut DesignDraft, sel: Sel<'_>, c: &mut Ctx<'_>
                     );
                     // An invalid row says so in words, not only in red.
                     let line = if has_err {
-                        format!("⚠ invalid  {line}")
+                        format!("(!) invalid  {line}")
                     } else {
                         line
                     };

@@ -95,7 +95,7 @@ impl App {
             .resizable(true)
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
-                    ui.strong(format!("ℹ Import notes ({})", self.import_notes.len()));
+                    ui.strong(format!("Import notes ({})", self.import_notes.len()));
                     ui.weak(
                         "What the import guessed or left out. Click a note to go to its field.",
                     );
@@ -111,7 +111,7 @@ impl App {
                         for n in &self.import_notes {
                             match &n.target {
                                 Some(t) => {
-                                    if ui.link(format!("→ {}", n.text)).clicked() {
+                                    if ui.link(format!("» {}", n.text)).clicked() {
                                         go = Some(t.clone());
                                     }
                                 }

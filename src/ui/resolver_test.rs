@@ -41,7 +41,7 @@ pub fn answer_text(a: &KeyAnswer) -> (NoticeLevel, String) {
         };
         return (
             NoticeLevel::Error,
-            format!("✖ Error: {why}{detail}{bogus} (after {:.0} ms)", a.ms),
+            format!("(!) Error: {why}{detail}{bogus} (after {:.0} ms)", a.ms),
         );
     }
     let keys: Vec<String> = a
@@ -63,15 +63,15 @@ pub fn answer_text(a: &KeyAnswer) -> (NoticeLevel, String) {
     match a.dnssec {
         Dnssec::Secure => (
             NoticeLevel::Info,
-            format!("✔ Validated (DNSSEC secure): {facts}"),
+            format!("√ Validated (DNSSEC secure): {facts}"),
         ),
         Dnssec::Bogus => (
             NoticeLevel::Error,
-            format!("✖ Bogus (DNSSEC validation failed): {facts}"),
+            format!("(!) Bogus (DNSSEC validation failed): {facts}"),
         ),
         d => (
             NoticeLevel::Warning,
-            format!("⚠ Not validated (DNSSEC {}): {facts}", d.as_str()),
+            format!("(!) Not validated (DNSSEC {}): {facts}", d.as_str()),
         ),
     }
 }
@@ -180,15 +180,15 @@ mod tests {
         assert_eq!(l, NoticeLevel::Info);
         assert_eq!(
             t,
-            "✔ Validated (DNSSEC secure): 2 DNSKEY(s) of .: key tag 20326 (KSK, RSASHA256), 1234 (ZSK, RSASHA256); TTL 172800 s; 41 ms"
+            "√ Validated (DNSSEC secure): 2 DNSKEY(s) of .: key tag 20326 (KSK, RSASHA256), 1234 (ZSK, RSASHA256); TTL 172800 s; 41 ms"
         );
         let (l, t) = answer_text(&answer(Status::Ok, Dnssec::Insecure));
         assert_eq!(l, NoticeLevel::Warning);
-        assert!(t.starts_with("⚠ Not validated (DNSSEC insecure)"), "{t}");
+        assert!(t.starts_with("(!) Not validated (DNSSEC insecure)"), "{t}");
         let (l, t) = answer_text(&answer(Status::Servfail, Dnssec::Bogus));
         assert_eq!(l, NoticeLevel::Error);
         assert!(t.contains("servfail") && t.contains("DNSSEC bogus"), "{t}");
         let (_, t) = answer_text(&answer(Status::Timeout, Dnssec::Indeterminate));
-        assert!(t.starts_with("✖ Error: no answer in time"), "{t}");
+        assert!(t.starts_with("(!) Error: no answer in time"), "{t}");
     }
 }

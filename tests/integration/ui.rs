@@ -526,7 +526,7 @@ fn a_lookup_fills_the_published_panel_and_imports_a_design_from_dns() {
         "{notice}"
     );
     assert!(
-        h.query_by_label_contains("→ MTA-STS: the policy file is not fetched")
+        h.query_by_label_contains("» MTA-STS: the policy file is not fetched")
             .is_some()
     );
     assert_eq!(h.state().published().rrsets.len(), 3, "the lookup is kept");

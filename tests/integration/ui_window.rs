@@ -60,7 +60,7 @@ fn test_resolver_asks_the_worker_and_shows_the_answer() {
         .unwrap();
     h.run_steps(3);
     assert!(
-        h.query_by_label_contains("✔ Validated (DNSSEC secure): 2 DNSKEY(s) of .")
+        h.query_by_label_contains("√ Validated (DNSSEC secure): 2 DNSKEY(s) of .")
             .is_some()
     );
     assert!(
@@ -91,7 +91,7 @@ fn test_resolver_asks_the_worker_and_shows_the_answer() {
     h.run_steps(3);
     assert!(h.query_by_label_contains("Validated (").is_none());
     assert!(
-        h.query_by_label_contains("✖ Error: no answer in time (timeout): request timed out")
+        h.query_by_label_contains("(!) Error: no answer in time (timeout): request timed out")
             .is_some()
     );
 }
@@ -154,7 +154,7 @@ fn import_notes_stay_in_a_panel_link_to_their_field_and_are_dismissed() {
     for n in &notes {
         assert!(h.query_by_label_contains(&n.text).is_some(), "{n:?}");
     }
-    h.get_by_label_contains("→ MTA-STS: the policy file is not fetched")
+    h.get_by_label_contains("» MTA-STS: the policy file is not fetched")
         .click();
     h.run_steps(4);
     assert!(
@@ -163,7 +163,7 @@ fn import_notes_stay_in_a_panel_link_to_their_field_and_are_dismissed() {
         "the note's field has the focus"
     );
     // The TTL note (300 became the design's TTL) leads to the TTL field.
-    h.get_by_label_contains("→ mail.agency.example. A 192.0.2.99: TTL 300 becomes")
+    h.get_by_label_contains("» mail.agency.example. A 192.0.2.99: TTL 300 becomes")
         .click();
     h.run_steps(4);
     assert!(
@@ -185,25 +185,25 @@ fn selected_choices_and_filters_carry_a_check_mark_not_only_a_colour() {
     let (mut h, _w) = harness();
     h.run();
     // The example is Level 2, SecMX profile, relay 1 a BER, MTA-STS enforce.
-    for selected in ["✔ Level 2 (+ SRV)", "✔ SecMX", "✔ BER (in MX)", "✔ enforce"] {
+    for selected in ["√ Level 2 (+ SRV)", "√ SecMX", "√ BER (in MX)", "√ enforce"] {
         assert!(h.query_by_label(selected).is_some(), "{selected}");
     }
     for other in ["Level 1 (MX only)", "SGE (NZ)", "SOR (SRV only)", "testing"] {
         assert!(h.query_by_label(other).is_some(), "{other} without a mark");
-        assert!(h.query_by_label(&format!("✔ {other}")).is_none(), "{other}");
+        assert!(h.query_by_label(&format!("√ {other}")).is_none(), "{other}");
     }
     h.get_by_label("Level 1 (MX only)").click();
     h.run();
-    assert!(h.query_by_label("✔ Level 1 (MX only)").is_some());
+    assert!(h.query_by_label("√ Level 1 (MX only)").is_some());
     assert!(h.query_by_label("Level 2 (+ SRV)").is_some());
     // The findings filters: a shown severity or source is checked; hiding one takes the mark off.
     let warnings = h.state().summary().warnings;
-    assert!(h.query_by_label_contains("✔ Errors ").is_some());
-    h.get_by_label(&format!("✔ Warnings {warnings}")).click();
+    assert!(h.query_by_label_contains("√ Errors ").is_some());
+    h.get_by_label(&format!("√ Warnings {warnings}")).click();
     h.run();
     assert!(h.query_by_label(&format!("Warnings {warnings}")).is_some());
-    assert!(h.query_by_label_contains("✔ design ").is_some());
+    assert!(h.query_by_label_contains("√ design ").is_some());
     // An invalid relay row carries an icon and a word.
     retype(&mut h, "Host", "not a host!");
-    assert!(h.query_by_label_contains("⚠ invalid  ").is_some());
+    assert!(h.query_by_label_contains("(!) invalid  ").is_some());
 }
