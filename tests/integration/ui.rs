@@ -522,7 +522,7 @@ fn a_lookup_fills_the_published_panel_and_imports_a_design_from_dns() {
     // ui_window.rs); the lookup stays on screen.
     let notice = &h.state().notices().last().expect("a notice").text;
     assert!(
-        notice.contains("for agency.example.") && notice.contains("1 import note(s)"),
+        notice.contains("for agency.example.") && notice.contains("import note(s) are listed"),
         "{notice}"
     );
     assert!(
