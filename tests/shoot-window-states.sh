@@ -82,7 +82,7 @@ xdotool key Escape
 
 # 3. Inline validation: two bad addresses among good ones in relay 1's Addresses field.
 start_app assets/examples/level2.secmx.toml
-xdotool mousemove "${SECMX_ADDR_X:-270}" "${SECMX_ADDR_Y:-628}" click 1
+xdotool mousemove "${SECMX_ADDR_X:-270}" "${SECMX_ADDR_Y:-605}" click 1
 sleep 0.5
 xdotool key --clearmodifiers ctrl+a
 xdotool type --delay 15 "192.0.2.25, nope, 2001:db8::25, 192.0.2.300"
