@@ -143,6 +143,8 @@ impl App {
         }
         if changed {
             self.setting_checks = None;
+            // A test's answer is about the settings it asked with.
+            self.resolver_test = None;
             // Only a resolver that parses is used; the last valid one stays until then.
             if check_resolver(&self.resolver_text).is_ok() {
                 self.settings.net.resolver =

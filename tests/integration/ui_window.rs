@@ -94,6 +94,9 @@ fn test_resolver_asks_the_worker_and_shows_the_answer() {
         h.query_by_label_contains("(!) Error: no answer in time (timeout): request timed out")
             .is_some()
     );
+    // Another resolver: the old answer is not about it any more.
+    retype(&mut h, "Resolver (IP:PORT)", "127.0.0.1:53");
+    assert!(h.query_by_label_contains("(!) Error: no answer").is_none());
 }
 
 #[test]
