@@ -36,6 +36,9 @@ pub enum EventBody {
     /// The whole report of a live run (the same as `secmx check --format json`), sent once when
     /// the run ends, before `Finished`.
     Report(Box<crate::live::LiveReport>),
+    /// The answer to Settings ▸ Test resolver (the DNSKEYs at the top of the chain of trust); the
+    /// only event of that run.
+    ResolverTest(Box<crate::resolve::keys::KeyAnswer>),
     /// The run could not start or stopped on an unexpected error (a bad resolver setting, an
     /// unreadable CA file); expected failures such as timeouts are data in the other events.
     Failed {

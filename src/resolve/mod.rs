@@ -10,6 +10,7 @@
 pub mod drift;
 pub mod fetch;
 pub mod import;
+pub mod keys;
 pub mod ptr;
 pub use crate::model::spf;
 

@@ -94,7 +94,9 @@ impl Ctx<'_> {
         ui.label(label);
         ui.horizontal(|ui| {
             for (v, name) in options {
-                if ui.selectable_value(value, *v, *name).changed() {
+                // The chosen option also carries a check mark: never colour alone.
+                let text = marked(*value == *v, name);
+                if ui.selectable_value(value, *v, text).changed() {
                     self.changed = true;
                 }
             }
@@ -104,6 +106,17 @@ impl Ctx<'_> {
 
     fn check(&mut self, ui: &mut Ui, value: &mut bool, text: &str, tip: &str) {
         self.changed |= ui.checkbox(value, text).on_hover_text(tip).changed();
+    }
+}
+
+/// The text of a segment, choice or filter button: a check mark (√, a glyph the default font
+/// has; it has no ✔) before it when it is selected,
+/// so the choice shows in shape and text, not only in the button's colour.
+pub fn marked(selected: bool, name: &str) -> String {
+    if selected {
+        format!("√ {name}")
+    } else {
+        name.to_string()
     }
 }
 
@@ -432,7 +445,7 @@ fn relays_ui(ui: &mut Ui, draft: &mut DesignDraft, sel: Sel<'_>, c: &mut Ctx<'_>
                     );
                     // An invalid row says so in words, not only in red.
                     let line = if has_err {
-                        format!("invalid  {line}")
+                        format!("(!) invalid  {line}")
                     } else {
                         line
                     };

@@ -94,12 +94,13 @@ impl App {
                     "Design imported from what DNS publishes for {domain}. Review it, then Save As…."
                 );
                 if !notes.is_empty() {
-                    text.push_str(&format!(" {} note(s):", notes.len()));
-                    for n in &notes {
-                        text.push_str(&format!("\n• {n}"));
-                    }
+                    text.push_str(&format!(
+                        " {} import note(s) are listed in the Import notes panel below.",
+                        notes.len()
+                    ));
                 }
                 self.notice(NoticeLevel::Info, text);
+                self.set_import_notes(&notes);
             }
             Err(e) => self.notice(NoticeLevel::Error, format!("Cannot import {domain}: {e}")),
         }

@@ -4,6 +4,7 @@
 //! by text; clicking a finding asks the editor to focus the field it is about (through
 //! [`Finding::origin`]).
 
+use super::editor::marked;
 use super::palette;
 use crate::model::Origin;
 use crate::rules::{Finding, Severity, Source, Summary};
@@ -83,18 +84,30 @@ pub fn findings_ui(
         ui.heading("Findings");
     });
     ui.horizontal_wrapped(|ui| {
-        ui.toggle_value(
-            &mut filter.errors,
-            RichText::new(format!("Errors {}", summary.errors)).color(palette::error(dark)),
-        );
-        ui.toggle_value(
-            &mut filter.warnings,
-            RichText::new(format!("Warnings {}", summary.warnings)).color(palette::warning(dark)),
-        );
-        ui.toggle_value(
-            &mut filter.infos,
-            RichText::new(format!("Info {}", summary.infos)).color(palette::info(dark)),
-        );
+        // A shown severity or source carries a check mark: never colour alone.
+        for (on, word, n, colour) in [
+            (
+                &mut filter.errors,
+                "Errors",
+                summary.errors,
+                palette::error(dark),
+            ),
+            (
+                &mut filter.warnings,
+                "Warnings",
+                summary.warnings,
+                palette::warning(dark),
+            ),
+            (
+                &mut filter.infos,
+                "Info",
+                summary.infos,
+                palette::info(dark),
+            ),
+        ] {
+            let text = marked(*on, &format!("{word} {n}"));
+            ui.toggle_value(on, RichText::new(text).color(colour));
+        }
     });
     let count = |s: Source| findings.iter().filter(|f| f.source == s).count();
     ui.horizontal_wrapped(|ui| {
@@ -105,8 +118,8 @@ pub fn findings_ui(
             (&mut filter.probe, Source::Probe),
         ] {
             let hidden = if *on { "" } else { " (hidden)" };
-            ui.toggle_value(on, format!("{} {}{hidden}", source_word(s), count(s)))
-                .on_hover_text(source_hint(s));
+            let text = marked(*on, &format!("{} {}{hidden}", source_word(s), count(s)));
+            ui.toggle_value(on, text).on_hover_text(source_hint(s));
         }
     });
     let label = ui.label("Filter:");

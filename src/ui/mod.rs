@@ -15,9 +15,14 @@ pub mod live;
 pub mod log;
 pub mod settings;
 
+pub use import_notes::{ImportNote, NoteTarget};
+pub use resolver_test::answer_text as resolver_test_text;
+
 mod chrome;
 mod files;
+mod import_notes;
 pub mod path_dialog;
+mod resolver_test;
 mod runs;
 mod settings_window;
 
@@ -253,6 +258,10 @@ pub struct App {
     import_after: Option<RunId>,
     setting_checks: Option<settings_window::SettingChecks>,
     resolver_text: String,
+    /// Settings ▸ Test resolver: asked, or its answer.
+    resolver_test: Option<resolver_test::ResolverTest>,
+    /// The notes of the last import, shown until dismissed.
+    import_notes: Vec<ImportNote>,
     path_dialog: Option<(PathDialog, FilePurpose)>,
     history: History,
     /// The draft as last recorded in the history (what an edit is compared with).
@@ -349,6 +358,8 @@ impl App {
             start_page: None,
             import_after: None,
             setting_checks: None,
+            resolver_test: None,
+            import_notes: Vec::new(),
             path_dialog: None,
             history: History::default(),
             baseline: draft0,
@@ -509,6 +520,7 @@ impl App {
         self.published = Published::default();
         self.grid = ProbeGrid::default();
         self.autosave_due = None;
+        self.import_notes.clear();
         self.recompute();
     }
 
@@ -646,6 +658,7 @@ impl eframe::App for App {
         if !self.notices.is_empty() {
             egui::Panel::bottom("notices").show(ui, |ui| self.notices_ui(ui));
         }
+        self.import_notes_panel(ui);
         let changed = egui::Panel::left("editor")
             .resizable(true)
             .default_size(450.0)

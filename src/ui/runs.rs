@@ -110,6 +110,7 @@ impl App {
                     self.stale_events += 1;
                 }
             }
+            EventBody::ResolverTest(answer) => self.apply_resolver_test(run, answer),
             EventBody::Failed { message } => {
                 if self.published.run == RunState::Running(run)
                     || self.grid.run == RunState::Running(run)

@@ -40,6 +40,8 @@ impl App {
                             .changed();
                         ui.end_row();
                         show_check(ui, checks.resolver.as_ref());
+                        let resolver_ok = !matches!(checks.resolver, Some(Err(_)));
+                        self.resolver_test_ui(ui, resolver_ok);
                         let mut anchor = self
                             .settings
                             .net
@@ -141,6 +143,8 @@ impl App {
         }
         if changed {
             self.setting_checks = None;
+            // A test's answer is about the settings it asked with.
+            self.resolver_test = None;
             // Only a resolver that parses is used; the last valid one stays until then.
             if check_resolver(&self.resolver_text).is_ok() {
                 self.settings.net.resolver =

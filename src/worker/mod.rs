@@ -24,6 +24,9 @@ use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+mod resolver_test;
+pub use resolver_test::{anchor_zone, test_resolver};
+
 /// How many progress events may wait for the window; more are dropped (results never are).
 pub const EVENT_CAPACITY: usize = 4096;
 
@@ -122,6 +125,15 @@ pub enum Command {
         /// Probe the relays (false = Look up: DNS and the rules only).
         probe: bool,
         /// Resolver, trust anchor, CA file, timeouts, concurrency.
+        settings: NetSettings,
+    },
+    /// Settings ▸ Test resolver: ask the resolver for the DNSKEYs at the top of the chain of trust
+    /// (the root, or the trust anchor's zone), validated as a Look up would. The worker answers
+    /// with one `ResolverTest` event.
+    TestResolver {
+        /// The test; its answer carries this id.
+        run: RunId,
+        /// Resolver, trust anchor and timeout to test.
         settings: NetSettings,
     },
     /// Stop a run; the worker answers with `Finished { cancelled: true }`.
@@ -350,6 +362,16 @@ async fn run_worker(mut commands: mpsc::UnboundedReceiver<Command>, outbox: Outb
                         cancel: cancel_handle,
                     },
                 );
+            }
+            Command::TestResolver { run, settings } => {
+                let outbox = outbox.clone();
+                tokio::spawn(async move {
+                    let answer = test_resolver(&settings).await;
+                    outbox.result(Event {
+                        run,
+                        body: EventBody::ResolverTest(Box::new(answer)),
+                    });
+                });
             }
             Command::Cancel { run } => {
                 if let Some(mut r) = runs.remove(&run) {

@@ -16,11 +16,14 @@ mod probe_ciphers;
 mod probe_smtp;
 mod probe_speed;
 mod probe_variants;
+mod resolver_test;
 mod robustness;
 mod sts_published;
 mod tlsa_cmd;
 #[cfg(feature = "gui")]
 mod ui;
+#[cfg(feature = "gui")]
+mod ui_window;
 mod verdict_truth;
 mod zone;
 mod zone_load;
