@@ -33,7 +33,7 @@ pub async fn test_resolver(settings: &NetSettings) -> KeyAnswer {
     let zone = crate::resolve::fqdn(&anchor_zone(settings.trust_anchor.as_deref()));
     let setup = match resolve_settings(settings) {
         Ok(s) => Resolver::new(&s).await.map_err(|e| e.to_string()),
-        Err(e) => Err(e),
+        Err(e) => Err(e.to_string()),
     };
     let mut answer = match setup {
         Ok(resolver) => resolver.dnskeys(&zone).await,
