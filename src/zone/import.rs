@@ -774,5 +774,4 @@ www      IN CNAME web.provider.example.
         let e = import_zone("$TTL 1 $INCLUDE /etc/passwd\n", "agency.example").unwrap_err();
         assert_eq!((e.line, e.column), (Some(1), Some(8)));
     }
-
 }

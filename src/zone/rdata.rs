@@ -101,7 +101,9 @@ mod tests {
             })
         );
         let root = HRData::MX(MX::new(0, Name::root()));
-        assert!(matches!(model_rdata(&root), Some(RData::Mx { exchange, .. }) if exchange.is_empty()));
+        assert!(
+            matches!(model_rdata(&root), Some(RData::Mx { exchange, .. }) if exchange.is_empty())
+        );
         let txt = HRData::TXT(TXT::new(vec!["a".into(), "b".into()]));
         assert_eq!(
             model_rdata(&txt),

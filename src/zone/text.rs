@@ -305,4 +305,3 @@ pub(crate) fn column_in(line: &str, err: &ParseError) -> Option<usize> {
     }?;
     Some(line[..idx].chars().count() + 1)
 }
-
