@@ -12,7 +12,9 @@ use std::hint::black_box;
 
 /// A zone of `hosts` hosts under `big.example`, each with MX, A, AAAA, TLSA and TXT.
 pub fn mixed_zone(hosts: usize) -> String {
-    let mut z = String::from("$ORIGIN big.example.\n$TTL 3600\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 3600\n@ IN NS ns1\n");
+    let mut z = String::from(
+        "$ORIGIN big.example.\n$TTL 3600\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 3600\n@ IN NS ns1\n",
+    );
     for i in 0..hosts {
         let _ = writeln!(z, "@ IN MX {} mx{i}", i % 65_536);
         let _ = writeln!(z, "mx{i} IN A 192.0.{}.{}", (i / 256) % 256, i % 256);
@@ -38,7 +40,11 @@ pub fn mx_rrset(n: usize) -> String {
 
 fn zone_import(c: &mut Criterion) {
     let big = mixed_zone(118_000);
-    eprintln!("mixed zone: {} bytes, {} lines", big.len(), big.lines().count());
+    eprintln!(
+        "mixed zone: {} bytes, {} lines",
+        big.len(),
+        big.lines().count()
+    );
     let mx = mx_rrset(100_000);
     let mut g = c.benchmark_group("zone import");
     g.sample_size(10);

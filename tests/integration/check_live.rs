@@ -343,7 +343,9 @@ fn every_address_of_a_relay_is_probed_ipv4_and_ipv6() {
         .filter_map(|a| a.as_str())
         .collect();
     assert!(
-        addrs.contains(&"127.0.1.31") && addrs.contains(&v6_text.as_str()) && !addrs.contains(&"::1"),
+        addrs.contains(&"127.0.1.31")
+            && addrs.contains(&v6_text.as_str())
+            && !addrs.contains(&"::1"),
         "{relay}"
     );
     assert_eq!(relay["verdict"], "fail", "{relay}");

@@ -120,7 +120,15 @@ impl OwnV6 {
             n,
         );
         let out = Command::new("ip")
-            .args(["-6", "addr", "add", &format!("{addr}/128"), "dev", "lo", "nodad"])
+            .args([
+                "-6",
+                "addr",
+                "add",
+                &format!("{addr}/128"),
+                "dev",
+                "lo",
+                "nodad",
+            ])
             .output()
             .expect("`ip` (iproute2) is needed to give a test an IPv6 address of its own");
         let err = String::from_utf8_lossy(&out.stderr);
@@ -136,7 +144,14 @@ impl OwnV6 {
 impl Drop for OwnV6 {
     fn drop(&mut self) {
         let _ = Command::new("ip")
-            .args(["-6", "addr", "del", &format!("{}/128", self.addr), "dev", "lo"])
+            .args([
+                "-6",
+                "addr",
+                "del",
+                &format!("{}/128", self.addr),
+                "dev",
+                "lo",
+            ])
             .output();
     }
 }
