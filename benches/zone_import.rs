@@ -18,7 +18,7 @@ pub fn mixed_zone(hosts: usize) -> String {
     for i in 0..hosts {
         let _ = writeln!(z, "@ IN MX {} mx{i}", i % 65_536);
         let _ = writeln!(z, "mx{i} IN A 192.0.{}.{}", (i / 256) % 256, i % 256);
-        let _ = writeln!(z, "mx{i} IN AAAA 2001:db8::{i:x}");
+        let _ = writeln!(z, "mx{i} IN AAAA 2001:db8::{:x}:{:x}", i >> 16, i & 0xffff);
         let _ = writeln!(
             z,
             "_25._tcp.mx{i} IN TLSA 3 1 1 {:064x}",

@@ -46,7 +46,8 @@ use crate::model::{
     DEFAULT_TTL, Design, DomainName, Level, MtaSts, Profile, RData, Record, RecordSet, Relay, Role,
     SgeTexts, StsMode, TlsRpt,
 };
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 
 /// SRV service labels that are never taken as the SecMX label when `_secmx` is absent: client access
 /// (RFC 6186, 6764, 8314), directory, voice, chat and web services.
@@ -217,10 +218,10 @@ fn map_records(
     let recs = set.records();
     let mut design = Design::new(domain);
     let mut mapped = vec![false; recs.len()];
-    let mut why: HashMap<usize, String> = HashMap::new();
+    let mut why: HashMap<usize, String> = HashMap::default();
     let mut notes = Vec::new();
 
-    let mut index: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    let mut index: HashMap<(&str, &str), Vec<usize>> = HashMap::default();
     for (i, r) in recs.iter().enumerate() {
         index
             .entry((r.name.as_str(), r.data.rtype()))
@@ -262,7 +263,7 @@ fn map_records(
 
     // SRV under the chosen label → also_srv BERs and SORs, merged so MX and SRV orders both survive.
     let label = choose_srv_label(recs, &d);
-    let mut ber_by_host: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut ber_by_host: HashMap<&str, Vec<usize>> = HashMap::default();
     for (k, b) in bers.iter().enumerate() {
         ber_by_host.entry(b.host.as_str()).or_default().push(k);
     }
@@ -315,8 +316,8 @@ fn map_records(
         .filter(|&k| relays[k].role == Role::Ber)
         .collect();
     order.extend((0..relays.len()).filter(|&k| relays[k].role == Role::Sor));
-    let mut hosts_done: HashSet<String> = HashSet::new();
-    let mut tlsa_done: HashSet<String> = HashSet::new();
+    let mut hosts_done: HashSet<String> = HashSet::default();
+    let mut tlsa_done: HashSet<String> = HashSet::default();
     for &k in &order {
         let host = relays[k].host.clone();
         if !host.is_empty() && hosts_done.insert(host.clone()) {

@@ -307,55 +307,25 @@ enum State {
     Record(Option<(usize, usize)>),
 }
 
-/// The records of one RRset, in the order written, without repeats.
+/// One RRset: its key (for the canonical order) and the chain of its records in
+/// [`ZoneReader::records`] (through [`ZoneReader::next`]), in the order written, without repeats.
 struct Group {
     key: RrKey,
-    records: Vec<Record>,
-    /// Hash of the data → first index, once the RRset is big enough for a linear scan to cost.
-    seen: Option<FxHashMap<u64, usize>>,
+    first: u32,
+    last: u32,
+    len: u32,
 }
 
-/// RRsets up to this size are searched for a repeat one by one.
-const SCAN_LIMIT: usize = 16;
+/// RRsets up to this size are searched for a repeat one by one; bigger ones through
+/// [`ZoneReader::seen`].
+const SCAN_LIMIT: u32 = 16;
 
-impl Group {
-    /// Add a record as `RecordSet::insert` would: a record equal in data to one already there is
-    /// dropped (the first stays), a CNAME replaces the one there.
-    fn push(&mut self, r: Record, replace: bool) {
-        if replace {
-            self.records.clear();
-            self.seen = None;
-        }
-        let hash = |d: &RData| {
-            use std::hash::BuildHasher;
-            rustc_hash::FxBuildHasher.hash_one(d)
-        };
-        if self.records.len() < SCAN_LIMIT {
-            if !self.records.iter().any(|x| x.data == r.data) {
-                self.records.push(r);
-            }
-            return;
-        }
-        let records = &self.records;
-        let seen = self.seen.get_or_insert_with(|| {
-            let mut m = FxHashMap::default();
-            for (i, x) in records.iter().enumerate() {
-                m.entry(hash(&x.data)).or_insert(i);
-            }
-            m
-        });
-        let h = hash(&r.data);
-        match seen.get(&h) {
-            None => {
-                seen.insert(h, self.records.len());
-            }
-            Some(&i) if self.records[i].data == r.data => return,
-            // Two data with one hash: rare, scan.
-            Some(_) if self.records.iter().any(|x| x.data == r.data) => return,
-            Some(_) => {}
-        }
-        self.records.push(r);
-    }
+/// "No next record" in [`ZoneReader::next`].
+const END: u32 = u32::MAX;
+
+fn fx_hash(v: impl std::hash::Hash) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(v)
 }
 
 /// Reads a zone text entry by entry (hickory's zone parser, with positions and without the
@@ -370,9 +340,16 @@ struct ZoneReader<'a> {
     /// The type of the current entry and the span of its token.
     rtype: Option<(RecordType, usize, usize)>,
     ttl: Ttl,
+    /// Every record kept, in the order read (moved out in RRset order at the end).
+    records: Vec<Option<Record>>,
+    /// The next record of the same RRset ([`END`] for none).
+    next: Vec<u32>,
     groups: Vec<Group>,
-    /// Owner text → (type, index in `groups`).
-    by_owner: FxHashMap<String, Vec<(RecordType, usize)>>,
+    /// Hash of (owner text, type) → group; [`Self::collided`] for a second key with that hash.
+    by_key: FxHashMap<u64, u32>,
+    collided: FxHashMap<(String, u16), u32>,
+    /// Hash of (group, data) → first record, for RRsets past [`SCAN_LIMIT`].
+    seen: FxHashMap<u64, u32>,
 }
 
 impl<'a> ZoneReader<'a> {
@@ -385,8 +362,12 @@ impl<'a> ZoneReader<'a> {
             class: DNSClass::IN,
             rtype: None,
             ttl: Ttl::default(),
+            records: Vec::new(),
+            next: Vec::new(),
             groups: Vec::new(),
-            by_owner: FxHashMap::default(),
+            by_key: FxHashMap::default(),
+            collided: FxHashMap::default(),
+            seen: FxHashMap::default(),
         }
     }
 
@@ -544,13 +525,22 @@ impl<'a> ZoneReader<'a> {
             self.insert(span)?;
         }
         let default_ttl = self.ttl.this.or(self.ttl.default).or(self.ttl.last);
-        let mut groups = self.groups;
-        groups.sort_unstable_by(|a, b| a.key.cmp(&b.key));
-        let total = groups.iter().map(|g| g.records.len()).sum();
-        let mut records = RecordSet::with_capacity(total, groups.len());
-        for g in groups {
-            for r in g.records {
-                records.push(r);
+        let mut order: Vec<u32> =
+            (0..u32::try_from(self.groups.len()).unwrap_or(u32::MAX)).collect();
+        order.sort_unstable_by(|&a, &b| {
+            self.groups[a as usize]
+                .key
+                .cmp(&self.groups[b as usize].key)
+        });
+        let total = self.groups.iter().map(|g| g.len as usize).sum();
+        let mut records = RecordSet::with_capacity(total, self.groups.len());
+        for g in order {
+            let mut i = self.groups[g as usize].first;
+            while i != END {
+                if let Some(r) = self.records[i as usize].take() {
+                    records.push(r);
+                }
+                i = self.next[i as usize];
             }
         }
         Ok(ParsedZone {
@@ -610,38 +600,141 @@ impl<'a> ZoneReader<'a> {
             }
         };
         let rtype = record.record_type();
-        let slot = self
-            .by_owner
-            .get(owner.as_str())
-            .and_then(|v| v.iter().find(|(t, _)| *t == rtype).map(|(_, i)| *i));
-        let index = match slot {
+        let record = Record::new(owner, i64::from(ttl), data);
+        let key_hash = fx_hash((record.name.as_str(), u16::from(rtype)));
+        let found = match self.by_key.get(&key_hash) {
+            Some(&g) if self.group_is(g, &record.name, rtype) => Some(g),
+            Some(_) => self
+                .collided
+                .get(&(record.name.clone(), u16::from(rtype)))
+                .copied(),
+            None => None,
+        };
+        match found {
             Some(_) if rtype == RecordType::SOA => {
-                return Err(
-                    self.error_at(&ParseError::from("SOA is already specified"), type_start)
-                );
+                Err(self.error_at(&ParseError::from("SOA is already specified"), type_start))
             }
-            Some(i) => i,
+            Some(g) => {
+                self.add(
+                    g,
+                    record,
+                    matches!(rtype, RecordType::CNAME | RecordType::ANAME),
+                );
+                Ok(())
+            }
             None => {
                 let mut fqdn = name.clone();
                 fqdn.set_fqdn(true);
+                let g = u32::try_from(self.groups.len())
+                    .map_err(|_| self.error_at(&ParseError::from("too many RRsets"), type_start))?;
+                let i = self.push_record(record)?;
                 self.groups.push(Group {
                     key: RrKey::new(LowerName::new(&fqdn), rtype),
-                    records: Vec::new(),
-                    seen: None,
+                    first: i,
+                    last: i,
+                    len: 1,
                 });
-                let i = self.groups.len() - 1;
-                self.by_owner
-                    .entry(owner.clone())
-                    .or_default()
-                    .push((rtype, i));
-                i
+                if self.by_key.contains_key(&key_hash) {
+                    let name = self.records[i as usize]
+                        .as_ref()
+                        .map(|r| r.name.clone())
+                        .unwrap_or_default();
+                    self.collided.insert((name, u16::from(rtype)), g);
+                } else {
+                    self.by_key.insert(key_hash, g);
+                }
+                Ok(())
             }
+        }
+    }
+
+    /// Whether group `g` holds `name`'s records of type `rtype`.
+    fn group_is(&self, g: u32, name: &str, rtype: RecordType) -> bool {
+        let group = &self.groups[g as usize];
+        group.key.record_type == rtype
+            && self.records[group.first as usize]
+                .as_ref()
+                .is_some_and(|r| r.name == name)
+    }
+
+    fn push_record(&mut self, r: Record) -> Result<u32, ImportError> {
+        let i = u32::try_from(self.records.len())
+            .ok()
+            .filter(|&i| i != END)
+            .ok_or_else(|| ImportError::new("too many records"))?;
+        self.records.push(Some(r));
+        self.next.push(END);
+        Ok(i)
+    }
+
+    /// Add a record to group `g` as `RecordSet::insert` would: a record equal in data to one
+    /// already there is dropped (the first stays), a CNAME replaces the one there.
+    fn add(&mut self, g: u32, r: Record, replace: bool) {
+        let group = &self.groups[g as usize];
+        if replace {
+            // A CNAME RRset holds one record: the new one takes its place.
+            self.records[group.first as usize] = Some(r);
+            return;
+        }
+        let data_hash = |g: u32, d: &RData| fx_hash((g, d));
+        if group.len < SCAN_LIMIT {
+            let mut i = group.first;
+            while i != END {
+                if self.records[i as usize]
+                    .as_ref()
+                    .is_some_and(|x| x.data == r.data)
+                {
+                    return;
+                }
+                i = self.next[i as usize];
+            }
+            if group.len + 1 == SCAN_LIMIT {
+                // From here on, repeats are found by hash: index what is there.
+                let mut i = group.first;
+                while i != END {
+                    if let Some(x) = &self.records[i as usize] {
+                        self.seen.entry(data_hash(g, &x.data)).or_insert(i);
+                    }
+                    i = self.next[i as usize];
+                }
+            }
+        } else {
+            let h = data_hash(g, &r.data);
+            match self.seen.get(&h) {
+                Some(&i)
+                    if self.records[i as usize]
+                        .as_ref()
+                        .is_some_and(|x| x.data == r.data) =>
+                {
+                    return;
+                }
+                Some(_) => {
+                    // Two data with one hash: rare; scan the RRset.
+                    let mut i = group.first;
+                    while i != END {
+                        if self.records[i as usize]
+                            .as_ref()
+                            .is_some_and(|x| x.data == r.data)
+                        {
+                            return;
+                        }
+                        i = self.next[i as usize];
+                    }
+                }
+                None => {}
+            }
+        }
+        let h = (group.len + 1 >= SCAN_LIMIT).then(|| data_hash(g, &r.data));
+        let Ok(i) = self.push_record(r) else {
+            return;
         };
-        self.groups[index].push(
-            Record::new(owner, i64::from(ttl), data),
-            matches!(rtype, RecordType::CNAME | RecordType::ANAME),
-        );
-        Ok(())
+        if let Some(h) = h {
+            self.seen.entry(h).or_insert(i);
+        }
+        let group = &mut self.groups[g as usize];
+        self.next[group.last as usize] = i;
+        group.last = i;
+        group.len += 1;
     }
 }
 
