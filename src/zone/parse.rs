@@ -634,14 +634,17 @@ impl<'a> ZoneReader<'a> {
                     last: i,
                     len: 1,
                 });
-                if self.by_key.contains_key(&key_hash) {
-                    let name = self.records[i as usize]
-                        .as_ref()
-                        .map(|r| r.name.clone())
-                        .unwrap_or_default();
-                    self.collided.insert((name, u16::from(rtype)), g);
-                } else {
-                    self.by_key.insert(key_hash, g);
+                match self.by_key.entry(key_hash) {
+                    std::collections::hash_map::Entry::Occupied(_) => {
+                        let name = self.records[i as usize]
+                            .as_ref()
+                            .map(|r| r.name.clone())
+                            .unwrap_or_default();
+                        self.collided.insert((name, u16::from(rtype)), g);
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(g);
+                    }
                 }
                 Ok(())
             }
