@@ -567,12 +567,16 @@ fn import(
     let report = zone::import::zone_text(&bytes)
         .and_then(|text| zone::import_zone(text, domain))
         .map_err(|e| CliError::Other(format!("{file}:{e}")))?;
+    // One write per note would be one system call each: a big zone lists a million.
+    let mut notes = std::io::BufWriter::new(&mut *err);
     for u in &report.unmapped {
-        let _ = tline!(err, "secmx: note: not part of the design: {u}");
+        let _ = tline!(&mut notes, "secmx: note: not part of the design: {u}");
     }
     for n in &report.notes {
-        let _ = tline!(err, "secmx: note: {n}");
+        let _ = tline!(&mut notes, "secmx: note: {n}");
     }
+    let _ = notes.flush();
+    drop(notes);
     let toml = project::design_to_toml(&report.design)?;
     match output {
         Some(o) => project::write_atomic(o, toml.as_bytes())?,

@@ -396,7 +396,7 @@ fn rrset_from_answers(
         if t != rtype && t != RecordType::CNAME {
             continue; // RRSIGs and anything else the validator left in
         }
-        let Some(data) = model_rdata(&r.data) else {
+        let Some(data) = crate::zone::rdata::model_rdata(&r.data) else {
             continue;
         };
         let rname = crate::model::normalize_name(&r.name.to_ascii());
@@ -552,43 +552,6 @@ fn fqdn_of_norm(n: &str) -> String {
     } else {
         format!("{n}.")
     }
-}
-
-/// hickory record data → the lenient model form (`None` for DNSSEC and other internal types).
-pub(crate) fn model_rdata(d: &HRData) -> Option<RData> {
-    let norm = |n: &hickory_resolver::proto::rr::Name| crate::model::normalize_name(&n.to_ascii());
-    Some(match d {
-        HRData::A(a) => RData::A(a.0),
-        HRData::AAAA(a) => RData::Aaaa(a.0),
-        HRData::MX(mx) => RData::Mx {
-            preference: i64::from(mx.preference),
-            exchange: norm(&mx.exchange),
-        },
-        HRData::SRV(s) => RData::Srv {
-            priority: i64::from(s.priority),
-            weight: i64::from(s.weight),
-            port: i64::from(s.port),
-            target: norm(&s.target),
-        },
-        HRData::CNAME(c) => RData::Cname(norm(&c.0)),
-        HRData::TXT(t) => RData::Txt(
-            t.txt_data
-                .iter()
-                .map(|s| String::from_utf8_lossy(s).into_owned())
-                .collect(),
-        ),
-        HRData::TLSA(t) => RData::Tlsa {
-            usage: i64::from(u8::from(t.cert_usage)),
-            selector: i64::from(u8::from(t.selector)),
-            matching: i64::from(u8::from(t.matching)),
-            data: hex::encode(&t.cert_data),
-        },
-        HRData::DNSSEC(_) => return None,
-        other => RData::Other {
-            rtype: other.record_type().to_string(),
-            data: other.to_string(),
-        },
-    })
 }
 
 /// Presentation form of record data, as in a zone file (names fully qualified).

@@ -3,7 +3,7 @@
 //! DNS answers with their DNSSEC proofs and a full probe of every relay address (see the README).
 
 use super::dns::nsd::{self, Sign, Zone};
-use super::probe::{Certs, Listener, Postfix, free_port, tls_opts};
+use super::probe::{Certs, Listener, OwnV6, Postfix, free_port, tls_opts};
 use std::net::Ipv4Addr;
 use std::process::Command;
 
@@ -273,10 +273,18 @@ fn sender_simulation_bounces_when_no_published_relay_completes_tls() {
 #[test]
 fn every_address_of_a_relay_is_probed_ipv4_and_ipv6() {
     // One MX host with an A and an AAAA record: both addresses are probed on port 25. The IPv4
-    // listener is a proper BER; the IPv6 one (::1) offers no STARTTLS. The relay summary lists both
+    // listener is a proper BER; the IPv6 one offers no STARTTLS. The relay summary lists both
     // addresses and flags the difference (PROBE-028), and the check fails.
+    //
+    // Issue 13.12: the IPv6 listener has an address of its own, not ::1, where another MTA may
+    // listen (Debian's exim4 does). To show the test does not depend on [::1]:25, an impostor
+    // that offers STARTTLS holds [::1]:25 while it runs (when the port is free; otherwise some
+    // other MTA already plays that part): a probe of ::1 would pass instead of fail, and the
+    // impostor counts every connection it gets.
     let v4 = Ipv4Addr::new(127, 0, 1, 31);
-    let v6 = std::net::Ipv6Addr::LOCALHOST;
+    let own = OwnV6::add(31);
+    let v6 = own.addr;
+    let impostor = Impostor::on_ipv6_loopback_25();
     let mut certs = None;
     let pf = Postfix::start(|dir| {
         certs = Some(Certs::make(dir));
@@ -311,7 +319,8 @@ fn every_address_of_a_relay_is_probed_ipv4_and_ipv6() {
             .unwrap_or_else(|| panic!("no probe of {a}: {stdout}"))
     };
     let p4 = by_addr("127.0.1.31");
-    let p6 = by_addr("::1");
+    let v6_text = v6.to_string();
+    let p6 = by_addr(&v6_text);
     assert_eq!(p4["host"], "mx.probe.test");
     assert_eq!(p6["host"], "mx.probe.test");
     assert_eq!(p4["starttls_offered"], true, "{p4}");
@@ -334,7 +343,9 @@ fn every_address_of_a_relay_is_probed_ipv4_and_ipv6() {
         .filter_map(|a| a.as_str())
         .collect();
     assert!(
-        addrs.contains(&"127.0.1.31") && addrs.contains(&"::1"),
+        addrs.contains(&"127.0.1.31")
+            && addrs.contains(&v6_text.as_str())
+            && !addrs.contains(&"::1"),
         "{relay}"
     );
     assert_eq!(relay["verdict"], "fail", "{relay}");
@@ -347,6 +358,60 @@ fn every_address_of_a_relay_is_probed_ipv4_and_ipv6() {
     assert!(rules.contains(&"PROBE-028"), "{rules:?}");
     assert!(rules.contains(&"PROBE-005"), "{rules:?}");
     assert_eq!(code, Some(1), "{stdout}");
+    if let Some(i) = impostor {
+        assert_eq!(i.hits(), 0, "something connected to [::1]:25: {stdout}");
+    }
+}
+
+/// A listener on [::1]:25 that greets like an MTA offering STARTTLS and counts its connections;
+/// stopped on drop.
+struct Impostor {
+    hits: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Impostor {
+    /// `None` when [::1]:25 is taken (or there is no ::1).
+    fn on_ipv6_loopback_25() -> Option<Impostor> {
+        use std::sync::atomic::Ordering;
+        let l = std::net::TcpListener::bind("[::1]:25").ok()?;
+        l.set_nonblocking(true).ok()?;
+        let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (h, st) = (hits.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            while !st.load(Ordering::Relaxed) {
+                match l.accept() {
+                    Ok((mut s, _)) => {
+                        use std::io::Write;
+                        h.fetch_add(1, Ordering::Relaxed);
+                        let _ = s.write_all(b"220 impostor.example ESMTP\r\n");
+                        let _ = s.write_all(b"250-impostor.example\r\n250 STARTTLS\r\n");
+                    }
+                    Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+                }
+            }
+        });
+        Some(Impostor {
+            hits,
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    fn hits(&self) -> usize {
+        self.hits.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl Drop for Impostor {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 #[test]

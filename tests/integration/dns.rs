@@ -585,6 +585,9 @@ fn cli_check_design_reports_drift_and_streams_jsonl() {
         &addr,
         "--trust-anchor",
         &anchor,
+        // Drift is the point; no probe (the design's mx1 is 127.0.0.1 and ::1, where another MTA
+        // may listen).
+        "--no-probe",
         "--format",
         "jsonl",
     ]);

@@ -18,7 +18,7 @@ use secmx::probe::{
     Timeouts, TlsaInput, Verdict, dane::DaneVerdict, probe, run_all,
 };
 use sha2::{Digest, Sha256};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener as StdListener};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener as StdListener};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
@@ -94,12 +94,75 @@ impl Certs {
 }
 
 // ---------------------------------------------------------------------------------------------
+// An IPv6 address of a test's own
+
+/// An IPv6 address of one test's own on `lo` (a ULA /128 in `fd5e:c0::/64`), removed on drop.
+///
+/// `::1` is no address for a test listener on port 25: another MTA may listen there (Debian's
+/// default exim4 does, on 127.0.0.1:25 and [::1]:25), and a probe of `::1` would judge it instead
+/// of the test's Postfix. The address holds this process's id and `n`, so tests of one run (pick a
+/// distinct `n` per test) and concurrent runs of the suite never share one.
+pub struct OwnV6 {
+    pub addr: Ipv6Addr,
+}
+
+impl OwnV6 {
+    pub fn add(n: u16) -> OwnV6 {
+        let pid = std::process::id();
+        let addr = Ipv6Addr::new(
+            0xfd5e,
+            0x00c0,
+            0,
+            0,
+            (pid >> 16) as u16,
+            (pid & 0xffff) as u16,
+            0,
+            n,
+        );
+        let out = Command::new("ip")
+            .args([
+                "-6",
+                "addr",
+                "add",
+                &format!("{addr}/128"),
+                "dev",
+                "lo",
+                "nodad",
+            ])
+            .output()
+            .expect("`ip` (iproute2) is needed to give a test an IPv6 address of its own");
+        let err = String::from_utf8_lossy(&out.stderr);
+        // "File exists": left by a run that was killed; it is ours all the same.
+        assert!(
+            out.status.success() || err.contains("File exists"),
+            "ip -6 addr add {addr}/128 dev lo failed (the live tests run as root): {err}"
+        );
+        OwnV6 { addr }
+    }
+}
+
+impl Drop for OwnV6 {
+    fn drop(&mut self) {
+        let _ = Command::new("ip")
+            .args([
+                "-6",
+                "addr",
+                "del",
+                &format!("{}/128", self.addr),
+                "dev",
+                "lo",
+            ])
+            .output();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // A private Postfix instance
 
 /// A listener of the private Postfix instance.
 pub struct Listener {
     /// Loopback address to bind (127.0.0.1 unless a test needs port 25 on an address of its own;
-    /// `::1` for an IPv6 listener).
+    /// for an IPv6 listener an [`OwnV6`] address, never `::1`).
     pub addr: IpAddr,
     pub port: u16,
     /// Extra `-o` settings.
@@ -192,17 +255,19 @@ impl Postfix {
         );
         let listeners = &setup(root);
         let r = root.display();
-        // IPv6 listeners need Postfix's IPv6 support switched on (and ::1 on the machine).
+        // IPv6 listeners need Postfix's IPv6 support switched on.
         let protocols = if listeners.iter().any(|l| l.addr.is_ipv6()) {
             "all"
         } else {
             "ipv4"
         };
-        let interfaces = if protocols == "all" {
-            "127.0.0.1, [::1]"
-        } else {
-            "127.0.0.1"
-        };
+        // The IPv6 listeners' own addresses (never `[::1]`: see [`OwnV6`]).
+        let mut interfaces = String::from("127.0.0.1");
+        for l in listeners {
+            if let IpAddr::V6(a) = l.addr {
+                interfaces.push_str(&format!(", [{a}]"));
+            }
+        }
         write(
             &conf.join("main.cf"),
             &format!(
