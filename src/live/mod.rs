@@ -538,7 +538,10 @@ pub fn judge(
     };
     if let Some(d) = design {
         // Undated here; a caller with a history dates it ([`LiveReport::date_rollover`]).
-        report.rollover = rollover::plans(d, &report, &|_, _| None);
+        report.rollover =
+            rollover::plans(d, report.dns.as_ref(), report.probes.as_deref(), &|_, _| {
+                None
+            });
     }
     report
 }
@@ -591,7 +594,12 @@ impl LiveReport {
         design: &Design,
         first_seen: &dyn Fn(&str, &str) -> Option<i64>,
     ) {
-        self.rollover = rollover::plans(design, self, first_seen);
+        self.rollover = rollover::plans(
+            design,
+            self.dns.as_ref(),
+            self.probes.as_deref(),
+            first_seen,
+        );
     }
 
     /// True when at least one relay address could not be judged (timeouts, 4xx, cancelled).

@@ -5,8 +5,9 @@
 //! by `secmx check` and shown by the window. Dates come from the history of checks when there is
 //! one (when the next record was first seen); without it the steps say how long to wait from what.
 
-use super::LiveReport;
+use super::DnsReport;
 use crate::model::{Design, normalize_tlsa};
+use crate::probe::ProbeReport;
 use serde::Serialize;
 
 /// What a step of the plan does.
@@ -89,12 +90,14 @@ fn when(t: i64) -> String {
         .unwrap_or_else(|| t.to_string())
 }
 
-/// The plan of every relay of `design` that names a next key, given what the run `r` found.
+/// The plan of every relay of `design` that names a next key, given what a run found in DNS and
+/// at the relays (both `None` before any run: the plan of the design alone).
 /// `first_seen(owner, record)` is when the history first saw `record` published at `owner`
 /// (`_25._tcp.mx.example`, no final dot), continuously since; `None` without a history.
 pub fn plans(
     design: &Design,
-    r: &LiveReport,
+    dns: Option<&DnsReport>,
+    probes: Option<&[ProbeReport]>,
     first_seen: &dyn Fn(&str, &str) -> Option<i64>,
 ) -> Vec<RelayPlan> {
     let mut out = Vec::new();
@@ -104,7 +107,7 @@ pub fn plans(
         .filter(|x| !x.next_records().is_empty())
     {
         let owner = format!("_{}._tcp.{}", relay.tlsa_port(), relay.host);
-        let published = r.dns.as_ref().and_then(|d| {
+        let published = dns.and_then(|d| {
             d.rrsets
                 .iter()
                 .find(|s| s.rtype == "TLSA" && s.owner() == owner)
@@ -122,9 +125,8 @@ pub fn plans(
             .map(|t| normalize_tlsa(t))
             .filter(|t| !next.contains(t))
             .collect();
-        let served: Vec<String> = r
-            .probes
-            .iter()
+        let served: Vec<String> = probes
+            .into_iter()
             .flatten()
             .filter(|p| p.host == relay.host && i64::from(p.port) == relay.tlsa_port())
             .filter_map(|p| p.certificate.as_ref()?.chain.first())
