@@ -213,3 +213,64 @@ pub fn plans(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::{Dnssec, RRset, Status};
+
+    fn design(tlsa: &[&str], next: &[&str]) -> Design {
+        let mut d = crate::model::sample::generated_design(1);
+        d.relays.truncate(1);
+        d.relays[0].tlsa = tlsa.iter().map(|s| s.to_string()).collect();
+        d.relays[0].next_tlsa = next.iter().map(|s| s.to_string()).collect();
+        d
+    }
+
+    fn dns(owner: &str, records: &[&str]) -> DnsReport {
+        DnsReport {
+            rrsets: vec![RRset {
+                name: format!("{owner}."),
+                rtype: "TLSA".into(),
+                records: records.iter().map(|s| s.to_string()).collect(),
+                ttl: Some(300),
+                dnssec: Dnssec::Secure,
+                status: Status::Ok,
+                cname: None,
+                detail: None,
+                ms: 1.0,
+                answers: vec![],
+            }],
+            drift: vec![],
+            elapsed_ms: 1,
+        }
+    }
+
+    #[test]
+    fn no_next_key_no_plan() {
+        let d = design(&["3 1 1 aa"], &[]);
+        assert!(plans(&d, None, None, &|_, _| None).is_empty());
+    }
+
+    #[test]
+    fn published_next_record_gives_the_switch_date_from_the_history() {
+        let d = design(&["3 1 1 aa", "3 1 1 bb"], &["3 1 1 bb"]);
+        let owner = format!("_{}._tcp.{}", d.relays[0].tlsa_port(), d.relays[0].host);
+        let published = dns(&owner, &["3 1 1 AA", "3 1 1 bb"]);
+        let p = plans(&d, Some(&published), None, &|o, r| {
+            (o == owner && r == "3 1 1 bb").then_some(1_764_000_000)
+        });
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].ttl, 300);
+        let s = &p[0].steps;
+        assert_eq!(s[0].action, StepAction::SwitchKey);
+        assert_eq!(s[0].not_before_unix, Some(1_764_000_600));
+        assert_eq!(s[0].not_before.as_deref(), Some("2025-11-24 16:10 UTC"));
+        assert_eq!(s[1].action, StepAction::Remove);
+        assert_eq!(s[1].record.as_deref(), Some("3 1 1 aa"));
+        assert_eq!(s[1].after.as_deref(), Some("switch"));
+        // The JSON spelling of the action.
+        let v = serde_json::to_value(&p[0]).unwrap();
+        assert_eq!(v["steps"][0]["action"], "switch-key");
+    }
+}

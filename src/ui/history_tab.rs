@@ -264,7 +264,7 @@ pub(super) fn history_ui(ui: &mut Ui, tab: &mut HistoryTab, view: HistoryView<'_
     }
     ui.label(
         RichText::new(format!(
-            "{} saved check(s) of {} (the last {RUNS_SHOWN} are shown; read in {:.1} ms). Pick two runs to see what changed.",
+            "{} saved check(s) of {} (the last {RUNS_SHOWN} are shown; read in {:.1} ms).",
             l.runs.len(),
             l.domain,
             l.ms
@@ -388,7 +388,7 @@ fn diff_ui(ui: &mut Ui, tab: &HistoryTab, dark: bool) {
             .unwrap_or_default()
     };
     ui.label(format!(
-        "Run {a} ({}) → run {b} ({}): {} change(s), {} regression(s) [{ms:.1} ms]",
+        "Run {a} ({}) to run {b} ({}): {} change(s), {} regression(s) [{ms:.1} ms]",
         when(*a),
         when(*b),
         changes.len(),
@@ -405,7 +405,8 @@ fn diff_ui(ui: &mut Ui, tab: &HistoryTab, dark: bool) {
                 if c.regression {
                     ui.label(RichText::new("WORSE").color(palette::error(dark)).strong());
                 }
-                ui.label(c.words());
+                // The window's fonts have no arrow glyph.
+                ui.label(c.words().replace('→', "->"));
             });
         }
     }

@@ -22,6 +22,7 @@ pub mod path_dialog;
 mod rollover;
 mod runs;
 mod settings_window;
+mod tlsa_buttons;
 
 use crate::event::{Event, EventBody, RunId};
 use crate::model::{Design, DomainName, Origin};
@@ -199,6 +200,8 @@ pub(crate) enum FilePurpose {
     },
     /// A file chosen in the Settings window.
     Setting(SettingFile),
+    /// A certificate, key or CSR file for the selected relay's TLSA records.
+    TlsaFile,
 }
 
 /// The files the Settings window chooses.
@@ -686,6 +689,9 @@ impl eframe::App for App {
             .inner;
         if changed {
             self.edited(&ctx);
+        }
+        if let Some(source) = self.editor.tlsa_request.take() {
+            self.tlsa_request(source);
         }
         let live_stale = self.live_stale();
         let clicked = egui::Panel::right("findings")

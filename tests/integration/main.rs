@@ -21,6 +21,8 @@ mod sts_published;
 mod tlsa_cmd;
 #[cfg(feature = "gui")]
 mod ui;
+#[cfg(feature = "gui")]
+mod ui_over_time;
 mod verdict_truth;
 mod zone;
 mod zone_load;
