@@ -450,10 +450,10 @@ pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
         let matched = y["dane_detail"]["matched"].as_str().map(str::to_string);
         if leaf(x, "spki_sha256") != leaf(y, "spki_sha256") && leaf(y, "spki_sha256") != "-" {
             let tlsa = if dane_b == "valid" {
-                format!(
-                    "a TLSA record still matches ({})",
-                    matched.clone().unwrap_or_default()
-                )
+                match &matched {
+                    Some(m) => format!("a TLSA record still matches ({m})"),
+                    None => "a TLSA record still matches".to_string(),
+                }
             } else if dane_b == "fail" {
                 "TLSA no longer matches".to_string()
             } else {

@@ -5,7 +5,8 @@
 # under Xvfb on that example with XDG_DATA_HOME pointing at the history, a click on the History tab
 # and on two runs, a screenshot into target/screenshots/history.png. Not part of tests/run.sh (a
 # picture, not a test). Click positions can be moved with SECMX_TAB_X/Y, SECMX_RUN1_X, SECMX_RUN2_X,
-# SECMX_RUN_Y.
+# SECMX_RUN_Y; the timeline is scrolled SECMX_SCROLL_LEFT notches left before the first run is
+# picked, SECMX_SCROLL_RIGHT right before the second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,8 +47,15 @@ done
 sleep 2
 click() { xdotool mousemove "$1" "$2" click 1; sleep "${3:-0.7}"; }
 click "${SECMX_TAB_X:-890}" "${SECMX_TAB_Y:-43}" 2       # the "History" tab
-click "${SECMX_RUN1_X:-600}" "${SECMX_RUN_Y:-120}"     # a run
-click "${SECMX_RUN2_X:-660}" "${SECMX_RUN_Y:-120}"     # the next run
+# The timeline shows the newest runs; scroll it left (horizontal wheel) to reach older ones.
+xdotool mousemove 830 250
+for _ in $(seq 1 "${SECMX_SCROLL_LEFT:-3}"); do xdotool click 6; sleep 0.1; done
+sleep 0.5
+click "${SECMX_RUN1_X:-880}" "${SECMX_RUN_Y:-160}"     # Run 3 (sor1 still passes)
+xdotool mousemove 830 250
+for _ in $(seq 1 "${SECMX_SCROLL_RIGHT:-3}"); do xdotool click 7; sleep 0.1; done
+sleep 0.5
+click "${SECMX_RUN2_X:-748}" "${SECMX_RUN_Y:-160}"     # Run 4 (sor1 serves a new key its record does not match)
 xdotool mousemove 1270 790
 sleep 1
 import -window root "$shots/history.png"

@@ -277,11 +277,7 @@ pub(super) fn history_ui(ui: &mut Ui, tab: &mut HistoryTab, view: HistoryView<'_
         .auto_shrink([false, false])
         .show(ui, |ui| {
             ui.heading("Timeline per relay");
-            egui::ScrollArea::horizontal()
-                .id_salt("history-timeline")
-                .show(ui, |ui| {
-                    picked = timeline(ui, l, &tab.selected, dark);
-                });
+            picked = timeline(ui, l, &tab.selected, dark);
             ui.separator();
             diff_ui(ui, tab, dark);
             ui.separator();
@@ -296,77 +292,114 @@ pub(super) fn history_ui(ui: &mut Ui, tab: &mut HistoryTab, view: HistoryView<'_
     switched
 }
 
-/// The runs as columns (oldest left), the relay addresses as rows. Returns a run clicked.
+/// Rows of the timeline: the same height in the fixed name column and the scrolled run columns.
+const ROW: f32 = 24.0;
+
+/// The runs as columns (oldest left, scrolled to the newest), the relay addresses as rows (their
+/// names stay put). Returns a run clicked.
 fn timeline(ui: &mut Ui, l: &Loaded, selected: &[i64], dark: bool) -> Option<i64> {
     let mut picked = None;
-    egui::Grid::new("history-grid")
-        .striped(true)
-        .spacing([10.0, 4.0])
-        .show(ui, |ui| {
-            ui.label(RichText::new("Relay address").strong());
-            for r in &l.runs {
-                let sel = selected.contains(&r.run.id);
-                let mut t = RichText::new(format!("Run {}", r.run.id));
-                if sel {
-                    t = t.underline().strong();
-                }
-                if ui
-                    .selectable_label(sel, t)
-                    .on_hover_text(format!(
-                        "{}: {} errors, {} warnings, {} infos; click to pick it for the diff",
-                        history::when(r.run.time_unix),
-                        r.run.errors,
-                        r.run.warnings,
-                        r.run.infos
-                    ))
-                    .clicked()
-                {
-                    picked = Some(r.run.id);
-                }
-            }
-            ui.end_row();
-            ui.label(RichText::new("When").color(palette::muted(dark)));
-            for r in &l.runs {
-                ui.label(
-                    RichText::new(history::when(r.run.time_unix).replace(" UTC", ""))
-                        .small()
-                        .color(palette::muted(dark)),
-                );
-            }
-            ui.end_row();
-            ui.label(RichText::new("Findings").color(palette::muted(dark)));
-            for r in &l.runs {
-                ui.label(format!("{} E, {} W", r.run.errors, r.run.warnings));
-            }
-            ui.end_row();
-            for relay in &l.relays {
-                ui.label(relay);
-                let mut before: Option<&RelayAt> = None;
-                for r in &l.runs {
-                    let Some((_, at)) = r.relays.iter().find(|(k, _)| k == relay) else {
-                        ui.label(RichText::new("not probed").color(palette::muted(dark)));
-                        continue;
-                    };
-                    let mark = match before {
-                        Some(b) if b.spki != at.spki && at.spki != "-" => ", key changed",
-                        Some(b) if b.cert != at.cert && at.cert != "-" => ", new certificate",
-                        _ => "",
-                    };
-                    let colour = match at.verdict.as_str() {
-                        "pass" => palette::ok(dark),
-                        "fail" => palette::error(dark),
-                        _ => palette::warning(dark),
-                    };
-                    let mut t = RichText::new(format!("{}{mark}", at.verdict)).color(colour);
-                    if !mark.is_empty() {
-                        t = t.strong();
-                    }
-                    ui.label(t).on_hover_text(format!("DANE {}", at.dane));
-                    before = Some(at);
-                }
+    ui.horizontal_top(|ui| {
+        egui::Grid::new("history-names")
+            .min_row_height(ROW)
+            .spacing([10.0, 4.0])
+            .show(ui, |ui| {
+                ui.label(RichText::new("Relay address").strong());
                 ui.end_row();
+                ui.label(RichText::new("When (UTC)").color(palette::muted(dark)));
+                ui.end_row();
+                ui.label(RichText::new("Errors, warnings").color(palette::muted(dark)));
+                ui.end_row();
+                for relay in &l.relays {
+                    ui.label(relay);
+                    ui.end_row();
+                }
+            });
+        egui::ScrollArea::horizontal()
+            .id_salt("history-timeline")
+            .stick_to_right(true)
+            .show(ui, |ui| {
+                egui::Grid::new("history-grid")
+                    .striped(true)
+                    .min_row_height(ROW)
+                    .spacing([10.0, 4.0])
+                    .show(ui, |ui| picked = run_columns(ui, l, selected, dark));
+            });
+    });
+    picked
+}
+
+fn run_columns(ui: &mut Ui, l: &Loaded, selected: &[i64], dark: bool) -> Option<i64> {
+    let mut picked = None;
+    for r in &l.runs {
+        let sel = selected.contains(&r.run.id);
+        let mut t = RichText::new(format!("Run {}", r.run.id));
+        if sel {
+            t = t.underline().strong();
+        }
+        if ui
+            .selectable_label(sel, t)
+            .on_hover_text(format!(
+                "{}: {} errors, {} warnings, {} infos; click to pick it for the diff",
+                history::when(r.run.time_unix),
+                r.run.errors,
+                r.run.warnings,
+                r.run.infos
+            ))
+            .clicked()
+        {
+            picked = Some(r.run.id);
+        }
+    }
+    ui.end_row();
+    let f = time::macros::format_description!("[month]-[day] [hour]:[minute]");
+    for r in &l.runs {
+        let t = time::OffsetDateTime::from_unix_timestamp(r.run.time_unix)
+            .ok()
+            .and_then(|d| d.format(&f).ok())
+            .unwrap_or_default();
+        ui.label(RichText::new(t).color(palette::muted(dark)))
+            .on_hover_text(history::when(r.run.time_unix));
+    }
+    ui.end_row();
+    for r in &l.runs {
+        ui.label(format!("{} E, {} W", r.run.errors, r.run.warnings));
+    }
+    ui.end_row();
+    for relay in &l.relays {
+        let mut before: Option<&RelayAt> = None;
+        for r in &l.runs {
+            let Some((_, at)) = r.relays.iter().find(|(k, _)| k == relay) else {
+                ui.label(RichText::new("not probed").color(palette::muted(dark)));
+                continue;
+            };
+            let mark = match before {
+                Some(b) if b.spki != at.spki && at.spki != "-" => ", new key",
+                Some(b) if b.cert != at.cert && at.cert != "-" => ", new cert",
+                _ => "",
+            };
+            let colour = match at.verdict.as_str() {
+                "pass" => palette::ok(dark),
+                "fail" => palette::error(dark),
+                _ => palette::warning(dark),
+            };
+            let mut t = RichText::new(format!("{}{mark}", at.verdict)).color(colour);
+            if !mark.is_empty() {
+                t = t.strong();
             }
-        });
+            let hover = match mark {
+                ", new key" => format!("DANE {}; the key changed since the run before", at.dane),
+                ", new cert" => format!(
+                    "DANE {}; a new certificate with the same key since the run before",
+                    at.dane
+                ),
+                _ => format!("DANE {}", at.dane),
+            };
+            ui.label(t).on_hover_text(hover);
+            before = Some(at);
+        }
+        ui.end_row();
+    }
     picked
 }
 
@@ -406,15 +439,29 @@ fn diff_ui(ui: &mut Ui, tab: &HistoryTab, dark: bool) {
                     ui.label(RichText::new("WORSE").color(palette::error(dark)).strong());
                 }
                 // The window's fonts have no arrow glyph.
-                ui.label(c.words().replace('→', "->"));
+                ui.add(egui::Label::new(c.words().replace('→', "->")).wrap());
             });
         }
     }
 }
 
-/// Days to the leaf's expiry per relay address at each run; x is the run's time in days.
+/// Distinct line colours of the plot (its legend is drawn below it, in the same colours).
+const LINE_COLOURS: [egui::Color32; 8] = [
+    egui::Color32::from_rgb(0x4e, 0x9a, 0xf1),
+    egui::Color32::from_rgb(0xf1, 0x8f, 0x3b),
+    egui::Color32::from_rgb(0x59, 0xc1, 0x6b),
+    egui::Color32::from_rgb(0xd6, 0x5f, 0xc4),
+    egui::Color32::from_rgb(0xe5, 0xd1, 0x4c),
+    egui::Color32::from_rgb(0x3c, 0xc8, 0xc8),
+    egui::Color32::from_rgb(0xb0, 0x8c, 0xf0),
+    egui::Color32::from_rgb(0xe0, 0x6c, 0x6c),
+];
+
+/// Days to the leaf's expiry per relay address at each run; x is the run's time in days. The
+/// 30-day (warning) and 7-day (error) marks of TLSA-019 are drawn as lines.
 fn expiry_plot(ui: &mut Ui, l: &Loaded) {
-    use egui_plot::{Legend, Line, Plot, PlotPoints, Points};
+    use egui_plot::{HLine, Line, LineStyle, Plot, PlotPoints, Points};
+    let dark = ui.visuals().dark_mode;
     let series: Vec<(String, Vec<[f64; 2]>)> = l
         .relays
         .iter()
@@ -436,9 +483,11 @@ fn expiry_plot(ui: &mut Ui, l: &Loaded) {
         ui.label("No certificates in these runs (Look up only, or no relay answered).");
         return;
     }
+    let colour = |i: usize| LINE_COLOURS[i % LINE_COLOURS.len()];
+    let plotted = series.clone();
     Plot::new("history-expiry")
-        .height(220.0)
-        .legend(Legend::default())
+        .height(230.0)
+        .include_y(0.0)
         .x_axis_label("run (date)")
         .y_axis_label("days to expiry")
         .x_axis_formatter(|m, _| {
@@ -449,12 +498,34 @@ fn expiry_plot(ui: &mut Ui, l: &Loaded) {
                 .unwrap_or_default()
         })
         .allow_scroll(false)
-        .show(ui, |p| {
-            for (name, pts) in series {
-                p.line(Line::new(name.clone(), PlotPoints::from(pts.clone())));
-                p.points(Points::new(name, PlotPoints::from(pts)).radius(3.0));
+        .show(ui, move |p| {
+            p.hline(
+                HLine::new("30 days: warning", 30.0)
+                    .color(palette::warning(dark))
+                    .style(LineStyle::dashed_loose()),
+            );
+            p.hline(
+                HLine::new("7 days: error", 7.0)
+                    .color(palette::error(dark))
+                    .style(LineStyle::dashed_loose()),
+            );
+            for (i, (name, pts)) in plotted.into_iter().enumerate() {
+                p.line(Line::new(name.clone(), PlotPoints::from(pts.clone())).color(colour(i)));
+                p.points(
+                    Points::new(name, PlotPoints::from(pts))
+                        .radius(3.0)
+                        .color(colour(i)),
+                );
             }
         });
+    ui.horizontal_wrapped(|ui| {
+        for (i, (name, _)) in series.iter().enumerate() {
+            ui.label(RichText::new(name).color(colour(i)));
+        }
+        ui.label(
+            RichText::new("dashed: 30 days (warning), 7 days (error)").color(palette::muted(dark)),
+        );
+    });
 }
 
 impl super::App {

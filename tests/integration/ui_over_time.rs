@@ -101,7 +101,7 @@ fn the_history_tab_lists_runs_and_shows_what_changed_between_two() {
             .is_some()
     );
     assert!(h.query_by_label("pass").is_some());
-    assert!(h.query_by_label("fail, key changed").is_some());
+    assert!(h.query_by_label("fail, new key").is_some());
     assert_eq!(h.state().history_tab().loaded().unwrap().runs.len(), 2);
     assert!(h.query_by_label_contains("Pick two runs (click").is_some());
     let findings_labels = h.query_all_by_label("Findings").count();
@@ -357,8 +357,8 @@ fn shoot_history_db() {
             for a in &r.addresses {
                 let t = ProbeTarget::new(r.host.clone(), *a, r.port as u16, r.role);
                 let mut p = ProbeReport::new(&t);
-                let d = secmx_digest(&format!("{}{generation}", r.host));
-                let spki = format!("{d:x}{d:x}");
+                let spki =
+                    secmx::tlsagen::spki_sha256(format!("{}{generation}", r.host).as_bytes());
                 let leaf = CertInfo {
                     subject: format!("CN={}", r.host),
                     sans: vec![r.host.clone()],
@@ -407,11 +407,4 @@ fn shoot_history_db() {
         let v = serde_json::to_value(&report).unwrap();
         hist.save(&v, now, &json!({"window": true})).unwrap();
     }
-}
-
-/// A stand-in SPKI digest (64 hex digits) of a text.
-fn secmx_digest(s: &str) -> u128 {
-    s.bytes().fold(0x9e37_79b9_7f4a_7c15_u128, |h, b| {
-        (h ^ u128::from(b)).wrapping_mul(0x0100_0000_01b3)
-    }) | (1 << 127)
 }
