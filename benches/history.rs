@@ -1,6 +1,7 @@
 //! Speed of the history of checks (issue 12): saving one run of a 50-relay design (the report JSON
 //! as `secmx check --save` stores it, in WAL mode, pruning included) and the diff of two such runs
-//! (`secmx diff`, the window's History tab). Targets: save < 20 ms, diff < 50 ms.
+//! (`secmx diff`, the window's History tab). Targets: save < 20 ms, diff < 50 ms. Also how long
+//! the window's History tab takes to read the last 50 runs of a 50-relay domain.
 //!
 //! The reports are `live::judge` over a generated 50-relay design and one probe report per relay
 //! address with a two-certificate chain; the second run has new keys on ten relays.
@@ -105,6 +106,26 @@ fn history(c: &mut Criterion) {
     });
     let n = secmx::history::diff(&a, &b).len();
     eprintln!("diff: {n} changes");
+    // The window's History tab reads the last 50 runs of a domain (on a thread of its own).
+    #[cfg(feature = "gui")]
+    {
+        let Ok(dir) = tempfile::tempdir() else { return };
+        let path = dir.path().join("history.sqlite");
+        let Ok(mut h) = secmx::history::History::open(&path, true) else {
+            return;
+        };
+        for i in 0..50 {
+            let _ = h.save(
+                if i % 2 == 0 { &a } else { &b },
+                1_764_000_000 + i,
+                &settings,
+            );
+        }
+        let domain = a["domain"].as_str().unwrap_or_default().to_string();
+        c.bench_function("History tab: read 50 runs of 50 relays", |bench| {
+            bench.iter(|| secmx::ui::history_tab::load(black_box(&path), &domain))
+        });
+    }
 }
 
 criterion_group! {
