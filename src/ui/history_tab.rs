@@ -172,11 +172,14 @@ impl HistoryTab {
             }
             Ok(Err(e)) => {
                 self.pending = None;
+                self.loaded = None;
+                self.diff = None;
                 self.error = Some(e);
             }
             Err(mpsc::TryRecvError::Empty) => {}
             Err(mpsc::TryRecvError::Disconnected) => {
                 self.pending = None;
+                self.loaded = None;
                 self.error = Some("reading the history stopped".into());
             }
         }
@@ -245,7 +248,9 @@ pub(super) fn history_ui(ui: &mut Ui, tab: &mut HistoryTab, view: HistoryView<'_
         RichText::new(format!("History database: {}", path.display())).color(palette::muted(dark)),
     );
     let wrong_domain = tab.loaded.as_ref().is_some_and(|l| l.domain != view.domain);
-    if tab.pending.is_none() && (tab.stale || tab.loaded.is_none() || wrong_domain) {
+    // After an error, read again only when asked (Reload, a new check), not at every frame.
+    let unread = tab.loaded.is_none() && tab.error.is_none();
+    if tab.pending.is_none() && (tab.stale || unread || wrong_domain) {
         tab.request(path.to_path_buf(), view.domain.to_string(), ui.ctx());
     }
     if let Some(e) = &tab.error {

@@ -408,3 +408,23 @@ fn shoot_history_db() {
         hist.save(&v, now, &json!({"window": true})).unwrap();
     }
 }
+
+#[test]
+fn a_corrupt_history_is_reported_in_the_tab_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.sqlite");
+    std::fs::write(&db, b"not a database, just some text here").unwrap();
+    let (mut h, _w) = harness_on(secmx::ui::EXAMPLE_LEVEL2);
+    h.state_mut().set_history_path(Some(db.clone()));
+    h.run();
+    h.get_by_label("History").click();
+    wait_for(&mut h, "not a SQLite database");
+    // Read once: no new attempt at every frame until asked (Reload).
+    h.run_steps(5);
+    assert!(h.query_by_label_contains("not a SQLite database").is_some());
+    assert!(h.state().history_tab().loaded().is_none());
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        b"not a database, just some text here"
+    );
+}
