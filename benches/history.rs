@@ -125,6 +125,15 @@ fn history(c: &mut Criterion) {
         c.bench_function("History tab: read 50 runs of 50 relays", |bench| {
             bench.iter(|| secmx::ui::history_tab::load(black_box(&path), &domain))
         });
+        // A click on the second run: both reports read again, then the diff.
+        c.bench_function("History tab: read two 50-relay runs and diff", |bench| {
+            bench.iter(|| {
+                let (Ok((_, x)), Ok((_, y))) = (h.get(black_box(10)), h.get(black_box(11))) else {
+                    return Vec::new();
+                };
+                secmx::history::diff(&x, &y)
+            })
+        });
     }
 }
 

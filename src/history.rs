@@ -156,6 +156,10 @@ impl History {
         }
         conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))
             .map_err(corrupt)?;
+        // In WAL mode NORMAL loses no committed run when the process dies (kill -9), only on a
+        // power cut; FULL would wait for the disk at every save.
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(corrupt)?;
         let mut h = History {
             conn,
             path: path.to_path_buf(),

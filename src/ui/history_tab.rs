@@ -31,19 +31,20 @@ pub struct RelayAt {
     pub not_after_unix: Option<i64>,
 }
 
-/// One saved run as the tab shows it.
+/// One saved run as the tab shows it (its report is read again for a diff, not kept).
 #[derive(Debug, Clone)]
 pub struct RunRow {
     /// The run.
     pub run: Run,
     /// Its relay addresses (`host address:port`) and what was found there.
     pub relays: Vec<(String, RelayAt)>,
-    report: Value,
 }
 
 /// The runs of one domain, oldest first.
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
+    /// The history file they were read from.
+    pub path: PathBuf,
     /// The domain.
     pub domain: String,
     /// The runs, oldest first.
@@ -89,6 +90,7 @@ fn relays_of(report: &Value) -> Vec<(String, RelayAt)> {
 pub fn load(path: &Path, domain: &str) -> Result<Loaded, String> {
     let started = std::time::Instant::now();
     let mut out = Loaded {
+        path: path.to_path_buf(),
         domain: domain.to_string(),
         ..Loaded::default()
     };
@@ -104,11 +106,8 @@ pub fn load(path: &Path, domain: &str) -> Result<Loaded, String> {
                 out.relays.push(k.clone());
             }
         }
-        out.runs.push(RunRow {
-            run,
-            relays,
-            report,
-        });
+        drop(report);
+        out.runs.push(RunRow { run, relays });
     }
     out.ms = started.elapsed().as_secs_f64() * 1e3;
     Ok(out)
@@ -122,7 +121,8 @@ pub struct HistoryTab {
     error: Option<String>,
     /// The selected runs (ids, at most two, in the order they were picked).
     selected: Vec<i64>,
-    /// The diff of the two selected runs (older, newer) and how long it took, ms.
+    /// The diff of the two selected runs (older, newer) and how long reading both reports and
+    /// the diff took, ms.
     diff: Option<((i64, i64), Vec<Change>, f64)>,
     /// Read again at the next frame the tab is shown (a check was saved, the domain changed).
     stale: bool,
@@ -204,13 +204,21 @@ impl HistoryTab {
             return;
         };
         let (old, new) = if x < y { (x, y) } else { (y, x) };
+        let (a, b) = (l.runs[old].run.id, l.runs[new].run.id);
+        // Two reports read on the spot (a few ms; see benches/history.rs).
         let started = std::time::Instant::now();
-        let changes = history::diff(&l.runs[old].report, &l.runs[new].report);
-        self.diff = Some((
-            (l.runs[old].run.id, l.runs[new].run.id),
-            changes,
-            started.elapsed().as_secs_f64() * 1e3,
-        ));
+        let both = history::History::open(&l.path, false).and_then(|db| {
+            let (_, ra) = db.get(a)?;
+            let (_, rb) = db.get(b)?;
+            Ok((ra, rb))
+        });
+        match both {
+            Ok((ra, rb)) => {
+                let changes = history::diff(&ra, &rb);
+                self.diff = Some(((a, b), changes, started.elapsed().as_secs_f64() * 1e3));
+            }
+            Err(e) => self.error = Some(e),
+        }
     }
 }
 
