@@ -156,6 +156,10 @@ impl History {
         }
         conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))
             .map_err(corrupt)?;
+        // In WAL mode NORMAL loses no committed run when the process dies (kill -9), only on a
+        // power cut; FULL would wait for the disk at every save.
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(corrupt)?;
         let mut h = History {
             conn,
             path: path.to_path_buf(),
@@ -339,10 +343,36 @@ pub fn tlsa_sets(report: &Value) -> Vec<(String, Vec<String>)> {
 /// One change between two runs, in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
+    /// What the change is about, for grouping: a relay address (`host address:port`), `DNS`,
+    /// `MTA-STS` or `Findings`.
+    pub group: String,
     /// Something got worse (`--fail-on-regression`).
     pub regression: bool,
     /// The change in words.
     pub text: String,
+}
+
+impl Change {
+    /// The words without the group they start with (`key changed …` of `mx 192.0.2.1:25: key
+    /// changed …`), for a list under the group's heading.
+    pub fn words(&self) -> &str {
+        self.text
+            .strip_prefix(self.group.as_str())
+            .and_then(|t| t.strip_prefix(": "))
+            .unwrap_or(&self.text)
+    }
+}
+
+/// The changes grouped by [`Change::group`], groups in the order they first appear.
+pub fn grouped(changes: &[Change]) -> Vec<(&str, Vec<&Change>)> {
+    let mut out: Vec<(&str, Vec<&Change>)> = Vec::new();
+    for c in changes {
+        match out.iter_mut().find(|(g, _)| *g == c.group) {
+            Some((_, v)) => v.push(c),
+            None => out.push((c.group.as_str(), vec![c])),
+        }
+    }
+    out
 }
 
 fn s(v: &Value) -> String {
@@ -403,14 +433,20 @@ fn sts_rank(mode: &str) -> u8 {
 /// What changed from run `a` to run `b` (both report JSON), in words; regressions marked.
 pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
     let mut out = Vec::new();
-    let mut push = |regression: bool, text: String| out.push(Change { regression, text });
+    let mut push = |group: &str, regression: bool, text: String| {
+        out.push(Change {
+            group: group.to_string(),
+            regression,
+            text,
+        })
+    };
 
     // Certificates, keys, DANE and verdicts per relay address.
     let pa = probes(a);
     let pb = probes(b);
     for (k, y) in &pb {
         let Some((_, x)) = pa.iter().find(|(j, _)| j == k) else {
-            push(false, format!("{k}: probed now, not before"));
+            push(k, false, format!("{k}: probed now, not before"));
             continue;
         };
         let leaf = |p: &Value, f: &str| s(&p["certificate"]["chain"][0][f]);
@@ -418,16 +454,17 @@ pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
         let matched = y["dane_detail"]["matched"].as_str().map(str::to_string);
         if leaf(x, "spki_sha256") != leaf(y, "spki_sha256") && leaf(y, "spki_sha256") != "-" {
             let tlsa = if dane_b == "valid" {
-                format!(
-                    "a TLSA record still matches ({})",
-                    matched.clone().unwrap_or_default()
-                )
+                match &matched {
+                    Some(m) => format!("a TLSA record still matches ({m})"),
+                    None => "a TLSA record still matches".to_string(),
+                }
             } else if dane_b == "fail" {
                 "TLSA no longer matches".to_string()
             } else {
                 format!("DANE {dane_b}")
             };
             push(
+                k,
                 dane_b == "fail",
                 format!(
                     "{k}: key changed (leaf SPKI {} → {}), {tlsa}",
@@ -437,6 +474,7 @@ pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
             );
         } else if leaf(x, "sha256") != leaf(y, "sha256") && leaf(y, "sha256") != "-" {
             push(
+                k,
                 false,
                 format!(
                     "{k}: certificate changed, same key (not after {} → {})",
@@ -448,6 +486,7 @@ pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
         let dane_a = s(&x["dane"]);
         if dane_a != dane_b {
             push(
+                k,
                 dane_rank(&dane_b) > dane_rank(&dane_a),
                 format!("{k}: DANE {dane_a} → {dane_b}"),
             );
@@ -455,13 +494,14 @@ pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
         let (va, vb) = (s(&x["verdict"]), s(&y["verdict"]));
         if va != vb {
             push(
+                k,
                 verdict_rank(&vb) > verdict_rank(&va),
                 format!("{k}: verdict {va} → {vb}"),
             );
         }
     }
     for (k, _) in pa.iter().filter(|(k, _)| !pb.iter().any(|(j, _)| j == k)) {
-        push(false, format!("{k}: probed before, not now"));
+        push(k, false, format!("{k}: probed before, not now"));
     }
 
     // DNS: TLSA sets, the MTA-STS id, DNSSEC states.
@@ -497,7 +537,7 @@ pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
             for r in removed {
                 t.push_str(&format!(" -[{}]", short_record(r)));
             }
-            push(false, t);
+            push("DNS", false, t);
         }
         if rtype == "TXT" && name.starts_with("_mta-sts.") {
             let id = |v: &[String]| {
@@ -511,6 +551,7 @@ pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
             };
             if id(&ra) != id(&rb) {
                 push(
+                    "MTA-STS",
                     false,
                     format!("MTA-STS policy id {} → {}", id(&ra), id(&rb)),
                 );
@@ -519,6 +560,7 @@ pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
         let (sa, sb) = (s(&x["dnssec"]), s(&y["dnssec"]));
         if sa != sb && s(&y["status"]) != "timeout" {
             push(
+                "DNS",
                 dnssec_rank(&sb) > dnssec_rank(&sa),
                 format!("{name} {rtype}: DNSSEC {sa} → {sb}"),
             );
@@ -539,6 +581,7 @@ pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
     let (ma, mb) = (mode(a), mode(b));
     if ma != mb {
         push(
+            "MTA-STS",
             sts_rank(&mb) > sts_rank(&ma),
             format!("MTA-STS mode {ma} → {mb}"),
         );
@@ -556,12 +599,13 @@ pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
     let (fa, fb) = (keys(a), keys(b));
     for (rule, subject, sev) in fb.iter().filter(|k| !fa.contains(k)) {
         push(
+            "Findings",
             sev == "error",
             format!("new finding: {sev} {rule} {subject}"),
         );
     }
     for (rule, subject, sev) in fa.iter().filter(|k| !fb.contains(k)) {
-        push(false, format!("gone: {sev} {rule} {subject}"));
+        push("Findings", false, format!("gone: {sev} {rule} {subject}"));
     }
     out
 }

@@ -690,6 +690,7 @@ mod terminal_tests {
             relays: None,
             mta_sts_policy: None,
             simulation: None,
+            rollover: Vec::new(),
             cancelled: false,
         }
     }

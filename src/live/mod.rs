@@ -14,6 +14,7 @@
 //! Progress goes to the [`LiveSink`] as it happens; the report is returned at the end, so no
 //! result depends on a progress queue.
 
+pub mod rollover;
 pub mod targets;
 
 use crate::model::{Design, Level, Profile};
@@ -142,6 +143,11 @@ pub struct LiveReport {
     /// SOR-007: what a Secure Only Sender and a Best Effort Sender would do with the published
     /// relays, given the probes (`null` without probes).
     pub simulation: Option<Simulation>,
+    /// The key rollover plan of each design relay that names a next key (`next_tlsa`,
+    /// `next_key`): steps with an action, a record and a not-before date ([`rollover`]); left out
+    /// when no relay names one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rollover: Vec<rollover::RelayPlan>,
     /// The run was cancelled: what is here is what was found until then.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub cancelled: bool,
@@ -519,7 +525,7 @@ pub fn judge(
         elapsed_ms: p.elapsed_ms,
         rrsets: p.rrsets,
     });
-    LiveReport {
+    let mut report = LiveReport {
         file: plan.file.clone(),
         domain: plan.domain.clone(),
         summary: Summary::of(&findings),
@@ -531,8 +537,17 @@ pub fn judge(
         mta_sts_policy: probes.as_ref().and_then(|f| f.policy.clone()),
         probes: probes.map(|f| f.reports),
         simulation,
+        rollover: Vec::new(),
         cancelled,
+    };
+    if let Some(d) = design {
+        // Undated here; a caller with a history dates it ([`LiveReport::date_rollover`]).
+        report.rollover =
+            rollover::plans(d, report.dns.as_ref(), report.probes.as_deref(), &|_, _| {
+                None
+            });
     }
+    report
 }
 
 /// The STS policy-text rules (STS-011…023 but STS-021, which needs the design's history) over
@@ -574,6 +589,21 @@ impl LiveReport {
         self.dns.as_ref().map(|d| {
             Published::from_rrsets(&self.domain, srv_label, d.rrsets.clone(), d.elapsed_ms)
         })
+    }
+
+    /// The rollover plan again with dates: `first_seen(owner, record)` is when the history first
+    /// saw the record published (see [`rollover::plans`]).
+    pub fn date_rollover(
+        &mut self,
+        design: &Design,
+        first_seen: &dyn Fn(&str, &str) -> Option<i64>,
+    ) {
+        self.rollover = rollover::plans(
+            design,
+            self.dns.as_ref(),
+            self.probes.as_deref(),
+            first_seen,
+        );
     }
 
     /// True when at least one relay address could not be judged (timeouts, 4xx, cancelled).

@@ -75,6 +75,20 @@ pub struct RelayDraft {
     pub addresses: String,
     /// TLSA records, one per line.
     pub tlsa: String,
+    /// The next key of a rollover (`next_tlsa`, `next_key` and its record), kept as loaded: the
+    /// editor does not edit it, but the design keeps it (plan, TLSA-017, saving).
+    pub next: NextKey,
+}
+
+/// A relay's next key as the design file gives it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NextKey {
+    /// `next_tlsa`.
+    pub tlsa: Vec<String>,
+    /// `next_key` (a file name).
+    pub key: Option<String>,
+    /// The record of `next_key`, or why there is none.
+    pub key_record: Option<Result<String, String>>,
 }
 
 impl RelayDraft {
@@ -100,6 +114,11 @@ impl RelayDraft {
                 .collect::<Vec<_>>()
                 .join(", "),
             tlsa: r.tlsa.join("\n"),
+            next: NextKey {
+                tlsa: r.next_tlsa.clone(),
+                key: r.next_key.clone(),
+                key_record: r.next_key_record.clone(),
+            },
         }
     }
 
@@ -352,6 +371,9 @@ impl DesignDraft {
                 .filter(|l| !l.is_empty())
                 .map(str::to_string)
                 .collect();
+            relay.next_tlsa = r.next.tlsa.clone();
+            relay.next_key = r.next.key.clone();
+            relay.next_key_record = r.next.key_record.clone();
             relays.push(relay);
         }
         let mta_sts = if self.sts_enabled {

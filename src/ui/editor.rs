@@ -17,12 +17,24 @@ pub struct EditorState {
     pub focus: Option<Field>,
     /// Scroll the relay table to the selected row on the next frame.
     pub scroll_to_selected: bool,
+    /// A TLSA button of the selected relay was clicked (the window computes the records).
+    pub tlsa_request: Option<TlsaSource>,
+}
+
+/// Where the relay editor's TLSA buttons take the records from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsaSource {
+    /// A certificate (chain), key or CSR file (PEM).
+    File,
+    /// The chain the relay served at the last check.
+    LiveRelay,
 }
 
 struct Ctx<'a> {
     errors: &'a [(Field, String)],
     fallbacks: &'a [(Field, String)],
     focus: &'a mut Option<Field>,
+    tlsa_request: &'a mut Option<TlsaSource>,
     changed: bool,
 }
 
@@ -138,6 +150,7 @@ pub fn editor_ui(
         errors,
         fallbacks,
         focus: &mut state.focus,
+        tlsa_request: &mut state.tlsa_request,
         changed: false,
     };
     egui::ScrollArea::vertical()
@@ -544,4 +557,20 @@ fn relays_ui(ui: &mut Ui, draft: &mut DesignDraft, sel: Sel<'_>, c: &mut Ctx<'_>
                 "3 1 1 <sha-256 hex>, one per line",
             );
         });
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .button("TLSA from certificate/key/CSR file…")
+            .on_hover_text("3 1 1 for the leaf key (or the key / CSR), 2 1 1 for each issuer in the chain file")
+            .clicked()
+        {
+            *c.tlsa_request = Some(TlsaSource::File);
+        }
+        if ui
+            .button("TLSA from the live relay")
+            .on_hover_text("The records of the chain this relay served at the last check (F5)")
+            .clicked()
+        {
+            *c.tlsa_request = Some(TlsaSource::LiveRelay);
+        }
+    });
 }

@@ -201,6 +201,7 @@ impl App {
             }
             FilePurpose::SaveText { what, text } => self.write_text(&what, &path, &text),
             FilePurpose::Setting(which) => self.set_setting_file(which, path),
+            FilePurpose::TlsaFile => self.tlsa_from_file(&path),
         }
     }
 

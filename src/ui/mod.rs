@@ -11,6 +11,7 @@ pub mod draft;
 pub mod editor;
 pub mod findings;
 pub mod history;
+pub mod history_tab;
 pub mod live;
 pub mod log;
 pub mod settings;
@@ -23,8 +24,10 @@ mod files;
 mod import_notes;
 pub mod path_dialog;
 mod resolver_test;
+mod rollover;
 mod runs;
 mod settings_window;
+mod tlsa_buttons;
 
 use crate::event::{Event, EventBody, RunId};
 use crate::model::{Design, DomainName, Origin};
@@ -144,6 +147,8 @@ pub enum Tab {
     Published,
     /// Probe grid.
     Probe,
+    /// The saved checks of the domain.
+    History,
 }
 
 /// How bad a notice is.
@@ -200,6 +205,8 @@ pub(crate) enum FilePurpose {
     },
     /// A file chosen in the Settings window.
     Setting(SettingFile),
+    /// A certificate, key or CSR file for the selected relay's TLSA records.
+    TlsaFile,
 }
 
 /// The files the Settings window chooses.
@@ -264,6 +271,9 @@ pub struct App {
     import_notes: Vec<ImportNote>,
     path_dialog: Option<(PathDialog, FilePurpose)>,
     history: History,
+    /// The History tab (saved checks), and the history database (`None`: keep none).
+    history_tab: history_tab::HistoryTab,
+    history_db: Option<PathBuf>,
     /// The draft as last recorded in the history (what an edit is compared with).
     baseline: DesignDraft,
     timing: Option<Timing>,
@@ -362,6 +372,8 @@ impl App {
             import_notes: Vec::new(),
             path_dialog: None,
             history: History::default(),
+            history_tab: history_tab::HistoryTab::default(),
+            history_db: None,
             baseline: draft0,
             timing: std::env::var_os("SECMX_TIMING").map(|_| Timing {
                 started: START.get().copied().unwrap_or_else(Instant::now),
@@ -375,6 +387,9 @@ impl App {
         };
         if let Some(e) = settings_err {
             app.notice(NoticeLevel::Warning, e);
+        }
+        if app.config_dir.is_some() {
+            app.history_db = crate::history::default_path().ok();
         }
         match config.initial {
             Initial::File(path) => app.open_path(&path),
@@ -489,6 +504,18 @@ impl App {
         }
         self.dirty = true;
         self.recompute();
+    }
+
+    /// The history database the window saves its checks in and the History tab reads (default:
+    /// `$XDG_DATA_HOME/secmx/history.sqlite` with a config directory, none without one).
+    pub fn set_history_path(&mut self, path: Option<PathBuf>) {
+        self.history_db = path;
+        self.history_tab.invalidate();
+    }
+
+    /// The History tab's state.
+    pub fn history_tab(&self) -> &history_tab::HistoryTab {
+        &self.history_tab
     }
 
     /// Select a tab.
@@ -676,6 +703,9 @@ impl eframe::App for App {
         if changed {
             self.edited(&ctx);
         }
+        if let Some(source) = self.editor.tlsa_request.take() {
+            self.tlsa_request(source);
+        }
         let live_stale = self.live_stale();
         let clicked = egui::Panel::right("findings")
             .resizable(true)
@@ -702,6 +732,7 @@ impl eframe::App for App {
                     (Tab::Sts, "MTA-STS policy"),
                     (Tab::Published, "Published (DNS)"),
                     (Tab::Probe, "Probe grid"),
+                    (Tab::History, "History"),
                 ] {
                     // The selected tab is also underlined and bold: never colour alone.
                     let mut text = RichText::new(name);
@@ -739,7 +770,12 @@ impl eframe::App for App {
                 }
                 Tab::Probe => {
                     let stale = self.grid.is_stale(&self.design);
+                    self.rollover_ui(ui);
                     live::probe_ui(ui, &mut self.grid, can_run, stale)
+                }
+                Tab::History => {
+                    self.history_ui(ui);
+                    None
                 }
             };
             if let Some(i) = intent {

@@ -63,11 +63,16 @@ impl App {
             self.grid.start(run, &self.design);
         }
         let settings = self.settings.net.clone();
+        let history = self
+            .history_db
+            .clone()
+            .filter(|_| self.settings.keep_history.0);
         self.send(Command::Check {
             run,
             design: Box::new(self.design.clone()),
             probe,
             settings,
+            history,
         });
     }
 
@@ -106,6 +111,8 @@ impl App {
                     }
                     self.live_report = Some(*report);
                     self.merge_live_findings();
+                    // The worker saved it before sending it: the History tab reads again.
+                    self.history_tab.invalidate();
                 } else {
                     self.stale_events += 1;
                 }

@@ -35,6 +35,20 @@ pub struct UserSettings {
     pub last_file: Option<PathBuf>,
     /// Always use the window's own file dialog, never the desktop's (portal) one.
     pub builtin_file_dialog: bool,
+    /// Keep a history of checks: every check is saved like `secmx check --save` (on unless
+    /// turned off; off = `--no-save`).
+    pub keep_history: KeepHistory,
+}
+
+/// "Keep a history of checks": on unless turned off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct KeepHistory(pub bool);
+
+impl Default for KeepHistory {
+    fn default() -> Self {
+        KeepHistory(true)
+    }
 }
 
 impl UserSettings {

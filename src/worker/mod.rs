@@ -85,6 +85,9 @@ pub enum WorkerError {
     /// The live check stopped (no resolver, no DNS answer, a task failed).
     #[error(transparent)]
     Live(#[from] crate::live::LiveError),
+    /// A task of the worker stopped before it answered.
+    #[error("{0}")]
+    Task(String),
 }
 
 impl NetSettings {
@@ -126,6 +129,9 @@ pub enum Command {
         probe: bool,
         /// Resolver, trust anchor, CA file, timeouts, concurrency.
         settings: NetSettings,
+        /// Save the report in this history database (like `secmx check --save`) and date the
+        /// rollover plan from it; `None` = keep no history.
+        history: Option<PathBuf>,
     },
     /// Settings ▸ Test resolver: ask the resolver for the DNSKEYs at the top of the chain of trust
     /// (the root, or the trust anchor's zone), validated as a Look up would. The worker answers
@@ -297,22 +303,69 @@ async fn check(
     design: Design,
     probe: bool,
     settings: &NetSettings,
+    history: Option<PathBuf>,
     outbox: &Outbox,
     cancel: crate::probe::Cancel,
 ) -> Result<(), WorkerError> {
     let live = settings.live()?;
     let mut plan = LivePlan::for_design(design, None);
     plan.probe = probe;
-    let report = crate::live::run(
+    let mut report = crate::live::run(
         &plan,
         &live,
         crate::event::live_sink(run, outbox.sink()),
         cancel,
     )
     .await?;
+    if let (Some(path), Some(design), false) = (history, plan.design.as_ref(), report.cancelled) {
+        let run_settings = serde_json::json!({
+            "window": true,
+            "dns": plan.dns,
+            "probe": plan.probe,
+            "resolver": settings.resolver,
+            "quick": settings.quick,
+            "timeout": settings.timeout_secs,
+        });
+        // SQLite is blocking: off the runtime's worker threads.
+        let design = design.clone();
+        let saved = tokio::task::spawn_blocking(move || {
+            let r = save_run(&path, design, &mut report, &run_settings);
+            (report, r)
+        })
+        .await
+        .map_err(|e| WorkerError::Task(format!("the history save stopped: {e}")))?;
+        report = saved.0;
+        if let Err(e) = saved.1 {
+            outbox.result(Event {
+                run,
+                body: EventBody::Failed {
+                    message: format!(
+                        "This check was not kept in the history: {e}. Turn \"Keep a history of checks\" off in the History tab to stop trying."
+                    ),
+                },
+            });
+        }
+    }
     outbox.result(Event {
         run,
         body: EventBody::Report(Box::new(report)),
+    });
+    Ok(())
+}
+
+/// Save a window run in the history and date its rollover plan from it.
+fn save_run(
+    path: &std::path::Path,
+    design: Design,
+    report: &mut crate::live::LiveReport,
+    run_settings: &serde_json::Value,
+) -> Result<(), String> {
+    let mut h = crate::history::History::open(path, true)?;
+    let value = serde_json::to_value(&*report).map_err(|e| e.to_string())?;
+    h.save(&value, crate::history::now_unix(), run_settings)?;
+    let domain = report.domain.clone();
+    report.date_rollover(&design, &|owner, record| {
+        h.tlsa_first_seen(&domain, owner, record).ok().flatten()
     });
     Ok(())
 }
@@ -335,12 +388,15 @@ async fn run_worker(mut commands: mpsc::UnboundedReceiver<Command>, outbox: Outb
                 design,
                 probe,
                 settings,
+                history,
             } => {
                 let outbox = outbox.clone();
                 let (cancel_handle, cancel) = crate::probe::CancelHandle::new();
                 let watch = cancel.clone();
                 let task = tokio::spawn(async move {
-                    if let Err(e) = check(run, *design, probe, &settings, &outbox, cancel).await {
+                    if let Err(e) =
+                        check(run, *design, probe, &settings, history, &outbox, cancel).await
+                    {
                         outbox.result(Event {
                             run,
                             body: EventBody::Failed {
@@ -453,6 +509,7 @@ mod tests {
                 resolver: Some("not-an-address".into()),
                 ..NetSettings::default()
             },
+            history: None,
         }));
         let got = next_events(&mut link, 2);
         assert_eq!(got.len(), 2, "{got:?}");

@@ -447,6 +447,7 @@ fn the_window_worker_resolves_relays_through_the_configured_resolver_and_honours
                 quick,
                 ..NetSettings::default()
             },
+            history: None,
         }));
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         let mut reports = Vec::new();

@@ -23,6 +23,8 @@ mod tlsa_cmd;
 #[cfg(feature = "gui")]
 mod ui;
 #[cfg(feature = "gui")]
+mod ui_over_time;
+#[cfg(feature = "gui")]
 mod ui_window;
 mod verdict_truth;
 mod zone;

@@ -258,4 +258,39 @@ fn check_prints_the_rollover_plan() {
         text.contains(&format!("after the switch + 2×TTL: remove {cur}")),
         "{text}"
     );
+
+    // The JSON report carries the same plan as data: steps with action, record, not-before date.
+    let o = secmx(&[
+        "check",
+        &d.join("plan.secmx.toml").display().to_string(),
+        "--offline",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let plans = v["rollover"].as_array().unwrap();
+    assert_eq!(plans.len(), 1, "{v}");
+    assert_eq!(plans[0]["host"], "mx.plan.example");
+    assert_eq!(plans[0]["owner"], "_25._tcp.mx.plan.example");
+    assert_eq!(plans[0]["ttl"], 3600);
+    let steps: Vec<(&str, Option<&str>)> = plans[0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["action"].as_str().unwrap(), s["record"].as_str()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("publish", Some(next.as_str())),
+            ("switch-key", None),
+            ("remove", Some(cur.as_str()))
+        ]
+    );
+    let switch = &plans[0]["steps"][1];
+    assert_eq!(switch["wait_seconds"], 7200);
+    assert_eq!(switch["after"], "publication");
+    // Nothing published yet, no history: no date to give.
+    assert!(switch["not_before"].is_null(), "{switch}");
+    assert!(switch["text"].as_str().unwrap().contains("switch the key"));
 }

@@ -90,14 +90,17 @@ pub fn diff(
         changes.iter().filter(|c| c.regression).count()
     )
     .map_err(io)?;
-    for c in &changes {
-        writeln!(
-            out,
-            "  {} {}",
-            if c.regression { "WORSE" } else { "     " },
-            c.text
-        )
-        .map_err(io)?;
+    for (group, list) in crate::history::grouped(&changes) {
+        writeln!(out, "  {group}:").map_err(io)?;
+        for c in list {
+            writeln!(
+                out,
+                "    {} {}",
+                if c.regression { "WORSE" } else { "     " },
+                c.words()
+            )
+            .map_err(io)?;
+        }
     }
     Ok(
         if fail_on_regression && changes.iter().any(|c| c.regression) {

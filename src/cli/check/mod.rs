@@ -284,7 +284,7 @@ pub fn check(
         "quick": popts.quick,
         "timeout": net.timeout,
     });
-    let report = run_live(plan, settings, format == CheckFormat::Jsonl, out)?;
+    let mut report = run_live(plan, settings, format == CheckFormat::Jsonl, out)?;
     let mut regressions = Vec::new();
     if let (true, Some(h)) = (save.save && !report.cancelled, history.as_mut()) {
         let value = serde_json::to_value(&report).map_err(|e| e.to_string())?;
@@ -307,6 +307,13 @@ pub fn check(
     } else if save.save {
         let _ = writeln!(err, "secmx: the run was cancelled: not saved");
     }
+    // The rollover plan dated from the history (this run included, when saved).
+    if let (Some(d), Some(h)) = (&design, history.as_ref()) {
+        let domain = report.domain.clone();
+        report.date_rollover(d, &|owner, record| {
+            h.tlsa_first_seen(&domain, owner, record).ok().flatten()
+        });
+    }
     let io = |e: std::io::Error| format!("cannot write output: {e}");
     match format {
         CheckFormat::Json => {
@@ -319,9 +326,7 @@ pub fn check(
         }
         CheckFormat::Text => {
             write_text(out, &report).map_err(io)?;
-            if let Some(d) = &design {
-                write_plans(out, d, &report, history.as_ref()).map_err(io)?;
-            }
+            write_plans(out, &report).map_err(io)?;
         }
     }
     if save.fail_on_regression && !regressions.is_empty() {

@@ -134,104 +134,17 @@ pub(super) fn spelling<T: Serialize>(v: &T) -> String {
         .unwrap_or_default()
 }
 
-/// The key rollover plan of each design relay that names a next key (`next_tlsa`, `next_key`):
-/// publish the next record, switch the key two TTLs after it was first seen published, remove the
-/// old records two TTLs after the switch. Dates come from the history when there is one.
-pub(super) fn write_plans(
-    out: &mut dyn Write,
-    design: &Design,
-    r: &LiveReport,
-    history: Option<&crate::history::History>,
-) -> std::io::Result<()> {
-    let relays: Vec<_> = design
-        .relays
-        .iter()
-        .filter(|x| !x.next_records().is_empty())
-        .collect();
-    if relays.is_empty() {
+/// The key rollover plan of each design relay that names a next key (the report's `rollover`,
+/// [`crate::live::rollover`]).
+pub(super) fn write_plans(out: &mut dyn Write, r: &LiveReport) -> std::io::Result<()> {
+    if r.rollover.is_empty() {
         return Ok(());
     }
     writeln!(out, "  Key rollover plan:")?;
-    for relay in relays {
-        let owner = format!("_{}._tcp.{}", relay.tlsa_port(), relay.host);
-        let published = r.dns.as_ref().and_then(|d| {
-            d.rrsets
-                .iter()
-                .find(|s| s.rtype == "TLSA" && s.owner() == owner)
-        });
-        let ttl = published
-            .and_then(|s| s.ttl)
-            .map(i64::from)
-            .unwrap_or(design.ttl);
-        let live: Option<Vec<String>> = published.map(|s| {
-            s.records
-                .iter()
-                .map(|x| crate::model::normalize_tlsa(x))
-                .collect()
-        });
-        let next = relay.next_records();
-        let old: Vec<String> = relay
-            .tlsa
-            .iter()
-            .map(|t| crate::model::normalize_tlsa(t))
-            .filter(|t| !next.contains(t))
-            .collect();
-        let served: Vec<String> = r
-            .probes
-            .iter()
-            .flatten()
-            .filter(|p| p.host == relay.host && i64::from(p.port) == relay.tlsa_port())
-            .filter_map(|p| p.certificate.as_ref()?.chain.first())
-            .map(|c| format!("3 1 1 {}", c.spki_sha256))
-            .collect();
-        let switched = !served.is_empty() && served.iter().all(|k| next.contains(k));
-        writeln!(out, "    {owner} (TTL {ttl} s):")?;
-        let unpublished: Vec<&String> = next
-            .iter()
-            .filter(|n| live.as_ref().is_none_or(|l| !l.contains(n)))
-            .collect();
-        if !unpublished.is_empty() {
-            for n in &unpublished {
-                writeln!(out, "      now: publish {n}")?;
-            }
-            writeln!(
-                out,
-                "      after 2×TTL ({} s) from publication: switch the key",
-                2 * ttl
-            )?;
-        } else if switched {
-            writeln!(out, "      done: the relay serves the next key")?;
-        } else {
-            let seen = next
-                .iter()
-                .filter_map(|n| {
-                    history.and_then(|h| h.tlsa_first_seen(&r.domain, &owner, n).ok().flatten())
-                })
-                .max();
-            match seen {
-                Some(t) => writeln!(
-                    out,
-                    "      after {}: switch the key (2×TTL from when the next record was first seen, {})",
-                    crate::history::when(t + 2 * ttl),
-                    crate::history::when(t)
-                )?,
-                None => writeln!(
-                    out,
-                    "      after 2×TTL ({} s) from publication: switch the key (published now; save runs with --save for a date)",
-                    2 * ttl
-                )?,
-            }
-        }
-        for o in &old {
-            if switched {
-                writeln!(
-                    out,
-                    "      after 2×TTL ({} s) from the switch: remove {o}",
-                    2 * ttl
-                )?;
-            } else {
-                writeln!(out, "      after the switch + 2×TTL: remove {o}")?;
-            }
+    for p in &r.rollover {
+        writeln!(out, "    {} (TTL {} s):", p.owner, p.ttl)?;
+        for s in &p.steps {
+            writeln!(out, "      {}", s.text)?;
         }
     }
     Ok(())
