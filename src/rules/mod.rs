@@ -30,7 +30,7 @@ pub mod wire;
 pub mod xr;
 
 #[cfg(test)]
-mod fingerprint;
+mod snapshots;
 #[cfg(test)]
 pub(crate) mod testkit;
 
