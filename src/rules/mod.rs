@@ -10,6 +10,7 @@
 pub mod catalogue;
 mod common;
 pub mod dkim;
+mod facts;
 pub mod live;
 pub mod live_probe;
 pub mod mx;
@@ -35,6 +36,7 @@ mod snapshots;
 pub(crate) mod testkit;
 
 use crate::model::{Design, Level, Origin, Profile, RecordSet, Relay, Role};
+pub use facts::Facts;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -65,7 +67,7 @@ pub enum Needs {
 }
 
 /// Signature of a rule's check.
-pub type CheckFn = fn(&Rule, &Input<'_>, &mut Vec<Finding>);
+pub type CheckFn = fn(&Rule, &Facts<'_>, &mut Vec<Finding>);
 
 /// One catalogue entry.
 #[derive(Debug, Clone, Copy)]
@@ -338,6 +340,8 @@ pub use crate::model::Summary;
 /// Run every implemented rule that `needs` allows over `input`; findings sorted by severity (errors
 /// first), then rule id, then subject.
 pub fn run(input: &Input<'_>, needs: &[Needs]) -> Vec<Finding> {
+    let facts = Facts::new(*input);
+    let input = &facts;
     let rules: Vec<(&'static Rule, CheckFn)> = registry()
         .filter(|r| needs.contains(&r.needs))
         .filter_map(|r| r.check.map(|c| (r, c)))
@@ -480,7 +484,7 @@ mod tests {
         let mut sequential = Vec::new();
         for r in registry().filter(|r| r.needs == Needs::Static) {
             if let Some(c) = r.check {
-                c(r, &input, &mut sequential);
+                c(r, &crate::rules::Facts::new(input), &mut sequential);
             }
         }
         sort_findings(&mut sequential);

@@ -1,6 +1,6 @@
 //! MX rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
 
-use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use super::{Finding, Needs, Raise, Rule, Severity};
 use crate::model::{RData, Record};
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -176,7 +176,7 @@ fn special_use_suffix(host: &str) -> Option<&'static str> {
         .find(|s| host == *s || host.strip_suffix(s).is_some_and(|head| head.ends_with('.')))
 }
 
-fn mx_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn mx_001(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for (rec, pref, exch) in input.records.mx_records() {
         if !reads_as_address(exch) {
             continue;
@@ -199,7 +199,7 @@ fn mx_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn mx_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn mx_002(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     // Most sets hold no CNAME at all: one cheap scan spares a lookup per MX record.
     if input.records.of_type("CNAME").next().is_none() {
         return;
@@ -226,7 +226,7 @@ fn mx_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn mx_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn mx_004(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for (rec, pref, exch) in input.records.mx_records() {
         if (0..=65535).contains(&pref) {
             continue;
@@ -245,7 +245,7 @@ fn mx_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn mx_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn mx_005(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     if input.options.test_domain {
         return;
     }
@@ -296,7 +296,7 @@ fn mx_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn mx_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn mx_006(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     if input.options.test_domain {
         return;
     }
@@ -318,7 +318,7 @@ fn mx_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn mx_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn mx_007(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let domain = input.domain;
     if input.records.mx_of(domain).next().is_some() {
         return;

@@ -1,6 +1,6 @@
 //! NMX rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
 
-use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use super::{Finding, Needs, Raise, Rule, Severity};
 use crate::model::{Origin, Record};
 
 /// The rules of this group, in catalogue order.
@@ -53,7 +53,7 @@ pub const RULES: &[Rule] = &[
 ];
 
 /// The null MX record of the domain (an MX with the root as exchange), if it publishes one.
-fn null_mx<'a>(input: &Input<'a>) -> Option<&'a Record> {
+fn null_mx<'a>(input: &crate::rules::Facts<'a>) -> Option<&'a Record> {
     input
         .records
         .mx_of(input.domain)
@@ -118,7 +118,7 @@ pub fn null_mx_spelling_error(text: &str) -> Option<String> {
     None
 }
 
-fn nmx_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn nmx_001(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for (rec, pref, exch) in input.records.mx_records() {
         if !exch.is_empty() || pref == 0 {
             continue;
@@ -138,7 +138,7 @@ fn nmx_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn nmx_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn nmx_002(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let targets = input.records.mx_records().map(|(rec, _, exch)| (rec, exch));
     for (owner, null, real) in super::common::root_beside_real(targets) {
         out.push(
@@ -155,7 +155,7 @@ fn nmx_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn nmx_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn nmx_003(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for (rec, pref, exch) in input.records.mx_records() {
         let problem = if exch.contains('"') {
             format!(
@@ -204,7 +204,7 @@ fn dmarc_rejects(text: &str) -> bool {
     })
 }
 
-fn nmx_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn nmx_004(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(null) = null_mx(input) else {
         return;
     };
@@ -283,7 +283,7 @@ fn nmx_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     );
 }
 
-fn nmx_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn nmx_005(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(null) = null_mx(input) else {
         return;
     };

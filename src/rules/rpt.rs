@@ -3,7 +3,7 @@
 use super::sts::{
     ChainEnd, TxtLookup, space_before_first_semicolon, tag_fields, trim_wsp, txt_lookup,
 };
-use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use super::{Finding, Needs, Raise, Rule, Severity};
 use crate::model::Origin;
 use crate::model::records::Record;
 
@@ -211,12 +211,12 @@ fn https_problem(uri: &str) -> Option<String> {
     None
 }
 
-fn rpt_owner(input: &Input<'_>) -> String {
+fn rpt_owner(input: &crate::rules::Facts<'_>) -> String {
     format!("_smtp._tls.{}", input.domain)
 }
 
 /// The `_smtp._tls` lookup and its records that start with `v=TLSRPTv1`.
-fn rpt_txt<'a>(input: &Input<'a>) -> (TxtLookup<'a>, Vec<(&'a Record, String)>) {
+fn rpt_txt<'a>(input: &crate::rules::Facts<'a>) -> (TxtLookup<'a>, Vec<(&'a Record, String)>) {
     let look = txt_lookup(input.records, &rpt_owner(input));
     let versions = look
         .txt
@@ -229,7 +229,7 @@ fn rpt_txt<'a>(input: &Input<'a>) -> (TxtLookup<'a>, Vec<(&'a Record, String)>) 
 
 const RUA_EXAMPLE: &str = "v=TLSRPTv1; rua=mailto:tlsrpt@agency.example";
 
-fn rpt_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn rpt_001(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let (look, versions) = rpt_txt(input);
     let via = if look.chain.is_empty() {
         String::new()
@@ -300,7 +300,7 @@ fn rpt_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn rpt_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn rpt_002(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let (look, _) = rpt_txt(input);
     for (rec, text) in &look.txt {
         if !text.starts_with(TLSRPT_VERSION) {
@@ -357,7 +357,7 @@ fn rpt_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn rpt_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn rpt_003(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let (_, versions) = rpt_txt(input);
     for (rec, text) in &versions {
         let r = parse_tlsrpt(text);
@@ -392,7 +392,7 @@ fn rpt_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn rpt_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn rpt_004(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     const FIX: &str = "Separate destinations with commas inside one `rua=` field (`rua=mailto:a@agency.example,mailto:b@agency.example`); percent-encode a literal `,` as `%2C`, `!` as `%21` and `;` as `%3B`.";
     let (_, versions) = rpt_txt(input);
     for (rec, text) in &versions {
@@ -436,7 +436,7 @@ fn rpt_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn rpt_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn rpt_005(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let (_, versions) = rpt_txt(input);
     for (rec, text) in &versions {
         for uri in parse_tlsrpt(text).rua {
@@ -455,7 +455,7 @@ fn rpt_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn rpt_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn rpt_006(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let (_, versions) = rpt_txt(input);
     for (rec, text) in &versions {
         if space_before_first_semicolon(text, TLSRPT_VERSION) {
@@ -483,7 +483,7 @@ const LOOKALIKES: [&str; 5] = [
     "_tls._smtp.",
 ];
 
-fn rpt_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn rpt_007(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let right = rpt_owner(input);
     let mut names: Vec<String> = LOOKALIKES
         .iter()

@@ -36,7 +36,7 @@ fn findings_of(d: &Design) -> Vec<Finding> {
     let mut sequential = Vec::new();
     for r in super::registry().filter(|r| r.needs == Needs::Static) {
         if let Some(c) = r.check {
-            c(r, &input, &mut sequential);
+            c(r, &crate::rules::Facts::new(input), &mut sequential);
         }
     }
     super::sort_findings(&mut sequential);

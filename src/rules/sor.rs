@@ -1,7 +1,7 @@
 //! SOR rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::xr::{FastMap, FastSet};
-use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use super::{Finding, Needs, Raise, Rule, Severity};
 use crate::model::{Record, Role};
 use std::net::IpAddr;
 
@@ -73,7 +73,7 @@ pub const RULES: &[Rule] = &[
 ];
 
 /// The MX exchanges of the domain (null MX left out), deduplicated, with the first record naming each.
-fn mx_exchanges<'a>(input: &Input<'a>) -> FastMap<&'a str, &'a Record> {
+fn mx_exchanges<'a>(input: &crate::rules::Facts<'a>) -> FastMap<&'a str, &'a Record> {
     let mut map = FastMap::default();
     for (rec, _, exchange) in input.records.mx_of(input.domain) {
         if !exchange.is_empty() {
@@ -84,7 +84,7 @@ fn mx_exchanges<'a>(input: &Input<'a>) -> FastMap<&'a str, &'a Record> {
 }
 
 /// The SecMX SRV records of the domain with a real target: (record, port, target).
-fn srv_targets<'a>(input: &Input<'a>) -> Vec<(&'a Record, i64, &'a str)> {
+fn srv_targets<'a>(input: &crate::rules::Facts<'a>) -> Vec<(&'a Record, i64, &'a str)> {
     input
         .records
         .srv_at(&input.srv_owner())
@@ -94,7 +94,7 @@ fn srv_targets<'a>(input: &Input<'a>) -> Vec<(&'a Record, i64, &'a str)> {
 }
 
 /// SOR-001: a host the design gives role SOR is listed as an MX exchange.
-fn sor_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn sor_001(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     if !input.relays.iter().any(|r| r.role == Role::Sor) {
         return;
     }
@@ -129,7 +129,7 @@ fn sor_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// SOR-002: no MX at all, and a port-25 SecMX SRV target is the domain itself or shares its address.
-fn sor_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn sor_002(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let domain = input.domain;
     if input.records.at(domain, "MX").next().is_some() {
         return;
@@ -172,7 +172,7 @@ fn sor_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// SOR-003: an SOR listener (address + SRV port) is the same socket as an MX host on port 25.
-fn sor_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn sor_003(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let mx = mx_exchanges(input);
     if mx.is_empty() {
         return;
@@ -234,7 +234,7 @@ fn sor_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// SOR-004: SecMX SRV SORs exist but the domain has no MX, and it is not declared secure-only.
-fn sor_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn sor_004(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     if input.options.secure_only {
         return;
     }

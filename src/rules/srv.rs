@@ -1,7 +1,7 @@
 //! SRV rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::mx::reads_as_address;
-use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use super::{Finding, Needs, Raise, Rule, Severity};
 use crate::model::name::is_in_domain;
 use crate::model::{Origin, Record};
 use std::collections::HashSet;
@@ -109,7 +109,7 @@ const NOT_RELAY_DISCOVERY: &[&str] = &["_submission", "_submissions", "_smtps", 
 
 /// Whether an SRV service label (with or without its underscore) names a mail service: the design's
 /// SecMX label or one of the SMTP family labels.
-pub(super) fn is_mail_service(label: &str, input: &Input<'_>) -> bool {
+pub(super) fn is_mail_service(label: &str, input: &crate::rules::Facts<'_>) -> bool {
     let bare = label.trim_start_matches('_');
     !bare.is_empty()
         && (bare == input.srv_label.trim_start_matches('_') || MAIL_SERVICES.contains(&bare))
@@ -119,7 +119,7 @@ pub(super) fn is_mail_service(label: &str, input: &Input<'_>) -> bool {
 type Srv<'a> = (&'a Record, i64, i64, i64, &'a str);
 
 /// Every SRV record under the mail domain.
-fn srv_records<'a>(input: &Input<'a>) -> impl Iterator<Item = Srv<'a>> + 'a {
+fn srv_records<'a>(input: &crate::rules::Facts<'a>) -> impl Iterator<Item = Srv<'a>> + 'a {
     let domain = input.domain;
     input
         .records
@@ -133,7 +133,7 @@ fn srv_text(rec: &Record, prio: i64, weight: i64, port: i64, target: &str) -> St
 }
 
 /// Why an SRV owner under the domain is not `_<service>._tcp.<name>`, with a corrected owner.
-fn owner_problem(owner: &str, input: &Input<'_>) -> Option<(String, String)> {
+fn owner_problem(owner: &str, input: &crate::rules::Facts<'_>) -> Option<(String, String)> {
     if owner == input.domain {
         return Some((
             "has no `_<service>._tcp` labels in front of the domain".to_string(),
@@ -172,7 +172,7 @@ fn owner_problem(owner: &str, input: &Input<'_>) -> Option<(String, String)> {
     None
 }
 
-fn srv_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn srv_001(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();
     for (rec, ..) in srv_records(input) {
         let owner = rec.name.as_str();
@@ -215,7 +215,7 @@ fn srv_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn srv_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn srv_002(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let range = 0..=65535;
     for (rec, prio, weight, port, target) in srv_records(input) {
         let mut bad = Vec::new();
@@ -244,7 +244,7 @@ fn srv_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn srv_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn srv_003(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for (rec, prio, weight, port, target) in srv_records(input) {
         let message = if !(0..=65535).contains(&port) {
             format!(
@@ -271,7 +271,7 @@ fn srv_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn srv_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn srv_004(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for (rec, prio, weight, port, target) in srv_records(input) {
         if !reads_as_address(target) {
             continue;
@@ -294,7 +294,7 @@ fn srv_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn srv_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn srv_005(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     // Most sets hold no CNAME at all: one cheap scan spares a lookup per SRV record.
     if input.records.of_type("CNAME").next().is_none() {
         return;
@@ -321,7 +321,7 @@ fn srv_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn srv_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn srv_007(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let targets = srv_records(input).map(|(rec, _, _, _, target)| (rec, target));
     for (owner, root, real) in super::common::root_beside_real(targets) {
         out.push(
@@ -338,7 +338,7 @@ fn srv_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn srv_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn srv_008(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     // Per (owner, priority): weight-0 count, positive count, first weight-0 record.
     type Group<'a> = (&'a str, i64, usize, usize, Option<&'a Record>);
     let mut groups: super::common::Groups<(&str, i64), Group<'_>> = super::common::Groups::new();
@@ -377,7 +377,7 @@ fn srv_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn srv_009(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn srv_009(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for (rec, prio, weight, port, target) in srv_records(input) {
         let service = rec.name.split('.').next().unwrap_or("");
         if service != input.srv_label
@@ -412,7 +412,7 @@ fn label_purpose(label: &str) -> &'static str {
     }
 }
 
-fn srv_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn srv_010(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let label = input.srv_label;
     let label_reported = NOT_RELAY_DISCOVERY.contains(&label);
     if label_reported {
@@ -798,7 +798,7 @@ mod tests {
         ] {
             for rule in group {
                 if let Some(check) = rule.check {
-                    check(rule, &input, &mut out);
+                    check(rule, &crate::rules::Facts::new(input), &mut out);
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! NAME rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests (`tests.rs`).
 
 use super::wire::{self, Answer};
-use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use super::{Finding, Needs, Raise, Rule, Severity};
 use crate::model::name::is_ldh_label;
 use crate::model::{Origin, RData, Record, RecordSet};
 use std::collections::HashSet;
@@ -166,7 +166,7 @@ use sizes::*;
 
 /// Where a name sits in a record: its owner, or the host it points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Place {
+pub(crate) enum Place {
     Owner,
     Target,
 }
@@ -177,10 +177,13 @@ enum Place {
 ///
 /// The list is made once per record set and shared by the checks (record indexes and places); each
 /// check then walks it instead of all records twice.
-fn each_name(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, Place)> + '_ {
-    let uses = set.shared("name uses", |set| {
+fn each_name<'f>(
+    facts: &'f crate::rules::Facts<'_>,
+) -> impl Iterator<Item = (&'f Record, &'f str, Place)> + 'f {
+    let set = facts.records;
+    let uses = facts.name_uses.get_or_init(|| {
         scan_names(set)
-            .filter_map(|(r, _, place)| set.position(r).map(|i| (i, place)))
+            .map(|((i, _), _, place)| (i, place))
             .collect::<Vec<(usize, Place)>>()
     });
     let records = set.records();
@@ -198,13 +201,14 @@ fn each_name(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, Place)> + 
     })
 }
 
-/// [`each_name`] as a walk over the records.
-fn scan_names(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, Place)> + '_ {
-    let owners = set.iter().map(|r| (r, r.name.as_str(), Place::Owner));
-    let targets = set.iter().filter_map(|r| match &r.data {
-        RData::Mx { exchange, .. } => Some((r, exchange.as_str(), Place::Target)),
-        RData::Srv { target, .. } => Some((r, target.as_str(), Place::Target)),
-        RData::Cname(t) => Some((r, t.as_str(), Place::Target)),
+/// [`each_name`] as a walk over the records, with each record's index.
+fn scan_names(set: &RecordSet) -> impl Iterator<Item = ((usize, &Record), &str, Place)> + '_ {
+    let indexed = || set.records().iter().enumerate();
+    let owners = indexed().map(|(i, r)| ((i, r), r.name.as_str(), Place::Owner));
+    let targets = indexed().filter_map(|(i, r)| match &r.data {
+        RData::Mx { exchange, .. } => Some(((i, r), exchange.as_str(), Place::Target)),
+        RData::Srv { target, .. } => Some(((i, r), target.as_str(), Place::Target)),
+        RData::Cname(t) => Some(((i, r), t.as_str(), Place::Target)),
         _ => None,
     });
     skip_repeats(owners.chain(targets))
@@ -212,9 +216,9 @@ fn scan_names(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, Place)> +
 
 /// Drop an item whose name equals the one just before it: an RRset's records come in a row, so the
 /// apex of 10,000 MX records is judged once, without hashing.
-fn skip_repeats<'a, T: Copy>(
-    items: impl Iterator<Item = (&'a Record, &'a str, T)>,
-) -> impl Iterator<Item = (&'a Record, &'a str, T)> {
+fn skip_repeats<'a, R, T: Copy>(
+    items: impl Iterator<Item = (R, &'a str, T)>,
+) -> impl Iterator<Item = (R, &'a str, T)> {
     let mut prev: Option<&str> = None;
     items.filter(move |(_, name, _)| {
         let repeat = prev == Some(*name);
@@ -310,15 +314,17 @@ fn tlsa_base(owner: &str) -> &str {
 /// with the record and what the name is there. The root (null MX, SRV opt-out) is left out.
 ///
 /// Made once per record set and shared by the checks, like [`each_name`].
-fn relay_hosts(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, &'static str)> + '_ {
-    let uses = set.shared("relay hosts", |set| {
+fn relay_hosts<'f>(
+    facts: &'f crate::rules::Facts<'_>,
+) -> impl Iterator<Item = (&'f Record, &'f str, &'static str)> + 'f {
+    let set = facts.records;
+    let uses = facts.relay_hosts.get_or_init(|| {
         scan_relay_hosts(set)
-            .filter_map(|(r, host, kind)| {
-                let i = set.position(r)?;
+            .map(|((i, r), host, kind)| {
                 // The host is the name of the record's kind: its offset in the owner for a TLSA
                 // base name (a suffix of the owner), else the kind says where it is.
                 let offset = r.name.len().saturating_sub(host.len());
-                Some((i, kind, offset))
+                (i, kind, offset)
             })
             .collect::<Vec<(usize, &'static str, usize)>>()
     });
@@ -337,14 +343,18 @@ fn relay_hosts(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, &'static
 }
 
 /// [`relay_hosts`] as a walk over the records.
-fn scan_relay_hosts(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, &'static str)> + '_ {
+fn scan_relay_hosts(
+    set: &RecordSet,
+) -> impl Iterator<Item = ((usize, &Record), &str, &'static str)> + '_ {
     let hosts = set
+        .records()
         .iter()
-        .filter_map(|r| match &r.data {
-            RData::Mx { exchange, .. } => Some((r, exchange.as_str(), "MX exchange")),
-            RData::Srv { target, .. } => Some((r, target.as_str(), "SRV target")),
-            RData::A(_) | RData::Aaaa(_) => Some((r, r.name.as_str(), "address host")),
-            _ if is_tlsa(r) => Some((r, tlsa_base(&r.name), "TLSA base name")),
+        .enumerate()
+        .filter_map(|(i, r)| match &r.data {
+            RData::Mx { exchange, .. } => Some(((i, r), exchange.as_str(), "MX exchange")),
+            RData::Srv { target, .. } => Some(((i, r), target.as_str(), "SRV target")),
+            RData::A(_) | RData::Aaaa(_) => Some(((i, r), r.name.as_str(), "address host")),
+            _ if is_tlsa(r) => Some(((i, r), tlsa_base(&r.name), "TLSA base name")),
             _ => None,
         })
         .filter(|(_, host, _)| !host.is_empty());

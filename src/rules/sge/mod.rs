@@ -2,10 +2,10 @@
 
 use super::rpt::{TLSRPT_VERSION, parse_tlsrpt};
 use super::sts::{
-    ChainEnd, PatternIndex, STS_VERSION, mx_hosts, parse_policy, short_list, tag_fields, txt_lookup,
+    ChainEnd, PatternIndex, STS_VERSION, mx_hosts, short_list, tag_fields, txt_lookup,
 };
 
-use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use super::{Finding, Needs, Raise, Rule, Severity};
 use crate::model::records::Record;
 use crate::model::{Origin, Profile, StsMode};
 use std::collections::HashSet;
@@ -161,11 +161,11 @@ pub fn parse_dmarc(text: &str) -> Option<Dmarc> {
 // Helpers.
 // ---------------------------------------------------------------------------------------------
 
-fn is_sge(input: &Input<'_>) -> bool {
+fn is_sge(input: &crate::rules::Facts<'_>) -> bool {
     input.profile == Profile::Sge
 }
 
-fn has_null_mx(input: &Input<'_>) -> bool {
+fn has_null_mx(input: &crate::rules::Facts<'_>) -> bool {
     input
         .records
         .mx_of(input.domain)
@@ -174,7 +174,7 @@ fn has_null_mx(input: &Input<'_>) -> bool {
 
 /// Whether the domain receives no mail: a null MX, or no MX and no SecMX SRV target at all (and not
 /// declared secure-only, Q5).
-fn receives_no_mail(input: &Input<'_>) -> bool {
+fn receives_no_mail(input: &crate::rules::Facts<'_>) -> bool {
     if has_null_mx(input) {
         return true;
     }
@@ -190,7 +190,7 @@ fn receives_no_mail(input: &Input<'_>) -> bool {
 }
 
 /// The apex SPF records with their parsed form.
-fn spf_records<'a>(input: &Input<'a>) -> Vec<(&'a Record, String, Spf)> {
+fn spf_records<'a>(input: &crate::rules::Facts<'a>) -> Vec<(&'a Record, String, Spf)> {
     input
         .records
         .txt_at(input.domain)
@@ -227,7 +227,10 @@ struct DmarcFound<'a> {
     records: Option<Vec<(&'a Record, String, Dmarc)>>,
 }
 
-fn dmarc_at<'a>(input: &Input<'a>, owner: &str) -> Option<Vec<(&'a Record, String, Dmarc)>> {
+fn dmarc_at<'a>(
+    input: &crate::rules::Facts<'a>,
+    owner: &str,
+) -> Option<Vec<(&'a Record, String, Dmarc)>> {
     dmarc_in(input.records, owner)
 }
 
@@ -247,7 +250,7 @@ fn dmarc_in<'a>(
     )
 }
 
-fn dmarc_found<'a>(input: &Input<'a>) -> DmarcFound<'a> {
+fn dmarc_found<'a>(input: &crate::rules::Facts<'a>) -> DmarcFound<'a> {
     let own = format!("_dmarc.{}", input.domain);
     let here = dmarc_at(input, &own);
     let none_here = here.as_ref().is_some_and(|v| v.is_empty());
@@ -272,17 +275,20 @@ fn dmarc_found<'a>(input: &Input<'a>) -> DmarcFound<'a> {
 }
 
 /// The DMARC records that apply: `None` when the lookup leaves the record set (live check).
-fn dmarc_records<'a>(input: &Input<'a>) -> Option<Vec<(&'a Record, String, Dmarc)>> {
+fn dmarc_records<'a>(input: &crate::rules::Facts<'a>) -> Option<Vec<(&'a Record, String, Dmarc)>> {
     dmarc_found(input).records
 }
 
 /// Where the DMARC records that apply are published.
-fn dmarc_owner(input: &Input<'_>) -> String {
+fn dmarc_owner(input: &crate::rules::Facts<'_>) -> String {
     dmarc_found(input).owner
 }
 
 /// The policy tag that applies to the domain: `sp` (else `p`) of an inherited record.
-fn policy_tag<'d>(input: &Input<'_>, d: &'d Dmarc) -> (&'static str, Option<&'d str>) {
+fn policy_tag<'d>(
+    input: &crate::rules::Facts<'_>,
+    d: &'d Dmarc,
+) -> (&'static str, Option<&'d str>) {
     if dmarc_found(input).inherited && d.get("sp").is_some() {
         ("sp", d.get("sp"))
     } else {
@@ -291,12 +297,12 @@ fn policy_tag<'d>(input: &Input<'_>, d: &'d Dmarc) -> (&'static str, Option<&'d 
 }
 
 /// The single DMARC record SGE-007/008 judge (quiet when SGE-006 already reports none or several).
-fn single_dmarc<'a>(input: &Input<'a>) -> Option<(&'a Record, String, Dmarc)> {
+fn single_dmarc<'a>(input: &crate::rules::Facts<'a>) -> Option<(&'a Record, String, Dmarc)> {
     let mut v = dmarc_records(input)?;
     if v.len() == 1 { v.pop() } else { None }
 }
 
-fn dmarc_example(input: &Input<'_>) -> String {
+fn dmarc_example(input: &crate::rules::Facts<'_>) -> String {
     format!(
         "v=DMARC1; p=reject; adkim=s; aspf=s; rua=mailto:dmarc@{}",
         input.domain

@@ -1,12 +1,10 @@
 //! STS rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
 
-use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use super::{Finding, Needs, Raise, Rule, Severity};
 use crate::model::records::Record;
 use crate::model::sts::{PolicyLine, PolicyText};
 use crate::model::{Origin, RecordSet, StsMode};
-use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use std::rc::Rc;
 
 mod policy;
 mod record;

@@ -1,7 +1,7 @@
 //! TLSA rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::xr::{FastMap, FastSet};
-use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use super::{Finding, Needs, Raise, Rule, Severity};
 use crate::model::render::tlsa_owner;
 use crate::model::{RData, Record};
 use x509_parser::prelude::FromDer;
@@ -205,22 +205,18 @@ struct TlsaSets<'a> {
 }
 
 /// [`TlsaSets`] as record indexes, grouped once per record set and shared by the checks.
-struct TlsaRuns {
+pub(crate) struct TlsaRuns {
     records: Vec<usize>,
     runs: Vec<(usize, usize)>,
 }
 
 impl<'a> TlsaSets<'a> {
-    fn of(input: &Input<'a>) -> Self {
-        let shared = input.records.shared("tlsa sets", |set| {
-            let sets = TlsaSets::group(set);
+    fn of(input: &crate::rules::Facts<'a>) -> Self {
+        let shared = input.tlsa_runs.get_or_init(|| {
+            let (records, runs) = TlsaSets::group_indexed(input.records);
             TlsaRuns {
-                records: sets
-                    .records
-                    .iter()
-                    .filter_map(|r| set.position(r))
-                    .collect(),
-                runs: sets.runs,
+                records: records.iter().map(|(i, _)| *i).collect(),
+                runs,
             }
         });
         let all = input.records.records();
@@ -236,24 +232,36 @@ impl<'a> TlsaSets<'a> {
     }
 
     fn group(set: &'a crate::model::RecordSet) -> Self {
-        let mut records: Vec<&'a Record> = set.of_type("TLSA").collect();
+        let (records, runs) = Self::group_indexed(set);
+        TlsaSets {
+            records: records.into_iter().map(|(_, r)| r).collect(),
+            runs,
+        }
+    }
+
+    /// The grouping of [`TlsaSets::group`], with each record's index in the set.
+    #[allow(clippy::type_complexity)]
+    fn group_indexed(
+        set: &'a crate::model::RecordSet,
+    ) -> (Vec<(usize, &'a Record)>, Vec<(usize, usize)>) {
+        let mut records: Vec<(usize, &'a Record)> = set.of_type_indexed("TLSA").collect();
         let mut runs = runs_by_name(&records);
         let mut names: FastSet<&str> = FastSet::default();
         let distinct = runs.iter().all(|(start, _)| {
             records
                 .get(*start)
-                .is_some_and(|r| names.insert(r.name.as_str()))
+                .is_some_and(|(_, r)| names.insert(r.name.as_str()))
         });
         if !distinct {
             let mut order: FastMap<&str, usize> = FastMap::default();
-            for r in &records {
+            for (_, r) in &records {
                 let next = order.len();
                 order.entry(r.name.as_str()).or_insert(next);
             }
-            records.sort_by_key(|r| order.get(r.name.as_str()).copied().unwrap_or(usize::MAX));
+            records.sort_by_key(|(_, r)| order.get(r.name.as_str()).copied().unwrap_or(usize::MAX));
             runs = runs_by_name(&records);
         }
-        TlsaSets { records, runs }
+        (records, runs)
     }
 
     /// Each RRset: its owner and records.
@@ -267,12 +275,12 @@ impl<'a> TlsaSets<'a> {
 }
 
 /// The (start, end) ranges of consecutive records with the same owner.
-fn runs_by_name(records: &[&Record]) -> Vec<(usize, usize)> {
+fn runs_by_name(records: &[(usize, &Record)]) -> Vec<(usize, usize)> {
     let mut runs = Vec::new();
     let mut start = 0;
     for i in 1..=records.len() {
         let boundary = match (records.get(i), records.get(start)) {
-            (Some(r), Some(s)) => r.name != s.name,
+            (Some((_, r)), Some((_, s))) => r.name != s.name,
             _ => true,
         };
         if boundary {
@@ -411,7 +419,7 @@ fn split_owner(name: &str) -> Option<(i64, &str)> {
 /// Push one finding per record for which `problem` says something.
 fn per_record(
     rule: &Rule,
-    input: &Input<'_>,
+    input: &crate::rules::Facts<'_>,
     out: &mut Vec<Finding>,
     problem: impl Fn(i64, i64, i64, &str) -> Option<(String, String)>,
 ) {

@@ -231,7 +231,7 @@ fn lower(s: &str) -> Cow<'_, str> {
 /// A relay host as the checks see it: the first record naming it, the port senders reach it on,
 /// and whether TLSA is published for that port and TLS-RPT for the host.
 #[derive(Debug, Clone, Copy)]
-struct HostFacts {
+pub(crate) struct HostFacts {
     /// Index of the MX or SRV record in the record set.
     rec: usize,
     port: i64,
@@ -239,56 +239,58 @@ struct HostFacts {
     rpt: bool,
 }
 
-/// The relay hosts of the domain, derived once per record set and shared by the checks (a
-/// 10,000-relay design would otherwise be looked up host by host in each of them). The MX and the
-/// SRV half are derived separately, so two checks running at once can build one each.
-struct Relays {
+/// The relay hosts of the domain, derived once per run ([`crate::rules::Facts`]) and shared by the
+/// checks (a 10,000-relay design would otherwise be looked up host by host in each of them).
+struct Relays<'f> {
     /// The MX exchanges (null MX left out), deduplicated, in record order; port 25.
-    mx: std::sync::Arc<Vec<HostFacts>>,
+    mx: &'f [HostFacts],
     /// The SecMX SRV targets (opt-out "." left out), deduplicated by (target, port).
-    srv: std::sync::Arc<Vec<HostFacts>>,
+    srv: &'f [HostFacts],
 }
 
 /// The facts of one relay host reached on `port`, with `buf` as scratch space for names.
-fn host_facts(input: &Input<'_>, rec: &Record, port: i64, host: &str) -> Option<HostFacts> {
-    let rec = input.records.position(rec)?;
+fn host_facts(input: &crate::rules::Facts<'_>, rec: usize, port: i64, host: &str) -> HostFacts {
     let mut look = TlsaLookup::new(input);
     let tlsa = look.has(port, host);
     look.buf.clear();
     look.buf.push_str("_smtp._tls.");
     look.buf.push_str(host);
-    Some(HostFacts {
+    HostFacts {
         rec,
         port,
         tlsa,
         rpt: has_tls_rpt(input, &look.buf),
-    })
+    }
 }
 
-fn mx_relays(input: &Input<'_>) -> std::sync::Arc<Vec<HostFacts>> {
-    let key = format!("xr mx relays|{}", input.domain);
-    input.records.shared(&key, |set| {
+fn mx_relays<'f>(input: &'f crate::rules::Facts<'_>) -> &'f [HostFacts] {
+    input.mx_relays.get_or_init(|| {
         let mut seen = FastSet::default();
-        set.mx_of(input.domain)
-            .filter(|(_, _, x)| !x.is_empty() && seen.insert(*x))
-            .filter_map(|(rec, _, x)| host_facts(input, rec, 25, x))
+        input
+            .records
+            .at_indexed(input.domain, "MX")
+            .filter_map(|(i, rec)| rec.as_mx().map(|(_, _, x)| (i, x)))
+            .filter(|(_, x)| !x.is_empty() && seen.insert(*x))
+            .map(|(i, x)| host_facts(input, i, 25, x))
             .collect()
     })
 }
 
-fn srv_relays(input: &Input<'_>) -> std::sync::Arc<Vec<HostFacts>> {
-    let srv_owner = input.srv_owner();
-    let key = format!("xr srv relays|{srv_owner}");
-    input.records.shared(&key, |set| {
+fn srv_relays<'f>(input: &'f crate::rules::Facts<'_>) -> &'f [HostFacts] {
+    input.srv_relays.get_or_init(|| {
+        let srv_owner = input.srv_owner();
         let mut seen = FastSet::default();
-        set.srv_at(&srv_owner)
-            .filter(|(_, _, _, port, t)| !t.is_empty() && seen.insert((*t, *port)))
-            .filter_map(|(rec, _, _, port, t)| host_facts(input, rec, port, t))
+        input
+            .records
+            .at_indexed(&srv_owner, "SRV")
+            .filter_map(|(i, rec)| rec.as_srv().map(|(_, _, _, port, t)| (i, port, t)))
+            .filter(|(_, port, t)| !t.is_empty() && seen.insert((*t, *port)))
+            .map(|(i, port, t)| host_facts(input, i, port, t))
             .collect()
     })
 }
 
-fn relays(input: &Input<'_>) -> Relays {
+fn relays<'f>(input: &'f crate::rules::Facts<'_>) -> Relays<'f> {
     Relays {
         mx: mx_relays(input),
         srv: srv_relays(input),
@@ -306,7 +308,7 @@ fn host_of(rec: &Record) -> &str {
 
 /// The MX exchanges of the domain (null MX left out), deduplicated, in record order, with the first
 /// record naming each.
-fn mx_hosts<'a>(input: &Input<'a>) -> Vec<(&'a str, &'a Record)> {
+fn mx_hosts<'a>(input: &crate::rules::Facts<'a>) -> Vec<(&'a str, &'a Record)> {
     let records = input.records.records();
     mx_relays(input)
         .iter()
@@ -316,7 +318,7 @@ fn mx_hosts<'a>(input: &Input<'a>) -> Vec<(&'a str, &'a Record)> {
 }
 
 /// The SecMX SRV targets with their facts: (record, target, facts).
-fn srv_facts<'a>(input: &Input<'a>) -> Vec<(&'a Record, &'a str, HostFacts)> {
+fn srv_facts<'a>(input: &crate::rules::Facts<'a>) -> Vec<(&'a Record, &'a str, HostFacts)> {
     let records = input.records.records();
     srv_relays(input)
         .iter()
@@ -325,7 +327,10 @@ fn srv_facts<'a>(input: &Input<'a>) -> Vec<(&'a Record, &'a str, HostFacts)> {
 }
 
 /// The relays with their facts: (record, host, facts), MX hosts then SRV targets.
-fn relay_facts<'a>(input: &Input<'a>, relays: &Relays) -> Vec<(&'a Record, &'a str, HostFacts)> {
+fn relay_facts<'a>(
+    input: &crate::rules::Facts<'a>,
+    relays: &Relays<'_>,
+) -> Vec<(&'a Record, &'a str, HostFacts)> {
     let records = input.records.records();
     relays
         .mx
@@ -345,7 +350,7 @@ fn txt_starts_with(parts: &[String], prefix: &str) -> bool {
 }
 
 /// Whether a TLS-RPT record is published at `name` (a `v=TLSRPTv1` TXT, or a CNAME delegating it).
-fn has_tls_rpt(input: &Input<'_>, name: &str) -> bool {
+fn has_tls_rpt(input: &crate::rules::Facts<'_>, name: &str) -> bool {
     input.records.named(name).any(|r| match &r.data {
         RData::Txt(parts) => txt_starts_with(parts, "v=TLSRPTv1"),
         RData::Cname(_) => true,
@@ -354,12 +359,12 @@ fn has_tls_rpt(input: &Input<'_>, name: &str) -> bool {
 }
 
 /// The parsed MTA-STS policy, when there is one (parsed once per lint, shared with the STS checks).
-fn policy(input: &Input<'_>) -> Option<std::rc::Rc<PolicyText>> {
-    input.sts_policy.map(super::sts::parse_policy)
+fn policy<'f>(input: &'f crate::rules::Facts<'_>) -> Option<&'f PolicyText> {
+    input.policy()
 }
 
 /// Where a finding about the policy points: the `_mta-sts` TXT record's origin, if published.
-fn sts_origin(input: &Input<'_>) -> Origin {
+fn sts_origin(input: &crate::rules::Facts<'_>) -> Origin {
     input
         .records
         .at(&format!("_mta-sts.{}", input.domain), "TXT")
@@ -402,8 +407,8 @@ impl<'h> HostIndex<'h> {
 }
 
 /// The policy's `mx` patterns when the policy is in force (mode `enforce` or `testing`).
-fn active_patterns(policy: &Option<std::rc::Rc<PolicyText>>) -> Option<Vec<&str>> {
-    let p = policy.as_ref()?;
+fn active_patterns<'p>(policy: &Option<&'p PolicyText>) -> Option<Vec<&'p str>> {
+    let p = (*policy)?;
     match p.mode() {
         Some(StsMode::Enforce) | Some(StsMode::Testing) => Some(p.mx_patterns()),
         _ => None,
