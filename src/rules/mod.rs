@@ -89,6 +89,37 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// A static rule (judged over the records alone) that is never raised; chain
+    /// [`raise`](Self::raise) and [`needs`](Self::needs) for the others.
+    pub const fn new(
+        id: &'static str,
+        severity: Severity,
+        title: &'static str,
+        check: CheckFn,
+    ) -> Self {
+        Rule {
+            id,
+            severity,
+            raise: Raise::Never,
+            title,
+            needs: Needs::Static,
+            check: Some(check),
+            planned: None,
+        }
+    }
+
+    /// When the severity is raised to error.
+    pub const fn raise(mut self, raise: Raise) -> Self {
+        self.raise = raise;
+        self
+    }
+
+    /// What the rule needs to be judged (DNS answers, live probes).
+    pub const fn needs(mut self, needs: Needs) -> Self {
+        self.needs = needs;
+        self
+    }
+
     /// The severity for this input: the base one, raised when the profile or level says so.
     pub fn severity_for(&self, input: &Input<'_>) -> Severity {
         let raised = match self.raise {

@@ -1,103 +1,74 @@
 //! SRV rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::mx::reads_as_address;
-use super::{Finding, Needs, Raise, Rule, Severity};
+use super::{Finding, Needs, Rule, Severity};
 use crate::model::name::is_in_domain;
 use crate::model::{Origin, Record};
 use std::collections::HashSet;
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
-    Rule {
-        id: "SRV-001",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "The SRV owner is `_<service>._tcp.<mail-domain>`; SMTP relays are TCP services.",
-        needs: Needs::Static,
-        check: Some(srv_001),
-        planned: None,
-    },
-    Rule {
-        id: "SRV-002",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Priority and weight are each 16-bit unsigned integers (0–65535).",
-        needs: Needs::Static,
-        check: Some(srv_002),
-        planned: None,
-    },
-    Rule {
-        id: "SRV-003",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "The port is 1–65535 for a real target; port 0 is only meaningful together with the \".\" target.",
-        needs: Needs::Static,
-        check: Some(srv_003),
-        planned: None,
-    },
-    Rule {
-        id: "SRV-004",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "The SRV target is a host name, not an address literal.",
-        needs: Needs::Static,
-        check: Some(srv_004),
-        planned: None,
-    },
-    Rule {
-        id: "SRV-005",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "The SRV target is not an alias (CNAME).",
-        needs: Needs::Static,
-        check: Some(srv_005),
-        planned: None,
-    },
-    Rule {
-        id: "SRV-006",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Every SRV target owns at least one A or AAAA record.",
-        needs: Needs::Dns,
-        check: Some(super::live::srv_006),
-        planned: None,
-    },
-    Rule {
-        id: "SRV-007",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "A \".\" target is valid only when it is the single record of the RRset; mixing \".\" with real targets is ambiguous and rejected.",
-        needs: Needs::Static,
-        check: Some(srv_007),
-        planned: None,
-    },
-    Rule {
-        id: "SRV-008",
-        severity: Severity::Info,
-        raise: Raise::Never,
-        title: "Inside one priority, weight-0 targets mixed with positive weights are rarely chosen; use all-zero weights when no load split is intended.",
-        needs: Needs::Static,
-        check: Some(srv_008),
-        planned: None,
-    },
-    Rule {
-        id: "SRV-009",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "For SMTP relay service the port should be 25 (STARTTLS) or 465 (implicit TLS); any other port is reported because many networks block it and senders cannot guess the TLS mode.",
-        needs: Needs::Static,
-        check: Some(srv_009),
-        planned: None,
-    },
-    Rule {
-        id: "SRV-010",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "Client-submission service labels (`_submission`, `_submissions`, `_smtps`) and `_smtp` are not SecMX relay discovery; records found there are not treated as SORs.",
-        needs: Needs::Static,
-        check: Some(srv_010),
-        planned: None,
-    },
+    Rule::new(
+        "SRV-001",
+        Severity::Error,
+        "The SRV owner is `_<service>._tcp.<mail-domain>`; SMTP relays are TCP services.",
+        srv_001,
+    ),
+    Rule::new(
+        "SRV-002",
+        Severity::Error,
+        "Priority and weight are each 16-bit unsigned integers (0–65535).",
+        srv_002,
+    ),
+    Rule::new(
+        "SRV-003",
+        Severity::Error,
+        "The port is 1–65535 for a real target; port 0 is only meaningful together with the \".\" target.",
+        srv_003,
+    ),
+    Rule::new(
+        "SRV-004",
+        Severity::Error,
+        "The SRV target is a host name, not an address literal.",
+        srv_004,
+    ),
+    Rule::new(
+        "SRV-005",
+        Severity::Error,
+        "The SRV target is not an alias (CNAME).",
+        srv_005,
+    ),
+    Rule::new(
+        "SRV-006",
+        Severity::Error,
+        "Every SRV target owns at least one A or AAAA record.",
+        super::live::srv_006,
+    )
+    .needs(Needs::Dns),
+    Rule::new(
+        "SRV-007",
+        Severity::Error,
+        "A \".\" target is valid only when it is the single record of the RRset; mixing \".\" with real targets is ambiguous and rejected.",
+        srv_007,
+    ),
+    Rule::new(
+        "SRV-008",
+        Severity::Info,
+        "Inside one priority, weight-0 targets mixed with positive weights are rarely chosen; use all-zero weights when no load split is intended.",
+        srv_008,
+    ),
+    Rule::new(
+        "SRV-009",
+        Severity::Warning,
+        "For SMTP relay service the port should be 25 (STARTTLS) or 465 (implicit TLS); any other port is reported because many networks block it and senders cannot guess the TLS mode.",
+        srv_009,
+    ),
+    Rule::new(
+        "SRV-010",
+        Severity::Warning,
+        "Client-submission service labels (`_submission`, `_submissions`, `_smtps`) and `_smtp` are not SecMX relay discovery; records found there are not treated as SORs.",
+        srv_010,
+    ),
 ];
 
 /// Service labels that mean mail (without their underscore): SMTP relays run over TCP, so these

@@ -5,7 +5,7 @@ use super::sts::{
     ChainEnd, PatternIndex, STS_VERSION, mx_hosts, short_list, tag_fields, txt_lookup,
 };
 
-use super::{Finding, Needs, Raise, Rule, Severity};
+use super::{Finding, Needs, Rule, Severity};
 use crate::model::records::Record;
 use crate::model::{Origin, Profile, StsMode};
 use std::collections::HashSet;
@@ -26,96 +26,69 @@ use transport::*;
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
-    Rule {
-        id: "SGE-001",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Every MX host (and every SecMX SRV target) negotiates TLS 1.2 or newer and refuses TLS 1.0/1.1 and SSL.",
-        needs: Needs::Probe,
-        check: Some(super::live_probe::sge_001),
-        planned: None,
-    },
-    Rule {
-        id: "SGE-002",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "MTA-STS is published and the policy is in `enforce` mode, listing every MX host.",
-        needs: Needs::Static,
-        check: Some(sge_002),
-        planned: None,
-    },
-    Rule {
-        id: "SGE-003",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "TLS-RPT is published with at least one working `rua` destination.",
-        needs: Needs::Static,
-        check: Some(sge_003),
-        planned: None,
-    },
-    Rule {
-        id: "SGE-004",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Exactly one SPF record exists, it needs no more than 10 DNS-querying terms, and it ends in hard fail `-all`.",
-        needs: Needs::Static,
-        check: Some(sge_004),
-        planned: None,
-    },
-    Rule {
-        id: "SGE-005",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Outbound mail is DKIM-signed; every selector the agency uses publishes a valid key record (RSA keys of at least 1024 bits, 2048 recommended; no `rsa-sha1` signing).",
-        needs: Needs::Dns,
-        check: Some(super::dkim::sge_005),
-        planned: None,
-    },
-    Rule {
-        id: "SGE-006",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "DMARC is published at `_dmarc.<domain>` with `p=reject`, applied to all mail (no `pct` below 100) and with an aggregate report (`rua`) destination.",
-        needs: Needs::Static,
-        check: Some(sge_006),
-        planned: None,
-    },
-    Rule {
-        id: "SGE-007",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "Strict identifier alignment (`adkim=s; aspf=s`) — reported as required by one secondary source only; treat as warning until confirmed.",
-        needs: Needs::Static,
-        check: Some(sge_007),
-        planned: None,
-    },
-    Rule {
-        id: "SGE-008",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "Subdomain policy is not weaker than the domain policy (`sp=` absent or `reject`).",
-        needs: Needs::Static,
-        check: Some(sge_008),
-        planned: None,
-    },
-    Rule {
-        id: "SGE-009",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Domains that send no mail are locked down: `v=spf1 -all`, DMARC `p=reject`, and a null MX if they receive none either.",
-        needs: Needs::Static,
-        check: Some(sge_009),
-        planned: None,
-    },
-    Rule {
-        id: "SGE-010",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "MX certificates are publicly trusted and name the MX host, because `enforce` MTA-STS requires PKIX validation (PROBE-019/020/021 raised to error).",
-        needs: Needs::Probe,
-        check: Some(super::live_probe::sge_010),
-        planned: None,
-    },
+    Rule::new(
+        "SGE-001",
+        Severity::Error,
+        "Every MX host (and every SecMX SRV target) negotiates TLS 1.2 or newer and refuses TLS 1.0/1.1 and SSL.",
+        super::live_probe::sge_001,
+    )
+    .needs(Needs::Probe),
+    Rule::new(
+        "SGE-002",
+        Severity::Error,
+        "MTA-STS is published and the policy is in `enforce` mode, listing every MX host.",
+        sge_002,
+    ),
+    Rule::new(
+        "SGE-003",
+        Severity::Error,
+        "TLS-RPT is published with at least one working `rua` destination.",
+        sge_003,
+    ),
+    Rule::new(
+        "SGE-004",
+        Severity::Error,
+        "Exactly one SPF record exists, it needs no more than 10 DNS-querying terms, and it ends in hard fail `-all`.",
+        sge_004,
+    ),
+    Rule::new(
+        "SGE-005",
+        Severity::Error,
+        "Outbound mail is DKIM-signed; every selector the agency uses publishes a valid key record (RSA keys of at least 1024 bits, 2048 recommended; no `rsa-sha1` signing).",
+        super::dkim::sge_005,
+    )
+    .needs(Needs::Dns),
+    Rule::new(
+        "SGE-006",
+        Severity::Error,
+        "DMARC is published at `_dmarc.<domain>` with `p=reject`, applied to all mail (no `pct` below 100) and with an aggregate report (`rua`) destination.",
+        sge_006,
+    ),
+    Rule::new(
+        "SGE-007",
+        Severity::Warning,
+        "Strict identifier alignment (`adkim=s; aspf=s`) — reported as required by one secondary source only; treat as warning until confirmed.",
+        sge_007,
+    ),
+    Rule::new(
+        "SGE-008",
+        Severity::Warning,
+        "Subdomain policy is not weaker than the domain policy (`sp=` absent or `reject`).",
+        sge_008,
+    ),
+    Rule::new(
+        "SGE-009",
+        Severity::Error,
+        "Domains that send no mail are locked down: `v=spf1 -all`, DMARC `p=reject`, and a null MX if they receive none either.",
+        sge_009,
+    ),
+    Rule::new(
+        "SGE-010",
+        Severity::Error,
+        "MX certificates are publicly trusted and name the MX host, because `enforce` MTA-STS requires PKIX validation (PROBE-019/020/021 raised to error).",
+        super::live_probe::sge_010,
+    )
+    .needs(Needs::Probe),
 ];
 
 // ---------------------------------------------------------------------------------------------
