@@ -40,7 +40,7 @@ pub(super) fn name_014(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut V
     } else {
         ""
     };
-    for (first, m) in measured(input, &sizes) {
+    for (first, m) in measured(input, sizes) {
         let rtype = first.data.rtype();
         let owner = first.name.as_str();
         let subject = format!("{} {rtype}", head(owner, 80));
@@ -87,7 +87,7 @@ pub(super) fn name_014(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut V
 
 pub(super) fn name_015(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let sizes = wire::sizes(input);
-    for (first, m) in measured(input, &sizes) {
+    for (first, m) in measured(input, sizes) {
         if m.stored <= wire::BIND_RRSET_LIMIT {
             continue;
         }

@@ -111,7 +111,7 @@ pub(super) fn sts_011(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Ve
             l.line,
             q(&l.value)
         ),
-        (None, None) => match key_in_other_case(&p, "version") {
+        (None, None) => match key_in_other_case(p, "version") {
             Some(l) => format!(
                 "Line {}: `{}:` — the key is `version` in lower case; senders find no version line and reject the policy.",
                 l.line, l.key
@@ -156,7 +156,7 @@ pub(super) fn sts_012(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Ve
                 crate::model::sts::escape_controls(v)
             ),
         },
-        None => match key_in_other_case(&p, "mode") {
+        None => match key_in_other_case(p, "mode") {
             Some(l) => format!(
                 "Line {}: `{}:` — the key is `mode` in lower case; senders find no mode and reject the policy.",
                 l.line, l.key
@@ -217,7 +217,7 @@ pub(super) fn sts_013(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Ve
                 )
             }
         }
-        None => match key_in_other_case(&p, "max_age") {
+        None => match key_in_other_case(p, "max_age") {
             Some(l) => format!(
                 "Line {}: `{}:` — the key is `max_age` in lower case; senders find no max_age and reject the policy.",
                 l.line, l.key
