@@ -34,7 +34,7 @@ fn main() {
     if what == "rules" {
         // Time of each static rule alone (sequential), then of the steps of `lint`.
         let prepared = secmx::rules::Prepared::from_design(&big);
-        let input = prepared.input(&big);
+        let input = secmx::rules::Facts::new(prepared.input(&big));
         let mut times = Vec::new();
         for r in secmx::rules::registry().filter(|r| r.needs == secmx::rules::Needs::Static) {
             let Some(check) = r.check else { continue };
@@ -83,7 +83,7 @@ fn main() {
         let mut first = Vec::new();
         for _ in 0..n {
             let prepared = secmx::rules::Prepared::from_design(black_box(&big));
-            let input = prepared.input(&big);
+            let input = secmx::rules::Facts::new(prepared.input(&big));
             for (k, r) in secmx::rules::registry()
                 .filter(|r| r.needs == secmx::rules::Needs::Static)
                 .filter_map(|r| r.check.map(|c| (r, c)))
@@ -112,7 +112,7 @@ fn main() {
             let t = std::time::Instant::now();
             let prepared = secmx::rules::Prepared::from_design(black_box(&big));
             let t1 = t.elapsed().as_secs_f64();
-            let input = prepared.input(&big);
+            let input = secmx::rules::Facts::new(prepared.input(&big));
             let t = std::time::Instant::now();
             if k % 2 == 0 {
                 black_box(secmx::rules::run(&input, &[secmx::rules::Needs::Static]));

@@ -565,7 +565,7 @@ fn published_policy_findings(input: &rules::Input<'_>, already: &[Finding]) -> V
     }) {
         let Some(check) = rule.check else { continue };
         let mut found = Vec::new();
-        check(rule, input, &mut found);
+        check(rule, &rules::Facts::new(*input), &mut found);
         for mut f in found {
             let dup = already
                 .iter()

@@ -188,8 +188,6 @@ pub struct RecordSet {
     collided: FxHashMap<String, Vec<usize>>,
     /// The records of each type, built on first use (see [`super::index`]); cleared by `push`.
     by_type: std::sync::OnceLock<super::index::TypeIndex>,
-    /// What the rules derive from the set, shared between them (see [`RecordSet::shared`]).
-    memo: super::index::Memo,
 }
 
 const NONE: u32 = u32::MAX;
@@ -214,15 +212,17 @@ struct Named<'a> {
 }
 
 impl<'a> Iterator for Named<'a> {
-    type Item = &'a Record;
+    type Item = (usize, &'a Record);
 
-    fn next(&mut self) -> Option<&'a Record> {
+    fn next(&mut self) -> Option<(usize, &'a Record)> {
         if self.chain != NONE {
             let idx = self.chain as usize;
             self.chain = self.set.next.get(idx).copied().unwrap_or(NONE);
-            return self.set.records.get(idx);
+            return self.set.records.get(idx).map(|r| (idx, r));
         }
-        self.list.next().and_then(|&i| self.set.records.get(i))
+        self.list
+            .next()
+            .and_then(|&i| self.set.records.get(i).map(|r| (i, r)))
     }
 }
 
@@ -240,14 +240,12 @@ impl RecordSet {
             next: Vec::with_capacity(records),
             collided: FxHashMap::default(),
             by_type: std::sync::OnceLock::new(),
-            memo: Default::default(),
         }
     }
 
     /// Add a record.
     pub fn push(&mut self, r: Record) {
         self.by_type.take();
-        self.memo.clear();
         let idx = self.records.len();
         // Past 4 billion records the chain index would not fit: keep such (hypothetical) records
         // in the side map, which holds plain indexes.
@@ -281,15 +279,6 @@ impl RecordSet {
         &self.records
     }
 
-    /// The index in [`records`](Self::records) of a record borrowed from this set (`None` for a
-    /// record of another set), so values derived with [`shared`](Self::shared) can point at it.
-    pub fn position(&self, r: &Record) -> Option<usize> {
-        let size = std::mem::size_of::<Record>().max(1);
-        let offset = (r as *const Record as usize).checked_sub(self.records.as_ptr() as usize)?;
-        let i = offset / size;
-        (offset % size == 0 && i < self.records.len()).then_some(i)
-    }
-
     /// All records.
     pub fn iter(&self) -> impl Iterator<Item = &Record> {
         self.records.iter()
@@ -307,6 +296,14 @@ impl RecordSet {
 
     /// All records owned by `name` (given normalised).
     pub fn named<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a Record> + 'a {
+        self.named_indexed(name).map(|(_, r)| r)
+    }
+
+    /// [`named`](Self::named) with each record's index in [`records`](Self::records).
+    pub fn named_indexed<'a>(
+        &'a self,
+        name: &str,
+    ) -> impl Iterator<Item = (usize, &'a Record)> + 'a {
         let chain = match self.by_name.get(&name_key(name)) {
             Some(&(first, _)) if self.records[first as usize].name == name => first,
             _ => NONE,
@@ -328,8 +325,26 @@ impl RecordSet {
         self.named(name).filter(move |r| r.data.is_type(rtype))
     }
 
+    /// [`at`](Self::at) with each record's index in [`records`](Self::records).
+    pub fn at_indexed<'a>(
+        &'a self,
+        name: &str,
+        rtype: &'a str,
+    ) -> impl Iterator<Item = (usize, &'a Record)> + 'a {
+        self.named_indexed(name)
+            .filter(move |(_, r)| r.data.is_type(rtype))
+    }
+
     /// Records of one type anywhere.
     pub fn of_type<'a>(&'a self, rtype: &'a str) -> impl Iterator<Item = &'a Record> + 'a {
+        self.of_type_indexed(rtype).map(|(_, r)| r)
+    }
+
+    /// [`of_type`](Self::of_type) with each record's index in [`records`](Self::records).
+    pub fn of_type_indexed<'a>(
+        &'a self,
+        rtype: &'a str,
+    ) -> impl Iterator<Item = (usize, &'a Record)> + 'a {
         let index = self
             .by_type
             .get_or_init(|| super::index::TypeIndex::build(&self.records));
@@ -338,21 +353,16 @@ impl RecordSet {
         index
             .candidates(rtype)
             .iter()
-            .filter_map(|&i| self.records.get(i as usize))
-            .chain(self.records.get(indexed..).unwrap_or(&[]))
-            .filter(move |r| r.data.is_type(rtype))
-    }
-
-    /// A value derived from this set, built by `build` on first use and then shared (e.g. between
-    /// the rules of one lint, on both threads) until the set changes. `T` with `key` names the
-    /// value: callers deriving different values of one type give different keys. The value must
-    /// not borrow from the set (it holds record indexes, see [`RecordSet::records`]).
-    pub fn shared<T: std::any::Any + Send + Sync>(
-        &self,
-        key: &str,
-        build: impl FnOnce(&RecordSet) -> T,
-    ) -> std::sync::Arc<T> {
-        self.memo.get(key, || build(self))
+            .filter_map(|&i| self.records.get(i as usize).map(|r| (i as usize, r)))
+            .chain(
+                self.records
+                    .get(indexed..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .enumerate()
+                    .map(move |(k, r)| (indexed + k, r)),
+            )
+            .filter(move |(_, r)| r.data.is_type(rtype))
     }
 
     /// Whether anything is published at `name` (any type).
@@ -490,31 +500,19 @@ mod tests {
     }
 
     #[test]
-    fn shared_values_are_built_once_per_key_until_a_push() {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        let builds = AtomicUsize::new(0);
-        let count = |set: &RecordSet, key: &str| -> usize {
-            *set.shared(key, |s| {
-                builds.fetch_add(1, Ordering::Relaxed);
-                s.len()
-            })
-        };
+    fn indexed_lookups_give_each_record_its_index() {
         let mut set = RecordSet::new();
         set.push(Record::new("a", 1, RData::Txt(vec![])));
-        assert_eq!(count(&set, "k"), 1);
-        assert_eq!(count(&set, "k"), 1);
-        assert_eq!(builds.load(Ordering::Relaxed), 1);
-        assert_eq!(count(&set, "other"), 1);
-        assert_eq!(builds.load(Ordering::Relaxed), 2);
-        // Another type under the same key is another value.
-        assert_eq!(*set.shared("k", |_| "text"), "text");
         set.push(Record::new("b", 1, RData::Txt(vec![])));
-        assert_eq!(count(&set, "k"), 2);
-        assert_eq!(count(&set.clone(), "k"), 2);
-        assert_eq!(builds.load(Ordering::Relaxed), 4);
-        let b = set.named("b").next().map(|r| set.position(r));
-        assert_eq!(b, Some(Some(1)));
-        let outside = Record::new("b", 1, RData::Txt(vec![]));
-        assert_eq!(set.position(&outside), None);
+        set.push(Record::new("a", 1, RData::Cname("c".into())));
+        let named: Vec<usize> = set.named_indexed("a").map(|(i, _)| i).collect();
+        assert_eq!(named, [0, 2]);
+        let at: Vec<usize> = set.at_indexed("a", "CNAME").map(|(i, _)| i).collect();
+        assert_eq!(at, [2]);
+        let txt: Vec<usize> = set.of_type_indexed("TXT").map(|(i, _)| i).collect();
+        assert_eq!(txt, [0, 1]);
+        for (i, r) in set.of_type_indexed("TXT") {
+            assert_eq!(&set.records()[i], r);
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! (RFC 8301 §3.1–3.2). Judged from live DNS: the fetch plan asks `<selector>._domainkey.<domain>`
 //! TXT for every selector of the design ([`crate::resolve::Plan::dkim_selectors`]).
 
-use super::{Finding, Input, Rule, Severity};
+use super::{Finding, Rule, Severity};
 use crate::model::published::Status;
 use crate::model::{Origin, Profile, RData};
 use base64::Engine as _;
@@ -279,7 +279,7 @@ pub fn judge_key_record(text: &str) -> (Option<DkimKey>, Vec<KeyProblem>) {
 }
 
 /// SGE-005: every selector the design names publishes a valid DKIM key record.
-pub fn sge_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn sge_005(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     if input.profile != Profile::Sge {
         return;
     }
@@ -435,7 +435,7 @@ mod tests {
         input.dkim_selectors = &selectors;
         let r = rule("SGE-005").unwrap();
         let mut out = Vec::new();
-        r.check.expect("implemented")(r, &input, &mut out);
+        r.check.expect("implemented")(r, &crate::rules::Facts::new(input), &mut out);
         assert!(out.iter().all(|f| f.rule == "SGE-005"));
         out
     }
@@ -476,7 +476,11 @@ mod tests {
         let mut input = case.input();
         input.live = Some(&p);
         let mut out = Vec::new();
-        sge_005(rule("SGE-005").unwrap(), &input, &mut out);
+        sge_005(
+            rule("SGE-005").unwrap(),
+            &crate::rules::Facts::new(input),
+            &mut out,
+        );
         assert!(out.is_empty());
     }
 
@@ -528,7 +532,11 @@ mod tests {
         // Offline (no live DNS) the rule stays quiet.
         let case = Case::default().sge();
         let mut out = Vec::new();
-        sge_005(rule("SGE-005").unwrap(), &case.input(), &mut out);
+        sge_005(
+            rule("SGE-005").unwrap(),
+            &crate::rules::Facts::new(case.input()),
+            &mut out,
+        );
         assert!(out.is_empty());
     }
 

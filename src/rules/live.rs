@@ -59,7 +59,7 @@ fn ip_hint(host: &str) -> &'static str {
 }
 
 /// MX-003: every MX exchange resolves to at least one A or AAAA record.
-pub fn mx_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn mx_003(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(p) = input.live else { return };
     if p.implicit_mx() {
         return;
@@ -81,7 +81,7 @@ pub fn mx_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// SRV-006: every SRV target owns at least one A or AAAA record.
-pub fn srv_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn srv_006(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(p) = input.live else { return };
     for (host, port) in p.srv_targets() {
         if without_address(p, &host) {
@@ -119,7 +119,7 @@ fn bogus_note(s: &RRset) -> &'static str {
 }
 
 /// SOR-005: the SecMX SRV RRset validates as DNSSEC-secure.
-pub fn sor_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn sor_005(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(p) = input.live else { return };
     if let Some(s) = signed_or_bogus(p, &p.srv_owner(), "SRV") {
         out.push(rule.finding(
@@ -136,7 +136,7 @@ pub fn sor_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// XR-007: the MX RRset (and the SecMX SRV RRset) is DNSSEC-signed.
-pub fn xr_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn xr_007(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(p) = input.live else { return };
     for (name, rtype) in [(p.domain.clone(), "MX"), (p.srv_owner(), "SRV")] {
         if let Some(s) = signed_or_bogus(p, &name, rtype) {
@@ -180,7 +180,7 @@ fn insecure_addresses(p: &Published, host: &str) -> Vec<String> {
 }
 
 /// XR-006: TLSA records count only when the TLSA RRset and the host's address RRsets are secure.
-pub fn xr_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn xr_006(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(p) = input.live else { return };
     for s in tlsa_sets(p) {
         let owner = s.owner();
@@ -207,7 +207,7 @@ pub fn xr_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// TLSA-012: the TLSA RRset validates as DNSSEC secure.
-pub fn tlsa_012(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn tlsa_012(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(p) = input.live else { return };
     for s in tlsa_sets(p) {
         if s.dnssec != Dnssec::Secure {
@@ -226,7 +226,7 @@ pub fn tlsa_012(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// TLSA-013: TLSA queries end in NOERROR or a correctly signed NXDOMAIN/NODATA.
-pub fn tlsa_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn tlsa_013(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(p) = input.live else { return };
     for s in p.rrsets.iter().filter(|s| s.rtype == "TLSA") {
         let owner = s.owner();
@@ -259,7 +259,7 @@ pub fn tlsa_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// TLSA-016: TLSA records are applied only when the host's A/AAAA RRsets validate as secure.
-pub fn tlsa_016(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn tlsa_016(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(p) = input.live else { return };
     for s in tlsa_sets(p) {
         let owner = s.owner();
@@ -282,7 +282,7 @@ pub fn tlsa_016(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// XR-011: every `mailto:` TLS-RPT destination can receive mail.
-pub fn xr_011(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn xr_011(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(p) = input.live else { return };
     let mut domains = p.rua_domains();
     for (_, text) in input
@@ -395,7 +395,7 @@ mod tests {
         let r = rule(id).expect("rule");
         let check = r.check.expect("implemented");
         let mut out = Vec::new();
-        check(r, &input, &mut out);
+        check(r, &crate::rules::Facts::new(input), &mut out);
         assert!(out.iter().all(|f| f.rule == id));
         out
     }
@@ -435,7 +435,11 @@ mod tests {
         // offline: quiet
         let mut out = Vec::new();
         let r = rule("MX-003").expect("rule");
-        (r.check.expect("check"))(r, &Case::default().input(), &mut out);
+        (r.check.expect("check"))(
+            r,
+            &crate::rules::Facts::new(Case::default().input()),
+            &mut out,
+        );
         assert!(out.is_empty());
     }
 

@@ -4,7 +4,7 @@
 //! static and DNS rules, so one report, one exit code and one `--list-rules` cover all three.
 
 use super::relays::summarize;
-use super::{Finding, Input, Rule, Severity};
+use super::{Finding, Rule, Severity};
 use crate::model::Role;
 use crate::model::probe_facts::report::{ProbeReport, Problem};
 
@@ -57,7 +57,7 @@ fn finding(rule: &Rule, subject: String, p: &Problem) -> Finding {
 /// PROBE-017 "TLS 1.0/1.1 still accepted" comes from the report as a warning (error on an SOR);
 /// under MTA-STS (a fetched policy in enforce or testing mode, RFC 8461 §7.2) or the SGE profile it
 /// becomes an error here, where the domain's policy is known.
-pub fn from_probes(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn from_probes(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(facts) = input.probes else {
         return;
     };
@@ -105,7 +105,7 @@ fn via_mx(r: &ProbeReport) -> bool {
 }
 
 /// MX-008: in Level 1 every MX host is a BER — it offers STARTTLS and still takes plaintext mail.
-pub fn mx_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn mx_008(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(facts) = input.probes else {
         return;
     };
@@ -138,7 +138,7 @@ pub fn mx_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// SOR-006: every host under the SecMX SRV label offers TLS (STARTTLS, or implicit TLS on 465).
-pub fn sor_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn sor_006(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(facts) = input.probes else {
         return;
     };
@@ -169,7 +169,7 @@ pub fn sor_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 /// XR-008: with both MTA-STS (a fetched policy in enforce or testing) and DANE (a secure TLSA
 /// RRset) published, each MX certificate must pass both: PKIX-valid for the MX name and matched by a
 /// TLSA record. Neither rescues the other.
-pub fn xr_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn xr_008(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     use crate::model::probe_facts::dane::DaneVerdict;
     use crate::model::probe_facts::tls::Pkix;
     let Some(facts) = input.probes else {
@@ -218,7 +218,7 @@ pub fn xr_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 
 /// SGE-010: under the SGE profile, MX certificates are publicly trusted and name the MX host
 /// (enforce-mode MTA-STS needs PKIX; PROBE-019/020/021 become errors).
-pub fn sge_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn sge_010(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     use crate::model::probe_facts::tls::Pkix;
     let Some(facts) = input.probes else {
         return;
@@ -252,7 +252,7 @@ pub fn sge_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 /// SGE-001 (the part a rustls probe can see): under the SGE profile every MX host and SecMX SRV
 /// target negotiates TLS 1.2 or newer. Whether a server *also* still accepts TLS 1.0/1.1 cannot be
 /// seen with rustls (it offers only 1.2 and 1.3), so a passing handshake is no proof of that half.
-pub fn sge_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn sge_001(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(facts) = input.probes else {
         return;
     };
@@ -302,7 +302,7 @@ pub fn sge_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 
 /// XR-017: an MX host that advertises REQUIRETLS expects REQUIRETLS senders, and they refuse an
 /// MX answer that is neither DNSSEC-signed nor covered by an MTA-STS policy (enforce or testing).
-pub fn xr_017(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn xr_017(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let (Some(facts), Some(live)) = (input.probes, input.live) else {
         return;
     };
@@ -347,7 +347,7 @@ pub fn xr_017(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 /// would bounce or defer, and when a Best Effort Sender would fall back to plaintext; a delivery over
 /// TLS is the pass case (the whole simulation is in the report either way). Judges what DNS
 /// publishes when it was looked up, else the design's records.
-pub fn sor_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn sor_007(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     use crate::model::probe_facts::simulate::Outcome;
     let Some(facts) = input.probes else {
         return;
@@ -405,7 +405,7 @@ pub fn sor_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 
 /// PROBE-026: with DANE-TA(2) records, the server sends the trust-anchor certificate and the leaf
 /// names the host; the DANE judge says which of the two failed.
-pub fn probe_026(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn probe_026(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(facts) = input.probes else {
         return;
     };
@@ -448,7 +448,7 @@ mod tests {
         input.probes = Some(facts);
         let rule = crate::rules::rule(id).unwrap();
         let mut out = Vec::new();
-        (rule.check.unwrap())(rule, &input, &mut out);
+        (rule.check.unwrap())(rule, &crate::rules::Facts::new(input), &mut out);
         out
     }
 
@@ -478,7 +478,7 @@ mod tests {
         let input = case.input();
         let rule = crate::rules::rule("PROBE-001").unwrap();
         let mut out = Vec::new();
-        from_probes(rule, &input, &mut out);
+        from_probes(rule, &crate::rules::Facts::new(input), &mut out);
         assert!(out.is_empty());
     }
 
@@ -679,7 +679,7 @@ mod tests {
         input.live = Some(live);
         let rule = crate::rules::rule(id).unwrap();
         let mut out = Vec::new();
-        (rule.check.unwrap())(rule, &input, &mut out);
+        (rule.check.unwrap())(rule, &crate::rules::Facts::new(input), &mut out);
         out
     }
 

@@ -10,6 +10,7 @@
 pub mod catalogue;
 mod common;
 pub mod dkim;
+mod facts;
 pub mod live;
 pub mod live_probe;
 pub mod mx;
@@ -30,11 +31,12 @@ pub mod wire;
 pub mod xr;
 
 #[cfg(test)]
-mod fingerprint;
+mod snapshots;
 #[cfg(test)]
 pub(crate) mod testkit;
 
 use crate::model::{Design, Level, Origin, Profile, RecordSet, Relay, Role};
+pub use facts::Facts;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -65,7 +67,7 @@ pub enum Needs {
 }
 
 /// Signature of a rule's check.
-pub type CheckFn = fn(&Rule, &Input<'_>, &mut Vec<Finding>);
+pub type CheckFn = fn(&Rule, &Facts<'_>, &mut Vec<Finding>);
 
 /// One catalogue entry.
 #[derive(Debug, Clone, Copy)]
@@ -87,6 +89,37 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// A static rule (judged over the records alone) that is never raised; chain
+    /// [`raise`](Self::raise) and [`needs`](Self::needs) for the others.
+    pub const fn new(
+        id: &'static str,
+        severity: Severity,
+        title: &'static str,
+        check: CheckFn,
+    ) -> Self {
+        Rule {
+            id,
+            severity,
+            raise: Raise::Never,
+            title,
+            needs: Needs::Static,
+            check: Some(check),
+            planned: None,
+        }
+    }
+
+    /// When the severity is raised to error.
+    pub const fn raise(mut self, raise: Raise) -> Self {
+        self.raise = raise;
+        self
+    }
+
+    /// What the rule needs to be judged (DNS answers, live probes).
+    pub const fn needs(mut self, needs: Needs) -> Self {
+        self.needs = needs;
+        self
+    }
+
     /// The severity for this input: the base one, raised when the profile or level says so.
     pub fn severity_for(&self, input: &Input<'_>) -> Severity {
         let raised = match self.raise {
@@ -338,6 +371,8 @@ pub use crate::model::Summary;
 /// Run every implemented rule that `needs` allows over `input`; findings sorted by severity (errors
 /// first), then rule id, then subject.
 pub fn run(input: &Input<'_>, needs: &[Needs]) -> Vec<Finding> {
+    let facts = Facts::new(*input);
+    let input = &facts;
     let rules: Vec<(&'static Rule, CheckFn)> = registry()
         .filter(|r| needs.contains(&r.needs))
         .filter_map(|r| r.check.map(|c| (r, c)))
@@ -480,7 +515,7 @@ mod tests {
         let mut sequential = Vec::new();
         for r in registry().filter(|r| r.needs == Needs::Static) {
             if let Some(c) = r.check {
-                c(r, &input, &mut sequential);
+                c(r, &crate::rules::Facts::new(input), &mut sequential);
             }
         }
         sort_findings(&mut sequential);

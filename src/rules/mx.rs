@@ -1,84 +1,62 @@
 //! MX rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
 
-use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use super::{Finding, Needs, Rule, Severity};
 use crate::model::{RData, Record};
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
-    Rule {
-        id: "MX-001",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "The MX exchange is a host name, never an IPv4/IPv6 address.",
-        needs: Needs::Static,
-        check: Some(mx_001),
-        planned: None,
-    },
-    Rule {
-        id: "MX-002",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "The MX exchange must not be an alias (CNAME); DANE-aware senders also stop applying DANE through it.",
-        needs: Needs::Static,
-        check: Some(mx_002),
-        planned: None,
-    },
-    Rule {
-        id: "MX-003",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Every MX exchange resolves to at least one A or AAAA record.",
-        needs: Needs::Dns,
-        check: Some(super::live::mx_003),
-        planned: None,
-    },
-    Rule {
-        id: "MX-004",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "MX preference is a 16-bit unsigned integer (0–65535).",
-        needs: Needs::Static,
-        check: Some(mx_004),
-        planned: None,
-    },
-    Rule {
-        id: "MX-005",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "MX host addresses are publicly routable: not loopback, RFC 1918 private, link-local, unspecified or documentation space (allowed only when the user marks the domain as a test domain).",
-        needs: Needs::Static,
-        check: Some(mx_005),
-        planned: None,
-    },
-    Rule {
-        id: "MX-006",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "MX targets under special-use TLDs (`.invalid`, `.localhost`, `.test`, `.example`) cannot be reached on the public Internet.",
-        needs: Needs::Static,
-        check: Some(mx_006),
-        planned: None,
-    },
-    Rule {
-        id: "MX-007",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "A domain with no MX but with A/AAAA gets an \"implicit MX\" (its own address at preference 0); for SecMX publish an explicit BER MX, or a null MX if it takes no mail.",
-        needs: Needs::Static,
-        check: Some(mx_007),
-        planned: None,
-    },
-    Rule {
-        id: "MX-008",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "In Level 1 every MX host is a BER: it offers STARTTLS and still accepts mail without TLS (tested live by PROBE-005 and PROBE-010).",
-        needs: Needs::Probe,
-        check: Some(super::live_probe::mx_008),
-        planned: None,
-    },
+    Rule::new(
+        "MX-001",
+        Severity::Error,
+        "The MX exchange is a host name, never an IPv4/IPv6 address.",
+        mx_001,
+    ),
+    Rule::new(
+        "MX-002",
+        Severity::Error,
+        "The MX exchange must not be an alias (CNAME); DANE-aware senders also stop applying DANE through it.",
+        mx_002,
+    ),
+    Rule::new(
+        "MX-003",
+        Severity::Error,
+        "Every MX exchange resolves to at least one A or AAAA record.",
+        super::live::mx_003,
+    )
+    .needs(Needs::Dns),
+    Rule::new(
+        "MX-004",
+        Severity::Error,
+        "MX preference is a 16-bit unsigned integer (0–65535).",
+        mx_004,
+    ),
+    Rule::new(
+        "MX-005",
+        Severity::Warning,
+        "MX host addresses are publicly routable: not loopback, RFC 1918 private, link-local, unspecified or documentation space (allowed only when the user marks the domain as a test domain).",
+        mx_005,
+    ),
+    Rule::new(
+        "MX-006",
+        Severity::Warning,
+        "MX targets under special-use TLDs (`.invalid`, `.localhost`, `.test`, `.example`) cannot be reached on the public Internet.",
+        mx_006,
+    ),
+    Rule::new(
+        "MX-007",
+        Severity::Warning,
+        "A domain with no MX but with A/AAAA gets an \"implicit MX\" (its own address at preference 0); for SecMX publish an explicit BER MX, or a null MX if it takes no mail.",
+        mx_007,
+    ),
+    Rule::new(
+        "MX-008",
+        Severity::Error,
+        "In Level 1 every MX host is a BER: it offers STARTTLS and still accepts mail without TLS (tested live by PROBE-005 and PROBE-010).",
+        super::live_probe::mx_008,
+    )
+    .needs(Needs::Probe),
 ];
 
 /// Whether a target name is (or reads as) an address literal: an IPv4/IPv6 address, optionally in
@@ -176,7 +154,7 @@ fn special_use_suffix(host: &str) -> Option<&'static str> {
         .find(|s| host == *s || host.strip_suffix(s).is_some_and(|head| head.ends_with('.')))
 }
 
-fn mx_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn mx_001(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for (rec, pref, exch) in input.records.mx_records() {
         if !reads_as_address(exch) {
             continue;
@@ -199,7 +177,7 @@ fn mx_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn mx_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn mx_002(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     // Most sets hold no CNAME at all: one cheap scan spares a lookup per MX record.
     if input.records.of_type("CNAME").next().is_none() {
         return;
@@ -226,7 +204,7 @@ fn mx_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn mx_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn mx_004(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for (rec, pref, exch) in input.records.mx_records() {
         if (0..=65535).contains(&pref) {
             continue;
@@ -245,7 +223,7 @@ fn mx_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn mx_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn mx_005(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     if input.options.test_domain {
         return;
     }
@@ -296,7 +274,7 @@ fn mx_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn mx_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn mx_006(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     if input.options.test_domain {
         return;
     }
@@ -318,7 +296,7 @@ fn mx_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn mx_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn mx_007(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let domain = input.domain;
     if input.records.mx_of(domain).next().is_some() {
         return;

@@ -1,59 +1,44 @@
 //! NMX rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
 
-use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use super::{Finding, Rule, Severity};
 use crate::model::{Origin, Record};
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
-    Rule {
-        id: "NMX-001",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "A null MX is exactly one MX record with preference 0 and a root (\".\") exchange.",
-        needs: Needs::Static,
-        check: Some(nmx_001),
-        planned: None,
-    },
-    Rule {
-        id: "NMX-002",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "A null MX never shares the RRset with any other MX record.",
-        needs: Needs::Static,
-        check: Some(nmx_002),
-        planned: None,
-    },
-    Rule {
-        id: "NMX-003",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Malformed null-MX spellings are rejected by the builder: `MX 0.` (missing space), `MX 0 \".\"`, `MX 0 @`, or an empty exchange produced by a provider UI.",
-        needs: Needs::Static,
-        check: Some(nmx_003),
-        planned: None,
-    },
-    Rule {
-        id: "NMX-004",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "A domain that publishes null MX should not be used as a mail sender; publish `v=spf1 -all` (and DMARC `p=reject`).",
-        needs: Needs::Static,
-        check: Some(nmx_004),
-        planned: None,
-    },
-    Rule {
-        id: "NMX-005",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "Null MX contradicts any receiving-side policy for the same domain (SecMX SRV, MTA-STS, TLS-RPT, TLSA under its MX names).",
-        needs: Needs::Static,
-        check: Some(nmx_005),
-        planned: None,
-    },
+    Rule::new(
+        "NMX-001",
+        Severity::Error,
+        "A null MX is exactly one MX record with preference 0 and a root (\".\") exchange.",
+        nmx_001,
+    ),
+    Rule::new(
+        "NMX-002",
+        Severity::Error,
+        "A null MX never shares the RRset with any other MX record.",
+        nmx_002,
+    ),
+    Rule::new(
+        "NMX-003",
+        Severity::Error,
+        "Malformed null-MX spellings are rejected by the builder: `MX 0.` (missing space), `MX 0 \".\"`, `MX 0 @`, or an empty exchange produced by a provider UI.",
+        nmx_003,
+    ),
+    Rule::new(
+        "NMX-004",
+        Severity::Warning,
+        "A domain that publishes null MX should not be used as a mail sender; publish `v=spf1 -all` (and DMARC `p=reject`).",
+        nmx_004,
+    ),
+    Rule::new(
+        "NMX-005",
+        Severity::Warning,
+        "Null MX contradicts any receiving-side policy for the same domain (SecMX SRV, MTA-STS, TLS-RPT, TLSA under its MX names).",
+        nmx_005,
+    ),
 ];
 
 /// The null MX record of the domain (an MX with the root as exchange), if it publishes one.
-fn null_mx<'a>(input: &Input<'a>) -> Option<&'a Record> {
+fn null_mx<'a>(input: &crate::rules::Facts<'a>) -> Option<&'a Record> {
     input
         .records
         .mx_of(input.domain)
@@ -118,7 +103,7 @@ pub fn null_mx_spelling_error(text: &str) -> Option<String> {
     None
 }
 
-fn nmx_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn nmx_001(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for (rec, pref, exch) in input.records.mx_records() {
         if !exch.is_empty() || pref == 0 {
             continue;
@@ -138,7 +123,7 @@ fn nmx_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn nmx_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn nmx_002(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let targets = input.records.mx_records().map(|(rec, _, exch)| (rec, exch));
     for (owner, null, real) in super::common::root_beside_real(targets) {
         out.push(
@@ -155,7 +140,7 @@ fn nmx_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn nmx_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn nmx_003(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for (rec, pref, exch) in input.records.mx_records() {
         let problem = if exch.contains('"') {
             format!(
@@ -204,7 +189,7 @@ fn dmarc_rejects(text: &str) -> bool {
     })
 }
 
-fn nmx_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn nmx_004(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(null) = null_mx(input) else {
         return;
     };
@@ -283,7 +268,7 @@ fn nmx_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     );
 }
 
-fn nmx_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn nmx_005(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(null) = null_mx(input) else {
         return;
     };

@@ -2,7 +2,7 @@
 //! TLSA-018 (the key a relay serves matches a TLSA record of the design), TLSA-019 (a certificate
 //! DANE depends on expires soon). Registered in [`super::tlsa::RULES`].
 
-use super::{Finding, Input, Rule, Severity};
+use super::{Finding, Rule, Severity};
 use crate::model::probe_facts::ProbeReport;
 use crate::model::probe_facts::tls::CertInfo;
 use crate::model::{Relay, normalize_tlsa};
@@ -15,7 +15,7 @@ pub const EXPIRY_ERROR_DAYS: i64 = 7;
 /// TLSA-017: every next-key record of a relay (`next_tlsa`, `next_key`) is in its `tlsa` list, so it
 /// is published beside the current one before the key changes; a `next_key` file that cannot be
 /// read is reported too.
-pub fn tlsa_017(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn tlsa_017(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for r in input.relays {
         let subject = format!("_{}._tcp.{}", r.tlsa_port(), r.host);
         if let (Some(k), Some(Err(e))) = (&r.next_key, &r.next_key_record) {
@@ -87,7 +87,7 @@ fn subject(p: &ProbeReport) -> String {
 }
 
 /// TLSA-018: the key a relay serves matches one of the design's TLSA records for it.
-pub fn tlsa_018(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn tlsa_018(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(facts) = input.probes else { return };
     for r in input.relays.iter().filter(|r| !r.tlsa.is_empty()) {
         for (p, chain) in reports_of(r, &facts.reports) {
@@ -121,7 +121,7 @@ pub fn tlsa_018(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 /// TLSA-019: no certificate that a matching TLSA record pins expires within 30 days (warning) or
 /// 7 days (error). A `2 x x` anchor that expires breaks DANE-TA; a `3 x x` leaf is renewed, and a
 /// renewal with a new key breaks DANE-EE unless the next key's record is already published.
-pub fn tlsa_019(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn tlsa_019(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(facts) = input.probes else { return };
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -244,7 +244,7 @@ mod tests {
         let mut input = c.input();
         input.probes = Some(f);
         let mut out = Vec::new();
-        (rule.check.unwrap())(rule, &input, &mut out);
+        (rule.check.unwrap())(rule, &crate::rules::Facts::new(input), &mut out);
         out
     }
 

@@ -3,75 +3,54 @@
 use super::sts::{
     ChainEnd, TxtLookup, space_before_first_semicolon, tag_fields, trim_wsp, txt_lookup,
 };
-use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use super::{Finding, Rule, Severity};
 use crate::model::Origin;
 use crate::model::records::Record;
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
-    Rule {
-        id: "RPT-001",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Exactly one TXT record at `_smtp._tls.<domain>` starts with `v=TLSRPTv1`; otherwise senders assume no reporting.",
-        needs: Needs::Static,
-        check: Some(rpt_001),
-        planned: None,
-    },
-    Rule {
-        id: "RPT-002",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "`v=TLSRPTv1` is the first field and an `rua=` field is present.",
-        needs: Needs::Static,
-        check: Some(rpt_002),
-        planned: None,
-    },
-    Rule {
-        id: "RPT-003",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Every `rua` destination is a `mailto:` or `https:` URI; a bare address is invalid.",
-        needs: Needs::Static,
-        check: Some(rpt_003),
-        planned: None,
-    },
-    Rule {
-        id: "RPT-004",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Several URIs are comma-separated (optional spaces around the comma); a literal `,`, `!` or `;` inside one URI must be percent-encoded. Reporters may pick any one URI, so every listed destination must work; unknown extension fields are ignored.",
-        needs: Needs::Static,
-        check: Some(rpt_004),
-        planned: None,
-    },
-    Rule {
-        id: "RPT-005",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "An `https:` destination is an absolute URI with a resolvable host and a valid certificate (reporters may skip certificate checks, but a broken endpoint loses reports).",
-        needs: Needs::Static,
-        check: Some(rpt_005),
-        planned: None,
-    },
-    Rule {
-        id: "RPT-006",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "Whitespace before the first `;` is ABNF-valid but fails the literal `v=TLSRPTv1;` prefix test used for filtering; write `v=TLSRPTv1;`.",
-        needs: Needs::Static,
-        check: Some(rpt_006),
-        planned: None,
-    },
-    Rule {
-        id: "RPT-007",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "The record sits at `_smtp._tls.<domain>`; look-alike names (`_tlsrpt.<domain>`, `_smtp-tls.<domain>`, `_smtp._tls` put at the apex TXT) are never queried.",
-        needs: Needs::Static,
-        check: Some(rpt_007),
-        planned: None,
-    },
+    Rule::new(
+        "RPT-001",
+        Severity::Error,
+        "Exactly one TXT record at `_smtp._tls.<domain>` starts with `v=TLSRPTv1`; otherwise senders assume no reporting.",
+        rpt_001,
+    ),
+    Rule::new(
+        "RPT-002",
+        Severity::Error,
+        "`v=TLSRPTv1` is the first field and an `rua=` field is present.",
+        rpt_002,
+    ),
+    Rule::new(
+        "RPT-003",
+        Severity::Error,
+        "Every `rua` destination is a `mailto:` or `https:` URI; a bare address is invalid.",
+        rpt_003,
+    ),
+    Rule::new(
+        "RPT-004",
+        Severity::Error,
+        "Several URIs are comma-separated (optional spaces around the comma); a literal `,`, `!` or `;` inside one URI must be percent-encoded. Reporters may pick any one URI, so every listed destination must work; unknown extension fields are ignored.",
+        rpt_004,
+    ),
+    Rule::new(
+        "RPT-005",
+        Severity::Warning,
+        "An `https:` destination is an absolute URI with a resolvable host and a valid certificate (reporters may skip certificate checks, but a broken endpoint loses reports).",
+        rpt_005,
+    ),
+    Rule::new(
+        "RPT-006",
+        Severity::Warning,
+        "Whitespace before the first `;` is ABNF-valid but fails the literal `v=TLSRPTv1;` prefix test used for filtering; write `v=TLSRPTv1;`.",
+        rpt_006,
+    ),
+    Rule::new(
+        "RPT-007",
+        Severity::Warning,
+        "The record sits at `_smtp._tls.<domain>`; look-alike names (`_tlsrpt.<domain>`, `_smtp-tls.<domain>`, `_smtp._tls` put at the apex TXT) are never queried.",
+        rpt_007,
+    ),
 ];
 
 /// The version field every TLS-RPT record starts with (RFC 8460 §3, case-sensitive).
@@ -211,12 +190,12 @@ fn https_problem(uri: &str) -> Option<String> {
     None
 }
 
-fn rpt_owner(input: &Input<'_>) -> String {
+fn rpt_owner(input: &crate::rules::Facts<'_>) -> String {
     format!("_smtp._tls.{}", input.domain)
 }
 
 /// The `_smtp._tls` lookup and its records that start with `v=TLSRPTv1`.
-fn rpt_txt<'a>(input: &Input<'a>) -> (TxtLookup<'a>, Vec<(&'a Record, String)>) {
+fn rpt_txt<'a>(input: &crate::rules::Facts<'a>) -> (TxtLookup<'a>, Vec<(&'a Record, String)>) {
     let look = txt_lookup(input.records, &rpt_owner(input));
     let versions = look
         .txt
@@ -229,7 +208,7 @@ fn rpt_txt<'a>(input: &Input<'a>) -> (TxtLookup<'a>, Vec<(&'a Record, String)>) 
 
 const RUA_EXAMPLE: &str = "v=TLSRPTv1; rua=mailto:tlsrpt@agency.example";
 
-fn rpt_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn rpt_001(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let (look, versions) = rpt_txt(input);
     let via = if look.chain.is_empty() {
         String::new()
@@ -300,7 +279,7 @@ fn rpt_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn rpt_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn rpt_002(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let (look, _) = rpt_txt(input);
     for (rec, text) in &look.txt {
         if !text.starts_with(TLSRPT_VERSION) {
@@ -357,7 +336,7 @@ fn rpt_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn rpt_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn rpt_003(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let (_, versions) = rpt_txt(input);
     for (rec, text) in &versions {
         let r = parse_tlsrpt(text);
@@ -392,7 +371,7 @@ fn rpt_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn rpt_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn rpt_004(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     const FIX: &str = "Separate destinations with commas inside one `rua=` field (`rua=mailto:a@agency.example,mailto:b@agency.example`); percent-encode a literal `,` as `%2C`, `!` as `%21` and `;` as `%3B`.";
     let (_, versions) = rpt_txt(input);
     for (rec, text) in &versions {
@@ -436,7 +415,7 @@ fn rpt_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn rpt_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn rpt_005(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let (_, versions) = rpt_txt(input);
     for (rec, text) in &versions {
         for uri in parse_tlsrpt(text).rua {
@@ -455,7 +434,7 @@ fn rpt_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn rpt_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn rpt_006(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let (_, versions) = rpt_txt(input);
     for (rec, text) in &versions {
         if space_before_first_semicolon(text, TLSRPT_VERSION) {
@@ -483,7 +462,7 @@ const LOOKALIKES: [&str; 5] = [
     "_tls._smtp.",
 ];
 
-fn rpt_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn rpt_007(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let right = rpt_owner(input);
     let mut names: Vec<String> = LOOKALIKES
         .iter()

@@ -1,79 +1,62 @@
 //! SOR rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::xr::{FastMap, FastSet};
-use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use super::{Finding, Needs, Raise, Rule, Severity};
 use crate::model::{Record, Role};
 use std::net::IpAddr;
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
-    Rule {
-        id: "SOR-001",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "A host published as an SOR must not appear as an exchange in the domain's MX RRset.",
-        needs: Needs::Static,
-        check: Some(sor_001),
-        planned: None,
-    },
-    Rule {
-        id: "SOR-002",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "An SOR must not be the implicit MX: when the domain has no MX, its own A/AAAA host is publicly referenced, so the SRV target may not be the domain itself or share its addresses on port 25.",
-        needs: Needs::Static,
-        check: Some(sor_002),
-        planned: None,
-    },
-    Rule {
-        id: "SOR-003",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "An SOR listener (address + SRV port) must not be the same socket as any MX host on port 25: one listener cannot both demand and not demand TLS for the same unauthenticated client.",
-        needs: Needs::Static,
-        check: Some(sor_003),
-        planned: None,
-    },
-    Rule {
-        id: "SOR-004",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "A Level 2 domain should still keep at least one BER in MX so that senders unaware of SecMX can deliver; a domain that deliberately accepts only secure mail must be declared as such in the tool.",
-        needs: Needs::Static,
-        check: Some(sor_004),
-        planned: None,
-    },
-    Rule {
-        id: "SOR-005",
-        severity: Severity::Warning,
-        raise: Raise::L2,
-        title: "The SecMX SRV RRset is DNSSEC-signed (validates \"secure\"), otherwise a DNS attacker can redirect secure mail to a spoofed SOR.",
-        needs: Needs::Dns,
-        check: Some(super::live::sor_005),
-        planned: None,
-    },
-    Rule {
-        id: "SOR-006",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Every host listed under the SecMX SRV label offers TLS (is an SOR or a BER); a target that only speaks plaintext defeats Level 2.",
-        needs: Needs::Probe,
-        check: Some(super::live_probe::sor_006),
-        planned: None,
-    },
-    Rule {
-        id: "SOR-007",
-        severity: Severity::Info,
-        raise: Raise::Never,
-        title: "The tool's sender simulation follows SecMX: SecMX SRV targets first (priority/weight order), then MX hosts that prove to be BERs; a simulated SOS bounces when none completes TLS, a simulated BES falls back to plaintext MX delivery.",
-        needs: Needs::Probe,
-        check: Some(super::live_probe::sor_007),
-        planned: None,
-    },
+    Rule::new(
+        "SOR-001",
+        Severity::Error,
+        "A host published as an SOR must not appear as an exchange in the domain's MX RRset.",
+        sor_001,
+    ),
+    Rule::new(
+        "SOR-002",
+        Severity::Error,
+        "An SOR must not be the implicit MX: when the domain has no MX, its own A/AAAA host is publicly referenced, so the SRV target may not be the domain itself or share its addresses on port 25.",
+        sor_002,
+    ),
+    Rule::new(
+        "SOR-003",
+        Severity::Error,
+        "An SOR listener (address + SRV port) must not be the same socket as any MX host on port 25: one listener cannot both demand and not demand TLS for the same unauthenticated client.",
+        sor_003,
+    ),
+    Rule::new(
+        "SOR-004",
+        Severity::Warning,
+        "A Level 2 domain should still keep at least one BER in MX so that senders unaware of SecMX can deliver; a domain that deliberately accepts only secure mail must be declared as such in the tool.",
+        sor_004,
+    ),
+    Rule::new(
+        "SOR-005",
+        Severity::Warning,
+        "The SecMX SRV RRset is DNSSEC-signed (validates \"secure\"), otherwise a DNS attacker can redirect secure mail to a spoofed SOR.",
+        super::live::sor_005,
+    )
+    .raise(Raise::L2)
+    .needs(Needs::Dns),
+    Rule::new(
+        "SOR-006",
+        Severity::Error,
+        "Every host listed under the SecMX SRV label offers TLS (is an SOR or a BER); a target that only speaks plaintext defeats Level 2.",
+        super::live_probe::sor_006,
+    )
+    .needs(Needs::Probe),
+    Rule::new(
+        "SOR-007",
+        Severity::Info,
+        "The tool's sender simulation follows SecMX: SecMX SRV targets first (priority/weight order), then MX hosts that prove to be BERs; a simulated SOS bounces when none completes TLS, a simulated BES falls back to plaintext MX delivery.",
+        super::live_probe::sor_007,
+    )
+    .needs(Needs::Probe),
 ];
 
 /// The MX exchanges of the domain (null MX left out), deduplicated, with the first record naming each.
-fn mx_exchanges<'a>(input: &Input<'a>) -> FastMap<&'a str, &'a Record> {
+fn mx_exchanges<'a>(input: &crate::rules::Facts<'a>) -> FastMap<&'a str, &'a Record> {
     let mut map = FastMap::default();
     for (rec, _, exchange) in input.records.mx_of(input.domain) {
         if !exchange.is_empty() {
@@ -84,7 +67,7 @@ fn mx_exchanges<'a>(input: &Input<'a>) -> FastMap<&'a str, &'a Record> {
 }
 
 /// The SecMX SRV records of the domain with a real target: (record, port, target).
-fn srv_targets<'a>(input: &Input<'a>) -> Vec<(&'a Record, i64, &'a str)> {
+fn srv_targets<'a>(input: &crate::rules::Facts<'a>) -> Vec<(&'a Record, i64, &'a str)> {
     input
         .records
         .srv_at(&input.srv_owner())
@@ -94,7 +77,7 @@ fn srv_targets<'a>(input: &Input<'a>) -> Vec<(&'a Record, i64, &'a str)> {
 }
 
 /// SOR-001: a host the design gives role SOR is listed as an MX exchange.
-fn sor_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn sor_001(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     if !input.relays.iter().any(|r| r.role == Role::Sor) {
         return;
     }
@@ -129,7 +112,7 @@ fn sor_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// SOR-002: no MX at all, and a port-25 SecMX SRV target is the domain itself or shares its address.
-fn sor_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn sor_002(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let domain = input.domain;
     if input.records.at(domain, "MX").next().is_some() {
         return;
@@ -172,7 +155,7 @@ fn sor_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// SOR-003: an SOR listener (address + SRV port) is the same socket as an MX host on port 25.
-fn sor_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn sor_003(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let mx = mx_exchanges(input);
     if mx.is_empty() {
         return;
@@ -234,7 +217,7 @@ fn sor_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// SOR-004: SecMX SRV SORs exist but the domain has no MX, and it is not declared secure-only.
-fn sor_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn sor_004(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     if input.options.secure_only {
         return;
     }

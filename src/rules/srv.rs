@@ -1,103 +1,74 @@
 //! SRV rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::mx::reads_as_address;
-use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use super::{Finding, Needs, Rule, Severity};
 use crate::model::name::is_in_domain;
 use crate::model::{Origin, Record};
 use std::collections::HashSet;
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
-    Rule {
-        id: "SRV-001",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "The SRV owner is `_<service>._tcp.<mail-domain>`; SMTP relays are TCP services.",
-        needs: Needs::Static,
-        check: Some(srv_001),
-        planned: None,
-    },
-    Rule {
-        id: "SRV-002",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Priority and weight are each 16-bit unsigned integers (0–65535).",
-        needs: Needs::Static,
-        check: Some(srv_002),
-        planned: None,
-    },
-    Rule {
-        id: "SRV-003",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "The port is 1–65535 for a real target; port 0 is only meaningful together with the \".\" target.",
-        needs: Needs::Static,
-        check: Some(srv_003),
-        planned: None,
-    },
-    Rule {
-        id: "SRV-004",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "The SRV target is a host name, not an address literal.",
-        needs: Needs::Static,
-        check: Some(srv_004),
-        planned: None,
-    },
-    Rule {
-        id: "SRV-005",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "The SRV target is not an alias (CNAME).",
-        needs: Needs::Static,
-        check: Some(srv_005),
-        planned: None,
-    },
-    Rule {
-        id: "SRV-006",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Every SRV target owns at least one A or AAAA record.",
-        needs: Needs::Dns,
-        check: Some(super::live::srv_006),
-        planned: None,
-    },
-    Rule {
-        id: "SRV-007",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "A \".\" target is valid only when it is the single record of the RRset; mixing \".\" with real targets is ambiguous and rejected.",
-        needs: Needs::Static,
-        check: Some(srv_007),
-        planned: None,
-    },
-    Rule {
-        id: "SRV-008",
-        severity: Severity::Info,
-        raise: Raise::Never,
-        title: "Inside one priority, weight-0 targets mixed with positive weights are rarely chosen; use all-zero weights when no load split is intended.",
-        needs: Needs::Static,
-        check: Some(srv_008),
-        planned: None,
-    },
-    Rule {
-        id: "SRV-009",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "For SMTP relay service the port should be 25 (STARTTLS) or 465 (implicit TLS); any other port is reported because many networks block it and senders cannot guess the TLS mode.",
-        needs: Needs::Static,
-        check: Some(srv_009),
-        planned: None,
-    },
-    Rule {
-        id: "SRV-010",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "Client-submission service labels (`_submission`, `_submissions`, `_smtps`) and `_smtp` are not SecMX relay discovery; records found there are not treated as SORs.",
-        needs: Needs::Static,
-        check: Some(srv_010),
-        planned: None,
-    },
+    Rule::new(
+        "SRV-001",
+        Severity::Error,
+        "The SRV owner is `_<service>._tcp.<mail-domain>`; SMTP relays are TCP services.",
+        srv_001,
+    ),
+    Rule::new(
+        "SRV-002",
+        Severity::Error,
+        "Priority and weight are each 16-bit unsigned integers (0–65535).",
+        srv_002,
+    ),
+    Rule::new(
+        "SRV-003",
+        Severity::Error,
+        "The port is 1–65535 for a real target; port 0 is only meaningful together with the \".\" target.",
+        srv_003,
+    ),
+    Rule::new(
+        "SRV-004",
+        Severity::Error,
+        "The SRV target is a host name, not an address literal.",
+        srv_004,
+    ),
+    Rule::new(
+        "SRV-005",
+        Severity::Error,
+        "The SRV target is not an alias (CNAME).",
+        srv_005,
+    ),
+    Rule::new(
+        "SRV-006",
+        Severity::Error,
+        "Every SRV target owns at least one A or AAAA record.",
+        super::live::srv_006,
+    )
+    .needs(Needs::Dns),
+    Rule::new(
+        "SRV-007",
+        Severity::Error,
+        "A \".\" target is valid only when it is the single record of the RRset; mixing \".\" with real targets is ambiguous and rejected.",
+        srv_007,
+    ),
+    Rule::new(
+        "SRV-008",
+        Severity::Info,
+        "Inside one priority, weight-0 targets mixed with positive weights are rarely chosen; use all-zero weights when no load split is intended.",
+        srv_008,
+    ),
+    Rule::new(
+        "SRV-009",
+        Severity::Warning,
+        "For SMTP relay service the port should be 25 (STARTTLS) or 465 (implicit TLS); any other port is reported because many networks block it and senders cannot guess the TLS mode.",
+        srv_009,
+    ),
+    Rule::new(
+        "SRV-010",
+        Severity::Warning,
+        "Client-submission service labels (`_submission`, `_submissions`, `_smtps`) and `_smtp` are not SecMX relay discovery; records found there are not treated as SORs.",
+        srv_010,
+    ),
 ];
 
 /// Service labels that mean mail (without their underscore): SMTP relays run over TCP, so these
@@ -109,7 +80,7 @@ const NOT_RELAY_DISCOVERY: &[&str] = &["_submission", "_submissions", "_smtps", 
 
 /// Whether an SRV service label (with or without its underscore) names a mail service: the design's
 /// SecMX label or one of the SMTP family labels.
-pub(super) fn is_mail_service(label: &str, input: &Input<'_>) -> bool {
+pub(super) fn is_mail_service(label: &str, input: &crate::rules::Facts<'_>) -> bool {
     let bare = label.trim_start_matches('_');
     !bare.is_empty()
         && (bare == input.srv_label.trim_start_matches('_') || MAIL_SERVICES.contains(&bare))
@@ -119,7 +90,7 @@ pub(super) fn is_mail_service(label: &str, input: &Input<'_>) -> bool {
 type Srv<'a> = (&'a Record, i64, i64, i64, &'a str);
 
 /// Every SRV record under the mail domain.
-fn srv_records<'a>(input: &Input<'a>) -> impl Iterator<Item = Srv<'a>> + 'a {
+fn srv_records<'a>(input: &crate::rules::Facts<'a>) -> impl Iterator<Item = Srv<'a>> + 'a {
     let domain = input.domain;
     input
         .records
@@ -133,7 +104,7 @@ fn srv_text(rec: &Record, prio: i64, weight: i64, port: i64, target: &str) -> St
 }
 
 /// Why an SRV owner under the domain is not `_<service>._tcp.<name>`, with a corrected owner.
-fn owner_problem(owner: &str, input: &Input<'_>) -> Option<(String, String)> {
+fn owner_problem(owner: &str, input: &crate::rules::Facts<'_>) -> Option<(String, String)> {
     if owner == input.domain {
         return Some((
             "has no `_<service>._tcp` labels in front of the domain".to_string(),
@@ -172,7 +143,7 @@ fn owner_problem(owner: &str, input: &Input<'_>) -> Option<(String, String)> {
     None
 }
 
-fn srv_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn srv_001(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();
     for (rec, ..) in srv_records(input) {
         let owner = rec.name.as_str();
@@ -215,7 +186,7 @@ fn srv_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn srv_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn srv_002(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let range = 0..=65535;
     for (rec, prio, weight, port, target) in srv_records(input) {
         let mut bad = Vec::new();
@@ -244,7 +215,7 @@ fn srv_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn srv_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn srv_003(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for (rec, prio, weight, port, target) in srv_records(input) {
         let message = if !(0..=65535).contains(&port) {
             format!(
@@ -271,7 +242,7 @@ fn srv_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn srv_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn srv_004(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for (rec, prio, weight, port, target) in srv_records(input) {
         if !reads_as_address(target) {
             continue;
@@ -294,7 +265,7 @@ fn srv_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn srv_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn srv_005(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     // Most sets hold no CNAME at all: one cheap scan spares a lookup per SRV record.
     if input.records.of_type("CNAME").next().is_none() {
         return;
@@ -321,7 +292,7 @@ fn srv_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn srv_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn srv_007(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let targets = srv_records(input).map(|(rec, _, _, _, target)| (rec, target));
     for (owner, root, real) in super::common::root_beside_real(targets) {
         out.push(
@@ -338,7 +309,7 @@ fn srv_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn srv_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn srv_008(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     // Per (owner, priority): weight-0 count, positive count, first weight-0 record.
     type Group<'a> = (&'a str, i64, usize, usize, Option<&'a Record>);
     let mut groups: super::common::Groups<(&str, i64), Group<'_>> = super::common::Groups::new();
@@ -377,7 +348,7 @@ fn srv_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn srv_009(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn srv_009(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for (rec, prio, weight, port, target) in srv_records(input) {
         let service = rec.name.split('.').next().unwrap_or("");
         if service != input.srv_label
@@ -412,7 +383,7 @@ fn label_purpose(label: &str) -> &'static str {
     }
 }
 
-fn srv_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+fn srv_010(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let label = input.srv_label;
     let label_reported = NOT_RELAY_DISCOVERY.contains(&label);
     if label_reported {
@@ -798,7 +769,7 @@ mod tests {
         ] {
             for rule in group {
                 if let Some(check) = rule.check {
-                    check(rule, &input, &mut out);
+                    check(rule, &crate::rules::Facts::new(input), &mut out);
                 }
             }
         }

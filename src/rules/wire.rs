@@ -72,10 +72,10 @@ pub struct Sizes {
 
 /// The wire sizes of the RRsets of `set` for the mail domain `domain` (the zone that signs the
 /// names inside it), made once and shared by the rules.
-pub fn sizes(set: &RecordSet, domain: &str) -> std::sync::Arc<Sizes> {
-    set.shared(&format!("wire sizes of {domain}"), |set| {
-        measure(set, domain)
-    })
+pub fn sizes<'f>(facts: &'f super::Facts<'_>) -> &'f Sizes {
+    facts
+        .wire_sizes
+        .get_or_init(|| measure(facts.records, facts.domain))
 }
 
 /// Whether the set is meant for a signed zone.

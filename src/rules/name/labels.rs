@@ -3,9 +3,9 @@
 
 use super::*;
 
-pub(super) fn name_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn name_001(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();
-    for (rec, name, place) in each_name(input.records) {
+    for (rec, name, place) in each_name(input) {
         if name.is_empty() || labels_fit(name) {
             continue;
         }
@@ -48,9 +48,9 @@ pub(super) fn name_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn name_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn name_002(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();
-    for (rec, name, place) in each_name(input.records) {
+    for (rec, name, place) in each_name(input) {
         let len = name_octets(name);
         if len <= 253 || !seen.insert(name) {
             continue;
@@ -91,9 +91,9 @@ pub(super) fn ldh_problem(label: &str) -> Option<String> {
     Some("ends with a hyphen".to_string())
 }
 
-pub(super) fn name_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn name_003(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();
-    for (rec, host, kind) in relay_hosts(input.records) {
+    for (rec, host, kind) in relay_hosts(input) {
         if plain_ldh_name(host) {
             continue;
         }
@@ -130,9 +130,9 @@ pub(super) fn name_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn name_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn name_004(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();
-    for (rec, host, kind) in relay_hosts(input.records) {
+    for (rec, host, kind) in relay_hosts(input) {
         if !host.as_bytes().contains(&b'_') {
             continue;
         }
@@ -163,9 +163,9 @@ pub(super) fn name_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn name_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn name_005(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();
-    for (rec, host, kind) in relay_hosts(input.records) {
+    for (rec, host, kind) in relay_hosts(input) {
         let last = host.rsplit('.').next().unwrap_or(host);
         if last.is_empty() || !last.bytes().all(|b| b.is_ascii_digit()) || !seen.insert(host) {
             continue;
@@ -184,9 +184,9 @@ pub(super) fn name_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn name_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn name_006(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();
-    for (rec, name, place) in each_name(input.records) {
+    for (rec, name, place) in each_name(input) {
         if name.is_ascii() || !seen.insert(name) {
             continue;
         }
@@ -232,9 +232,9 @@ pub(super) fn a_label_problem(label: &str) -> Option<String> {
     }
 }
 
-pub(super) fn name_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn name_007(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();
-    for (rec, name, place) in each_name(input.records) {
+    for (rec, name, place) in each_name(input) {
         // Cheap pre-test: only names with a `--` somewhere can offend.
         if !name.contains("--") || seen.contains(name) {
             continue;
@@ -261,7 +261,7 @@ pub(super) fn name_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 /// NAME-007 for one name: a bad `xn--` label (error) or a reserved `??--` label (warning).
 pub(super) fn name_007_judge(
     rule: &Rule,
-    input: &Input<'_>,
+    input: &crate::rules::Facts<'_>,
     name: &str,
     what: &str,
 ) -> Option<Finding> {

@@ -1,157 +1,109 @@
 //! NAME rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests (`tests.rs`).
 
 use super::wire::{self, Answer};
-use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use super::{Finding, Rule, Severity};
 use crate::model::name::is_ldh_label;
 use crate::model::{Origin, RData, Record, RecordSet};
 use std::collections::HashSet;
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
-    Rule {
-        id: "NAME-001",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Every label of every owner name and every target name is 1–63 octets long.",
-        needs: Needs::Static,
-        check: Some(name_001),
-        planned: None,
-    },
-    Rule {
-        id: "NAME-002",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "A whole name fits in 255 octets of wire format (≤ 253 characters written without the final dot).",
-        needs: Needs::Static,
-        check: Some(name_002),
-        planned: None,
-    },
-    Rule {
-        id: "NAME-003",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Names used as relay hosts (MX exchange, SRV target, TLSA base name, `mta-sts` policy host) are LDH host names: letters, digits and hyphens only, no label starting or ending with a hyphen.",
-        needs: Needs::Static,
-        check: Some(name_003),
-        planned: None,
-    },
-    Rule {
-        id: "NAME-004",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Underscore labels belong only in attribute owner names (`_mta-sts`, `_smtp._tls`, `_25._tcp`, `_secmx._tcp`, `_dmarc`, `_domainkey`) and never appear in a host name used as a record target.",
-        needs: Needs::Static,
-        check: Some(name_004),
-        planned: None,
-    },
-    Rule {
-        id: "NAME-005",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "A relay name whose last label is all digits (it reads like an IPv4 address) is almost certainly a mistake.",
-        needs: Needs::Static,
-        check: Some(name_005),
-        planned: None,
-    },
-    Rule {
-        id: "NAME-006",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Internationalised names are stored as A-labels (`xn--…`) everywhere in DNS data and policies; U-labels (raw Unicode) are never valid in zone data, TLSA base names or MTA-STS `mx` lines.",
-        needs: Needs::Static,
-        check: Some(name_006),
-        planned: None,
-    },
-    Rule {
-        id: "NAME-007",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "A label starting `xn--` must decode to a valid U-label (error); any other label with hyphens in positions 3–4 is a reserved form and is flagged (warning).",
-        needs: Needs::Static,
-        check: Some(name_007),
-        planned: None,
-    },
-    Rule {
-        id: "NAME-008",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "A target written without the final dot in zone-file syntax is relative to `$ORIGIN`; a resulting doubled origin (`mx1.agency.example.agency.example.`) is treated as a typing error.",
-        needs: Needs::Static,
-        check: Some(name_008),
-        planned: None,
-    },
-    Rule {
-        id: "NAME-009",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "TTL values lie in 0–2147483647 seconds.",
-        needs: Needs::Static,
-        check: Some(name_009),
-        planned: None,
-    },
-    Rule {
-        id: "NAME-010",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Each TXT character-string is at most 255 octets; longer policy texts are split into several strings, which readers join with no separator.",
-        needs: Needs::Static,
-        check: Some(name_010),
-        planned: None,
-    },
-    Rule {
-        id: "NAME-011",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "A name that owns a CNAME owns nothing else (no TXT, MX, SRV, TLSA beside it).",
-        needs: Needs::Static,
-        check: Some(name_011),
-        planned: None,
-    },
-    Rule {
-        id: "NAME-012",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "An SRV service label follows RFC 6335: `_` + 1–15 chars, letters/digits/hyphens, at least one letter, no leading/trailing/adjacent hyphens; the protocol label for SMTP is `_tcp`.",
-        needs: Needs::Static,
-        check: Some(name_012),
-        planned: None,
-    },
-    Rule {
-        id: "NAME-013",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "A TLSA owner begins with the port in decimal without leading zeros, then the transport label.",
-        needs: Needs::Static,
-        check: Some(name_013),
-        planned: None,
-    },
-    Rule {
-        id: "NAME-014",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Every RRset fits in one DNS message: the answer (header, question, RRset, one RRSIG in a signed zone) is at most 65,535 octets (error); above 1,232 octets it needs TCP (warning).",
-        needs: Needs::Static,
-        check: Some(name_014),
-        planned: None,
-    },
-    Rule {
-        id: "NAME-015",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Every RRset fits in a name server's store: the sum over its records of (2 + RDLENGTH), names uncompressed, is at most 65,512 octets (BIND 9 refuses the zone above).",
-        needs: Needs::Static,
-        check: Some(name_015),
-        planned: None,
-    },
-    Rule {
-        id: "NAME-016",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Every record a design exports lies inside the mail domain's zone: TLSA of a relay host outside the domain belongs in that host's zone (NSD refuses out-of-zone data, BIND and Knot drop it).",
-        needs: Needs::Static,
-        check: Some(name_016),
-        planned: None,
-    },
+    Rule::new(
+        "NAME-001",
+        Severity::Error,
+        "Every label of every owner name and every target name is 1–63 octets long.",
+        name_001,
+    ),
+    Rule::new(
+        "NAME-002",
+        Severity::Error,
+        "A whole name fits in 255 octets of wire format (≤ 253 characters written without the final dot).",
+        name_002,
+    ),
+    Rule::new(
+        "NAME-003",
+        Severity::Error,
+        "Names used as relay hosts (MX exchange, SRV target, TLSA base name, `mta-sts` policy host) are LDH host names: letters, digits and hyphens only, no label starting or ending with a hyphen.",
+        name_003,
+    ),
+    Rule::new(
+        "NAME-004",
+        Severity::Error,
+        "Underscore labels belong only in attribute owner names (`_mta-sts`, `_smtp._tls`, `_25._tcp`, `_secmx._tcp`, `_dmarc`, `_domainkey`) and never appear in a host name used as a record target.",
+        name_004,
+    ),
+    Rule::new(
+        "NAME-005",
+        Severity::Warning,
+        "A relay name whose last label is all digits (it reads like an IPv4 address) is almost certainly a mistake.",
+        name_005,
+    ),
+    Rule::new(
+        "NAME-006",
+        Severity::Error,
+        "Internationalised names are stored as A-labels (`xn--…`) everywhere in DNS data and policies; U-labels (raw Unicode) are never valid in zone data, TLSA base names or MTA-STS `mx` lines.",
+        name_006,
+    ),
+    Rule::new(
+        "NAME-007",
+        Severity::Error,
+        "A label starting `xn--` must decode to a valid U-label (error); any other label with hyphens in positions 3–4 is a reserved form and is flagged (warning).",
+        name_007,
+    ),
+    Rule::new(
+        "NAME-008",
+        Severity::Error,
+        "A target written without the final dot in zone-file syntax is relative to `$ORIGIN`; a resulting doubled origin (`mx1.agency.example.agency.example.`) is treated as a typing error.",
+        name_008,
+    ),
+    Rule::new(
+        "NAME-009",
+        Severity::Error,
+        "TTL values lie in 0–2147483647 seconds.",
+        name_009,
+    ),
+    Rule::new(
+        "NAME-010",
+        Severity::Error,
+        "Each TXT character-string is at most 255 octets; longer policy texts are split into several strings, which readers join with no separator.",
+        name_010,
+    ),
+    Rule::new(
+        "NAME-011",
+        Severity::Error,
+        "A name that owns a CNAME owns nothing else (no TXT, MX, SRV, TLSA beside it).",
+        name_011,
+    ),
+    Rule::new(
+        "NAME-012",
+        Severity::Error,
+        "An SRV service label follows RFC 6335: `_` + 1–15 chars, letters/digits/hyphens, at least one letter, no leading/trailing/adjacent hyphens; the protocol label for SMTP is `_tcp`.",
+        name_012,
+    ),
+    Rule::new(
+        "NAME-013",
+        Severity::Error,
+        "A TLSA owner begins with the port in decimal without leading zeros, then the transport label.",
+        name_013,
+    ),
+    Rule::new(
+        "NAME-014",
+        Severity::Error,
+        "Every RRset fits in one DNS message: the answer (header, question, RRset, one RRSIG in a signed zone) is at most 65,535 octets (error); above 1,232 octets it needs TCP (warning).",
+        name_014,
+    ),
+    Rule::new(
+        "NAME-015",
+        Severity::Error,
+        "Every RRset fits in a name server's store: the sum over its records of (2 + RDLENGTH), names uncompressed, is at most 65,512 octets (BIND 9 refuses the zone above).",
+        name_015,
+    ),
+    Rule::new(
+        "NAME-016",
+        Severity::Error,
+        "Every record a design exports lies inside the mail domain's zone: TLSA of a relay host outside the domain belongs in that host's zone (NSD refuses out-of-zone data, BIND and Knot drop it).",
+        name_016,
+    ),
 ];
 
 mod labels;
@@ -166,7 +118,7 @@ use sizes::*;
 
 /// Where a name sits in a record: its owner, or the host it points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Place {
+pub(crate) enum Place {
     Owner,
     Target,
 }
@@ -177,10 +129,13 @@ enum Place {
 ///
 /// The list is made once per record set and shared by the checks (record indexes and places); each
 /// check then walks it instead of all records twice.
-fn each_name(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, Place)> + '_ {
-    let uses = set.shared("name uses", |set| {
+fn each_name<'f>(
+    facts: &'f crate::rules::Facts<'_>,
+) -> impl Iterator<Item = (&'f Record, &'f str, Place)> + 'f {
+    let set = facts.records;
+    let uses = facts.name_uses.get_or_init(|| {
         scan_names(set)
-            .filter_map(|(r, _, place)| set.position(r).map(|i| (i, place)))
+            .map(|((i, _), _, place)| (i, place))
             .collect::<Vec<(usize, Place)>>()
     });
     let records = set.records();
@@ -198,13 +153,14 @@ fn each_name(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, Place)> + 
     })
 }
 
-/// [`each_name`] as a walk over the records.
-fn scan_names(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, Place)> + '_ {
-    let owners = set.iter().map(|r| (r, r.name.as_str(), Place::Owner));
-    let targets = set.iter().filter_map(|r| match &r.data {
-        RData::Mx { exchange, .. } => Some((r, exchange.as_str(), Place::Target)),
-        RData::Srv { target, .. } => Some((r, target.as_str(), Place::Target)),
-        RData::Cname(t) => Some((r, t.as_str(), Place::Target)),
+/// [`each_name`] as a walk over the records, with each record's index.
+fn scan_names(set: &RecordSet) -> impl Iterator<Item = ((usize, &Record), &str, Place)> + '_ {
+    let indexed = || set.records().iter().enumerate();
+    let owners = indexed().map(|(i, r)| ((i, r), r.name.as_str(), Place::Owner));
+    let targets = indexed().filter_map(|(i, r)| match &r.data {
+        RData::Mx { exchange, .. } => Some(((i, r), exchange.as_str(), Place::Target)),
+        RData::Srv { target, .. } => Some(((i, r), target.as_str(), Place::Target)),
+        RData::Cname(t) => Some(((i, r), t.as_str(), Place::Target)),
         _ => None,
     });
     skip_repeats(owners.chain(targets))
@@ -212,9 +168,9 @@ fn scan_names(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, Place)> +
 
 /// Drop an item whose name equals the one just before it: an RRset's records come in a row, so the
 /// apex of 10,000 MX records is judged once, without hashing.
-fn skip_repeats<'a, T: Copy>(
-    items: impl Iterator<Item = (&'a Record, &'a str, T)>,
-) -> impl Iterator<Item = (&'a Record, &'a str, T)> {
+fn skip_repeats<'a, R, T: Copy>(
+    items: impl Iterator<Item = (R, &'a str, T)>,
+) -> impl Iterator<Item = (R, &'a str, T)> {
     let mut prev: Option<&str> = None;
     items.filter(move |(_, name, _)| {
         let repeat = prev == Some(*name);
@@ -310,15 +266,17 @@ fn tlsa_base(owner: &str) -> &str {
 /// with the record and what the name is there. The root (null MX, SRV opt-out) is left out.
 ///
 /// Made once per record set and shared by the checks, like [`each_name`].
-fn relay_hosts(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, &'static str)> + '_ {
-    let uses = set.shared("relay hosts", |set| {
+fn relay_hosts<'f>(
+    facts: &'f crate::rules::Facts<'_>,
+) -> impl Iterator<Item = (&'f Record, &'f str, &'static str)> + 'f {
+    let set = facts.records;
+    let uses = facts.relay_hosts.get_or_init(|| {
         scan_relay_hosts(set)
-            .filter_map(|(r, host, kind)| {
-                let i = set.position(r)?;
+            .map(|((i, r), host, kind)| {
                 // The host is the name of the record's kind: its offset in the owner for a TLSA
                 // base name (a suffix of the owner), else the kind says where it is.
                 let offset = r.name.len().saturating_sub(host.len());
-                Some((i, kind, offset))
+                (i, kind, offset)
             })
             .collect::<Vec<(usize, &'static str, usize)>>()
     });
@@ -337,14 +295,18 @@ fn relay_hosts(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, &'static
 }
 
 /// [`relay_hosts`] as a walk over the records.
-fn scan_relay_hosts(set: &RecordSet) -> impl Iterator<Item = (&Record, &str, &'static str)> + '_ {
+fn scan_relay_hosts(
+    set: &RecordSet,
+) -> impl Iterator<Item = ((usize, &Record), &str, &'static str)> + '_ {
     let hosts = set
+        .records()
         .iter()
-        .filter_map(|r| match &r.data {
-            RData::Mx { exchange, .. } => Some((r, exchange.as_str(), "MX exchange")),
-            RData::Srv { target, .. } => Some((r, target.as_str(), "SRV target")),
-            RData::A(_) | RData::Aaaa(_) => Some((r, r.name.as_str(), "address host")),
-            _ if is_tlsa(r) => Some((r, tlsa_base(&r.name), "TLSA base name")),
+        .enumerate()
+        .filter_map(|(i, r)| match &r.data {
+            RData::Mx { exchange, .. } => Some(((i, r), exchange.as_str(), "MX exchange")),
+            RData::Srv { target, .. } => Some(((i, r), target.as_str(), "SRV target")),
+            RData::A(_) | RData::Aaaa(_) => Some(((i, r), r.name.as_str(), "address host")),
+            _ if is_tlsa(r) => Some(((i, r), tlsa_base(&r.name), "TLSA base name")),
             _ => None,
         })
         .filter(|(_, host, _)| !host.is_empty());

@@ -3,14 +3,14 @@
 
 use super::*;
 
-pub(super) fn name_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn name_008(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let domain = input.domain;
     if domain.is_empty() {
         return;
     }
     let doubled = format!("{domain}.{domain}");
     let mut seen = HashSet::new();
-    for (rec, name, place) in each_name(input.records) {
+    for (rec, name, place) in each_name(input) {
         let hit = name == doubled
             || name
                 .strip_suffix(doubled.as_str())
@@ -43,7 +43,7 @@ pub(super) fn name_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn name_009(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn name_009(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for rec in input.records.iter() {
         if (0..=2_147_483_647).contains(&rec.ttl) {
             continue;
@@ -64,7 +64,7 @@ pub(super) fn name_009(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn name_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn name_010(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for rec in input.records.of_type("TXT") {
         let RData::Txt(strings) = &rec.data else {
             continue;
@@ -90,7 +90,7 @@ pub(super) fn name_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn name_011(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn name_011(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();
     for rec in input.records.of_type("CNAME") {
         let RData::Cname(target) = &rec.data else {
@@ -165,7 +165,7 @@ pub(super) fn service_label_problem(label: &str) -> Option<String> {
     None
 }
 
-pub(super) fn name_012(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn name_012(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let fix = "Use a service label of `_` plus 1–15 letters, digits or single hyphens with at least one letter (the SecMX default is `_secmx`), followed by `_tcp`: `_secmx._tcp.<domain>`.";
     let label_bad = service_label_problem(input.srv_label);
     if let Some(problem) = &label_bad {
@@ -270,7 +270,7 @@ pub(super) fn tlsa_owner_problem(owner: &str) -> Option<(String, Option<String>)
     None
 }
 
-pub(super) fn name_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn name_013(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();
     for rec in input.records.of_type("TLSA") {
         let owner = rec.name.as_str();

@@ -23,7 +23,7 @@ pub(super) fn shrink_fix(rtype: &str) -> &'static str {
 
 /// The RRsets whose size a rule judges: (first record, owner, type, measurement).
 pub(super) fn measured<'a>(
-    input: &Input<'a>,
+    input: &crate::rules::Facts<'a>,
     sizes: &'a wire::Sizes,
 ) -> impl Iterator<Item = (&'a Record, &'a wire::Measured)> + 'a {
     let records = input.records.records();
@@ -33,14 +33,14 @@ pub(super) fn measured<'a>(
         .filter_map(move |m| records.get(m.first).map(|r| (r, m)))
 }
 
-pub(super) fn name_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    let sizes = wire::sizes(input.records, input.domain);
+pub(super) fn name_014(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
+    let sizes = wire::sizes(input);
     let sig = if sizes.signed {
         " and one RRSIG (ECDSA P-256; DANE needs a signed zone)"
     } else {
         ""
     };
-    for (first, m) in measured(input, &sizes) {
+    for (first, m) in measured(input, sizes) {
         let rtype = first.data.rtype();
         let owner = first.name.as_str();
         let subject = format!("{} {rtype}", head(owner, 80));
@@ -85,9 +85,9 @@ pub(super) fn name_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn name_015(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    let sizes = wire::sizes(input.records, input.domain);
-    for (first, m) in measured(input, &sizes) {
+pub(super) fn name_015(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
+    let sizes = wire::sizes(input);
+    for (first, m) in measured(input, sizes) {
         if m.stored <= wire::BIND_RRSET_LIMIT {
             continue;
         }
@@ -110,7 +110,7 @@ pub(super) fn name_015(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn name_016(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn name_016(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     // Only a design's records make one zone snippet; what DNS publishes (and a bare record set)
     // spans many zones by nature.
     if input.relays.is_empty()

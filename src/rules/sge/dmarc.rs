@@ -3,7 +3,7 @@
 
 use super::*;
 
-pub(super) fn sge_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn sge_006(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     if !is_sge(input) {
         return;
     }
@@ -94,7 +94,7 @@ pub(super) fn sge_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn sge_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn sge_007(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     if !is_sge(input) {
         return;
     }
@@ -126,7 +126,7 @@ pub(super) fn sge_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     );
 }
 
-pub(super) fn sge_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn sge_008(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     if !is_sge(input) {
         return;
     }

@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn sge_009(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn sge_009(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     if !is_sge(input) {
         return;
     }

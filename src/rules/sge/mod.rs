@@ -2,10 +2,10 @@
 
 use super::rpt::{TLSRPT_VERSION, parse_tlsrpt};
 use super::sts::{
-    ChainEnd, PatternIndex, STS_VERSION, mx_hosts, parse_policy, short_list, tag_fields, txt_lookup,
+    ChainEnd, PatternIndex, STS_VERSION, mx_hosts, short_list, tag_fields, txt_lookup,
 };
 
-use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use super::{Finding, Needs, Rule, Severity};
 use crate::model::records::Record;
 use crate::model::{Origin, Profile, StsMode};
 use std::collections::HashSet;
@@ -26,96 +26,69 @@ use transport::*;
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
-    Rule {
-        id: "SGE-001",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Every MX host (and every SecMX SRV target) negotiates TLS 1.2 or newer and refuses TLS 1.0/1.1 and SSL.",
-        needs: Needs::Probe,
-        check: Some(super::live_probe::sge_001),
-        planned: None,
-    },
-    Rule {
-        id: "SGE-002",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "MTA-STS is published and the policy is in `enforce` mode, listing every MX host.",
-        needs: Needs::Static,
-        check: Some(sge_002),
-        planned: None,
-    },
-    Rule {
-        id: "SGE-003",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "TLS-RPT is published with at least one working `rua` destination.",
-        needs: Needs::Static,
-        check: Some(sge_003),
-        planned: None,
-    },
-    Rule {
-        id: "SGE-004",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Exactly one SPF record exists, it needs no more than 10 DNS-querying terms, and it ends in hard fail `-all`.",
-        needs: Needs::Static,
-        check: Some(sge_004),
-        planned: None,
-    },
-    Rule {
-        id: "SGE-005",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Outbound mail is DKIM-signed; every selector the agency uses publishes a valid key record (RSA keys of at least 1024 bits, 2048 recommended; no `rsa-sha1` signing).",
-        needs: Needs::Dns,
-        check: Some(super::dkim::sge_005),
-        planned: None,
-    },
-    Rule {
-        id: "SGE-006",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "DMARC is published at `_dmarc.<domain>` with `p=reject`, applied to all mail (no `pct` below 100) and with an aggregate report (`rua`) destination.",
-        needs: Needs::Static,
-        check: Some(sge_006),
-        planned: None,
-    },
-    Rule {
-        id: "SGE-007",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "Strict identifier alignment (`adkim=s; aspf=s`) — reported as required by one secondary source only; treat as warning until confirmed.",
-        needs: Needs::Static,
-        check: Some(sge_007),
-        planned: None,
-    },
-    Rule {
-        id: "SGE-008",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "Subdomain policy is not weaker than the domain policy (`sp=` absent or `reject`).",
-        needs: Needs::Static,
-        check: Some(sge_008),
-        planned: None,
-    },
-    Rule {
-        id: "SGE-009",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Domains that send no mail are locked down: `v=spf1 -all`, DMARC `p=reject`, and a null MX if they receive none either.",
-        needs: Needs::Static,
-        check: Some(sge_009),
-        planned: None,
-    },
-    Rule {
-        id: "SGE-010",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "MX certificates are publicly trusted and name the MX host, because `enforce` MTA-STS requires PKIX validation (PROBE-019/020/021 raised to error).",
-        needs: Needs::Probe,
-        check: Some(super::live_probe::sge_010),
-        planned: None,
-    },
+    Rule::new(
+        "SGE-001",
+        Severity::Error,
+        "Every MX host (and every SecMX SRV target) negotiates TLS 1.2 or newer and refuses TLS 1.0/1.1 and SSL.",
+        super::live_probe::sge_001,
+    )
+    .needs(Needs::Probe),
+    Rule::new(
+        "SGE-002",
+        Severity::Error,
+        "MTA-STS is published and the policy is in `enforce` mode, listing every MX host.",
+        sge_002,
+    ),
+    Rule::new(
+        "SGE-003",
+        Severity::Error,
+        "TLS-RPT is published with at least one working `rua` destination.",
+        sge_003,
+    ),
+    Rule::new(
+        "SGE-004",
+        Severity::Error,
+        "Exactly one SPF record exists, it needs no more than 10 DNS-querying terms, and it ends in hard fail `-all`.",
+        sge_004,
+    ),
+    Rule::new(
+        "SGE-005",
+        Severity::Error,
+        "Outbound mail is DKIM-signed; every selector the agency uses publishes a valid key record (RSA keys of at least 1024 bits, 2048 recommended; no `rsa-sha1` signing).",
+        super::dkim::sge_005,
+    )
+    .needs(Needs::Dns),
+    Rule::new(
+        "SGE-006",
+        Severity::Error,
+        "DMARC is published at `_dmarc.<domain>` with `p=reject`, applied to all mail (no `pct` below 100) and with an aggregate report (`rua`) destination.",
+        sge_006,
+    ),
+    Rule::new(
+        "SGE-007",
+        Severity::Warning,
+        "Strict identifier alignment (`adkim=s; aspf=s`) — reported as required by one secondary source only; treat as warning until confirmed.",
+        sge_007,
+    ),
+    Rule::new(
+        "SGE-008",
+        Severity::Warning,
+        "Subdomain policy is not weaker than the domain policy (`sp=` absent or `reject`).",
+        sge_008,
+    ),
+    Rule::new(
+        "SGE-009",
+        Severity::Error,
+        "Domains that send no mail are locked down: `v=spf1 -all`, DMARC `p=reject`, and a null MX if they receive none either.",
+        sge_009,
+    ),
+    Rule::new(
+        "SGE-010",
+        Severity::Error,
+        "MX certificates are publicly trusted and name the MX host, because `enforce` MTA-STS requires PKIX validation (PROBE-019/020/021 raised to error).",
+        super::live_probe::sge_010,
+    )
+    .needs(Needs::Probe),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -161,11 +134,11 @@ pub fn parse_dmarc(text: &str) -> Option<Dmarc> {
 // Helpers.
 // ---------------------------------------------------------------------------------------------
 
-fn is_sge(input: &Input<'_>) -> bool {
+fn is_sge(input: &crate::rules::Facts<'_>) -> bool {
     input.profile == Profile::Sge
 }
 
-fn has_null_mx(input: &Input<'_>) -> bool {
+fn has_null_mx(input: &crate::rules::Facts<'_>) -> bool {
     input
         .records
         .mx_of(input.domain)
@@ -174,7 +147,7 @@ fn has_null_mx(input: &Input<'_>) -> bool {
 
 /// Whether the domain receives no mail: a null MX, or no MX and no SecMX SRV target at all (and not
 /// declared secure-only, Q5).
-fn receives_no_mail(input: &Input<'_>) -> bool {
+fn receives_no_mail(input: &crate::rules::Facts<'_>) -> bool {
     if has_null_mx(input) {
         return true;
     }
@@ -190,7 +163,7 @@ fn receives_no_mail(input: &Input<'_>) -> bool {
 }
 
 /// The apex SPF records with their parsed form.
-fn spf_records<'a>(input: &Input<'a>) -> Vec<(&'a Record, String, Spf)> {
+fn spf_records<'a>(input: &crate::rules::Facts<'a>) -> Vec<(&'a Record, String, Spf)> {
     input
         .records
         .txt_at(input.domain)
@@ -227,7 +200,10 @@ struct DmarcFound<'a> {
     records: Option<Vec<(&'a Record, String, Dmarc)>>,
 }
 
-fn dmarc_at<'a>(input: &Input<'a>, owner: &str) -> Option<Vec<(&'a Record, String, Dmarc)>> {
+fn dmarc_at<'a>(
+    input: &crate::rules::Facts<'a>,
+    owner: &str,
+) -> Option<Vec<(&'a Record, String, Dmarc)>> {
     dmarc_in(input.records, owner)
 }
 
@@ -247,7 +223,7 @@ fn dmarc_in<'a>(
     )
 }
 
-fn dmarc_found<'a>(input: &Input<'a>) -> DmarcFound<'a> {
+fn dmarc_found<'a>(input: &crate::rules::Facts<'a>) -> DmarcFound<'a> {
     let own = format!("_dmarc.{}", input.domain);
     let here = dmarc_at(input, &own);
     let none_here = here.as_ref().is_some_and(|v| v.is_empty());
@@ -272,17 +248,20 @@ fn dmarc_found<'a>(input: &Input<'a>) -> DmarcFound<'a> {
 }
 
 /// The DMARC records that apply: `None` when the lookup leaves the record set (live check).
-fn dmarc_records<'a>(input: &Input<'a>) -> Option<Vec<(&'a Record, String, Dmarc)>> {
+fn dmarc_records<'a>(input: &crate::rules::Facts<'a>) -> Option<Vec<(&'a Record, String, Dmarc)>> {
     dmarc_found(input).records
 }
 
 /// Where the DMARC records that apply are published.
-fn dmarc_owner(input: &Input<'_>) -> String {
+fn dmarc_owner(input: &crate::rules::Facts<'_>) -> String {
     dmarc_found(input).owner
 }
 
 /// The policy tag that applies to the domain: `sp` (else `p`) of an inherited record.
-fn policy_tag<'d>(input: &Input<'_>, d: &'d Dmarc) -> (&'static str, Option<&'d str>) {
+fn policy_tag<'d>(
+    input: &crate::rules::Facts<'_>,
+    d: &'d Dmarc,
+) -> (&'static str, Option<&'d str>) {
     if dmarc_found(input).inherited && d.get("sp").is_some() {
         ("sp", d.get("sp"))
     } else {
@@ -291,12 +270,12 @@ fn policy_tag<'d>(input: &Input<'_>, d: &'d Dmarc) -> (&'static str, Option<&'d 
 }
 
 /// The single DMARC record SGE-007/008 judge (quiet when SGE-006 already reports none or several).
-fn single_dmarc<'a>(input: &Input<'a>) -> Option<(&'a Record, String, Dmarc)> {
+fn single_dmarc<'a>(input: &crate::rules::Facts<'a>) -> Option<(&'a Record, String, Dmarc)> {
     let mut v = dmarc_records(input)?;
     if v.len() == 1 { v.pop() } else { None }
 }
 
-fn dmarc_example(input: &Input<'_>) -> String {
+fn dmarc_example(input: &crate::rules::Facts<'_>) -> String {
     format!(
         "v=DMARC1; p=reject; adkim=s; aspf=s; rua=mailto:dmarc@{}",
         input.domain

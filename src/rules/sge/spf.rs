@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn sge_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn sge_004(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     if !is_sge(input) {
         return;
     }
@@ -103,7 +103,7 @@ pub(super) fn sge_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 /// terms or more than 2 void lookups anywhere in it is a permanent error (RFC 7208 §4.6.4).
 pub(super) fn spf_tree_findings(
     rule: &Rule,
-    input: &Input<'_>,
+    input: &crate::rules::Facts<'_>,
     p: &crate::model::published::Published,
     rec: &Record,
     text: &str,

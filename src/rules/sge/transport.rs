@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn sge_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn sge_002(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     if !is_sge(input) || receives_no_mail(input) {
         return;
     }
@@ -35,7 +35,7 @@ pub(super) fn sge_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
         );
     }
     let subject = format!("mta-sts.{}", input.domain);
-    let Some(text) = input.sts_policy else {
+    if input.sts_policy.is_none() {
         if input.live.is_some() && input.relays.is_empty() {
             // As published: the policy file comes from the live fetch. Without its text here the
             // fetch is judged by the live STS rules (unreachable, bad certificate, ...); saying
@@ -48,8 +48,8 @@ pub(super) fn sge_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
             "Switch MTA-STS on in the design with `mode: enforce` (or run the live check to fetch the published policy).".to_string(),
         );
         return;
-    };
-    let p = parse_policy(text);
+    }
+    let Some(p) = input.policy() else { return };
     if p.mode() != Some(StsMode::Enforce) {
         push(
             subject.clone(),
@@ -92,7 +92,7 @@ pub(super) fn sge_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn sge_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn sge_003(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     if !is_sge(input) || receives_no_mail(input) {
         return;
     }

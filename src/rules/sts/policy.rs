@@ -30,7 +30,7 @@ pub fn policy_invalid_because(text: &str) -> Option<String> {
             format!("bytes before the first field: line 1 `{}`", q(first))
         });
     }
-    let p = parse_policy(text);
+    let p = PolicyText::parse(text);
     if let Some((n, raw)) = p.malformed.first() {
         return Some(format!("line {n} `{}` is not a `key: value` field", q(raw)));
     }
@@ -85,9 +85,8 @@ pub fn policy_invalid_because(text: &str) -> Option<String> {
     None
 }
 
-pub(super) fn sts_011(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    let Some(text) = input.sts_policy else { return };
-    let p = parse_policy(text);
+pub(super) fn sts_011(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(p) = input.policy() else { return };
     let q = crate::model::sts::escape_controls;
     // Present, and the first `version` line (senders use the first, §3.2) says STSv1; anywhere
     // in the policy, as the ABNF lets fields come in any order.
@@ -112,7 +111,7 @@ pub(super) fn sts_011(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
             l.line,
             q(&l.value)
         ),
-        (None, None) => match key_in_other_case(&p, "version") {
+        (None, None) => match key_in_other_case(p, "version") {
             Some(l) => format!(
                 "Line {}: `{}:` — the key is `version` in lower case; senders find no version line and reject the policy.",
                 l.line, l.key
@@ -134,9 +133,8 @@ pub(super) fn sts_011(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     );
 }
 
-pub(super) fn sts_012(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    let Some(text) = input.sts_policy else { return };
-    let p = parse_policy(text);
+pub(super) fn sts_012(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(p) = input.policy() else { return };
     let msg = match p.all("mode").next() {
         Some(l) => match l.value.as_str() {
             "enforce" | "testing" | "none" => return,
@@ -158,7 +156,7 @@ pub(super) fn sts_012(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
                 crate::model::sts::escape_controls(v)
             ),
         },
-        None => match key_in_other_case(&p, "mode") {
+        None => match key_in_other_case(p, "mode") {
             Some(l) => format!(
                 "Line {}: `{}:` — the key is `mode` in lower case; senders find no mode and reject the policy.",
                 l.line, l.key
@@ -191,9 +189,8 @@ pub(super) const MAX_AGE_LIMIT: u64 = 31_557_600;
 /// One week: shorter `max_age` values give little protection (STS-014).
 pub(super) const ONE_WEEK: u64 = 604_800;
 
-pub(super) fn sts_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    let Some(text) = input.sts_policy else { return };
-    let p = parse_policy(text);
+pub(super) fn sts_013(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(p) = input.policy() else { return };
     let msg = match p.all("max_age").next() {
         Some(l) => {
             let v = l.value.as_str();
@@ -220,7 +217,7 @@ pub(super) fn sts_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
                 )
             }
         }
-        None => match key_in_other_case(&p, "max_age") {
+        None => match key_in_other_case(p, "max_age") {
             Some(l) => format!(
                 "Line {}: `{}:` — the key is `max_age` in lower case; senders find no max_age and reject the policy.",
                 l.line, l.key
@@ -248,9 +245,8 @@ pub(super) fn human_duration(secs: u64) -> String {
     }
 }
 
-pub(super) fn sts_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    let Some(text) = input.sts_policy else { return };
-    let p = parse_policy(text);
+pub(super) fn sts_014(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(p) = input.policy() else { return };
     let mode = match p.mode() {
         Some(m @ (StsMode::Enforce | StsMode::Testing)) => m,
         _ => return,
@@ -280,9 +276,8 @@ pub(super) fn sts_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     );
 }
 
-pub(super) fn sts_015(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    let Some(text) = input.sts_policy else { return };
-    let p = parse_policy(text);
+pub(super) fn sts_015(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(p) = input.policy() else { return };
     if p.first("mode") == Some("none") || p.all("mx").next().is_some() {
         return;
     }
@@ -379,9 +374,8 @@ pub(super) fn mx_value_problem(v: &str) -> Option<String> {
     None
 }
 
-pub(super) fn sts_016(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    let Some(text) = input.sts_policy else { return };
-    let p = parse_policy(text);
+pub(super) fn sts_016(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(p) = input.policy() else { return };
     for l in p.all("mx") {
         if let Some(problem) = mx_value_problem(&l.value) {
             out.push(
@@ -397,9 +391,8 @@ pub(super) fn sts_016(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn sts_017(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    let Some(text) = input.sts_policy else { return };
-    let p = parse_policy(text);
+pub(super) fn sts_017(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(p) = input.policy() else { return };
     let index = PatternIndex::new(p.all("mx").map(|l| l.value.as_str()));
     let mut reported = HashSet::new();
     for host in mx_hosts(input) {
@@ -456,9 +449,9 @@ fn key_has_space_around(f: &crate::model::sts::PolicyLine) -> bool {
         .is_some_and(|(k, _)| k != f.key.as_str())
 }
 
-pub(super) fn sts_018(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn sts_018(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(text) = input.sts_policy else { return };
-    let p = parse_policy(text);
+    let Some(p) = input.policy() else { return };
     let fix = "Write one `key: value` pair per line, and one `mx:` line per pattern (`mx: mx1.agency.example` newline `mx: mx2.agency.example`); end lines with LF or CRLF.";
     let mut push = |msg: String| {
         out.push(
@@ -535,9 +528,8 @@ pub(super) fn sts_018(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn sts_019(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    let Some(text) = input.sts_policy else { return };
-    let p = parse_policy(text);
+pub(super) fn sts_019(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(p) = input.policy() else { return };
     let mut order: Vec<&str> = Vec::new();
     let mut lines: HashMap<&str, Vec<&PolicyLine>> = HashMap::new();
     for f in p.fields.iter().filter(|f| f.key != "mx") {
@@ -582,9 +574,8 @@ pub(super) fn sts_019(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn sts_020(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    let Some(text) = input.sts_policy else { return };
-    let p = parse_policy(text);
+pub(super) fn sts_020(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(p) = input.policy() else { return };
     if p.mode() != Some(StsMode::Testing) {
         return;
     }
@@ -606,7 +597,7 @@ pub(super) fn sts_020(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     );
 }
 
-pub(super) fn sts_021(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn sts_021(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let (Some(text), Some(issued)) = (input.sts_policy, input.sts_policy_issued_for) else {
         return;
     };
@@ -640,9 +631,8 @@ pub(super) fn sts_021(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     );
 }
 
-pub(super) fn sts_022(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    let Some(text) = input.sts_policy else { return };
-    let p = parse_policy(text);
+pub(super) fn sts_022(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(p) = input.policy() else { return };
     match p.mode() {
         Some(StsMode::None) => {
             let age = p
@@ -684,9 +674,8 @@ pub(super) fn sts_022(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn sts_023(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
-    let Some(text) = input.sts_policy else { return };
-    let p = parse_policy(text);
+pub(super) fn sts_023(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(p) = input.policy() else { return };
     if p.mode() == Some(StsMode::None) {
         return;
     }

@@ -6,7 +6,7 @@ use super::*;
 // STS-001 … STS-006: the `_mta-sts` TXT record.
 // ---------------------------------------------------------------------------------------------
 
-pub(super) fn sts_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn sts_001(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let (look, versions) = sts_txt(input);
     let name = format!("_mta-sts.{}", input.domain);
     match look.end {
@@ -78,7 +78,7 @@ pub(super) fn sts_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn sts_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn sts_002(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let (look, _) = sts_txt(input);
     for (rec, text) in &look.txt {
         if text.starts_with(STS_VERSION) || !text.to_ascii_lowercase().contains("v=stsv1") {
@@ -110,7 +110,7 @@ pub(super) fn sts_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn sts_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn sts_003(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     const FIX: &str = "Use an `id` of 1–32 ASCII letters and digits only, e.g. a timestamp `id=20260315T0930Z`; the builder derives one from the policy text and changes it whenever the policy changes.";
     let (_, versions) = sts_txt(input);
     for (rec, text) in &versions {
@@ -176,7 +176,7 @@ pub(super) fn sts_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn sts_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn sts_004(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let (_, versions) = sts_txt(input);
     for (rec, text) in &versions {
         let fields = tag_fields(text);
@@ -243,7 +243,7 @@ pub(super) fn sts_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn sts_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn sts_005(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let (_, versions) = sts_txt(input);
     for (rec, text) in &versions {
         if space_before_first_semicolon(text, STS_VERSION) {
@@ -262,7 +262,7 @@ pub(super) fn sts_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn sts_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn sts_006(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let name = format!("_mta-sts.{}", input.domain);
     let look = txt_lookup(input.records, &name);
     if look.end != ChainEnd::Outside {

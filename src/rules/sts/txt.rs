@@ -83,30 +83,6 @@ pub(crate) fn txt_lookup<'a>(records: &'a RecordSet, name: &str) -> TxtLookup<'a
     }
 }
 
-thread_local! {
-    /// The last policy text parsed on this thread, with its parse. Every STS check and SGE-002 reads
-    /// the same text, so a lint parses it once instead of once per rule. Keyed by content, so a
-    /// different text is never served a stale parse.
-    static LAST_POLICY: RefCell<Option<(String, Rc<PolicyText>)>> = const { RefCell::new(None) };
-}
-
-/// The policy text parsed with [`PolicyText::parse`], memoised per thread for the last text seen.
-pub(crate) fn parse_policy(text: &str) -> Rc<PolicyText> {
-    LAST_POLICY.with(|cell| {
-        let Ok(mut slot) = cell.try_borrow_mut() else {
-            return Rc::new(PolicyText::parse(text));
-        };
-        if let Some((cached, parsed)) = slot.as_ref()
-            && cached == text
-        {
-            return Rc::clone(parsed);
-        }
-        let parsed = Rc::new(PolicyText::parse(text));
-        *slot = Some((text.to_string(), Rc::clone(&parsed)));
-        parsed
-    })
-}
-
 /// Split a tag-value record into its fields at `;`, trimming spaces and tabs (ABNF `*WSP ";" *WSP`).
 /// A trailing `;` yields a final empty field.
 pub(crate) fn tag_fields(text: &str) -> Vec<&str> {
@@ -154,7 +130,7 @@ pub(crate) use crate::model::sts::MxPatterns as PatternIndex;
 
 /// The MX exchanges of the domain (null MX left out), in record order. Not deduplicated (that would
 /// cost a hash per host on every lint); callers deduplicate what they report.
-pub(crate) fn mx_hosts<'a>(input: &Input<'a>) -> impl Iterator<Item = &'a str> + 'a {
+pub(crate) fn mx_hosts<'a>(input: &crate::rules::Facts<'a>) -> impl Iterator<Item = &'a str> + 'a {
     input
         .records
         .mx_of(input.domain)
@@ -204,7 +180,9 @@ pub fn parse_sts_record(text: &str) -> StsRecord {
 }
 
 /// The `_mta-sts` lookup and its records that start with `v=STSv1`.
-pub(super) fn sts_txt<'a>(input: &Input<'a>) -> (TxtLookup<'a>, Vec<(&'a Record, String)>) {
+pub(super) fn sts_txt<'a>(
+    input: &crate::rules::Facts<'a>,
+) -> (TxtLookup<'a>, Vec<(&'a Record, String)>) {
     let look = txt_lookup(input.records, &format!("_mta-sts.{}", input.domain));
     let versions = look
         .txt
@@ -215,11 +193,11 @@ pub(super) fn sts_txt<'a>(input: &Input<'a>) -> (TxtLookup<'a>, Vec<(&'a Record,
     (look, versions)
 }
 
-pub(super) fn policy_subject(input: &Input<'_>) -> String {
+pub(super) fn policy_subject(input: &crate::rules::Facts<'_>) -> String {
     format!("mta-sts.{}", input.domain)
 }
 
-pub(super) fn policy_url(input: &Input<'_>) -> String {
+pub(super) fn policy_url(input: &crate::rules::Facts<'_>) -> String {
     format!("https://mta-sts.{}/.well-known/mta-sts.txt", input.domain)
 }
 

@@ -4,7 +4,7 @@
 use super::*;
 
 /// TLSA-006: PKIX-TA(0) / PKIX-EE(1) records are not used by SMTP senders.
-pub(super) fn tlsa_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn tlsa_006(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     per_record(rule, input, out, |u, s, m, _| {
         let name = match u {
             0 => "PKIX-TA(0)",
@@ -23,7 +23,7 @@ pub(super) fn tlsa_006(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// TLSA-007 (info): an RRset with neither `3 1 1` nor `2 1 1`.
-pub(super) fn tlsa_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn tlsa_007(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for (owner, set) in TlsaSets::of(input).iter() {
         let preferred = set
             .iter()
@@ -53,7 +53,7 @@ pub(super) fn tlsa_007(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// TLSA-008: SHA-512 records without a SHA-256 companion for the same usage and selector.
-pub(super) fn tlsa_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn tlsa_008(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for (_, set) in TlsaSets::of(input).iter() {
         // Nothing to look for in the (usual) RRset without SHA-512 records.
         if !set.iter().any(|r| matches!(fields(r), Some((_, _, 2, _)))) {
@@ -93,7 +93,7 @@ pub(super) fn tlsa_008(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// TLSA-009: matching type 0 (full data in DNS).
-pub(super) fn tlsa_009(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn tlsa_009(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     per_record(rule, input, out, |u, s, m, data| {
         (m == 0).then(|| {
             (
@@ -109,7 +109,7 @@ pub(super) fn tlsa_009(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// TLSA-010: `3 0 1` / `3 0 2` (digest of the whole end-entity certificate).
-pub(super) fn tlsa_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn tlsa_010(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     per_record(rule, input, out, |u, s, m, _| {
         (u == 3 && s == 0 && matches!(m, 1 | 2)).then(|| {
             (
@@ -125,7 +125,7 @@ pub(super) fn tlsa_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// TLSA-011: an RRset with a single record.
-pub(super) fn tlsa_011(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn tlsa_011(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for (owner, set) in TlsaSets::of(input).iter() {
         let [only] = set else {
             continue;
@@ -148,7 +148,7 @@ pub(super) fn tlsa_011(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// TLSA-014: an RRset in which no record is usable by SMTP senders.
-pub(super) fn tlsa_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn tlsa_014(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for (owner, set) in TlsaSets::of(input).iter() {
         if set.iter().any(|r| usable(r)) {
             continue;

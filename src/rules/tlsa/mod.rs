@@ -1,7 +1,7 @@
 //! TLSA rules (the catalogue: `rules::catalogue`, `secmx explain`). Each rule's Fail/Pass examples are its unit tests below.
 
 use super::xr::{FastMap, FastSet};
-use super::{Finding, Input, Needs, Raise, Rule, Severity};
+use super::{Finding, Needs, Rule, Severity};
 use crate::model::render::tlsa_owner;
 use crate::model::{RData, Record};
 use x509_parser::prelude::FromDer;
@@ -19,177 +19,126 @@ use record::*;
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
-    Rule {
-        id: "TLSA-001",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "TLSA records for an SMTP relay live at `_<port>._tcp.<relay-host>`: `_25._tcp.<mx-host>` for MX hosts, `_<srv-port>._tcp.<srv-target>` for SecMX SRV targets — at the host name, not the mail domain.",
-        needs: Needs::Static,
-        check: Some(tlsa_001),
-        planned: None,
-    },
-    Rule {
-        id: "TLSA-002",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Certificate usage is 0–3 (255 = private use); other values make the record unusable.",
-        needs: Needs::Static,
-        check: Some(tlsa_002),
-        planned: None,
-    },
-    Rule {
-        id: "TLSA-003",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Selector is 0 (full certificate) or 1 (SubjectPublicKeyInfo) (255 = private).",
-        needs: Needs::Static,
-        check: Some(tlsa_003),
-        planned: None,
-    },
-    Rule {
-        id: "TLSA-004",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Matching type is 0 (exact), 1 (SHA-256) or 2 (SHA-512) (255 = private).",
-        needs: Needs::Static,
-        check: Some(tlsa_004),
-        planned: None,
-    },
-    Rule {
-        id: "TLSA-005",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Association data is hexadecimal of the right size: 32 bytes (64 hex) for type 1, 64 bytes (128 hex) for type 2, a parseable DER certificate/SPKI for type 0.",
-        needs: Needs::Static,
-        check: Some(tlsa_005),
-        planned: None,
-    },
-    Rule {
-        id: "TLSA-006",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "PKIX-TA(0) and PKIX-EE(1) records are not used by SMTP senders and should not be published for port 25 / SecMX relays.",
-        needs: Needs::Static,
-        check: Some(tlsa_006),
-        planned: None,
-    },
-    Rule {
-        id: "TLSA-007",
-        severity: Severity::Info,
-        raise: Raise::Never,
-        title: "Preferred forms: `3 1 1` (server key) as primary; `2 1 1` (an issuing CA's key) as the companion or alternative.",
-        needs: Needs::Static,
-        check: Some(tlsa_007),
-        planned: None,
-    },
-    Rule {
-        id: "TLSA-008",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "Do not publish SHA-512 (type 2) digests alone; SHA-256 is the mandatory-to-implement digest.",
-        needs: Needs::Static,
-        check: Some(tlsa_008),
-        planned: None,
-    },
-    Rule {
-        id: "TLSA-009",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "Avoid matching type 0 (full data in DNS): large RRsets cause truncation and fragile lookups.",
-        needs: Needs::Static,
-        check: Some(tlsa_009),
-        planned: None,
-    },
-    Rule {
-        id: "TLSA-010",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "`3 0 1` / `3 0 2` records (hash of the whole certificate) break at every renewal, even when the key is kept; prefer `3 1 1` with key reuse or a planned key roll.",
-        needs: Needs::Static,
-        check: Some(tlsa_010),
-        planned: None,
-    },
-    Rule {
-        id: "TLSA-011",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "Publish at least two records so a rollover never leaves a gap: \"current + next\" (`3 1 1` ×2) or \"current + issuer\" (`3 1 1` + `2 1 1`); change the served key only after the new record has been visible for two TTLs on all name servers.",
-        needs: Needs::Static,
-        check: Some(tlsa_011),
-        planned: None,
-    },
-    Rule {
-        id: "TLSA-012",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "The TLSA RRset validates as DNSSEC \"secure\"; records in unsigned or bogus zones are ignored or cause delivery failure.",
-        needs: Needs::Dns,
-        check: Some(super::live::tlsa_012),
-        planned: None,
-    },
-    Rule {
-        id: "TLSA-013",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "TLSA queries (and queries for names without TLSA) return NOERROR or a correctly signed NXDOMAIN/NODATA on every authoritative server; SERVFAIL, NOTIMP, REFUSED or time-outs make DANE senders defer mail.",
-        needs: Needs::Dns,
-        check: Some(super::live::tlsa_013),
-        planned: None,
-    },
-    Rule {
-        id: "TLSA-014",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "A secure TLSA RRset in which no record is usable forces senders to use TLS without authentication; fix or remove it.",
-        needs: Needs::Static,
-        check: Some(tlsa_014),
-        planned: None,
-    },
-    Rule {
-        id: "TLSA-015",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "A server with both RSA and ECDSA certificates needs matching TLSA records for each key, because different senders negotiate different keys.",
-        needs: Needs::Probe,
-        check: Some(crate::rules::live_probe::from_probes),
-        planned: None,
-    },
-    Rule {
-        id: "TLSA-016",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "TLSA records are applied only when the relay host's A/AAAA RRsets validate as secure; TLSA behind an insecure address lookup (e.g. an out-of-zone host in an unsigned zone) is dead weight.",
-        needs: Needs::Dns,
-        check: Some(super::live::tlsa_016),
-        planned: None,
-    },
-    Rule {
-        id: "TLSA-017",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "A relay's next key (`next_tlsa`, `next_key`) has its `3 1 1` record published beside the current one before the relay switches keys.",
-        needs: Needs::Static,
-        check: Some(super::rollover::tlsa_017),
-        planned: None,
-    },
-    Rule {
-        id: "TLSA-018",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "The key a relay serves matches one of the TLSA records the design publishes for it.",
-        needs: Needs::Probe,
-        check: Some(super::rollover::tlsa_018),
-        planned: None,
-    },
-    Rule {
-        id: "TLSA-019",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "No certificate a TLSA record pins expires within 30 days (warning) or 7 days (error) without the rollover prepared: a DANE-TA anchor's expiry breaks DANE, a DANE-EE leaf's renewal with a new key does unless the next key's record is published.",
-        needs: Needs::Probe,
-        check: Some(super::rollover::tlsa_019),
-        planned: None,
-    },
+    Rule::new(
+        "TLSA-001",
+        Severity::Error,
+        "TLSA records for an SMTP relay live at `_<port>._tcp.<relay-host>`: `_25._tcp.<mx-host>` for MX hosts, `_<srv-port>._tcp.<srv-target>` for SecMX SRV targets — at the host name, not the mail domain.",
+        tlsa_001,
+    ),
+    Rule::new(
+        "TLSA-002",
+        Severity::Error,
+        "Certificate usage is 0–3 (255 = private use); other values make the record unusable.",
+        tlsa_002,
+    ),
+    Rule::new(
+        "TLSA-003",
+        Severity::Error,
+        "Selector is 0 (full certificate) or 1 (SubjectPublicKeyInfo) (255 = private).",
+        tlsa_003,
+    ),
+    Rule::new(
+        "TLSA-004",
+        Severity::Error,
+        "Matching type is 0 (exact), 1 (SHA-256) or 2 (SHA-512) (255 = private).",
+        tlsa_004,
+    ),
+    Rule::new(
+        "TLSA-005",
+        Severity::Error,
+        "Association data is hexadecimal of the right size: 32 bytes (64 hex) for type 1, 64 bytes (128 hex) for type 2, a parseable DER certificate/SPKI for type 0.",
+        tlsa_005,
+    ),
+    Rule::new(
+        "TLSA-006",
+        Severity::Warning,
+        "PKIX-TA(0) and PKIX-EE(1) records are not used by SMTP senders and should not be published for port 25 / SecMX relays.",
+        tlsa_006,
+    ),
+    Rule::new(
+        "TLSA-007",
+        Severity::Info,
+        "Preferred forms: `3 1 1` (server key) as primary; `2 1 1` (an issuing CA's key) as the companion or alternative.",
+        tlsa_007,
+    ),
+    Rule::new(
+        "TLSA-008",
+        Severity::Warning,
+        "Do not publish SHA-512 (type 2) digests alone; SHA-256 is the mandatory-to-implement digest.",
+        tlsa_008,
+    ),
+    Rule::new(
+        "TLSA-009",
+        Severity::Warning,
+        "Avoid matching type 0 (full data in DNS): large RRsets cause truncation and fragile lookups.",
+        tlsa_009,
+    ),
+    Rule::new(
+        "TLSA-010",
+        Severity::Warning,
+        "`3 0 1` / `3 0 2` records (hash of the whole certificate) break at every renewal, even when the key is kept; prefer `3 1 1` with key reuse or a planned key roll.",
+        tlsa_010,
+    ),
+    Rule::new(
+        "TLSA-011",
+        Severity::Warning,
+        "Publish at least two records so a rollover never leaves a gap: \"current + next\" (`3 1 1` ×2) or \"current + issuer\" (`3 1 1` + `2 1 1`); change the served key only after the new record has been visible for two TTLs on all name servers.",
+        tlsa_011,
+    ),
+    Rule::new(
+        "TLSA-012",
+        Severity::Error,
+        "The TLSA RRset validates as DNSSEC \"secure\"; records in unsigned or bogus zones are ignored or cause delivery failure.",
+        super::live::tlsa_012,
+    )
+    .needs(Needs::Dns),
+    Rule::new(
+        "TLSA-013",
+        Severity::Error,
+        "TLSA queries (and queries for names without TLSA) return NOERROR or a correctly signed NXDOMAIN/NODATA on every authoritative server; SERVFAIL, NOTIMP, REFUSED or time-outs make DANE senders defer mail.",
+        super::live::tlsa_013,
+    )
+    .needs(Needs::Dns),
+    Rule::new(
+        "TLSA-014",
+        Severity::Warning,
+        "A secure TLSA RRset in which no record is usable forces senders to use TLS without authentication; fix or remove it.",
+        tlsa_014,
+    ),
+    Rule::new(
+        "TLSA-015",
+        Severity::Warning,
+        "A server with both RSA and ECDSA certificates needs matching TLSA records for each key, because different senders negotiate different keys.",
+        crate::rules::live_probe::from_probes,
+    )
+    .needs(Needs::Probe),
+    Rule::new(
+        "TLSA-016",
+        Severity::Warning,
+        "TLSA records are applied only when the relay host's A/AAAA RRsets validate as secure; TLSA behind an insecure address lookup (e.g. an out-of-zone host in an unsigned zone) is dead weight.",
+        super::live::tlsa_016,
+    )
+    .needs(Needs::Dns),
+    Rule::new(
+        "TLSA-017",
+        Severity::Warning,
+        "A relay's next key (`next_tlsa`, `next_key`) has its `3 1 1` record published beside the current one before the relay switches keys.",
+        super::rollover::tlsa_017,
+    ),
+    Rule::new(
+        "TLSA-018",
+        Severity::Error,
+        "The key a relay serves matches one of the TLSA records the design publishes for it.",
+        super::rollover::tlsa_018,
+    )
+    .needs(Needs::Probe),
+    Rule::new(
+        "TLSA-019",
+        Severity::Warning,
+        "No certificate a TLSA record pins expires within 30 days (warning) or 7 days (error) without the rollover prepared: a DANE-TA anchor's expiry breaks DANE, a DANE-EE leaf's renewal with a new key does unless the next key's record is published.",
+        super::rollover::tlsa_019,
+    )
+    .needs(Needs::Probe),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -205,22 +154,18 @@ struct TlsaSets<'a> {
 }
 
 /// [`TlsaSets`] as record indexes, grouped once per record set and shared by the checks.
-struct TlsaRuns {
+pub(crate) struct TlsaRuns {
     records: Vec<usize>,
     runs: Vec<(usize, usize)>,
 }
 
 impl<'a> TlsaSets<'a> {
-    fn of(input: &Input<'a>) -> Self {
-        let shared = input.records.shared("tlsa sets", |set| {
-            let sets = TlsaSets::group(set);
+    fn of(input: &crate::rules::Facts<'a>) -> Self {
+        let shared = input.tlsa_runs.get_or_init(|| {
+            let (records, runs) = TlsaSets::group_indexed(input.records);
             TlsaRuns {
-                records: sets
-                    .records
-                    .iter()
-                    .filter_map(|r| set.position(r))
-                    .collect(),
-                runs: sets.runs,
+                records: records.iter().map(|(i, _)| *i).collect(),
+                runs,
             }
         });
         let all = input.records.records();
@@ -236,24 +181,36 @@ impl<'a> TlsaSets<'a> {
     }
 
     fn group(set: &'a crate::model::RecordSet) -> Self {
-        let mut records: Vec<&'a Record> = set.of_type("TLSA").collect();
+        let (records, runs) = Self::group_indexed(set);
+        TlsaSets {
+            records: records.into_iter().map(|(_, r)| r).collect(),
+            runs,
+        }
+    }
+
+    /// The grouping of [`TlsaSets::group`], with each record's index in the set.
+    #[allow(clippy::type_complexity)]
+    fn group_indexed(
+        set: &'a crate::model::RecordSet,
+    ) -> (Vec<(usize, &'a Record)>, Vec<(usize, usize)>) {
+        let mut records: Vec<(usize, &'a Record)> = set.of_type_indexed("TLSA").collect();
         let mut runs = runs_by_name(&records);
         let mut names: FastSet<&str> = FastSet::default();
         let distinct = runs.iter().all(|(start, _)| {
             records
                 .get(*start)
-                .is_some_and(|r| names.insert(r.name.as_str()))
+                .is_some_and(|(_, r)| names.insert(r.name.as_str()))
         });
         if !distinct {
             let mut order: FastMap<&str, usize> = FastMap::default();
-            for r in &records {
+            for (_, r) in &records {
                 let next = order.len();
                 order.entry(r.name.as_str()).or_insert(next);
             }
-            records.sort_by_key(|r| order.get(r.name.as_str()).copied().unwrap_or(usize::MAX));
+            records.sort_by_key(|(_, r)| order.get(r.name.as_str()).copied().unwrap_or(usize::MAX));
             runs = runs_by_name(&records);
         }
-        TlsaSets { records, runs }
+        (records, runs)
     }
 
     /// Each RRset: its owner and records.
@@ -267,12 +224,12 @@ impl<'a> TlsaSets<'a> {
 }
 
 /// The (start, end) ranges of consecutive records with the same owner.
-fn runs_by_name(records: &[&Record]) -> Vec<(usize, usize)> {
+fn runs_by_name(records: &[(usize, &Record)]) -> Vec<(usize, usize)> {
     let mut runs = Vec::new();
     let mut start = 0;
     for i in 1..=records.len() {
         let boundary = match (records.get(i), records.get(start)) {
-            (Some(r), Some(s)) => r.name != s.name,
+            (Some((_, r)), Some((_, s))) => r.name != s.name,
             _ => true,
         };
         if boundary {
@@ -411,7 +368,7 @@ fn split_owner(name: &str) -> Option<(i64, &str)> {
 /// Push one finding per record for which `problem` says something.
 fn per_record(
     rule: &Rule,
-    input: &Input<'_>,
+    input: &crate::rules::Facts<'_>,
     out: &mut Vec<Finding>,
     problem: impl Fn(i64, i64, i64, &str) -> Option<(String, String)>,
 ) {

@@ -4,7 +4,7 @@
 use super::*;
 
 /// TLSA-001: TLSA records sit at `_<port>._tcp.<relay-host>` with the port the host is reached on.
-pub(super) fn tlsa_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn tlsa_001(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     /// The ports a relay host is reached on; the first one inline (a host rarely has two).
     struct Ports {
         first: i64,
@@ -143,7 +143,7 @@ pub(super) fn tlsa_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// TLSA-002: certificate usage in {0, 1, 2, 3, 255}.
-pub(super) fn tlsa_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn tlsa_002(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     per_record(rule, input, out, |u, s, m, _| {
         (!matches!(u, 0..=3 | 255)).then(|| {
             (
@@ -159,7 +159,7 @@ pub(super) fn tlsa_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// TLSA-003: selector in {0, 1, 255}.
-pub(super) fn tlsa_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn tlsa_003(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     per_record(rule, input, out, |u, s, m, _| {
         (!matches!(s, 0 | 1 | 255)).then(|| {
             (
@@ -173,7 +173,7 @@ pub(super) fn tlsa_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// TLSA-004: matching type in {0, 1, 2, 255}.
-pub(super) fn tlsa_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn tlsa_004(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     per_record(rule, input, out, |u, s, m, _| {
         (!matches!(m, 0..=2 | 255)).then(|| {
             (
@@ -188,7 +188,7 @@ pub(super) fn tlsa_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 
 /// TLSA-005: association data is hex of the right size (or parseable DER for type 0); records that
 /// did not even have the `usage selector matching data` shape.
-pub(super) fn tlsa_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn tlsa_005(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for r in input.records.of_type("TLSA") {
         let (what, fix) = match &r.data {
             RData::Tlsa {

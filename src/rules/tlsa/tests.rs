@@ -307,7 +307,11 @@ fn tlsa_015_findings(r: crate::model::probe_facts::ProbeReport) -> Vec<crate::ru
     assert_eq!(rule.needs, crate::rules::Needs::Probe);
     assert_eq!(rule.planned, None);
     let mut out = Vec::new();
-    (rule.check.unwrap_or_else(|| panic!("TLSA-015 has a check")))(rule, &input, &mut out);
+    (rule.check.unwrap_or_else(|| panic!("TLSA-015 has a check")))(
+        rule,
+        &crate::rules::Facts::new(input),
+        &mut out,
+    );
     out
 }
 

@@ -4,7 +4,7 @@
 use super::*;
 
 /// XR-001: TTLs differ inside one RRset.
-pub(super) fn xr_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn xr_001(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let records = input.records.records();
     let Some(t0) = records.first().map(|r| r.ttl) else {
         return;
@@ -50,7 +50,7 @@ pub(super) fn xr_001(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// XR-002: every MX exchange matches an `mx` pattern of the policy (error in enforce, warning in testing).
-pub(super) fn xr_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn xr_002(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(policy) = policy(input) else {
         return;
     };
@@ -94,7 +94,7 @@ pub(super) fn xr_002(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// XR-003: a policy `mx` pattern that matches no MX host.
-pub(super) fn xr_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn xr_003(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(policy) = policy(input) else {
         return;
     };
@@ -144,7 +144,7 @@ pub(super) fn xr_003(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// XR-004: some MX hosts have TLSA, others do not.
-pub(super) fn xr_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn xr_004(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let hosts = mx_hosts(input);
     let with: Vec<bool> = mx_relays(input).iter().map(|f| f.tlsa).collect();
     let Some((protected, _)) = hosts.iter().zip(&with).find(|(_, w)| **w).map(|(h, _)| h) else {
@@ -170,7 +170,7 @@ pub(super) fn xr_004(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// XR-005: DANE claimed, but a SecMX SRV target has no TLSA at `_<srv-port>._tcp.<target>`.
-pub(super) fn xr_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn xr_005(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     if input.records.of_type("TLSA").next().is_none() {
         return;
     }
@@ -217,7 +217,7 @@ pub(super) fn xr_005(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// XR-009: MTA-STS or DANE deployed but no TLS-RPT record for the domain.
-pub(super) fn xr_009(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn xr_009(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let domain = input.domain;
     let sts_name = format!("_mta-sts.{domain}");
     let sts_rec = input
@@ -254,7 +254,7 @@ pub(super) fn xr_009(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// XR-010 (info): a relay with TLSA but no TLS-RPT record at `_smtp._tls.<relay-host>`.
-pub(super) fn xr_010(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn xr_010(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let relays = relays(input);
     let mut reported = FastSet::default();
     for (rec, host, facts) in relay_facts(input, &relays) {

@@ -17,159 +17,114 @@ use posture::*;
 
 /// The rules of this group, in catalogue order.
 pub const RULES: &[Rule] = &[
-    Rule {
-        id: "XR-001",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "All records of one RRset (same owner, class, type) carry the same TTL.",
-        needs: Needs::Static,
-        check: Some(xr_001),
-        planned: None,
-    },
-    Rule {
-        id: "XR-002",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Every MX exchange matches at least one `mx` pattern of the MTA-STS policy.",
-        needs: Needs::Static,
-        check: Some(xr_002),
-        planned: None,
-    },
-    Rule {
-        id: "XR-003",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "An MTA-STS `mx` pattern that matches no current MX host is stale (often a migrated provider).",
-        needs: Needs::Static,
-        check: Some(xr_003),
-        planned: None,
-    },
-    Rule {
-        id: "XR-004",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "If any MX host has TLSA records, all MX hosts (including backups) should have them; otherwise a downgrade to the unprotected host is possible.",
-        needs: Needs::Static,
-        check: Some(xr_004),
-        planned: None,
-    },
-    Rule {
-        id: "XR-005",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "When DANE is claimed, every SecMX SRV target has TLSA at `_<srv-port>._tcp.<target>`.",
-        needs: Needs::Static,
-        check: Some(xr_005),
-        planned: None,
-    },
-    Rule {
-        id: "XR-006",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "TLSA records only count when the TLSA RRset and the relay host's address RRsets validate as DNSSEC-secure.",
-        needs: Needs::Dns,
-        check: Some(super::live::xr_006),
-        planned: None,
-    },
-    Rule {
-        id: "XR-007",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "For full downgrade resistance the MX RRset (and SecMX SRV RRset) is itself DNSSEC-signed.",
-        needs: Needs::Dns,
-        check: Some(super::live::xr_007),
-        planned: None,
-    },
-    Rule {
-        id: "XR-008",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "When both MTA-STS and DANE are published, the MX certificate must pass both: PKIX-valid for the MX name and matched by a TLSA record; MTA-STS never rescues a DANE failure.",
-        needs: Needs::Probe,
-        check: Some(super::live_probe::xr_008),
-        planned: None,
-    },
-    Rule {
-        id: "XR-009",
-        severity: Severity::Warning,
-        raise: Raise::Sge,
-        title: "A domain that deploys MTA-STS or DANE also publishes TLS-RPT, so failures become visible.",
-        needs: Needs::Static,
-        check: Some(xr_009),
-        planned: None,
-    },
-    Rule {
-        id: "XR-010",
-        severity: Severity::Info,
-        raise: Raise::Never,
-        title: "For DANE failures the reporting domain is the TLSA base domain (the MX host), so a TLS-RPT record at `_smtp._tls.<mx-host>` is advised when DANE is used.",
-        needs: Needs::Static,
-        check: Some(xr_010),
-        planned: None,
-    },
-    Rule {
-        id: "XR-011",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "Every `mailto:` TLS-RPT destination is deliverable: its domain has MX (or address) records and no null MX.",
-        needs: Needs::Dns,
-        check: Some(super::live::xr_011),
-        planned: None,
-    },
-    Rule {
-        id: "XR-012",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "A policy name (`_mta-sts`, `_smtp._tls`, `_dmarc`) never carries a TXT and a CNAME at the same time; which one a sender sees then depends on its resolver.",
-        needs: Needs::Static,
-        check: Some(xr_012),
-        planned: None,
-    },
-    Rule {
-        id: "XR-013",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "Lower-preference (backup) MX hosts meet the same STARTTLS, certificate, MTA-STS and DANE requirements as the primary; their faults stay hidden until the primary fails.",
-        needs: Needs::Static,
-        check: Some(xr_013),
-        planned: None,
-    },
-    Rule {
-        id: "XR-014",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "Equal-preference MX hosts share the same TLS posture, because senders pick among them at random.",
-        needs: Needs::Static,
-        check: Some(xr_014),
-        planned: None,
-    },
-    Rule {
-        id: "XR-015",
-        severity: Severity::Error,
-        raise: Raise::Never,
-        title: "Each mail-receiving (sub)domain publishes its own MTA-STS TXT record and policy host; senders never inherit a parent domain's policy.",
-        needs: Needs::Static,
-        check: Some(xr_015),
-        planned: None,
-    },
-    Rule {
-        id: "XR-016",
-        severity: Severity::Info,
-        raise: Raise::Never,
-        title: "MTA-STS covers MX hosts only; SecMX SRV targets are outside its scope. The tool recommends PKIX-valid certificates for SORs anyway and, if they are also MX-capable names, listing them in `mx` patterns.",
-        needs: Needs::Static,
-        check: Some(xr_016),
-        planned: None,
-    },
-    Rule {
-        id: "XR-017",
-        severity: Severity::Warning,
-        raise: Raise::Never,
-        title: "If REQUIRETLS traffic is expected, the MX RRset must be DNSSEC-signed or covered by an MTA-STS policy, because a REQUIRETLS sender refuses unprotected MX answers.",
-        needs: Needs::Probe,
-        check: Some(super::live_probe::xr_017),
-        planned: None,
-    },
+    Rule::new(
+        "XR-001",
+        Severity::Error,
+        "All records of one RRset (same owner, class, type) carry the same TTL.",
+        xr_001,
+    ),
+    Rule::new(
+        "XR-002",
+        Severity::Error,
+        "Every MX exchange matches at least one `mx` pattern of the MTA-STS policy.",
+        xr_002,
+    ),
+    Rule::new(
+        "XR-003",
+        Severity::Warning,
+        "An MTA-STS `mx` pattern that matches no current MX host is stale (often a migrated provider).",
+        xr_003,
+    ),
+    Rule::new(
+        "XR-004",
+        Severity::Warning,
+        "If any MX host has TLSA records, all MX hosts (including backups) should have them; otherwise a downgrade to the unprotected host is possible.",
+        xr_004,
+    ),
+    Rule::new(
+        "XR-005",
+        Severity::Warning,
+        "When DANE is claimed, every SecMX SRV target has TLSA at `_<srv-port>._tcp.<target>`.",
+        xr_005,
+    ),
+    Rule::new(
+        "XR-006",
+        Severity::Error,
+        "TLSA records only count when the TLSA RRset and the relay host's address RRsets validate as DNSSEC-secure.",
+        super::live::xr_006,
+    )
+    .needs(Needs::Dns),
+    Rule::new(
+        "XR-007",
+        Severity::Warning,
+        "For full downgrade resistance the MX RRset (and SecMX SRV RRset) is itself DNSSEC-signed.",
+        super::live::xr_007,
+    )
+    .needs(Needs::Dns),
+    Rule::new(
+        "XR-008",
+        Severity::Error,
+        "When both MTA-STS and DANE are published, the MX certificate must pass both: PKIX-valid for the MX name and matched by a TLSA record; MTA-STS never rescues a DANE failure.",
+        super::live_probe::xr_008,
+    )
+    .needs(Needs::Probe),
+    Rule::new(
+        "XR-009",
+        Severity::Warning,
+        "A domain that deploys MTA-STS or DANE also publishes TLS-RPT, so failures become visible.",
+        xr_009,
+    )
+    .raise(Raise::Sge),
+    Rule::new(
+        "XR-010",
+        Severity::Info,
+        "For DANE failures the reporting domain is the TLSA base domain (the MX host), so a TLS-RPT record at `_smtp._tls.<mx-host>` is advised when DANE is used.",
+        xr_010,
+    ),
+    Rule::new(
+        "XR-011",
+        Severity::Warning,
+        "Every `mailto:` TLS-RPT destination is deliverable: its domain has MX (or address) records and no null MX.",
+        super::live::xr_011,
+    )
+    .needs(Needs::Dns),
+    Rule::new(
+        "XR-012",
+        Severity::Error,
+        "A policy name (`_mta-sts`, `_smtp._tls`, `_dmarc`) never carries a TXT and a CNAME at the same time; which one a sender sees then depends on its resolver.",
+        xr_012,
+    ),
+    Rule::new(
+        "XR-013",
+        Severity::Warning,
+        "Lower-preference (backup) MX hosts meet the same STARTTLS, certificate, MTA-STS and DANE requirements as the primary; their faults stay hidden until the primary fails.",
+        xr_013,
+    ),
+    Rule::new(
+        "XR-014",
+        Severity::Warning,
+        "Equal-preference MX hosts share the same TLS posture, because senders pick among them at random.",
+        xr_014,
+    ),
+    Rule::new(
+        "XR-015",
+        Severity::Error,
+        "Each mail-receiving (sub)domain publishes its own MTA-STS TXT record and policy host; senders never inherit a parent domain's policy.",
+        xr_015,
+    ),
+    Rule::new(
+        "XR-016",
+        Severity::Info,
+        "MTA-STS covers MX hosts only; SecMX SRV targets are outside its scope. The tool recommends PKIX-valid certificates for SORs anyway and, if they are also MX-capable names, listing them in `mx` patterns.",
+        xr_016,
+    ),
+    Rule::new(
+        "XR-017",
+        Severity::Warning,
+        "If REQUIRETLS traffic is expected, the MX RRset must be DNSSEC-signed or covered by an MTA-STS policy, because a REQUIRETLS sender refuses unprotected MX answers.",
+        super::live_probe::xr_017,
+    )
+    .needs(Needs::Probe),
 ];
 
 /// Fast non-cryptographic hash maps for the checks' local indexes (rustc's FxHash): SipHash costs
@@ -231,7 +186,7 @@ fn lower(s: &str) -> Cow<'_, str> {
 /// A relay host as the checks see it: the first record naming it, the port senders reach it on,
 /// and whether TLSA is published for that port and TLS-RPT for the host.
 #[derive(Debug, Clone, Copy)]
-struct HostFacts {
+pub(crate) struct HostFacts {
     /// Index of the MX or SRV record in the record set.
     rec: usize,
     port: i64,
@@ -239,56 +194,58 @@ struct HostFacts {
     rpt: bool,
 }
 
-/// The relay hosts of the domain, derived once per record set and shared by the checks (a
-/// 10,000-relay design would otherwise be looked up host by host in each of them). The MX and the
-/// SRV half are derived separately, so two checks running at once can build one each.
-struct Relays {
+/// The relay hosts of the domain, derived once per run ([`crate::rules::Facts`]) and shared by the
+/// checks (a 10,000-relay design would otherwise be looked up host by host in each of them).
+struct Relays<'f> {
     /// The MX exchanges (null MX left out), deduplicated, in record order; port 25.
-    mx: std::sync::Arc<Vec<HostFacts>>,
+    mx: &'f [HostFacts],
     /// The SecMX SRV targets (opt-out "." left out), deduplicated by (target, port).
-    srv: std::sync::Arc<Vec<HostFacts>>,
+    srv: &'f [HostFacts],
 }
 
 /// The facts of one relay host reached on `port`, with `buf` as scratch space for names.
-fn host_facts(input: &Input<'_>, rec: &Record, port: i64, host: &str) -> Option<HostFacts> {
-    let rec = input.records.position(rec)?;
+fn host_facts(input: &crate::rules::Facts<'_>, rec: usize, port: i64, host: &str) -> HostFacts {
     let mut look = TlsaLookup::new(input);
     let tlsa = look.has(port, host);
     look.buf.clear();
     look.buf.push_str("_smtp._tls.");
     look.buf.push_str(host);
-    Some(HostFacts {
+    HostFacts {
         rec,
         port,
         tlsa,
         rpt: has_tls_rpt(input, &look.buf),
-    })
+    }
 }
 
-fn mx_relays(input: &Input<'_>) -> std::sync::Arc<Vec<HostFacts>> {
-    let key = format!("xr mx relays|{}", input.domain);
-    input.records.shared(&key, |set| {
+fn mx_relays<'f>(input: &'f crate::rules::Facts<'_>) -> &'f [HostFacts] {
+    input.mx_relays.get_or_init(|| {
         let mut seen = FastSet::default();
-        set.mx_of(input.domain)
-            .filter(|(_, _, x)| !x.is_empty() && seen.insert(*x))
-            .filter_map(|(rec, _, x)| host_facts(input, rec, 25, x))
+        input
+            .records
+            .at_indexed(input.domain, "MX")
+            .filter_map(|(i, rec)| rec.as_mx().map(|(_, _, x)| (i, x)))
+            .filter(|(_, x)| !x.is_empty() && seen.insert(*x))
+            .map(|(i, x)| host_facts(input, i, 25, x))
             .collect()
     })
 }
 
-fn srv_relays(input: &Input<'_>) -> std::sync::Arc<Vec<HostFacts>> {
-    let srv_owner = input.srv_owner();
-    let key = format!("xr srv relays|{srv_owner}");
-    input.records.shared(&key, |set| {
+fn srv_relays<'f>(input: &'f crate::rules::Facts<'_>) -> &'f [HostFacts] {
+    input.srv_relays.get_or_init(|| {
+        let srv_owner = input.srv_owner();
         let mut seen = FastSet::default();
-        set.srv_at(&srv_owner)
-            .filter(|(_, _, _, port, t)| !t.is_empty() && seen.insert((*t, *port)))
-            .filter_map(|(rec, _, _, port, t)| host_facts(input, rec, port, t))
+        input
+            .records
+            .at_indexed(&srv_owner, "SRV")
+            .filter_map(|(i, rec)| rec.as_srv().map(|(_, _, _, port, t)| (i, port, t)))
+            .filter(|(_, port, t)| !t.is_empty() && seen.insert((*t, *port)))
+            .map(|(i, port, t)| host_facts(input, i, port, t))
             .collect()
     })
 }
 
-fn relays(input: &Input<'_>) -> Relays {
+fn relays<'f>(input: &'f crate::rules::Facts<'_>) -> Relays<'f> {
     Relays {
         mx: mx_relays(input),
         srv: srv_relays(input),
@@ -306,7 +263,7 @@ fn host_of(rec: &Record) -> &str {
 
 /// The MX exchanges of the domain (null MX left out), deduplicated, in record order, with the first
 /// record naming each.
-fn mx_hosts<'a>(input: &Input<'a>) -> Vec<(&'a str, &'a Record)> {
+fn mx_hosts<'a>(input: &crate::rules::Facts<'a>) -> Vec<(&'a str, &'a Record)> {
     let records = input.records.records();
     mx_relays(input)
         .iter()
@@ -316,7 +273,7 @@ fn mx_hosts<'a>(input: &Input<'a>) -> Vec<(&'a str, &'a Record)> {
 }
 
 /// The SecMX SRV targets with their facts: (record, target, facts).
-fn srv_facts<'a>(input: &Input<'a>) -> Vec<(&'a Record, &'a str, HostFacts)> {
+fn srv_facts<'a>(input: &crate::rules::Facts<'a>) -> Vec<(&'a Record, &'a str, HostFacts)> {
     let records = input.records.records();
     srv_relays(input)
         .iter()
@@ -325,7 +282,10 @@ fn srv_facts<'a>(input: &Input<'a>) -> Vec<(&'a Record, &'a str, HostFacts)> {
 }
 
 /// The relays with their facts: (record, host, facts), MX hosts then SRV targets.
-fn relay_facts<'a>(input: &Input<'a>, relays: &Relays) -> Vec<(&'a Record, &'a str, HostFacts)> {
+fn relay_facts<'a>(
+    input: &crate::rules::Facts<'a>,
+    relays: &Relays<'_>,
+) -> Vec<(&'a Record, &'a str, HostFacts)> {
     let records = input.records.records();
     relays
         .mx
@@ -345,7 +305,7 @@ fn txt_starts_with(parts: &[String], prefix: &str) -> bool {
 }
 
 /// Whether a TLS-RPT record is published at `name` (a `v=TLSRPTv1` TXT, or a CNAME delegating it).
-fn has_tls_rpt(input: &Input<'_>, name: &str) -> bool {
+fn has_tls_rpt(input: &crate::rules::Facts<'_>, name: &str) -> bool {
     input.records.named(name).any(|r| match &r.data {
         RData::Txt(parts) => txt_starts_with(parts, "v=TLSRPTv1"),
         RData::Cname(_) => true,
@@ -354,12 +314,12 @@ fn has_tls_rpt(input: &Input<'_>, name: &str) -> bool {
 }
 
 /// The parsed MTA-STS policy, when there is one (parsed once per lint, shared with the STS checks).
-fn policy(input: &Input<'_>) -> Option<std::rc::Rc<PolicyText>> {
-    input.sts_policy.map(super::sts::parse_policy)
+fn policy<'f>(input: &'f crate::rules::Facts<'_>) -> Option<&'f PolicyText> {
+    input.policy()
 }
 
 /// Where a finding about the policy points: the `_mta-sts` TXT record's origin, if published.
-fn sts_origin(input: &Input<'_>) -> Origin {
+fn sts_origin(input: &crate::rules::Facts<'_>) -> Origin {
     input
         .records
         .at(&format!("_mta-sts.{}", input.domain), "TXT")
@@ -402,8 +362,8 @@ impl<'h> HostIndex<'h> {
 }
 
 /// The policy's `mx` patterns when the policy is in force (mode `enforce` or `testing`).
-fn active_patterns(policy: &Option<std::rc::Rc<PolicyText>>) -> Option<Vec<&str>> {
-    let p = policy.as_ref()?;
+fn active_patterns<'p>(policy: &Option<&'p PolicyText>) -> Option<Vec<&'p str>> {
+    let p = (*policy)?;
     match p.mode() {
         Some(StsMode::Enforce) | Some(StsMode::Testing) => Some(p.mx_patterns()),
         _ => None,

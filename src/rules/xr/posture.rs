@@ -4,7 +4,7 @@
 use super::*;
 
 /// XR-012: a policy name owns both TXT and CNAME.
-pub(super) fn xr_012(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn xr_012(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for prefix in ["_mta-sts", "_smtp._tls", "_dmarc"] {
         let name = format!("{prefix}.{}", input.domain);
         let Some(txt) = input.records.at(&name, "TXT").next() else {
@@ -38,7 +38,7 @@ pub(super) struct MxTlsa<'a> {
 }
 
 impl<'a> MxTlsa<'a> {
-    fn new(input: &Input<'a>) -> Self {
+    fn new(input: &crate::rules::Facts<'a>) -> Self {
         let records = input.records.records();
         let facts = mx_relays(input);
         let mut known = FastMap::default();
@@ -91,7 +91,7 @@ pub(super) fn posture_gaps(
 }
 
 /// XR-013 (static part): backup MX hosts lack the TLSA or policy coverage a primary has.
-pub(super) fn xr_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn xr_013(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let mx: Vec<(&Record, i64, &str)> = input
         .records
         .mx_of(input.domain)
@@ -148,7 +148,7 @@ pub(super) fn xr_013(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// XR-014 (static part): MX hosts of equal preference differ in TLSA or policy coverage.
-pub(super) fn xr_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn xr_014(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let mut order: Vec<i64> = Vec::new();
     let mut groups: FastMap<i64, Vec<(&str, &Record)>> = FastMap::default();
     let mut seen = FastSet::default();
@@ -210,7 +210,7 @@ pub(super) fn xr_014(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// XR-015: a parent domain has an `_mta-sts` TXT record but the mail domain itself has none.
-pub(super) fn xr_015(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn xr_015(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let domain = input.domain;
     let own = format!("_mta-sts.{domain}");
     if input.records.at(&own, "TXT").next().is_some() || input.records.cname_of(&own).is_some() {
@@ -247,7 +247,7 @@ pub(super) fn xr_015(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
 }
 
 /// XR-016 (info): an SOR (SRV target not in MX) without TLSA: MTA-STS does not cover it.
-pub(super) fn xr_016(rule: &Rule, input: &Input<'_>, out: &mut Vec<Finding>) {
+pub(super) fn xr_016(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let mx: FastSet<&str> = mx_hosts(input).into_iter().map(|(h, _)| h).collect();
     for (rec, target, facts) in srv_facts(input) {
         let port = facts.port;
