@@ -47,6 +47,7 @@ use crate::model::{
     SgeTexts, StsMode, TlsRpt,
 };
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// SRV service labels that are never taken as the SecMX label when `_secmx` is absent: client access
@@ -94,9 +95,12 @@ pub const OTHER_SERVICES: &[&str] = &[
 pub struct ImportReport {
     /// The design.
     pub design: Design,
-    /// Records that do not map to the design, one line each: the record in master-file form (absolute
-    /// names), then `; why`.
+    /// Records that do not map to the design: when at most [`UNMAPPED_LISTED`], one line each (the
+    /// record in master-file form, absolute names, then `; why`); when more, one line per record type
+    /// and reason (`1,000 A records ; why (e.g. first; second; third; …)`) — a million lines help no one.
     pub unmapped: Vec<String>,
+    /// How many records did not map (all of them, however `unmapped` lists them).
+    pub unmapped_count: usize,
     /// What the mapping assumed or could not keep (defaults filled in, TTLs unified, profile chosen).
     pub notes: Vec<String>,
 }
@@ -495,28 +499,94 @@ fn map_records(
         }
     }
 
-    // Everything else, with the reason.
+    // Everything else, with the reason: each record when there are few, else grouped.
+    let unmapped_count = mapped.iter().filter(|m| !**m).count();
     let mut unmapped = Vec::new();
-    for (i, r) in recs.iter().enumerate() {
-        if mapped[i] {
-            continue;
+    let reason_of = |i: usize, r: &Record, why: &mut HashMap<usize, String>| -> Cow<'static, str> {
+        why.remove(&i)
+            .map(Cow::Owned)
+            .unwrap_or_else(|| default_reason(r, &d, label.as_deref()))
+    };
+    if unmapped_count <= UNMAPPED_LISTED {
+        for (i, r) in recs.iter().enumerate() {
+            if !mapped[i] {
+                let reason = reason_of(i, r, &mut why);
+                unmapped.push(describe(r, &d, &reason));
+            }
         }
-        let reason = why
-            .remove(&i)
-            .unwrap_or_else(|| default_reason(r, &d, label.as_deref()));
-        unmapped.push(describe(r, &d, &reason));
+    } else {
+        // (type, reason) → count and the first few records, in the order first met.
+        let mut groups: Vec<(&str, Cow<'static, str>, usize, Vec<String>)> = Vec::new();
+        let mut group_of: HashMap<(&str, Cow<'static, str>), usize> = HashMap::default();
+        for (i, r) in recs.iter().enumerate() {
+            if mapped[i] {
+                continue;
+            }
+            let reason = reason_of(i, r, &mut why);
+            let rtype = r.data.rtype();
+            let g = match group_of.get(&(rtype, reason.clone())) {
+                Some(&g) => g,
+                None => {
+                    group_of.insert((rtype, reason.clone()), groups.len());
+                    groups.push((rtype, reason, 0, Vec::new()));
+                    groups.len() - 1
+                }
+            };
+            let (_, _, count, examples) = &mut groups[g];
+            *count += 1;
+            if examples.len() < UNMAPPED_EXAMPLES {
+                examples.push(format!(
+                    "{} {} {} {}",
+                    absolute(&r.name),
+                    r.ttl,
+                    rtype,
+                    rdata_text(&r.data, &d, false)
+                ));
+            }
+        }
+        for (rtype, reason, count, examples) in groups {
+            unmapped.push(if count == 1 {
+                format!("{} ; {reason}", examples[0])
+            } else {
+                let more = if count > examples.len() { "; …" } else { "" };
+                format!(
+                    "{} {rtype} records ; {reason} (e.g. {}{more})",
+                    thousands(count),
+                    examples.join("; ")
+                )
+            });
+        }
     }
 
     ImportReport {
         design,
         unmapped,
+        unmapped_count,
         notes,
     }
 }
 
-fn default_reason(r: &Record, domain: &str, label: Option<&str>) -> String {
+/// At most this many unmapped records are listed one by one; more are grouped by type and reason.
+pub const UNMAPPED_LISTED: usize = 20;
+/// Records shown as examples of a group of unmapped records.
+const UNMAPPED_EXAMPLES: usize = 3;
+
+/// `1234567` as `1,234,567`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn default_reason(r: &Record, domain: &str, label: Option<&str>) -> Cow<'static, str> {
     if !is_in_domain(&r.name, domain) {
-        return format!("outside {domain}");
+        return format!("outside {domain}").into();
     }
     match &r.data {
         RData::Other { rtype, .. } if rtype == "SOA" || rtype == "NS" => {
@@ -529,14 +599,15 @@ fn default_reason(r: &Record, domain: &str, label: Option<&str>) -> String {
             match r.name.split_once("._domainkey.") {
                 Some((sel, _)) => format!(
                     "DKIM key record: the key is the mail system's; name the selector in the design (`dkim_selectors = [\"{sel}\"]` in [sge]) so `secmx check` judges it"
-                ),
+                )
+                .into(),
                 None => "DKIM key record".into(),
             }
         }
         RData::Txt(_) => "TXT that is not an MTA-STS, TLS-RPT, SPF or DMARC policy".into(),
         RData::Mx { .. } => "MX of another name than the mail domain".into(),
         RData::Srv { .. } => match label {
-            Some(l) => format!("SRV of another service than {l}._tcp"),
+            Some(l) => format!("SRV of another service than {l}._tcp").into(),
             None => "SRV of a service that is not SecMX discovery".into(),
         },
         RData::A(_) | RData::Aaaa(_) => "address of a host that is not a relay".into(),
