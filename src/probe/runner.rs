@@ -7,7 +7,7 @@ use super::{ProbeConfig, ProbeEvent, ProbeTarget, probe};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
-use tokio::sync::{Mutex, Semaphore, watch};
+use tokio::sync::{Semaphore, watch};
 
 /// The side that cancels a run.
 #[derive(Debug, Clone)]
@@ -61,6 +61,10 @@ pub fn discard() -> ProbeSink {
 /// Runs every target, at most `concurrency` at once and one per address at a time; streams each
 /// step as a [`ProbeEvent`], then a `Finished` probe event per target. Returns the reports in
 /// the order of `targets`; cancelled probes come back with `connect = cancelled`.
+///
+/// The names of one address run in the order they are listed, in one task per address: the first
+/// name listed is the one probed, and when its address stays silent the later names say so
+/// without waiting again (the order does not depend on how the runtime schedules tasks).
 pub async fn run_all(
     targets: Vec<ProbeTarget>,
     cfg: Arc<ProbeConfig>,
@@ -69,53 +73,78 @@ pub async fn run_all(
     cancel: Cancel,
 ) -> Vec<ProbeReport> {
     let global = Arc::new(Semaphore::new(concurrency.max(1)));
-    // One lock per address (politeness), holding whether the address stayed silent earlier in
-    // this run: then its other names are not waited for again.
-    let mut per_addr: HashMap<IpAddr, Arc<Mutex<bool>>> = HashMap::new();
-    let mut tasks = Vec::with_capacity(targets.len());
-    for target in targets {
-        let lock = per_addr.entry(target.address).or_default().clone();
+    // The targets of each address, in the order given, with their index in `targets`.
+    let mut order: Vec<IpAddr> = Vec::new();
+    let mut per_addr: HashMap<IpAddr, Vec<(usize, ProbeTarget)>> = HashMap::new();
+    for (i, target) in targets.iter().enumerate() {
+        let group = per_addr.entry(target.address).or_insert_with(|| {
+            order.push(target.address);
+            Vec::new()
+        });
+        group.push((i, target.clone()));
+    }
+    let mut tasks = Vec::with_capacity(order.len());
+    for addr in order {
+        let group = per_addr.remove(&addr).unwrap_or_default();
+        let indices: Vec<usize> = group.iter().map(|(i, _)| *i).collect();
         let global = global.clone();
         let cfg = cfg.clone();
         let sink = sink.clone();
-        let mut cancel = cancel.clone();
-        let fallback = target.clone();
+        let cancel = cancel.clone();
         let handle = tokio::spawn(async move {
-            let step_sink = move |e: ProbeEvent| sink(e);
-            let work = async {
-                // Address first, then a global slot: waiting for a busy address holds no slot.
-                let mut silent = lock.lock().await;
-                if *silent {
-                    return silent_report(&target, &cfg);
-                }
-                let _slot = global.acquire().await.ok();
-                let r = probe(&target, &cfg, &step_sink).await;
-                *silent = stayed_silent(&r);
-                r
-            };
-            let report = tokio::select! {
-                r = work => r,
-                _ = cancel.cancelled() => cancelled_report(&target, &cfg),
-            };
-            step_sink(ProbeEvent::Finished {
-                report: Box::new(report.clone()),
-            });
-            report
+            let mut silent = false;
+            let mut done = Vec::with_capacity(group.len());
+            for (i, target) in group {
+                let mut cancel = cancel.clone();
+                let step_sink = |e: ProbeEvent| sink(e);
+                let was_silent = silent;
+                let work = async {
+                    if was_silent {
+                        return (silent_report(&target, &cfg), true);
+                    }
+                    // The address's turn first, then a global slot: a busy address holds no slot.
+                    let _slot = global.acquire().await.ok();
+                    let r = probe(&target, &cfg, &step_sink).await;
+                    let s = stayed_silent(&r);
+                    (r, s)
+                };
+                let report = tokio::select! {
+                    (r, s) = work => {
+                        silent = s;
+                        r
+                    }
+                    _ = cancel.cancelled() => cancelled_report(&target, &cfg),
+                };
+                step_sink(ProbeEvent::Finished {
+                    report: Box::new(report.clone()),
+                });
+                done.push((i, report));
+            }
+            done
         });
-        tasks.push((handle, fallback));
+        tasks.push((handle, indices));
     }
-    let mut out = Vec::with_capacity(tasks.len());
-    for (h, fallback) in tasks {
+    let mut out: Vec<Option<ProbeReport>> = vec![None; targets.len()];
+    for (h, indices) in tasks {
         match h.await {
-            Ok(r) => out.push(r),
+            Ok(done) => {
+                for (i, r) in done {
+                    out[i] = Some(r);
+                }
+            }
             Err(e) => {
-                let mut r = cancelled_report(&fallback, &cfg);
-                r.error = Some(format!("probe task failed: {e}"));
-                out.push(r);
+                for i in indices {
+                    let mut r = cancelled_report(&targets[i], &cfg);
+                    r.error = Some(format!("probe task failed: {e}"));
+                    out[i] = Some(r);
+                }
             }
         }
     }
-    out
+    out.into_iter()
+        .zip(&targets)
+        .map(|(r, t)| r.unwrap_or_else(|| cancelled_report(t, &cfg)))
+        .collect()
 }
 
 /// The address never answered: no TCP connection within the connect timeout, or no greeting.
