@@ -6,6 +6,7 @@ mod cli;
 mod dkim;
 mod dns;
 mod history;
+mod https_peer;
 mod interrupt;
 mod layers;
 #[cfg(feature = "gui")]

@@ -1247,62 +1247,30 @@ async fn sts_server(ca: &StsCa, kind: Sts) -> SocketAddr {
     } else {
         "mta-sts.probe.test"
     };
-    let key = KeyPair::generate().unwrap();
-    let cert = CertificateParams::new(vec![name.to_string()])
-        .unwrap()
-        .signed_by(&key, &ca.issuer)
-        .unwrap();
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(
-        vec![cert.der().clone()],
-        rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
-    )
-    .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let acceptor = super::https_peer::acceptor(name, &ca.issuer);
     let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = l.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((s, _)) = l.accept().await {
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(s).await else {
-                    return;
-                };
-                let mut req = Vec::new();
-                let mut buf = [0u8; 1024];
-                while !req.windows(4).any(|w| w == b"\r\n\r\n") && req.len() < 16384 {
-                    match tls.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => req.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let (status, ctype, body): (&str, &str, String) = match kind {
-                    Sts::Ok | Sts::WrongName => {
-                        ("200 OK", "text/plain; charset=utf-8", POLICY.to_string())
-                    }
-                    Sts::Redirect => ("301 Moved Permanently", "text/plain", String::new()),
-                    Sts::Html => ("200 OK", "text/html", POLICY.to_string()),
-                    Sts::Big => (
-                        "200 OK",
-                        "text/plain",
-                        format!("{POLICY}{}", "# padding\n".repeat(10_000)),
-                    ),
-                };
-                let resp = format!(
-                    "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\
-                     Location: https://www.probe.test/policy\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = tls.write_all(resp.as_bytes()).await;
-                let _ = tls.shutdown().await;
-            });
-        }
-    });
+    let (status, ctype, body): (&str, &str, String) = match kind {
+        Sts::Ok | Sts::WrongName => ("200 OK", "text/plain; charset=utf-8", POLICY.to_string()),
+        Sts::Redirect => ("301 Moved Permanently", "text/plain", String::new()),
+        Sts::Html => ("200 OK", "text/html", POLICY.to_string()),
+        Sts::Big => (
+            "200 OK",
+            "text/plain",
+            format!("{POLICY}{}", "# padding\n".repeat(10_000)),
+        ),
+    };
+    let resp = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\
+         Location: https://www.probe.test/policy\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes();
+    tokio::spawn(super::https_peer::serve(
+        l,
+        acceptor,
+        Arc::new(move || resp.clone()),
+    ));
     addr
 }
 

@@ -11,7 +11,6 @@ use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::Command;
 use std::sync::Arc;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const MX_ADDR: Ipv4Addr = Ipv4Addr::new(127, 0, 1, 71);
 const STS_ADDR: Ipv4Addr = Ipv4Addr::new(127, 0, 1, 73);
@@ -28,23 +27,7 @@ pub(crate) fn serve(
     body: Vec<u8>,
     content_type: &str,
 ) -> u16 {
-    let key = KeyPair::generate().unwrap();
-    let cert = CertificateParams::new(vec!["mta-sts.probe.test".to_string()])
-        .unwrap()
-        .signed_by(&key, issuer)
-        .unwrap();
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(
-        vec![cert.der().clone()],
-        rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
-    )
-    .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let acceptor = super::https_peer::acceptor("mta-sts.probe.test", issuer);
     let port = free_port();
     let l = rt
         .block_on(tokio::net::TcpListener::bind(SocketAddr::from((
@@ -57,28 +40,11 @@ pub(crate) fn serve(
     );
     let mut resp = head.into_bytes();
     resp.extend_from_slice(&body);
-    let resp = Arc::new(resp);
-    rt.spawn(async move {
-        while let Ok((s, _)) = l.accept().await {
-            let acceptor = acceptor.clone();
-            let resp = resp.clone();
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(s).await else {
-                    return;
-                };
-                let mut req = Vec::new();
-                let mut buf = [0u8; 1024];
-                while !req.windows(4).any(|w| w == b"\r\n\r\n") && req.len() < 16384 {
-                    match tls.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => req.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let _ = tls.write_all(&resp).await;
-                let _ = tls.shutdown().await;
-            });
-        }
-    });
+    rt.spawn(super::https_peer::serve(
+        l,
+        acceptor,
+        Arc::new(move || resp.clone()),
+    ));
     port
 }
 
