@@ -41,6 +41,33 @@ pub(crate) fn check_probe_test(
     (v, stdout, out.status.code())
 }
 
+/// Two Postfix listeners: the MX host on `mx.0`:25 and the SRV target on `srv.0` at a free port,
+/// each with its certificate name and `smtpd_tls_security_level` (`.1`, `.2`). Returns Postfix,
+/// its certificates and the SRV port.
+pub(crate) fn mx_and_srv(
+    mx: (Ipv4Addr, &str, &str),
+    srv: (Ipv4Addr, &str, &str),
+) -> (Postfix, Certs, u16) {
+    let srv_port = free_port();
+    let mut certs = None;
+    let pf = Postfix::start(|dir| {
+        certs = Some(Certs::make(dir));
+        vec![
+            Listener {
+                addr: mx.0.into(),
+                port: 25,
+                opts: tls_opts(dir, mx.1, mx.2),
+            },
+            Listener {
+                addr: srv.0.into(),
+                port: srv_port,
+                opts: tls_opts(dir, srv.1, srv.2),
+            },
+        ]
+    });
+    (pf, certs.expect("certificates"), srv_port)
+}
+
 /// One Postfix listener on `addr`:25 (valid certificate, `smtpd_tls_security_level = level`) and a
 /// signed `probe.test` on a private NSD whose only MX host `mx.probe.test` has that address.
 pub(crate) fn one_mx(addr: Ipv4Addr, level: &str) -> (Postfix, Certs, nsd::Nsd) {
@@ -69,24 +96,7 @@ pub(crate) fn one_mx(addr: Ipv4Addr, level: &str) -> (Postfix, Certs, nsd::Nsd) 
 fn check_domain_probes_every_published_relay_address() {
     // The BER listens on port 25 of an address of its own (MX hosts are always reached on 25); the
     // SOR on a free port published by SRV.
-    let sor_port = free_port();
-    let mut certs = None;
-    let pf = Postfix::start(|dir| {
-        certs = Some(Certs::make(dir));
-        vec![
-            Listener {
-                addr: MX_ADDR.into(),
-                port: 25,
-                opts: tls_opts(dir, "valid", "may"),
-            },
-            Listener {
-                addr: SOR_ADDR.into(),
-                port: sor_port,
-                opts: tls_opts(dir, "sor", "encrypt"),
-            },
-        ]
-    });
-    let certs = certs.expect("certificates");
+    let (pf, certs, sor_port) = mx_and_srv((MX_ADDR, "valid", "may"), (SOR_ADDR, "sor", "encrypt"));
     let ns = nsd::start(
         &[Zone::new(
             "probe.test",
@@ -194,26 +204,9 @@ fn sender_simulation_bounces_when_no_published_relay_completes_tls() {
     // SOR-007: the SRV target and the MX host both speak only plaintext. A simulated Secure Only
     // Sender tries the SRV target, then the MX host, and bounces; a Best Effort Sender falls back to
     // plaintext delivery to the MX host.
-    let mut certs = None;
     let mx_addr = Ipv4Addr::new(127, 0, 1, 28);
     let srv_addr = Ipv4Addr::new(127, 0, 1, 29);
-    let srv_port = free_port();
-    let pf = Postfix::start(|dir| {
-        certs = Some(Certs::make(dir));
-        vec![
-            Listener {
-                addr: mx_addr.into(),
-                port: 25,
-                opts: tls_opts(dir, "valid", "none"),
-            },
-            Listener {
-                addr: srv_addr.into(),
-                port: srv_port,
-                opts: tls_opts(dir, "valid", "none"),
-            },
-        ]
-    });
-    let certs = certs.expect("certificates");
+    let (pf, certs, srv_port) = mx_and_srv((mx_addr, "valid", "none"), (srv_addr, "valid", "none"));
     let ns = nsd::start(
         &[Zone::new(
             "probe.test",

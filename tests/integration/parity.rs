@@ -7,7 +7,7 @@
 //! proves that no result is lost when the window does not keep up.
 
 use super::dns::nsd::{self, Sign, Zone};
-use super::probe::{Certs, Listener, Postfix, free_port, tls_opts};
+use super::probe::Postfix;
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -144,24 +144,8 @@ impl Fixture {
 /// Relays: a BER in MX with a matching TLSA record, covered by an enforce MTA-STS policy; an SOR
 /// by SRV whose TLSA record pins a key it does not serve. A signed `probe.test` publishes them.
 pub(crate) fn fixture() -> Fixture {
-    let sor_port = free_port();
-    let mut certs = None;
-    let pf = Postfix::start(|dir| {
-        certs = Some(Certs::make(dir));
-        vec![
-            Listener {
-                addr: MX_ADDR.into(),
-                port: 25,
-                opts: tls_opts(dir, "valid", "may"),
-            },
-            Listener {
-                addr: SOR_ADDR.into(),
-                port: sor_port,
-                opts: tls_opts(dir, "sor", "encrypt"),
-            },
-        ]
-    });
-    let certs = certs.expect("certificates");
+    let (pf, certs, sor_port) =
+        super::check_live::mx_and_srv((MX_ADDR, "valid", "may"), (SOR_ADDR, "sor", "encrypt"));
     let mx_spki = spki_sha256(&pf.dir.path().join("valid.crt"));
     let wrong = "00".repeat(32);
     let rt = tokio::runtime::Builder::new_multi_thread()
