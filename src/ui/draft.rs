@@ -52,6 +52,8 @@ pub enum RelayField {
     Addresses,
     /// TLSA records.
     Tlsa,
+    /// The next key's TLSA records (a rollover).
+    NextTlsa,
 }
 
 /// One relay as typed.
@@ -75,16 +77,16 @@ pub struct RelayDraft {
     pub addresses: String,
     /// TLSA records, one per line.
     pub tlsa: String,
-    /// The next key of a rollover (`next_tlsa`, `next_key` and its record), kept as loaded: the
-    /// editor does not edit it, but the design keeps it (plan, TLSA-017, saving).
+    /// The next key of a rollover: `next_tlsa` is edited as text (one record per line); `next_key`
+    /// and its record are kept as loaded (plan, TLSA-017, saving).
     pub next: NextKey,
 }
 
 /// A relay's next key as the design file gives it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NextKey {
-    /// `next_tlsa`.
-    pub tlsa: Vec<String>,
+    /// `next_tlsa`, one record per line.
+    pub tlsa: String,
     /// `next_key` (a file name).
     pub key: Option<String>,
     /// The record of `next_key`, or why there is none.
@@ -115,7 +117,7 @@ impl RelayDraft {
                 .join(", "),
             tlsa: r.tlsa.join("\n"),
             next: NextKey {
-                tlsa: r.next_tlsa.clone(),
+                tlsa: r.next_tlsa.join("\n"),
                 key: r.next_key.clone(),
                 key_record: r.next_key_record.clone(),
             },
@@ -269,6 +271,7 @@ impl DesignDraft {
                     RelayField::Weight => &mut r.weight,
                     RelayField::Addresses => &mut r.addresses,
                     RelayField::Tlsa => &mut r.tlsa,
+                    RelayField::NextTlsa => &mut r.next.tlsa,
                 }
             }
         })
@@ -371,7 +374,14 @@ impl DesignDraft {
                 .filter(|l| !l.is_empty())
                 .map(str::to_string)
                 .collect();
-            relay.next_tlsa = r.next.tlsa.clone();
+            relay.next_tlsa = r
+                .next
+                .tlsa
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect();
             relay.next_key = r.next.key.clone();
             relay.next_key_record = r.next.key_record.clone();
             relays.push(relay);

@@ -28,6 +28,8 @@ pub enum TlsaSource {
     File,
     /// The chain the relay served at the last check.
     LiveRelay,
+    /// A certificate, key or CSR file of the key the relay will switch to (a rollover).
+    NextFile,
 }
 
 struct Ctx<'a> {
@@ -556,6 +558,25 @@ fn relays_ui(ui: &mut Ui, draft: &mut DesignDraft, sel: Sel<'_>, c: &mut Ctx<'_>
                 f(RelayField::Tlsa),
                 "3 1 1 <sha-256 hex>, one per line",
             );
+            c.multiline(
+                ui,
+                "Next key TLSA (rollover)",
+                &mut r.next.tlsa,
+                f(RelayField::NextTlsa),
+                "3 1 1 <sha-256 hex> of the key you will switch to",
+            );
+            if let Some(key) = &r.next.key {
+                ui.label("Next key file");
+                match &r.next.key_record {
+                    Some(Ok(rec)) => ui.label(format!("{key} → {rec}")),
+                    Some(Err(e)) => ui.colored_label(
+                        palette::error(ui.visuals().dark_mode),
+                        format!("(!) {key}: {e}"),
+                    ),
+                    None => ui.label(key.as_str()),
+                };
+                ui.end_row();
+            }
         });
     ui.horizontal_wrapped(|ui| {
         if ui
@@ -571,6 +592,13 @@ fn relays_ui(ui: &mut Ui, draft: &mut DesignDraft, sel: Sel<'_>, c: &mut Ctx<'_>
             .clicked()
         {
             *c.tlsa_request = Some(TlsaSource::LiveRelay);
+        }
+        if ui
+            .button("Next key TLSA from file…")
+            .on_hover_text("The records of the key you will switch to: published beside the current ones before the switch (see the rollover plan)")
+            .clicked()
+        {
+            *c.tlsa_request = Some(TlsaSource::NextFile);
         }
     });
 }

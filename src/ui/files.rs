@@ -201,7 +201,8 @@ impl App {
             }
             FilePurpose::SaveText { what, text } => self.write_text(&what, &path, &text),
             FilePurpose::Setting(which) => self.set_setting_file(which, path),
-            FilePurpose::TlsaFile => self.tlsa_from_file(&path),
+            FilePurpose::TlsaFile => self.tlsa_from_file(&path, false),
+            FilePurpose::NextTlsaFile => self.tlsa_from_file(&path, true),
         }
     }
 

@@ -209,6 +209,8 @@ pub(crate) enum FilePurpose {
     Setting(SettingFile),
     /// A certificate, key or CSR file for the selected relay's TLSA records.
     TlsaFile,
+    /// A PEM file for the selected relay's next key (a rollover).
+    NextTlsaFile,
 }
 
 /// The files the Settings window chooses.

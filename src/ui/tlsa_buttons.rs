@@ -16,21 +16,30 @@ impl App {
     /// A TLSA button was clicked.
     pub(super) fn tlsa_request(&mut self, source: TlsaSource) {
         match source {
-            TlsaSource::File => {
-                let title = "TLSA from a certificate (chain), key or CSR file (PEM)";
+            TlsaSource::File | TlsaSource::NextFile => {
+                let next = source == TlsaSource::NextFile;
+                let title = if next {
+                    "Next key's TLSA from a certificate (chain), key or CSR file (PEM)"
+                } else {
+                    "TLSA from a certificate (chain), key or CSR file (PEM)"
+                };
                 let answer = if self.settings.builtin_file_dialog {
                     Answer::Unavailable
                 } else {
                     self.dialogs.open_file(title)
                 };
                 match answer {
-                    Answer::Path(p) => self.tlsa_from_file(&p),
+                    Answer::Path(p) => self.tlsa_from_file(&p, next),
                     Answer::Cancelled => {}
                     Answer::Unavailable => {
                         let dir = self.dialog_dir();
                         self.show_path_dialog(
                             PathDialog::new(title, path_dialog::Mode::Open, dir, ""),
-                            FilePurpose::TlsaFile,
+                            if next {
+                                FilePurpose::NextTlsaFile
+                            } else {
+                                FilePurpose::TlsaFile
+                            },
                         );
                     }
                 }
@@ -39,10 +48,10 @@ impl App {
         }
     }
 
-    /// The records of a PEM file into the selected relay.
-    pub(super) fn tlsa_from_file(&mut self, path: &Path) {
+    /// The records of a PEM file into the selected relay's TLSA list, or its next key's (`next`).
+    pub(super) fn tlsa_from_file(&mut self, path: &Path, next: bool) {
         match tlsagen::from_pem_file(path, true) {
-            Ok(records) => self.add_tlsa(&records, &path.display().to_string()),
+            Ok(records) => self.add_tlsa(&records, &path.display().to_string(), next),
             Err(e) => self.notice(NoticeLevel::Error, format!("No TLSA records: {e}")),
         }
     }
@@ -94,16 +103,18 @@ impl App {
                 }
             }
         }
-        self.add_tlsa(&records, &format!("the chain {host}:{port} served"));
+        self.add_tlsa(&records, &format!("the chain {host}:{port} served"), false);
     }
 
-    /// Append the records the relay does not list yet, as one undoable step.
-    fn add_tlsa(&mut self, records: &[Computed], from: &str) {
+    /// Append the records the relay does not list yet (in its TLSA list, or its next key's when
+    /// `next`), as one undoable step.
+    fn add_tlsa(&mut self, records: &[Computed], from: &str, next: bool) {
         let i = self.editor.selected;
         let Some(r) = self.draft.relays.get(i) else {
             return;
         };
-        let have: Vec<String> = r.tlsa.lines().map(normalize_tlsa).collect();
+        let list = if next { &r.next.tlsa } else { &r.tlsa };
+        let have: Vec<String> = list.lines().map(normalize_tlsa).collect();
         let new: Vec<String> = records
             .iter()
             .map(Computed::record)
@@ -118,14 +129,15 @@ impl App {
         }
         let before = self.draft.clone();
         if let Some(r) = self.draft.relays.get_mut(i) {
-            let mut text = r.tlsa.trim_end().to_string();
+            let list = if next { &mut r.next.tlsa } else { &mut r.tlsa };
+            let mut text = list.trim_end().to_string();
             for x in &new {
                 if !text.is_empty() {
                     text.push('\n');
                 }
                 text.push_str(x);
             }
-            r.tlsa = text;
+            *list = text;
         }
         self.history.record(&before, EditKind::Step, 0);
         self.history.seal();
@@ -137,10 +149,11 @@ impl App {
             .filter(|c| new.contains(&c.record()))
             .map(|c| format!("{} ({})", c.record(), c.what))
             .collect();
+        let to = if next { " to the next key" } else { "" };
         self.notice(
             NoticeLevel::Info,
             format!(
-                "Added from {from}: {} (Undo, Ctrl+Z, takes it back)",
+                "Added{to} from {from}: {} (Undo, Ctrl+Z, takes it back)",
                 what.join("; ")
             ),
         );

@@ -293,6 +293,9 @@ fn tlsa_from_a_file_goes_into_the_relay_undoably_and_a_chain_without_its_issuer_
     let before = h.state().draft().relays[0].tlsa.clone();
     // The leaf alone: refused, with the reason; nothing changes.
     h.get_by_label("TLSA from certificate/key/CSR file…")
+        .scroll_to_me();
+    h.run();
+    h.get_by_label("TLSA from certificate/key/CSR file…")
         .click();
     h.run();
     assert_eq!(h.state().draft().relays[0].tlsa, before);
@@ -302,6 +305,9 @@ fn tlsa_from_a_file_goes_into_the_relay_undoably_and_a_chain_without_its_issuer_
         "{last}"
     );
     // The chain: 3 1 1 for the leaf key and 2 1 1 for the issuer, straight into the relay.
+    h.get_by_label("TLSA from certificate/key/CSR file…")
+        .scroll_to_me();
+    h.run();
     h.get_by_label("TLSA from certificate/key/CSR file…")
         .click();
     h.run();
@@ -315,11 +321,112 @@ fn tlsa_from_a_file_goes_into_the_relay_undoably_and_a_chain_without_its_issuer_
     assert_eq!(h.state().draft().relays[0].tlsa, before);
 
     // From the live relay before any check: says what to do, changes nothing.
+    h.get_by_label("TLSA from the live relay").scroll_to_me();
+    h.run();
     h.get_by_label("TLSA from the live relay").click();
     h.run();
     let last = h.state().notices().last().unwrap().text.clone();
     assert!(last.contains("no check has run yet"), "{last}");
     assert_eq!(h.state().draft().relays[0].tlsa, before);
+}
+
+/// The next key of a rollover is edited in the relay (issue 12 follow-up): typed into its own
+/// field or computed from a PEM file, it reaches the design's `next_tlsa`, TLSA-017 asks for it to
+/// be published beside the current record until it is in the relay's TLSA list, and Undo takes it
+/// back.
+#[test]
+fn the_next_keys_tlsa_is_edited_in_the_relay_and_published_beside_the_current_one() {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let dir = tempfile::tempdir().unwrap();
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_p = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = ca_p.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_p, ca_key);
+    let key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["mx1.agency.example".to_string()])
+        .unwrap()
+        .signed_by(&key, &issuer)
+        .unwrap();
+    let chain = dir.path().join("next-chain.pem");
+    std::fs::write(&chain, format!("{}{}", leaf.pem(), ca.pem())).unwrap();
+    let ee = format!(
+        "3 1 1 {}",
+        secmx::tlsagen::spki_sha256(&rcgen::PublicKeyData::subject_public_key_info(&key))
+    );
+
+    let dialogs = secmx::ui::dialogs::ScriptedDialogs::new([Some(chain)]);
+    let (mut h, _w) = harness_with(secmx::ui::EXAMPLE_LEVEL2, dialogs);
+    h.run();
+    let current = h.state().draft().relays[0].tlsa.clone();
+    let next_before = h.state().draft().relays[0].next.tlsa.clone();
+    assert!(!h.state().zone_text().contains(&ee[6..]));
+
+    // From a file: into the next key's list, not the current one.
+    // Below the relay's fields: scroll there as a user would, then click.
+    h.get_by_label("Next key TLSA from file…").scroll_to_me();
+    h.run();
+    h.get_by_label("Next key TLSA from file…").click();
+    h.run();
+    let next = h.state().draft().relays[0].next.tlsa.clone();
+    assert!(
+        next.contains(&ee),
+        "{next} / {:?}",
+        h.state().notices().last().map(|n| n.text.clone())
+    );
+    assert_eq!(h.state().draft().relays[0].tlsa, current);
+    assert!(h.state().design().relays[0].next_tlsa.contains(&ee));
+    assert!(!h.state().design().relays[0].tlsa.contains(&ee));
+    let last = h.state().notices().last().unwrap().text.clone();
+    assert!(last.contains("Added to the next key"), "{last}");
+    // Declared but not yet published: TLSA-017 says so, for mx1, naming the record.
+    // Multi-line inputs: focus, select all, type (as a user would).
+    let retype_multiline = |h: &mut Harness<'static, App>, label: &str, text: &str| {
+        use eframe::egui::{Key, Modifiers, accesskit::Role::MultilineTextInput};
+        h.get_by_role_and_label(MultilineTextInput, label)
+            .scroll_to_me();
+        h.run();
+        h.get_by_role_and_label(MultilineTextInput, label).focus();
+        h.run();
+        h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+        h.run();
+        h.get_by_role_and_label(MultilineTextInput, label)
+            .type_text(text);
+        h.run();
+    };
+    let tlsa_017 = |h: &Harness<'static, App>| -> Vec<String> {
+        h.state()
+            .findings()
+            .iter()
+            .filter(|f| f.rule == "TLSA-017")
+            .map(|f| format!("{} {}", f.subject, f.message))
+            .collect()
+    };
+    let f = tlsa_017(&h);
+    assert!(
+        f.iter()
+            .any(|m| m.starts_with("_25._tcp.mx1.agency.example") && m.contains(&ee)),
+        "{f:?}"
+    );
+    h.state_mut().undo();
+    h.run();
+    assert_eq!(h.state().draft().relays[0].next.tlsa, next_before);
+    assert!(!h.state().design().relays[0].next_tlsa.contains(&ee));
+
+    // Typed: one record per line, blank lines ignored.
+    let typed = format!("{}\n\n", "3 1 1 ".to_string() + &"ab".repeat(32));
+    retype_multiline(&mut h, "Next key TLSA (rollover)", &typed);
+    assert_eq!(
+        h.state().design().relays[0].next_tlsa,
+        vec![format!("3 1 1 {}", "ab".repeat(32))]
+    );
+    assert_eq!(h.state().draft().relays[0].tlsa, current);
+    assert!(!tlsa_017(&h).is_empty());
+    // Published beside the current one: TLSA-017 is satisfied and the zone carries it.
+    let both = format!("{current}\n3 1 1 {}", "ab".repeat(32));
+    retype_multiline(&mut h, "TLSA records", &both);
+    assert!(tlsa_017(&h).is_empty(), "{:?}", tlsa_017(&h));
+    assert!(h.state().zone_text().contains(&"ab".repeat(32)));
 }
 
 /// The history behind the README's History-tab picture (`tests/shoot-history.sh`): six checks of
