@@ -50,14 +50,18 @@ impl App {
                 self.undo();
             }
         }
-        let (save, open, new, f5) = ctx.input_mut(|i| {
+        let (save, open, new, f5, quit) = ctx.input_mut(|i| {
             (
                 i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::S)),
                 i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::O)),
                 i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::N)),
                 i.consume_key(Modifiers::NONE, Key::F5),
+                i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Q)),
             )
         });
+        if quit {
+            self.request(ctx, Pending::Quit);
+        }
         if save {
             self.save();
         }
@@ -109,7 +113,10 @@ impl App {
                     self.save_as();
                 }
                 ui.separator();
-                if ui.button("Quit").clicked() {
+                if ui
+                    .add(egui::Button::new("Quit").shortcut_text("Ctrl+Q"))
+                    .clicked()
+                {
                     self.request(&ctx, Pending::Quit);
                 }
             });

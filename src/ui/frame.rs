@@ -155,21 +155,32 @@ impl eframe::App for App {
             t.cpu_total += cpu;
             t.cpu_max = t.cpu_max.max(cpu);
             if t.frames % 60 == 0 {
-                eprintln!(
-                    "secmx timing: {} frames, ui() mean {:.2} ms, max {:.2} ms; whole frame (eframe cpu_usage) mean {:.2} ms, max {:.2} ms",
-                    t.frames,
-                    t.total.as_secs_f64() * 1e3 / f64::from(t.frames),
-                    t.max.as_secs_f64() * 1e3,
-                    t.cpu_total / f64::from(t.frames),
-                    t.cpu_max
-                );
+                eprintln!("secmx timing: {}", t.summary());
             }
         }
     }
 }
 
+impl super::Timing {
+    /// Frames so far, with the mean and max time of `ui()` and of eframe's whole frame.
+    fn summary(&self) -> String {
+        let n = f64::from(self.frames.max(1));
+        format!(
+            "{} frames, ui() mean {:.2} ms, max {:.2} ms; whole frame (eframe cpu_usage) mean {:.2} ms, max {:.2} ms",
+            self.frames,
+            self.total.as_secs_f64() * 1e3 / n,
+            self.max.as_secs_f64() * 1e3,
+            self.cpu_total / n,
+            self.cpu_max
+        )
+    }
+}
+
 impl Drop for App {
     fn drop(&mut self) {
+        if let Some(t) = &self.timing {
+            eprintln!("secmx timing: at exit: {}", t.summary());
+        }
         // Stop the worker's runs; main then shuts the runtime down with a timeout.
         let _ = self.link.send(Command::Shutdown);
         if let Some(f) = self.file.clone() {

@@ -367,6 +367,28 @@ fn closing_the_window_with_unsaved_changes_asks_first() {
     assert_eq!(h.state().draft().ttl, "120");
 }
 
+/// Ctrl+Q quits through the same guard as File ▸ Quit: unsaved changes are asked about first.
+#[test]
+fn ctrl_q_quits_through_the_unsaved_changes_guard() {
+    let (mut h, _w) = harness();
+    h.run();
+    retype(&mut h, "TTL (seconds)", "120");
+    // Leave the text field, as a user presses Ctrl+Q from anywhere in the window.
+    h.key_press(Key::Escape);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Q);
+    h.run();
+    assert_eq!(h.state().pending(), Some(&Pending::Quit));
+    assert!(
+        h.query_by_label_contains("Save them before quitting?")
+            .is_some()
+    );
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert_eq!(h.state().pending(), None);
+    assert_eq!(h.state().draft().ttl, "120");
+}
+
 /// The RRsets DNS would answer for `records` (one per owner and type, secure).
 pub(crate) fn rrsets_of(records: &[secmx::model::Record]) -> Vec<secmx::resolve::RRset> {
     use secmx::resolve::fetch::rrset_of;
