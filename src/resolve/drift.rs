@@ -3,7 +3,7 @@
 
 use super::fetch::{Published, in_domain};
 use super::{Status, fqdn, rdata_text};
-use crate::model::RecordSet;
+use crate::model::{RecordSet, RecordType};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -62,7 +62,7 @@ pub fn drift(designed: &RecordSet, published: &Published) -> Vec<Drift> {
     for ((name, rtype), (mut texts, ttl)) in want.clone() {
         texts.sort();
         texts.dedup();
-        let Some(got) = published.rrset(&name, &rtype) else {
+        let Some(got) = published.rrset(&name, rtype.as_str()) else {
             continue;
         };
         if !got.status.is_answer() {
@@ -132,15 +132,16 @@ pub fn drift(designed: &RecordSet, published: &Published) -> Vec<Drift> {
         if !in_domain(&owner, domain) || owner.contains("._domainkey.") {
             continue;
         }
-        let apex_extra = owner == domain && matches!(s.rtype.as_str(), "A" | "AAAA" | "TXT");
+        let apex_extra = owner == domain
+            && matches!(s.rtype, RecordType::A | RecordType::Aaaa | RecordType::Txt);
         if s.status == Status::Ok
             && !s.records.is_empty()
             && !apex_extra
-            && !want.contains_key(&(owner.clone(), s.rtype.clone()))
+            && !want.contains_key(&(owner.clone(), s.rtype.to_string()))
         {
             out.push(Drift {
                 name: s.name.clone(),
-                rtype: s.rtype.clone(),
+                rtype: s.rtype.to_string(),
                 change: Change::Extra,
                 designed: Vec::new(),
                 published: s.records.clone(),
