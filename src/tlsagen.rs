@@ -330,7 +330,10 @@ mod tests {
     #[test]
     fn chain_out_of_order_is_refused() {
         let e = from_chain(&[cc("L", "I", "aa"), cc("X", "R", "bb")], false).unwrap_err();
-        assert!(e.to_string().contains("was not issued by the next one"), "{e}");
+        assert!(
+            e.to_string().contains("was not issued by the next one"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -358,8 +361,18 @@ mod tests {
         }
         assert!(from_pem_file(&r, true).unwrap()[0].what.starts_with("CSR"));
         let both = write("b.pem", format!("{}{}", cert.pem(), key.serialize_pem()));
-        assert!(read_pem(&both).unwrap_err().to_string().contains("not both"));
+        assert!(
+            read_pem(&both)
+                .unwrap_err()
+                .to_string()
+                .contains("not both")
+        );
         let none = write("n.pem", "hello".into());
-        assert!(read_pem(&none).unwrap_err().to_string().contains("no CERTIFICATE"));
+        assert!(
+            read_pem(&none)
+                .unwrap_err()
+                .to_string()
+                .contains("no CERTIFICATE")
+        );
     }
 }
