@@ -154,13 +154,6 @@ pub enum HistoryError {
     },
 }
 
-/// The CLI and the window still carry errors as their one-line text.
-impl From<HistoryError> for String {
-    fn from(e: HistoryError) -> String {
-        e.to_string()
-    }
-}
-
 fn io(path: &str, action: &'static str, source: std::io::Error) -> HistoryError {
     HistoryError::Io {
         path: path.to_string(),
@@ -793,6 +786,37 @@ mod tests {
         assert!(
             d.iter()
                 .any(|c| c.regression && c.text.contains("new finding: error PROBE-025"))
+        );
+    }
+
+    /// The stored words are read as the enums they were written from: a verdict or DNSSEC state
+    /// that gets better is no regression, one that gets worse is, and a word this version does not
+    /// know counts as the worst.
+    #[test]
+    fn stored_words_are_ranked_as_their_enums() {
+        let mut a = report("aa", "valid", &["3 1 1 aa"], json!([]));
+        let mut b = a.clone();
+        a["probes"][0]["verdict"] = json!("inconclusive");
+        b["dns"]["rrsets"][0]["dnssec"] = json!("insecure");
+        let d = diff(&a, &b);
+        let find = |d: &[Change], s: &str| d.iter().find(|c| c.text.contains(s)).cloned();
+        let v = find(&d, "verdict inconclusive → pass").expect("verdict change");
+        assert!(!v.regression, "{d:?}");
+        let s = find(&d, "DNSSEC secure → insecure").expect("dnssec change");
+        assert!(s.regression, "{d:?}");
+        let back = diff(&b, &a);
+        assert!(!find(&back, "DNSSEC insecure → secure").unwrap().regression);
+        assert!(
+            find(&back, "verdict pass → inconclusive")
+                .unwrap()
+                .regression
+        );
+        b["probes"][0]["verdict"] = json!("someday");
+        let d = diff(&a, &b);
+        assert!(
+            find(&d, "verdict inconclusive → someday")
+                .unwrap()
+                .regression
         );
     }
 

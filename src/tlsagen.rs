@@ -110,13 +110,6 @@ pub enum TlsaGenError {
     ChainAndKey,
 }
 
-/// The CLI and the window still carry errors as their one-line text.
-impl From<TlsaGenError> for String {
-    fn from(e: TlsaGenError) -> String {
-        e.to_string()
-    }
-}
-
 /// The facts of one certificate that the records need: subject, issuer (raw DER names, and text),
 /// SPKI digest.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -45,7 +45,7 @@ use editor::EditorState;
 use eframe::egui;
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 use findings::FindingsFilter;
-use history::History;
+use history::UndoHistory;
 use live::{LiveIntent, ProbeGrid, PublishedPanel, RunState};
 use path_dialog::PathDialog;
 use settings::{Theme, UserSettings};
@@ -276,7 +276,7 @@ pub struct App {
     /// The notes of the last import, shown until dismissed.
     import_notes: Vec<ImportNote>,
     path_dialog: Option<(PathDialog, FilePurpose)>,
-    history: History,
+    history: UndoHistory,
     /// The History tab (saved checks), and the history database (`None`: keep none).
     history_tab: history_tab::HistoryTab,
     history_db: Option<PathBuf>,
@@ -378,7 +378,7 @@ impl App {
             resolver_test: None,
             import_notes: Vec::new(),
             path_dialog: None,
-            history: History::default(),
+            history: UndoHistory::default(),
             history_tab: history_tab::HistoryTab::default(),
             history_db: None,
             baseline: draft0,

@@ -344,3 +344,45 @@ impl ProbeReport {
                 || matches!(self.tls_mail_from, Some(400..=499)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::dane::DaneVerdict;
+    use super::*;
+
+    /// The word a verdict shows (`Display`) is the word of the JSON report (serde), and a stored
+    /// report's word reads back as the same verdict.
+    fn same_word<T>(all: &[T])
+    where
+        T: std::fmt::Display
+            + Serialize
+            + serde::de::DeserializeOwned
+            + PartialEq
+            + std::fmt::Debug,
+    {
+        for v in all {
+            let json = serde_json::to_value(v).unwrap();
+            assert_eq!(json.as_str(), Some(v.to_string().as_str()), "{v:?}");
+            assert_eq!(&serde_json::from_value::<T>(json).unwrap(), v);
+        }
+    }
+
+    #[test]
+    fn display_is_the_report_word() {
+        same_word(&[Verdict::Pass, Verdict::Inconclusive, Verdict::Fail]);
+        same_word(&[
+            StsVerdict::Pass,
+            StsVerdict::Fail,
+            StsVerdict::NotCovered,
+            StsVerdict::NoPolicy,
+        ]);
+        same_word(&[
+            DaneVerdict::Valid,
+            DaneVerdict::Fail,
+            DaneVerdict::NoTlsa,
+            DaneVerdict::NotApplicable,
+        ]);
+        assert_eq!(StsVerdict::NotCovered.to_string(), "not-covered");
+        assert!(serde_json::from_str::<Verdict>("\"maybe\"").is_err());
+    }
+}
