@@ -5,8 +5,10 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
-/// A record type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A record type. Ordered by its mnemonic, as the text was (`A < AAAA < CNAME < MX`), so maps
+/// keyed by type keep their order. Build it with [`RecordType::of`], which never makes
+/// `Other` of a mnemonic that has a variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RecordType {
     /// IPv4 address.
     A,
@@ -58,6 +60,18 @@ impl RecordType {
     /// An address type (A or AAAA).
     pub fn is_address(&self) -> bool {
         matches!(self, RecordType::A | RecordType::Aaaa)
+    }
+}
+
+impl PartialOrd for RecordType {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for RecordType {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 
@@ -117,5 +131,13 @@ mod tests {
         assert_eq!(RecordType::of("TLSA"), RecordType::Tlsa);
         assert_eq!(RecordType::of("NS"), RecordType::Other("NS".into()));
         assert!(RecordType::Aaaa.is_address() && !RecordType::Txt.is_address());
+        let mut v = vec![
+            RecordType::Txt,
+            RecordType::Cname,
+            RecordType::Aaaa,
+            RecordType::A,
+        ];
+        v.sort();
+        assert_eq!(v, ["A", "AAAA", "CNAME", "TXT"].map(RecordType::of));
     }
 }
