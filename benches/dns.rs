@@ -184,7 +184,7 @@ fn main() {
                         "+time=5",
                     ])
                     .arg(&s.name)
-                    .arg(&s.rtype)
+                    .arg(s.rtype.as_str())
                     .output()
                     .expect("run dig");
                 assert!(out.status.success());

@@ -11,6 +11,9 @@
 //! The TLSA records each run saw are kept with the time they were first seen (continuously), so
 //! a rollover plan can say when a new record has been visible for two TTLs.
 
+use crate::model::probe_facts::{Verdict, dane::DaneVerdict};
+use crate::model::published::{Dnssec, Status};
+use crate::model::{RecordType, Severity, StsMode};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -64,6 +67,101 @@ pub struct Run {
     pub infos: i64,
 }
 
+/// Why the history could not be used; the messages name the file.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    /// No place for the default history file.
+    #[error("no $XDG_DATA_HOME or $HOME to keep the history in; pass --history FILE")]
+    NoHome,
+    /// The file does not exist and may not be created.
+    #[error("{path}: no history yet (run `secmx check --save` first)")]
+    NoHistory {
+        /// The file.
+        path: String,
+    },
+    /// A file system error.
+    #[error("{path}: {action}: {source}")]
+    Io {
+        /// The file or directory.
+        path: String,
+        /// `cannot open`, `cannot read`, `cannot create`.
+        action: &'static str,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The file is not SQLite.
+    #[error(
+        "{path}: not a SQLite database (corrupt or another file); it is left as it is: move it away to start a new history"
+    )]
+    NotSqlite {
+        /// The file.
+        path: String,
+    },
+    /// SQLite cannot open or migrate it.
+    #[error(
+        "{path}: cannot use the history database ({source}); it is left as it is: move it away to start a new history"
+    )]
+    Unusable {
+        /// The file.
+        path: String,
+        /// The error.
+        source: rusqlite::Error,
+    },
+    /// Written by a newer secmx.
+    #[error(
+        "{path}: the history has schema version {version}, this program knows up to {SCHEMA_VERSION}; use a newer secmx (the file is left as it is)"
+    )]
+    NewerSchema {
+        /// The file.
+        path: String,
+        /// Its schema version.
+        version: i64,
+    },
+    /// A report that cannot be written as JSON.
+    #[error("{0}")]
+    Json(serde_json::Error),
+    /// Saving a run failed.
+    #[error("{path}: cannot save the run: {source}")]
+    Save {
+        /// The file.
+        path: String,
+        /// The error.
+        source: rusqlite::Error,
+    },
+    /// Reading failed.
+    #[error("{path}: {source}")]
+    Db {
+        /// The file.
+        path: String,
+        /// The error.
+        source: rusqlite::Error,
+    },
+    /// No run with this id.
+    #[error("no run {id} in {path}")]
+    NoRun {
+        /// The id asked for.
+        id: i64,
+        /// The file.
+        path: String,
+    },
+    /// A stored report that is not JSON.
+    #[error("run {id}: the stored report does not parse: {source}")]
+    BadReport {
+        /// The run.
+        id: i64,
+        /// The error.
+        source: serde_json::Error,
+    },
+}
+
+fn io(path: &str, action: &'static str, source: std::io::Error) -> HistoryError {
+    HistoryError::Io {
+        path: path.to_string(),
+        action,
+        source,
+    }
+}
+
 /// An open history database.
 #[derive(Debug)]
 pub struct History {
@@ -73,15 +171,13 @@ pub struct History {
 
 /// The default history file: `$XDG_DATA_HOME/secmx/history.sqlite`, else
 /// `$HOME/.local/share/secmx/history.sqlite`.
-pub fn default_path() -> Result<PathBuf, String> {
+pub fn default_path() -> Result<PathBuf, HistoryError> {
     let base = match std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
         Some(d) => PathBuf::from(d),
         None => match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
             Some(h) => PathBuf::from(h).join(".local/share"),
             None => {
-                return Err(
-                    "no $XDG_DATA_HOME or $HOME to keep the history in; pass --history FILE".into(),
-                );
+                return Err(HistoryError::NoHome);
             }
         },
     };
@@ -107,41 +203,36 @@ pub fn when(t: i64) -> String {
 
 impl History {
     /// Opens (`create`: or creates) the history at `path` and migrates it to this build's schema.
-    pub fn open(path: &Path, create: bool) -> Result<History, String> {
+    pub fn open(path: &Path, create: bool) -> Result<History, HistoryError> {
         let shown = path.display().to_string();
         let exists = path.exists();
         if !exists && !create {
-            return Err(format!(
-                "{shown}: no history yet (run `secmx check --save` first)"
-            ));
+            return Err(HistoryError::NoHistory { path: shown });
         }
         if exists {
             // A file that is not SQLite is never opened for writing (SQLite would refuse it as
             // "not a database" anyway; say so before it gets the chance to touch anything).
             let mut head = [0u8; 16];
             let n = std::io::Read::read(
-                &mut std::fs::File::open(path).map_err(|e| format!("{shown}: cannot open: {e}"))?,
+                &mut std::fs::File::open(path).map_err(|e| io(&shown, "cannot open", e))?,
                 &mut head,
             )
-            .map_err(|e| format!("{shown}: cannot read: {e}"))?;
+            .map_err(|e| io(&shown, "cannot read", e))?;
             if n > 0 && (n < 16 || head != *b"SQLite format 3\0") {
-                return Err(format!(
-                    "{shown}: not a SQLite database (corrupt or another file); it is left as it is: move it away to start a new history"
-                ));
+                return Err(HistoryError::NotSqlite { path: shown });
             }
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
-                .map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
+                .map_err(|e| io(&dir.display().to_string(), "cannot create", e))?;
         }
         let flags = if create {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
         } else {
             OpenFlags::SQLITE_OPEN_READ_WRITE
         };
-        let corrupt = |e: rusqlite::Error| {
-            format!(
-                "{shown}: cannot use the history database ({e}); it is left as it is: move it away to start a new history"
-            )
+        let corrupt = |source: rusqlite::Error| HistoryError::Unusable {
+            path: shown.clone(),
+            source,
         };
         let conn = Connection::open_with_flags(path, flags).map_err(corrupt)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
@@ -150,9 +241,10 @@ impl History {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(corrupt)?;
         if version > SCHEMA_VERSION {
-            return Err(format!(
-                "{shown}: the history has schema version {version}, this program knows up to {SCHEMA_VERSION}; use a newer secmx (the file is left as it is)"
-            ));
+            return Err(HistoryError::NewerSchema {
+                path: shown,
+                version,
+            });
         }
         conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))
             .map_err(corrupt)?;
@@ -190,11 +282,14 @@ impl History {
         report: &Value,
         time_unix: i64,
         settings: &Value,
-    ) -> Result<i64, String> {
+    ) -> Result<i64, HistoryError> {
         let domain = report["domain"].as_str().unwrap_or_default().to_string();
         let count = |k: &str| report["summary"][k].as_i64().unwrap_or(0);
-        let text = serde_json::to_string(report).map_err(|e| e.to_string())?;
-        let err = |e: rusqlite::Error| format!("{}: cannot save the run: {e}", self.path.display());
+        let text = serde_json::to_string(report).map_err(HistoryError::Json)?;
+        let err = |source: rusqlite::Error| HistoryError::Save {
+            path: self.path.display().to_string(),
+            source,
+        };
         let tx = self.conn.transaction().map_err(err)?;
         tx.execute(
             "INSERT INTO runs (domain, time_unix, file, settings, errors, warnings, infos, report)
@@ -249,8 +344,8 @@ impl History {
     }
 
     /// The runs of a domain, newest first, at most `limit`.
-    pub fn list(&self, domain: &str, limit: i64) -> Result<Vec<Run>, String> {
-        let err = |e: rusqlite::Error| format!("{}: {e}", self.path.display());
+    pub fn list(&self, domain: &str, limit: i64) -> Result<Vec<Run>, HistoryError> {
+        let err = |e| self.db(e);
         let mut st = self
             .conn
             .prepare(
@@ -265,8 +360,8 @@ impl History {
     }
 
     /// One run and its report.
-    pub fn get(&self, id: i64) -> Result<(Run, Value), String> {
-        let err = |e: rusqlite::Error| format!("{}: {e}", self.path.display());
+    pub fn get(&self, id: i64) -> Result<(Run, Value), HistoryError> {
+        let err = |e| self.db(e);
         let row = self
             .conn
             .query_row(
@@ -277,10 +372,13 @@ impl History {
             .optional()
             .map_err(err)?;
         let Some((run, text)) = row else {
-            return Err(format!("no run {id} in {}", self.path.display()));
+            return Err(HistoryError::NoRun {
+                id,
+                path: self.path.display().to_string(),
+            });
         };
-        let v = serde_json::from_str(&text)
-            .map_err(|e| format!("run {id}: the stored report does not parse: {e}"))?;
+        let v =
+            serde_json::from_str(&text).map_err(|source| HistoryError::BadReport { id, source })?;
         Ok((run, v))
     }
 
@@ -291,7 +389,7 @@ impl History {
         domain: &str,
         owner: &str,
         record: &str,
-    ) -> Result<Option<i64>, String> {
+    ) -> Result<Option<i64>, HistoryError> {
         self.conn
             .query_row(
                 "SELECT first_seen FROM tlsa_seen WHERE domain = ?1 AND owner = ?2 AND record = ?3",
@@ -299,7 +397,15 @@ impl History {
                 |r| r.get(0),
             )
             .optional()
-            .map_err(|e| format!("{}: {e}", self.path.display()))
+            .map_err(|e| self.db(e))
+    }
+
+    /// A database error on this file.
+    fn db(&self, source: rusqlite::Error) -> HistoryError {
+        HistoryError::Db {
+            path: self.path.display().to_string(),
+            source,
+        }
     }
 }
 
@@ -398,34 +504,52 @@ fn probes(r: &Value) -> Vec<(String, &Value)> {
         .collect()
 }
 
-fn verdict_rank(v: &str) -> u8 {
+/// A stored report's value as the enum it was written from; `None` when absent or unknown to this
+/// version.
+fn typed<T: serde::de::DeserializeOwned>(v: &Value) -> Option<T> {
+    T::deserialize(v).ok()
+}
+
+/// How bad a relay verdict is (unknown counts as the worst).
+fn verdict_rank(v: Option<Verdict>) -> u8 {
     match v {
-        "pass" => 0,
-        "inconclusive" => 1,
-        _ => 2,
+        Some(Verdict::Pass) => 0,
+        Some(Verdict::Inconclusive) => 1,
+        Some(Verdict::Fail) | None => 2,
     }
 }
 
-fn dane_rank(v: &str) -> u8 {
+fn dane_rank(v: Option<DaneVerdict>) -> u8 {
     match v {
-        "valid" => 0,
-        "no-tlsa" | "not-applicable" => 1,
-        _ => 2,
+        Some(DaneVerdict::Valid) => 0,
+        Some(DaneVerdict::NoTlsa | DaneVerdict::NotApplicable) => 1,
+        Some(DaneVerdict::Fail) | None => 2,
     }
 }
 
-fn dnssec_rank(v: &str) -> u8 {
+fn dnssec_rank(v: Option<Dnssec>) -> u8 {
     match v {
-        "secure" => 0,
-        "insecure" | "indeterminate" => 1,
-        _ => 2,
+        Some(Dnssec::Secure) => 0,
+        Some(Dnssec::Insecure | Dnssec::Indeterminate) => 1,
+        Some(Dnssec::Bogus) | None => 2,
     }
 }
 
-fn sts_rank(mode: &str) -> u8 {
-    match mode {
-        "enforce" => 0,
-        "testing" => 1,
+/// The MTA-STS policy of a report as a sender would apply it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StsState {
+    /// No policy fetched.
+    Absent,
+    /// A policy was fetched and is invalid.
+    Invalid,
+    /// A valid policy with this mode (`None`: a mode this version does not know).
+    Mode(Option<StsMode>),
+}
+
+fn sts_rank(state: StsState) -> u8 {
+    match state {
+        StsState::Mode(Some(StsMode::Enforce)) => 0,
+        StsState::Mode(Some(StsMode::Testing)) => 1,
         _ => 2,
     }
 }
@@ -451,21 +575,22 @@ pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
         };
         let leaf = |p: &Value, f: &str| s(&p["certificate"]["chain"][0][f]);
         let dane_b = s(&y["dane"]);
+        let dane_b_typed = typed::<DaneVerdict>(&y["dane"]);
         let matched = y["dane_detail"]["matched"].as_str().map(str::to_string);
         if leaf(x, "spki_sha256") != leaf(y, "spki_sha256") && leaf(y, "spki_sha256") != "-" {
-            let tlsa = if dane_b == "valid" {
+            let tlsa = if dane_b_typed == Some(DaneVerdict::Valid) {
                 match &matched {
                     Some(m) => format!("a TLSA record still matches ({m})"),
                     None => "a TLSA record still matches".to_string(),
                 }
-            } else if dane_b == "fail" {
+            } else if dane_b_typed == Some(DaneVerdict::Fail) {
                 "TLSA no longer matches".to_string()
             } else {
                 format!("DANE {dane_b}")
             };
             push(
                 k,
-                dane_b == "fail",
+                dane_b_typed == Some(DaneVerdict::Fail),
                 format!(
                     "{k}: key changed (leaf SPKI {} → {}), {tlsa}",
                     short(&leaf(x, "spki_sha256")),
@@ -487,7 +612,7 @@ pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
         if dane_a != dane_b {
             push(
                 k,
-                dane_rank(&dane_b) > dane_rank(&dane_a),
+                dane_rank(dane_b_typed) > dane_rank(typed(&x["dane"])),
                 format!("{k}: DANE {dane_a} → {dane_b}"),
             );
         }
@@ -495,7 +620,7 @@ pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
         if va != vb {
             push(
                 k,
-                verdict_rank(&vb) > verdict_rank(&va),
+                verdict_rank(typed(&y["verdict"])) > verdict_rank(typed(&x["verdict"])),
                 format!("{k}: verdict {va} → {vb}"),
             );
         }
@@ -505,12 +630,12 @@ pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
     }
 
     // DNS: TLSA sets, the MTA-STS id, DNSSEC states.
-    let sets = |r: &Value| -> Vec<(String, String, Value)> {
+    let sets = |r: &Value| -> Vec<(String, RecordType, Value)> {
         r["dns"]["rrsets"]
             .as_array()
             .into_iter()
             .flatten()
-            .map(|x| (s(&x["name"]), s(&x["type"]), x.clone()))
+            .map(|x| (s(&x["name"]), RecordType::of(&s(&x["type"])), x.clone()))
             .collect()
     };
     let (da, db) = (sets(a), sets(b));
@@ -527,7 +652,7 @@ pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
                 .collect()
         };
         let (ra, rb) = (recs(x), recs(y));
-        if rtype == "TLSA" && ra != rb {
+        if *rtype == RecordType::Tlsa && ra != rb {
             let added: Vec<&String> = rb.iter().filter(|r| !ra.contains(r)).collect();
             let removed: Vec<&String> = ra.iter().filter(|r| !rb.contains(r)).collect();
             let mut t = format!("{name} TLSA set changed:");
@@ -539,7 +664,7 @@ pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
             }
             push("DNS", false, t);
         }
-        if rtype == "TXT" && name.starts_with("_mta-sts.") {
+        if *rtype == RecordType::Txt && name.starts_with("_mta-sts.") {
             let id = |v: &[String]| {
                 v.iter()
                     .find_map(|t| {
@@ -558,10 +683,10 @@ pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
             }
         }
         let (sa, sb) = (s(&x["dnssec"]), s(&y["dnssec"]));
-        if sa != sb && s(&y["status"]) != "timeout" {
+        if sa != sb && typed::<Status>(&y["status"]) != Some(Status::Timeout) {
             push(
                 "DNS",
-                dnssec_rank(&sb) > dnssec_rank(&sa),
+                dnssec_rank(typed(&y["dnssec"])) > dnssec_rank(typed(&x["dnssec"])),
                 format!("{name} {rtype}: DNSSEC {sa} → {sb}"),
             );
         }
@@ -571,18 +696,19 @@ pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
     let mode = |r: &Value| {
         let p = &r["mta_sts_policy"];
         if p.is_null() {
-            "absent".to_string()
+            (StsState::Absent, "absent".to_string())
         } else if p["valid"] == Value::Bool(false) {
-            "invalid".to_string()
+            (StsState::Invalid, "invalid".to_string())
         } else {
-            s(&p["policy"]["mode"])
+            let m = &p["policy"]["mode"];
+            (StsState::Mode(typed(m)), s(m))
         }
     };
-    let (ma, mb) = (mode(a), mode(b));
+    let ((sa, ma), (sb, mb)) = (mode(a), mode(b));
     if ma != mb {
         push(
             "MTA-STS",
-            sts_rank(&mb) > sts_rank(&ma),
+            sts_rank(sb) > sts_rank(sa),
             format!("MTA-STS mode {ma} → {mb}"),
         );
     }
@@ -600,7 +726,7 @@ pub fn diff(a: &Value, b: &Value) -> Vec<Change> {
     for (rule, subject, sev) in fb.iter().filter(|k| !fa.contains(k)) {
         push(
             "Findings",
-            sev == "error",
+            typed::<Severity>(&Value::String(sev.clone())) == Some(Severity::Error),
             format!("new finding: {sev} {rule} {subject}"),
         );
     }
@@ -660,6 +786,37 @@ mod tests {
         assert!(
             d.iter()
                 .any(|c| c.regression && c.text.contains("new finding: error PROBE-025"))
+        );
+    }
+
+    /// The stored words are read as the enums they were written from: a verdict or DNSSEC state
+    /// that gets better is no regression, one that gets worse is, and a word this version does not
+    /// know counts as the worst.
+    #[test]
+    fn stored_words_are_ranked_as_their_enums() {
+        let mut a = report("aa", "valid", &["3 1 1 aa"], json!([]));
+        let mut b = a.clone();
+        a["probes"][0]["verdict"] = json!("inconclusive");
+        b["dns"]["rrsets"][0]["dnssec"] = json!("insecure");
+        let d = diff(&a, &b);
+        let find = |d: &[Change], s: &str| d.iter().find(|c| c.text.contains(s)).cloned();
+        let v = find(&d, "verdict inconclusive → pass").expect("verdict change");
+        assert!(!v.regression, "{d:?}");
+        let s = find(&d, "DNSSEC secure → insecure").expect("dnssec change");
+        assert!(s.regression, "{d:?}");
+        let back = diff(&b, &a);
+        assert!(!find(&back, "DNSSEC insecure → secure").unwrap().regression);
+        assert!(
+            find(&back, "verdict pass → inconclusive")
+                .unwrap()
+                .regression
+        );
+        b["probes"][0]["verdict"] = json!("someday");
+        let d = diff(&a, &b);
+        assert!(
+            find(&d, "verdict inconclusive → someday")
+                .unwrap()
+                .regression
         );
     }
 
@@ -744,7 +901,7 @@ mod tests {
         let junk = dir.path().join("junk.sqlite");
         std::fs::write(&junk, b"this is not a database at all, no").unwrap();
         let e = History::open(&junk, true).unwrap_err();
-        assert!(e.contains("not a SQLite database"), "{e}");
+        assert!(e.to_string().contains("not a SQLite database"), "{e}");
         assert_eq!(
             std::fs::read(&junk).unwrap(),
             b"this is not a database at all, no"
@@ -759,7 +916,7 @@ mod tests {
         }
         let before = std::fs::read(&newer).unwrap();
         let e = History::open(&newer, true).unwrap_err();
-        assert!(e.contains("schema version 2"), "{e}");
+        assert!(e.to_string().contains("schema version 2"), "{e}");
         assert_eq!(std::fs::read(&newer).unwrap(), before);
         assert!(History::open(&dir.path().join("none.sqlite"), false).is_err());
     }

@@ -305,8 +305,7 @@ where
             net,
         } => match zonefile {
             Some(z) if !from_dns => import(&z, &domain, output.as_deref(), out, err),
-            _ => check::import_dns(&domain, &net, output.as_deref(), out, err)
-                .map_err(CliError::Other),
+            _ => check::import_dns(&domain, &net, output.as_deref(), out, err),
         },
         Command::Check {
             design,
@@ -326,13 +325,12 @@ where
             format,
             out,
             err,
-        )
-        .map_err(CliError::Other),
+        ),
         Command::History {
             domain,
             history,
             limit,
-        } => check::history(&domain, history.as_deref(), limit, out).map_err(CliError::Other),
+        } => check::history(&domain, history.as_deref(), limit, out),
         Command::Diff {
             run_a,
             run_b,
@@ -346,10 +344,9 @@ where
             history.as_deref(),
             fail_on_regression,
             out,
-        )
-        .map_err(CliError::Other),
+        ),
         Command::Probe(args) => return probe::run(&args, out, err),
-        Command::Tlsa(args) => tlsa::run(&args, out).map_err(CliError::Other),
+        Command::Tlsa(args) => tlsa::run(&args, out),
         Command::Rules { format } => catalogue::rules(format, out),
         Command::Explain { rule } => catalogue::explain(&rule, out, err),
     };
@@ -364,11 +361,37 @@ where
 
 /// A command failure: the one line printed on stderr.
 #[derive(Debug, thiserror::Error)]
-enum CliError {
+pub enum CliError {
+    /// The design file.
     #[error("{0}")]
     Project(#[from] ProjectError),
+    /// The history database (`--save`, `history`, `diff`).
+    #[error(transparent)]
+    History(#[from] crate::history::HistoryError),
+    /// A PEM file or chain for `secmx tlsa`.
+    #[error(transparent)]
+    TlsaGen(#[from] crate::tlsagen::TlsaGenError),
+    /// A probe option (timeout, CA file, the system's store).
+    #[error(transparent)]
+    Probe(#[from] crate::probe::ProbeError),
+    /// The live check stopped.
+    #[error(transparent)]
+    Live(#[from] crate::live::LiveError),
+    /// The command's own message (a bad option, an unwritable output).
     #[error("{0}")]
     Other(String),
+}
+
+impl From<String> for CliError {
+    fn from(s: String) -> Self {
+        CliError::Other(s)
+    }
+}
+
+impl From<&str> for CliError {
+    fn from(s: &str) -> Self {
+        CliError::Other(s.to_string())
+    }
 }
 
 fn io(e: std::io::Error) -> CliError {

@@ -8,6 +8,7 @@
 //! [`crate::live::run`], exactly as in `secmx check`.
 
 use super::EXIT_USAGE;
+use crate::cli::CliError;
 use crate::live::{LivePlan, LiveSettings};
 use crate::model::Role;
 use crate::probe::{self, ProbeConfig, ProbeReport, ProbeTarget, Verdict};
@@ -91,7 +92,7 @@ pub enum ProbeFormat {
 }
 
 /// Splits `HOST[:PORT]`; `Err` with a message for a bad port.
-fn split_target(s: &str, default_port: u16) -> Result<(String, u16), String> {
+fn split_target(s: &str, default_port: u16) -> Result<(String, u16), CliError> {
     if let Ok(sa) = s.parse::<SocketAddr>() {
         return Ok((sa.ip().to_string(), sa.port()));
     }
@@ -125,7 +126,7 @@ pub fn run(args: &ProbeArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
 }
 
 /// The plan and the settings of `secmx probe` (also `secmx tlsa --relay`, which probes the same way).
-pub(crate) fn plan_of(args: &ProbeArgs) -> Result<(LivePlan, LiveSettings), String> {
+pub(crate) fn plan_of(args: &ProbeArgs) -> Result<(LivePlan, LiveSettings), CliError> {
     let default_port = if args.implicit_tls { 465 } else { 25 };
     let (host, port) = split_target(&args.target, default_port)?;
     if host.is_empty() {
@@ -165,7 +166,7 @@ pub(crate) fn plan_of(args: &ProbeArgs) -> Result<(LivePlan, LiveSettings), Stri
         }
     };
     if addresses.is_empty() {
-        return Err(format!("{host} has no addresses"));
+        return Err(format!("{host} has no addresses").into());
     }
     let targets: Vec<ProbeTarget> = addresses
         .into_iter()
@@ -201,7 +202,7 @@ pub(crate) fn plan_of(args: &ProbeArgs) -> Result<(LivePlan, LiveSettings), Stri
     Ok((plan, settings))
 }
 
-fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, String> {
+fn run_inner(args: &ProbeArgs, out: &mut dyn Write) -> Result<u8, CliError> {
     let (plan, settings) = plan_of(args)?;
     let format = args.format;
     let report = super::check::run_live(plan, settings, format == ProbeFormat::Jsonl, out)?;

@@ -2,6 +2,7 @@
 //! or the chain a live relay serves ([`crate::tlsagen`]), as zone lines or as TOML strings for a
 //! design's `tlsa = [...]` / `next_tlsa = [...]`.
 
+use crate::cli::CliError;
 use crate::tlsagen::{self, ChainCert, Computed};
 use clap::ValueEnum;
 use std::io::Write;
@@ -48,9 +49,13 @@ pub enum TlsaFormat {
 }
 
 /// Runs `secmx tlsa`.
-pub fn run(args: &TlsaArgs, out: &mut dyn Write) -> Result<u8, String> {
+pub fn run(args: &TlsaArgs, out: &mut dyn Write) -> Result<u8, CliError> {
     let (records, relay_host, relay_port) = match (&args.file, &args.relay) {
-        (Some(f), _) => (tlsagen::from_pem_file(f, !args.leaf_only)?, None, None),
+        (Some(f), _) => (
+            tlsagen::from_pem_file(f, !args.leaf_only).map_err(|e| e.to_string())?,
+            None,
+            None,
+        ),
         (None, Some(r)) => {
             let (recs, host, port) = from_relay(r, args, out)?;
             (recs, Some(host), Some(port))
@@ -94,7 +99,7 @@ fn from_relay(
     target: &str,
     args: &TlsaArgs,
     out: &mut dyn Write,
-) -> Result<(Vec<Computed>, String, u16), String> {
+) -> Result<(Vec<Computed>, String, u16), CliError> {
     let pargs = super::probe::ProbeArgs {
         target: target.to_string(),
         role: super::probe::RoleArg::Ber,
@@ -116,7 +121,7 @@ fn from_relay(
     let report = super::check::run_live(plan, settings, false, out)?;
     let probes = report.probes.unwrap_or_default();
     let Some(first) = probes.first() else {
-        return Err(format!("{target}: nothing was probed"));
+        return Err(format!("{target}: nothing was probed").into());
     };
     let (host, port) = (first.host.clone(), first.port);
     let mut records: Vec<Computed> = Vec::new();
@@ -129,7 +134,8 @@ fn from_relay(
                     .clone()
                     .or_else(|| p.tls.as_ref().and_then(|t| t.handshake_error.clone()))
                     .unwrap_or_else(|| "no TLS".into())
-            ));
+            )
+            .into());
         };
         let chain: Vec<ChainCert> = cert.chain.iter().map(ChainCert::of_info).collect();
         let recs = tlsagen::from_chain(&chain, !args.leaf_only)

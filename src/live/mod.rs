@@ -296,7 +296,7 @@ async fn address_of(resolver: &Resolver, host: &str) -> Option<IpAddr> {
         hickory_resolver::proto::rr::RecordType::AAAA,
     ] {
         let set = resolver.query(host, rtype, &resolve::discard()).await;
-        if let Some(ip) = set.records.iter().find_map(|r| r.parse().ok()) {
+        if let Some(ip) = set.addresses().next() {
             return Some(ip);
         }
     }

@@ -110,7 +110,7 @@ pub fn plans(
         let published = dns.and_then(|d| {
             d.rrsets
                 .iter()
-                .find(|s| s.rtype == "TLSA" && s.owner() == owner)
+                .find(|s| s.rtype == crate::model::RecordType::Tlsa && s.owner() == owner)
         });
         let ttl = published
             .and_then(|s| s.ttl)

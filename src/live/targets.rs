@@ -77,7 +77,7 @@ pub fn targets_from_published(p: &Published, design: Option<&Design>) -> Vec<Pro
 /// The TLSA records at `_<port>._tcp.<host>` and whether DANE may use them.
 fn tlsa_input(p: &Published, host: &str, port: u16) -> Option<TlsaInput> {
     let owner = tlsa_owner(i64::from(port), host);
-    let rrset = p.rrset(&owner, "TLSA")?;
+    let rrset = p.rrset(&owner, crate::model::RecordType::Tlsa)?;
     let records: Vec<Tlsa> = p
         .records
         .at(&owner, "TLSA")

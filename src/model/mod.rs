@@ -13,6 +13,7 @@ pub mod probe_facts;
 pub mod published;
 pub mod records;
 pub mod render;
+pub mod rtype;
 pub mod sample;
 mod severity;
 pub mod spf;
@@ -24,6 +25,7 @@ use std::net::IpAddr;
 
 pub use name::{DomainName, NameError, dkim_selector_error, normalize_name};
 pub use records::{Origin, RData, Record, RecordSet};
+pub use rtype::RecordType;
 pub use severity::{Severity, Summary};
 
 /// The owner name of a DKIM selector's key record, `<selector>._domainkey.<domain>` (RFC 6376

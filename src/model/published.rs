@@ -2,12 +2,12 @@
 //! and how the query ended), and the domain as DNS publishes it ([`Published`]). Data only: the
 //! queries that gather them run in `crate::resolve`, which re-exports these types.
 
-use crate::model::{RData, Record, RecordSet, normalize_name};
-use serde::Serialize;
+use crate::model::{RData, Record, RecordSet, RecordType, normalize_name};
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// The DNSSEC proof of an answer (RFC 4033 §5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Dnssec {
     /// A chain of trust from an anchor validates the answer.
@@ -33,7 +33,7 @@ impl Dnssec {
 }
 
 /// How a query ended; each is a different fact for the administrator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// NOERROR with data.
@@ -77,9 +77,9 @@ impl Status {
 pub struct RRset {
     /// Owner name asked, fully qualified (with the final dot).
     pub name: String,
-    /// Record type asked.
+    /// Record type asked (written as its mnemonic, `"TLSA"`).
     #[serde(rename = "type")]
-    pub rtype: String,
+    pub rtype: RecordType,
     /// The records of that type at that name, in presentation form (sorted).
     pub records: Vec<String>,
     /// TTL of the RRset (the smallest one seen); `null` when there is no data.
@@ -112,8 +112,19 @@ impl RRset {
         let owner = self.owner();
         self.answers
             .iter()
-            .filter(move |r| r.name == owner && r.data.rtype() == self.rtype)
+            .filter(move |r| r.name == owner && r.data.is_type(self.rtype.as_str()))
             .map(|r| &r.data)
+    }
+
+    /// The addresses of the answer at the owner (what [`RRset::records`] lists as text), typed:
+    /// no reader parses the text back into addresses. See [`resolved_addresses`] for the ones at
+    /// the end of a CNAME chain too.
+    pub fn addresses(&self) -> impl Iterator<Item = std::net::IpAddr> + '_ {
+        self.data().filter_map(|d| match *d {
+            RData::A(a) => Some(std::net::IpAddr::V4(a)),
+            RData::Aaaa(a) => Some(std::net::IpAddr::V6(a)),
+            _ => None,
+        })
     }
 }
 
@@ -154,8 +165,9 @@ impl Published {
     }
 
     /// The answer to (name, type), if that was asked.
-    pub fn rrset(&self, name: &str, rtype: &str) -> Option<&RRset> {
+    pub fn rrset(&self, name: &str, rtype: impl Into<RecordType>) -> Option<&RRset> {
         let n = normalize_name(name);
+        let rtype = rtype.into();
         self.rrsets
             .iter()
             .find(|s| s.rtype == rtype && s.owner() == n)
@@ -175,7 +187,7 @@ impl Published {
     /// No MX RRset (NXDOMAIN/NODATA) but the domain has an address: mail goes to the domain itself.
     pub fn implicit_mx(&self) -> bool {
         let no_mx = self
-            .rrset(&self.domain, "MX")
+            .rrset(&self.domain, RecordType::Mx)
             .is_some_and(|s| matches!(s.status, Status::Nodata | Status::Nxdomain));
         no_mx && self.records.addresses_of(&self.domain).next().is_some()
     }
@@ -211,7 +223,7 @@ impl Published {
         let n = normalize_name(host);
         self.rrsets
             .iter()
-            .filter(move |s| (s.rtype == "A" || s.rtype == "AAAA") && s.owner() == n)
+            .filter(move |s| s.rtype.is_address() && s.owner() == n)
     }
 
     /// The mail domains of the `mailto:` destinations in the published TLS-RPT record.

@@ -128,7 +128,7 @@ impl SpfTree {
 
 /// The SPF records (texts starting `v=spf1`) published at `name`, and the TXT lookup's status.
 fn spf_texts(p: &Published, name: &str) -> Option<(Status, Vec<String>)> {
-    let set = p.rrset(name, "TXT")?;
+    let set = p.rrset(name, crate::model::RecordType::Txt)?;
     let texts = p
         .records
         .txt_at(name)

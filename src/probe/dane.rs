@@ -6,7 +6,7 @@
 //! certificate of the chain to match, a valid chain from the leaf to it, and a leaf that names the
 //! host (RFC 7672 §3.1.2, §3.2).
 
-pub use crate::model::probe_facts::dane::{DaneResult, DaneVerdict, Tlsa};
+pub use crate::model::probe_facts::dane::{DaneResult, DaneVerdict, Tlsa, TlsaError};
 use rustls::RootCertStore;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::ServerCertVerifier;
@@ -93,7 +93,7 @@ pub fn judge(
                         format!("DANE-TA record matches chain certificate #{i}"),
                     );
                 }
-                Err(e) => ta_problem = Some(e),
+                Err(e) => ta_problem = Some(e.to_string()),
             }
         }
     }
@@ -126,20 +126,37 @@ fn chain_to_anchor(
     host: &str,
     now: UnixTime,
     provider: &Arc<rustls::crypto::CryptoProvider>,
-) -> Result<(), String> {
+) -> Result<(), TaError> {
     let mut roots = RootCertStore::empty();
     roots
         .add(chain[anchor].clone().into_owned())
-        .map_err(|e| format!("anchor unusable: {e}"))?;
+        .map_err(|e| TaError::Anchor(e.to_string()))?;
     let verifier = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .build()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| TaError::Verifier(e.to_string()))?;
     let name = ServerName::try_from(host.trim_end_matches('.').to_string())
-        .map_err(|e| format!("bad host name: {e}"))?;
+        .map_err(|e| TaError::HostName(e.to_string()))?;
     verifier
         .verify_server_cert(&chain[0], &chain[1..anchor], &name, &[], now)
         .map(|_| ())
-        .map_err(|e| e.to_string())
+        .map_err(|e| TaError::Chain(e.to_string()))
+}
+
+/// Why the chain does not validate to a DANE-TA anchor (PROBE-026's text).
+#[derive(Debug, thiserror::Error)]
+enum TaError {
+    /// rustls refuses the anchor as a root.
+    #[error("anchor unusable: {0}")]
+    Anchor(String),
+    /// The verifier could not be built.
+    #[error("{0}")]
+    Verifier(String),
+    /// The host is not a valid server name.
+    #[error("bad host name: {0}")]
+    HostName(String),
+    /// The chain does not validate to the anchor for the host.
+    #[error("{0}")]
+    Chain(String),
 }
 
 #[cfg(test)]

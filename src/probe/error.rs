@@ -48,6 +48,9 @@ pub enum ProbeError {
     /// The certificate verifier could not be built over the roots.
     #[error("cannot build the certificate verifier: {0}")]
     Verifier(String),
+    /// rustls refuses the protocol versions for this provider.
+    #[error("TLS configuration: {0}")]
+    TlsConfig(String),
     /// Bytes that are not an X.509 certificate.
     #[error("unparsable certificate: {0}")]
     Certificate(String),

@@ -27,7 +27,8 @@ pub mod variants;
 
 pub use error::ProbeError;
 pub use report::{
-    CertificateFacts, Connect, InjectionOutcome, ProbeReport, Problem, Timings, TlsFacts, Verdict,
+    CertificateFacts, Connect, InjectionOutcome, ProbeReport, Problem, StsVerdict, Timings,
+    TlsFacts, Verdict,
 };
 pub use runner::{Cancel, CancelHandle, ProbeSink, run_all};
 

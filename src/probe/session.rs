@@ -3,7 +3,7 @@
 use super::report::{CertificateFacts, Connect, InjectionOutcome, ProbeReport, TlsFacts};
 use super::smtp::{QuickAck, Reply, Smtp, SmtpError, millis};
 use super::tls::{RecordingVerifier, cert_info, self_issued};
-use super::{ProbeConfig, ProbeEvent, ProbeTarget, Step, dane};
+use super::{ProbeConfig, ProbeError, ProbeEvent, ProbeTarget, Step, dane};
 use rustls::pki_types::{ServerName, UnixTime};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -491,14 +491,14 @@ pub(super) fn server_name(target: &ProbeTarget) -> ServerName<'static> {
 
 fn client_config(
     cfg: &ProbeConfig,
-) -> Result<(Arc<rustls::ClientConfig>, Arc<RecordingVerifier>), String> {
+) -> Result<(Arc<rustls::ClientConfig>, Arc<RecordingVerifier>), ProbeError> {
     let verifier = Arc::new(RecordingVerifier::new(
         cfg.roots.clone(),
         cfg.provider.clone(),
     )?);
     let mut config = rustls::ClientConfig::builder_with_provider(cfg.provider.clone())
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-        .map_err(|e| format!("TLS configuration: {e}"))?
+        .map_err(|e| ProbeError::TlsConfig(e.to_string()))?
         .dangerous()
         .with_custom_certificate_verifier(verifier.clone())
         .with_no_client_auth();
@@ -518,6 +518,7 @@ async fn handshake(
     let (config, verifier) = match client_config(cfg) {
         Ok(c) => c,
         Err(e) => {
+            let e = e.to_string();
             facts.handshake_error = Some(e.clone());
             r.tls = Some(facts);
             r.error = Some(e);

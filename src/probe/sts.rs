@@ -61,9 +61,26 @@ pub async fn fetch_policy(domain: &str, cfg: &StsConfig) -> PolicyFetch {
     let res = fetch_inner(&host, &url, cfg, &mut f).await;
     f.elapsed_ms = millis(t0.elapsed());
     if let Err(e) = res {
-        f.error = Some(e);
+        f.error = Some(e.to_string());
     }
     f
+}
+
+/// Why the policy fetch stopped before an answer (the text becomes the fetch's `error`).
+#[derive(Debug, thiserror::Error)]
+enum FetchError {
+    /// The certificate verifier could not be built.
+    #[error(transparent)]
+    Probe(#[from] super::ProbeError),
+    /// rustls refuses the configuration.
+    #[error("{0}")]
+    Tls(String),
+    /// The HTTP client could not be built.
+    #[error("HTTP client: {0}")]
+    Client(String),
+    /// The request or the body failed (the error with its causes).
+    #[error("{0}")]
+    Http(String),
 }
 
 async fn fetch_inner(
@@ -71,14 +88,14 @@ async fn fetch_inner(
     url: &str,
     cfg: &StsConfig,
     f: &mut PolicyFetch,
-) -> Result<(), String> {
+) -> Result<(), FetchError> {
     let verifier = Arc::new(RecordingVerifier::new(
         cfg.roots.clone(),
         cfg.provider.clone(),
     )?);
     let mut tls = rustls::ClientConfig::builder_with_provider(cfg.provider.clone())
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-        .map_err(|e| e.to_string())?
+        .map_err(|e| FetchError::Tls(e.to_string()))?
         .dangerous()
         .with_custom_certificate_verifier(verifier.clone())
         .with_no_client_auth();
@@ -91,14 +108,14 @@ async fn fetch_inner(
     if let Some(a) = cfg.address {
         b = b.resolve(host, a);
     }
-    let client = b.build().map_err(|e| format!("HTTP client: {e}"))?;
+    let client = b.build().map_err(|e| FetchError::Client(e.to_string()))?;
     let res = client.get(url).send().await;
     let obs = verifier.observed();
     if let Some((p, e)) = obs.pkix {
         f.pkix = Some(p);
         f.pkix_error = e;
     }
-    let mut resp = res.map_err(|e| error_chain(&e))?;
+    let mut resp = res.map_err(|e| FetchError::Http(error_chain(&e)))?;
     f.status = Some(resp.status().as_u16());
     let header = |name| {
         resp.headers()
@@ -120,7 +137,11 @@ async fn fetch_inner(
     }
     let mut body = Vec::new();
     let mut total = 0usize;
-    while let Some(chunk) = resp.chunk().await.map_err(|e| error_chain(&e))? {
+    while let Some(chunk) = resp
+        .chunk()
+        .await
+        .map_err(|e| FetchError::Http(error_chain(&e)))?
+    {
         total = total.saturating_add(chunk.len());
         let room = (cfg.max_body + 1).saturating_sub(body.len());
         body.extend_from_slice(&chunk[..chunk.len().min(room)]);

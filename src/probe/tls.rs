@@ -65,11 +65,6 @@ pub fn read_pem(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>, 
     Ok(certs)
 }
 
-/// [`read_pem`] with the error as text (the window's settings check shows it as it is).
-pub fn read_pem_certs(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>, String> {
-    read_pem(path).map_err(|e| e.to_string())
-}
-
 /// What the verifier saw.
 #[derive(Debug, Clone, Default)]
 pub struct Observed {

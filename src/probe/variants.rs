@@ -16,7 +16,7 @@ use super::report::ProbeReport;
 use super::session::{Ctx, describe_tls_error, now_of, server_name};
 use super::smtp::{Smtp, SmtpError, millis};
 use super::tls::{RecordingVerifier, cert_info};
-use super::{ProbeConfig, ProbeTarget, Step};
+use super::{ProbeConfig, ProbeError, ProbeTarget, Step};
 pub use crate::model::probe_facts::variants::{
     KeyType, UNKNOWN_SNI, VariantFacts, VariantKind, VariantOutcome, key_name,
 };
@@ -146,7 +146,7 @@ async fn one(
     let (config, recorder) = match variant_config(cfg, kind) {
         Ok(c) => c,
         Err(e) => {
-            f.error = Some(e);
+            f.error = Some(e.to_string());
             return (f, lines);
         }
     };
@@ -172,7 +172,7 @@ async fn one(
         match starttls(tcp, cfg, prefix, &mut lines).await {
             Ok(tcp) => tcp,
             Err(e) => {
-                f.error = Some(e);
+                f.error = Some(e.to_string());
                 return (f, lines);
             }
         }
@@ -285,24 +285,24 @@ async fn starttls(
     cfg: &ProbeConfig,
     prefix: &'static str,
     lines: &mut Vec<String>,
-) -> Result<TcpStream, String> {
+) -> Result<TcpStream, StartTlsError> {
     let t = &cfg.timeouts;
     let mut smtp = Smtp::new(tcp, cfg.limits, vec![], prefix);
     let ehlo = format!("EHLO {}", cfg.ehlo_name);
-    let res: Result<Result<(), String>, SmtpError> = async {
+    let res: Result<Result<(), StartTlsError>, SmtpError> = async {
         let g = smtp.read_reply(t.greeting).await?;
         if g.code != 220 {
-            return Ok(Err(format!("greeting {}", g.code)));
+            return Ok(Err(StartTlsError::Greeting(g.code)));
         }
         smtp.send(&ehlo).await?;
         let e = smtp.read_reply(t.reply).await?;
         if e.code != 250 {
-            return Ok(Err(format!("EHLO answered {}", e.code)));
+            return Ok(Err(StartTlsError::Ehlo(e.code)));
         }
         smtp.send("STARTTLS").await?;
         let s = smtp.read_reply(t.reply).await?;
         if s.code != 220 {
-            return Ok(Err(format!("STARTTLS answered {}", s.code)));
+            return Ok(Err(StartTlsError::Starttls(s.code)));
         }
         Ok(Ok(()))
     }
@@ -314,10 +314,7 @@ async fn starttls(
             if leftover.is_empty() {
                 Ok(tcp)
             } else {
-                Err(format!(
-                    "{} unexpected bytes after 220 to STARTTLS",
-                    leftover.len()
-                ))
+                Err(StartTlsError::Pipelined(leftover.len()))
             }
         }
         Ok(Err(why)) => {
@@ -331,9 +328,29 @@ async fn starttls(
         Err(e) => {
             let (_, _, tr) = smtp.into_parts();
             lines.extend(tr);
-            Err(e.to_string())
+            Err(StartTlsError::Smtp(e))
         }
     }
+}
+
+/// Why a variant's connection did not get to the handshake.
+#[derive(Debug, thiserror::Error)]
+enum StartTlsError {
+    /// The greeting was not 220.
+    #[error("greeting {0}")]
+    Greeting(u16),
+    /// EHLO was not answered 250.
+    #[error("EHLO answered {0}")]
+    Ehlo(u16),
+    /// STARTTLS was not answered 220.
+    #[error("STARTTLS answered {0}")]
+    Starttls(u16),
+    /// Bytes after the 220 (pipelined into the handshake).
+    #[error("{0} unexpected bytes after 220 to STARTTLS")]
+    Pipelined(usize),
+    /// The dialogue itself failed.
+    #[error("{0}")]
+    Smtp(SmtpError),
 }
 
 /// The crypto provider of a variant: for a key-type variant, TLS 1.2 suites of that key type only
@@ -361,7 +378,7 @@ fn provider_for(cfg: &ProbeConfig, kind: VariantKind) -> Arc<CryptoProvider> {
 fn variant_config(
     cfg: &ProbeConfig,
     kind: VariantKind,
-) -> Result<(Arc<rustls::ClientConfig>, Arc<RecordingVerifier>), String> {
+) -> Result<(Arc<rustls::ClientConfig>, Arc<RecordingVerifier>), ProbeError> {
     let provider = provider_for(cfg, kind);
     let recorder = Arc::new(RecordingVerifier::new(cfg.roots.clone(), provider.clone())?);
     let verifier: Arc<dyn ServerCertVerifier> = match kind.key_type() {
@@ -373,7 +390,7 @@ fn variant_config(
     };
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-        .map_err(|e| format!("TLS configuration: {e}"))?
+        .map_err(|e| ProbeError::TlsConfig(e.to_string()))?
         .dangerous()
         .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();

@@ -407,7 +407,7 @@ pub fn read_next_keys(design: &mut Design, dir: &Path) {
             } else {
                 dir.join(p)
             };
-            crate::tlsagen::next_key_record(&p)
+            crate::tlsagen::next_key_record(&p).map_err(|e| e.to_string())
         });
     }
 }

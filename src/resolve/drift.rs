@@ -3,7 +3,7 @@
 
 use super::fetch::{Published, in_domain};
 use super::{Status, fqdn, rdata_text};
-use crate::model::RecordSet;
+use crate::model::{RecordSet, RecordType};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -28,7 +28,7 @@ pub struct Drift {
     pub name: String,
     /// Record type.
     #[serde(rename = "type")]
-    pub rtype: String,
+    pub rtype: RecordType,
     /// The kind of difference.
     pub change: Change,
     /// Designed records (presentation form, sorted).
@@ -50,10 +50,10 @@ pub struct Drift {
 /// reported as extra (apex addresses and other apex TXT are not the design's business).
 pub fn drift(designed: &RecordSet, published: &Published) -> Vec<Drift> {
     // designed (name, type) -> (texts, min ttl)
-    let mut want: BTreeMap<(String, String), (Vec<String>, i64)> = BTreeMap::new();
+    let mut want: BTreeMap<(String, RecordType), (Vec<String>, i64)> = BTreeMap::new();
     for r in designed.iter() {
         let e = want
-            .entry((r.name.clone(), r.data.rtype().to_string()))
+            .entry((r.name.clone(), RecordType::of(r.data.rtype())))
             .or_insert((Vec::new(), r.ttl));
         e.0.push(rdata_text(&r.data));
         e.1 = e.1.min(r.ttl);
@@ -62,7 +62,7 @@ pub fn drift(designed: &RecordSet, published: &Published) -> Vec<Drift> {
     for ((name, rtype), (mut texts, ttl)) in want.clone() {
         texts.sort();
         texts.dedup();
-        let Some(got) = published.rrset(&name, &rtype) else {
+        let Some(got) = published.rrset(&name, rtype.clone()) else {
             continue;
         };
         if !got.status.is_answer() {
@@ -86,7 +86,7 @@ pub fn drift(designed: &RecordSet, published: &Published) -> Vec<Drift> {
             continue;
         }
         let mut have = got.records.clone();
-        if name == published.domain && rtype == "TXT" {
+        if name == published.domain && rtype == RecordType::Txt {
             // At the apex only the SPF record is the design's business (not site verifications).
             have.retain(|t| t.starts_with("\"v=spf1"));
         }
@@ -132,7 +132,8 @@ pub fn drift(designed: &RecordSet, published: &Published) -> Vec<Drift> {
         if !in_domain(&owner, domain) || owner.contains("._domainkey.") {
             continue;
         }
-        let apex_extra = owner == domain && matches!(s.rtype.as_str(), "A" | "AAAA" | "TXT");
+        let apex_extra = owner == domain
+            && matches!(s.rtype, RecordType::A | RecordType::Aaaa | RecordType::Txt);
         if s.status == Status::Ok
             && !s.records.is_empty()
             && !apex_extra
@@ -150,14 +151,14 @@ pub fn drift(designed: &RecordSet, published: &Published) -> Vec<Drift> {
             });
         }
         if let Some(c) = &s.cname
-            && !want.contains_key(&(owner.clone(), "CNAME".to_string()))
-            && !out
-                .iter()
-                .any(|d| d.change == Change::Extra && d.rtype == "CNAME" && d.name == s.name)
+            && !want.contains_key(&(owner.clone(), RecordType::Cname))
+            && !out.iter().any(|d| {
+                d.change == Change::Extra && d.rtype == RecordType::Cname && d.name == s.name
+            })
         {
             out.push(Drift {
                 name: s.name.clone(),
-                rtype: "CNAME".into(),
+                rtype: RecordType::Cname,
                 change: Change::Extra,
                 designed: Vec::new(),
                 published: vec![c.clone()],

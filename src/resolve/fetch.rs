@@ -181,9 +181,11 @@ async fn fetch_with_limit(
         .records
         .txt_at(&own_dmarc)
         .any(|(_, t)| crate::rules::sge::parse_dmarc(&t).is_some());
-    let own_answered = now.rrset(&own_dmarc, "TXT").is_some_and(|s| {
-        s.status.is_answer() || matches!(s.status, Status::Nodata | Status::Nxdomain)
-    });
+    let own_answered = now
+        .rrset(&own_dmarc, crate::model::RecordType::Txt)
+        .is_some_and(|s| {
+            s.status.is_answer() || matches!(s.status, Status::Nodata | Status::Nxdomain)
+        });
     if !dmarc_here && own_answered {
         for name in crate::rules::sge::dmarc_tree_names(d).into_iter().skip(1) {
             asked.add(&name, "TXT");
@@ -288,7 +290,7 @@ pub fn rrset_of(
     });
     RRset {
         name: fqdn(name),
-        rtype: rtype.to_string(),
+        rtype: rtype.to_string().into(),
         records: text,
         ttl,
         dnssec,

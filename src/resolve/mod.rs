@@ -263,7 +263,12 @@ struct DsAnchor {
 }
 
 /// Split a trust anchor file into DS anchors and the DNSKEY text hickory parses itself.
-fn split_anchor_text(text: &str) -> Result<(Vec<DsAnchor>, String), String> {
+/// A DS line of a trust-anchor file that does not parse (its 1-based number).
+#[derive(Debug, thiserror::Error)]
+#[error("line {0}: a DS line is `owner [ttl] [IN] DS keytag algorithm digest-type digest`")]
+struct BadDsLine(usize);
+
+fn split_anchor_text(text: &str) -> Result<(Vec<DsAnchor>, String), BadDsLine> {
     let mut ds = Vec::new();
     let mut rest = String::new();
     for (i, line) in text.lines().enumerate() {
@@ -274,12 +279,7 @@ fn split_anchor_text(text: &str) -> Result<(Vec<DsAnchor>, String), String> {
             rest.push('\n');
             continue;
         };
-        let bad = || {
-            format!(
-                "line {}: a DS line is `owner [ttl] [IN] DS keytag algorithm digest-type digest`",
-                i + 1
-            )
-        };
+        let bad = || BadDsLine(i + 1);
         let owner = tokens.first().ok_or_else(bad)?.to_string();
         let key_tag: u16 = tokens
             .get(pos + 1)
@@ -313,7 +313,7 @@ async fn load_anchors(
         message,
     };
     let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-    let (ds, dnskey_text) = split_anchor_text(&text).map_err(err)?;
+    let (ds, dnskey_text) = split_anchor_text(&text).map_err(|e| err(e.to_string()))?;
     let has_dnskey = dnskey_text
         .lines()
         .any(|l| !l.split(';').next().unwrap_or("").trim().is_empty());
@@ -425,7 +425,7 @@ fn rrset_from_answers(
     };
     RRset {
         name: fqdn.to_string(),
-        rtype: rtype.to_string(),
+        rtype: rtype.to_string().into(),
         records: text,
         ttl,
         dnssec: combine(&proofs),
@@ -530,7 +530,7 @@ fn rrset_from_error(fqdn: &str, rtype: RecordType, e: &NetError, ms: f64) -> RRs
     let (status, dnssec, detail) = classify(e);
     RRset {
         name: fqdn.to_string(),
-        rtype: rtype.to_string(),
+        rtype: rtype.to_string().into(),
         records: Vec::new(),
         ttl: None,
         dnssec,

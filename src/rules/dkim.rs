@@ -48,9 +48,26 @@ fn problem(severity: Severity, message: String, fix: &str) -> KeyProblem {
     }
 }
 
+/// Why a DKIM tag list is invalid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TagListError {
+    /// `;;`.
+    #[error("it has an empty tag (`;;`)")]
+    EmptyTag,
+    /// A part without `=`.
+    #[error("`{0}` is not a `tag=value` pair")]
+    NotAPair(String),
+    /// A name that is not a tag name.
+    #[error("`{0}` is not a tag name")]
+    BadName(String),
+    /// A tag given twice.
+    #[error("the tag `{0}=` occurs twice, which makes the record invalid")]
+    Twice(String),
+}
+
 /// A DKIM tag list (RFC 6376 §3.2): `(name, value)` in order, names as written (they are
 /// case-sensitive), values trimmed. Duplicate tags or a part without `=` make the whole list invalid.
-pub fn tag_list(text: &str) -> Result<Vec<(String, String)>, String> {
+pub fn tag_list(text: &str) -> Result<Vec<(String, String)>, TagListError> {
     let mut tags: Vec<(String, String)> = Vec::new();
     let parts: Vec<&str> = text.split(';').collect();
     for (i, part) in parts.iter().enumerate() {
@@ -59,21 +76,19 @@ pub fn tag_list(text: &str) -> Result<Vec<(String, String)>, String> {
             if i + 1 == parts.len() {
                 continue; // a trailing `;` is allowed
             }
-            return Err("it has an empty tag (`;;`)".into());
+            return Err(TagListError::EmptyTag);
         }
         let Some((name, value)) = part.split_once('=') else {
-            return Err(format!("`{part}` is not a `tag=value` pair"));
+            return Err(TagListError::NotAPair(part.to_string()));
         };
         let name = name.trim();
         let valid_name = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid_name {
-            return Err(format!("`{name}` is not a tag name"));
+            return Err(TagListError::BadName(name.to_string()));
         }
         if tags.iter().any(|(n, _)| n == name) {
-            return Err(format!(
-                "the tag `{name}=` occurs twice, which makes the record invalid"
-            ));
+            return Err(TagListError::Twice(name.to_string()));
         }
         tags.push((name.to_string(), value.trim().to_string()));
     }
@@ -102,25 +117,36 @@ fn bit_length(bytes: &[u8]) -> usize {
     }
 }
 
+/// Why the RSA modulus size of `p=` data could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DkimKeyError {
+    /// A key of another algorithm (its OID).
+    #[error("p= holds a key of algorithm {0}, not an RSA key, but the record says k=rsa")]
+    NotRsa(String),
+    /// An RSA key that does not parse.
+    #[error("p= holds a malformed RSA key ({0})")]
+    MalformedRsa(String),
+    /// Neither form.
+    #[error("p= is not a DER SubjectPublicKeyInfo (nor an RSAPublicKey)")]
+    NotDer,
+}
+
 /// The RSA modulus size of `p=` data: a SubjectPublicKeyInfo (what `openssl rsa -pubout` gives and
 /// what signers publish), or a bare RSAPublicKey, which RFC 6376 §3.6.1's wording also allows
 /// (erratum 3017) and verifiers accept.
-fn rsa_bits(der: &[u8]) -> Result<usize, String> {
+fn rsa_bits(der: &[u8]) -> Result<usize, DkimKeyError> {
     if let Ok((rest, spki)) = SubjectPublicKeyInfo::from_der(der)
         && rest.is_empty()
     {
         return match spki.parsed() {
             Ok(PublicKey::RSA(rsa)) => Ok(bit_length(rsa.modulus)),
-            Ok(_) => Err(format!(
-                "p= holds a key of algorithm {}, not an RSA key, but the record says k=rsa",
-                spki.algorithm.algorithm
-            )),
-            Err(e) => Err(format!("p= holds a malformed RSA key ({e})")),
+            Ok(_) => Err(DkimKeyError::NotRsa(spki.algorithm.algorithm.to_string())),
+            Err(e) => Err(DkimKeyError::MalformedRsa(e.to_string())),
         };
     }
     match RSAPublicKey::from_der(der) {
         Ok(([], rsa)) => Ok(bit_length(rsa.modulus)),
-        _ => Err("p= is not a DER SubjectPublicKeyInfo (nor an RSAPublicKey)".into()),
+        _ => Err(DkimKeyError::NotDer),
     }
 }
 
@@ -224,7 +250,7 @@ pub fn judge_key_record(text: &str) -> (Option<DkimKey>, Vec<KeyProblem>) {
         "rsa" => match rsa_bits(&der) {
             Ok(bits) => Some(DkimKey::Rsa(bits)),
             Err(why) => {
-                problems.push(problem(e, why, FIX_KEY));
+                problems.push(problem(e, why.to_string(), FIX_KEY));
                 None
             }
         },
@@ -299,7 +325,7 @@ pub fn sge_005(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Findi
     for sel in input.dkim_selectors {
         let owner = key_owner(sel, input.domain);
         // Not asked (a plan made without the design): nothing to judge.
-        let Some(set) = p.rrset(&owner, "TXT") else {
+        let Some(set) = p.rrset(&owner, crate::model::RecordType::Txt) else {
             continue;
         };
         let mut push = |severity: Severity, message: String, fix: &str| {

@@ -5,9 +5,9 @@
 //! registry by running over an [`Input`] built from [`crate::model::published::Published::records`].
 
 use super::{Finding, Input, Rule};
-use crate::model::normalize_name;
 use crate::model::published::{Dnssec, Published, RRset, Status};
 use crate::model::published::{resolved_addresses, rua_mailto_domains};
+use crate::model::{RecordType, normalize_name};
 
 /// The rule input for a domain as it is published (no design): the published records, no design
 /// relays, the live facts attached. Level 2 when a SecMX SRV target is published.
@@ -168,7 +168,7 @@ fn tlsa_host(owner: &str) -> Option<String> {
 fn tlsa_sets(p: &Published) -> impl Iterator<Item = &RRset> {
     p.rrsets
         .iter()
-        .filter(|s| s.rtype == "TLSA" && s.status == Status::Ok && !s.records.is_empty())
+        .filter(|s| s.rtype == RecordType::Tlsa && s.status == Status::Ok && !s.records.is_empty())
 }
 
 /// The address RRsets of the host that carry data but do not validate as secure.
@@ -228,7 +228,7 @@ pub fn tlsa_012(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Find
 /// TLSA-013: TLSA queries end in NOERROR or a correctly signed NXDOMAIN/NODATA.
 pub fn tlsa_013(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     let Some(p) = input.live else { return };
-    for s in p.rrsets.iter().filter(|s| s.rtype == "TLSA") {
+    for s in p.rrsets.iter().filter(|s| s.rtype == RecordType::Tlsa) {
         let owner = s.owner();
         let problem = if !s.status.is_answer() {
             Some(format!(
@@ -296,7 +296,7 @@ pub fn xr_011(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Findin
         }
     }
     for d in domains {
-        let Some(mx) = p.rrset(&d, "MX") else {
+        let Some(mx) = p.rrset(&d, RecordType::Mx) else {
             continue;
         };
         let mxs: Vec<&str> = p.records.mx_of(&d).map(|(_, _, ex)| ex).collect();

@@ -321,7 +321,7 @@ pub fn xr_017(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Findin
         return;
     };
     let signed = live
-        .rrset(&live.domain, "MX")
+        .rrset(&live.domain, crate::model::RecordType::Mx)
         .is_some_and(|s| s.dnssec == crate::model::published::Dnssec::Secure);
     let sts = facts
         .policy

@@ -7,7 +7,7 @@
 //! fetched text, "as published".
 
 use crate::model::Severity;
-use crate::model::probe_facts::report::{ProbeReport, Problem, Verdict};
+use crate::model::probe_facts::report::{ProbeReport, Problem, StsVerdict, Verdict};
 use crate::model::probe_facts::sts::PolicyFetch;
 use crate::model::probe_facts::tls::Pkix;
 use std::time::Duration;
@@ -154,7 +154,7 @@ pub fn judge(f: &mut PolicyFetch) {
 /// never applied.
 pub fn probe_027(fetch: &PolicyFetch, r: &mut ProbeReport) {
     let Some(policy) = fetch.policy.as_ref().filter(|_| fetch.usable()) else {
-        r.mta_sts = Some("no-policy".into());
+        r.mta_sts = Some(StsVerdict::NoPolicy);
         let transport = fetch.error.is_some()
             || fetch
                 .problems
@@ -177,7 +177,7 @@ pub fn probe_027(fetch: &PolicyFetch, r: &mut ProbeReport) {
     };
     let mode = policy.mode.as_deref().unwrap_or("");
     if mode == "none" || !matches!(mode, "enforce" | "testing") {
-        r.mta_sts = Some("no-policy".into());
+        r.mta_sts = Some(StsVerdict::NoPolicy);
         return;
     }
     let severity = if mode == "enforce" {
@@ -186,7 +186,7 @@ pub fn probe_027(fetch: &PolicyFetch, r: &mut ProbeReport) {
         Severity::Warning
     };
     if !policy.covers(&r.host) {
-        r.mta_sts = Some("not-covered".into());
+        r.mta_sts = Some(StsVerdict::NotCovered);
         r.problems.push(problem(
             "PROBE-027",
             severity,
@@ -199,10 +199,10 @@ pub fn probe_027(fetch: &PolicyFetch, r: &mut ProbeReport) {
             .as_ref()
             .is_some_and(|c| c.pkix == Pkix::Valid);
         if tls_ok && pkix_ok {
-            r.mta_sts = Some("pass".into());
+            r.mta_sts = Some(StsVerdict::Pass);
             return;
         }
-        r.mta_sts = Some("fail".into());
+        r.mta_sts = Some(StsVerdict::Fail);
         r.problems.push(problem(
             "PROBE-027",
             severity,
@@ -363,7 +363,7 @@ mod tests {
         let f = served(GOOD, "text/plain");
         let mut r = mx_report("mx1.agency.example", Pkix::SelfSigned);
         probe_027(&f, &mut r);
-        assert_eq!(r.mta_sts.as_deref(), Some("fail"));
+        assert_eq!(r.mta_sts, Some(StsVerdict::Fail));
         assert_eq!(r.verdict, Verdict::Fail);
     }
 
@@ -372,7 +372,7 @@ mod tests {
         let f = served(GOOD, "text/plain");
         let mut r = mx_report("mx1.agency.example", Pkix::Valid);
         probe_027(&f, &mut r);
-        assert_eq!(r.mta_sts.as_deref(), Some("pass"));
+        assert_eq!(r.mta_sts, Some(StsVerdict::Pass));
         assert!(r.problems.is_empty());
     }
 
@@ -385,7 +385,7 @@ mod tests {
         );
         let mut r = mx_report("mx9.agency.example", Pkix::SelfSigned);
         probe_027(&f, &mut r);
-        assert_eq!(r.mta_sts.as_deref(), Some("no-policy"));
+        assert_eq!(r.mta_sts, Some(StsVerdict::NoPolicy));
         assert_eq!(r.problems.len(), 1);
         assert!(
             r.problems[0].message.contains("invalid"),
@@ -395,6 +395,6 @@ mod tests {
         let f = served(GOOD, "text/html");
         let mut r = mx_report("mx1.agency.example", Pkix::Valid);
         probe_027(&f, &mut r);
-        assert_eq!(r.mta_sts.as_deref(), Some("no-policy"));
+        assert_eq!(r.mta_sts, Some(StsVerdict::NoPolicy));
     }
 }

@@ -60,16 +60,16 @@ impl App {
             )
         });
         if quit {
-            self.request(ctx, Pending::Quit);
+            self.push(Action::Quit);
         }
         if save {
-            self.save();
+            self.push(Action::Save);
         }
         if open {
-            self.request(ctx, Pending::Open(None));
+            self.push(Action::Open(None));
         }
         if new {
-            self.request(ctx, Pending::New);
+            self.push(Action::New);
         }
         if f5 {
             self.check();
@@ -77,20 +77,19 @@ impl App {
     }
 
     pub(super) fn menu_bar(&mut self, ui: &mut Ui) {
-        let ctx = ui.ctx().clone();
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
                 if ui
                     .add(egui::Button::new("New").shortcut_text("Ctrl+N"))
                     .clicked()
                 {
-                    self.request(&ctx, Pending::New);
+                    self.push(Action::New);
                 }
                 if ui
                     .add(egui::Button::new("Open…").shortcut_text("Ctrl+O"))
                     .clicked()
                 {
-                    self.request(&ctx, Pending::Open(None));
+                    self.push(Action::Open(None));
                 }
                 ui.menu_button("Open recent", |ui| {
                     if self.settings.recent.is_empty() {
@@ -98,7 +97,7 @@ impl App {
                     }
                     for p in self.settings.recent.clone() {
                         if ui.button(p.display().to_string()).clicked() {
-                            self.request(&ctx, Pending::Open(Some(p)));
+                            self.push(Action::Open(Some(p)));
                         }
                     }
                 });
@@ -107,17 +106,17 @@ impl App {
                     .add(egui::Button::new("Save").shortcut_text("Ctrl+S"))
                     .clicked()
                 {
-                    self.save();
+                    self.push(Action::Save);
                 }
                 if ui.button("Save As…").clicked() {
-                    self.save_as();
+                    self.push(Action::SaveAs);
                 }
                 ui.separator();
                 if ui
                     .add(egui::Button::new("Quit").shortcut_text("Ctrl+Q"))
                     .clicked()
                 {
-                    self.request(&ctx, Pending::Quit);
+                    self.push(Action::Quit);
                 }
             });
             ui.menu_button("Edit", |ui| {
@@ -214,7 +213,7 @@ impl App {
     pub(super) fn notices_ui(&mut self, ui: &mut Ui) {
         let dark = ui.visuals().dark_mode;
         let mut remove = None;
-        let mut restore = None;
+        let mut actions = Vec::new();
         for (i, n) in self.notices.iter().enumerate().rev() {
             ui.horizontal(|ui| {
                 let (word, color) = match n.level {
@@ -232,42 +231,28 @@ impl App {
                 ui.label(RichText::new(word).strong().color(color));
                 if let Some(path) = &n.recover {
                     if ui.button("Restore").clicked() {
-                        restore = Some((i, path.clone()));
+                        actions.push(Action::RestoreRecovery(path.clone()));
                     }
                     if ui.button("Discard").clicked() {
-                        let _ = std::fs::remove_file(path);
-                        remove = Some(i);
+                        actions.push(Action::DiscardRecovery(path.clone()));
                     }
                 }
                 ui.label(&n.text);
             });
         }
-        if let Some((i, path)) = restore {
+        if let Some(i) = remove {
             self.notices.remove(i);
-            match project::load_design(&path) {
-                Ok(d) => {
-                    self.untitled = "Recovered design".into();
-                    self.replace(d, None);
-                    self.dirty = true;
-                }
-                Err(e) => self.notice(
-                    NoticeLevel::Error,
-                    format!("The recovery copy could not be read: {e}."),
-                ),
-            }
-        } else if let Some(i) = remove {
-            self.notices.remove(i);
+        }
+        for a in actions {
+            self.push(a);
         }
     }
 
     pub(super) fn preview_ui(&mut self, ui: &mut Ui, sts: bool) {
-        let (what, suggested) = if sts {
-            ("MTA-STS policy", "mta-sts.txt".to_string())
+        let what = if sts {
+            "MTA-STS policy"
         } else {
-            (
-                "zone snippet",
-                format!("{}.zone", self.design.domain.as_str()),
-            )
+            "zone snippet"
         };
         let empty = if sts {
             self.sts_text.is_empty()
@@ -304,8 +289,11 @@ impl App {
             ui.ctx().copy_text(text.clone());
         }
         if save {
-            let t = text.clone();
-            self.save_text(what, suggested, t);
+            self.push(if sts {
+                Action::ExportPolicy
+            } else {
+                Action::ExportZone
+            });
         }
         if copy {
             self.notice(
@@ -366,31 +354,18 @@ impl App {
             ui.add_space(8.0);
             ui.horizontal(|ui| {
                 if ui.button("Save").clicked() {
-                    answer = Some(0);
+                    answer = Some(GuardAnswer::Save);
                 }
                 if ui.button("Don't save").clicked() {
-                    answer = Some(1);
+                    answer = Some(GuardAnswer::DontSave);
                 }
                 if ui.button("Cancel").clicked() {
-                    answer = Some(2);
+                    answer = Some(GuardAnswer::Cancel);
                 }
             });
         });
-        match answer {
-            Some(0) => {
-                self.pending = None;
-                if self.save_then(Some(p.clone())) {
-                    self.perform(ctx, p);
-                }
-            }
-            Some(1) => {
-                self.pending = None;
-                self.dirty = false;
-                self.remove_recovery();
-                self.perform(ctx, p);
-            }
-            Some(_) => self.pending = None,
-            None => {}
+        if let Some(a) = answer {
+            self.answer_guard(ctx, p, a);
         }
     }
 
@@ -460,27 +435,27 @@ impl App {
             ui.horizontal(|ui| {
                 let ok = parsed.is_ok();
                 if ui.add_enabled(ok, egui::Button::new("Look up and import")).clicked() {
-                    choice = Some(0);
+                    choice = Some(StartChoice::LookUpAndImport);
                 }
                 if ui.add_enabled(ok, egui::Button::new("Start blank")).clicked() {
-                    choice = Some(1);
+                    choice = Some(StartChoice::StartBlank);
                 }
             });
             ui.separator();
             ui.horizontal(|ui| {
                 if ui.button("Open a design…").clicked() {
-                    choice = Some(2);
+                    choice = Some(StartChoice::OpenDesign);
                 }
                 if ui.button("Open an example").clicked() {
-                    choice = Some(3);
+                    choice = Some(StartChoice::Example);
                 }
             });
         });
         match (choice, parsed) {
-            (Some(0 | 1), Ok(d)) => {
+            (Some(c @ (StartChoice::LookUpAndImport | StartChoice::StartBlank)), Ok(d)) => {
                 self.untitled = format!("{} (new)", d.as_str());
                 self.replace(Design::new(d), None);
-                if choice == Some(0) {
+                if c == StartChoice::LookUpAndImport {
                     self.tab = Tab::Published;
                     self.live(LiveIntent::Lookup);
                     if let RunState::Running(run) = self.published.run {
@@ -488,8 +463,8 @@ impl App {
                     }
                 }
             }
-            (Some(2), _) => self.perform(ctx, Pending::Open(None)),
-            (Some(3), _) => {}
+            (Some(StartChoice::OpenDesign), _) => self.perform(ctx, Pending::Open(None)),
+            (Some(StartChoice::Example), _) => {}
             _ => self.start_page = Some(domain),
         }
     }

@@ -85,7 +85,7 @@ impl App {
                 self.replace(imp.design, None);
                 self.history = history;
                 self.history.record(&before, history::EditKind::Step, 0);
-                self.published = Published {
+                self.published = PublishedPanel {
                     design: Some(self.design.clone()),
                     ..lookup
                 };

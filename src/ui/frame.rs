@@ -135,6 +135,7 @@ impl eframe::App for App {
         self.start_page(&ctx);
         self.guard_modal(&ctx);
         self.path_dialog(&ctx);
+        self.run_actions(&ctx);
         // A save or an open in this frame changes the title now, not on the next input event.
         self.update_title(&ctx);
         if let Some(t) = &mut self.timing {

@@ -77,7 +77,7 @@ pub fn edit_kind(a: &DesignDraft, b: &DesignDraft) -> EditKind {
 
 /// The undo and redo stacks.
 #[derive(Debug, Clone, Default)]
-pub struct History {
+pub struct UndoHistory {
     undo: Vec<DesignDraft>,
     redo: Vec<DesignDraft>,
     /// The kind of the last recorded edit and a tag of where it was typed (the focused widget):
@@ -85,7 +85,7 @@ pub struct History {
     last: Option<(EditKind, u64)>,
 }
 
-impl History {
+impl UndoHistory {
     /// Record that the draft changed from `before` (kind `kind`, typed in widget `place`).
     pub fn record(&mut self, before: &DesignDraft, kind: EditKind, place: u64) {
         let merge = matches!(&kind, EditKind::Text(_))
@@ -107,7 +107,7 @@ impl History {
 
     /// Forget everything (another design was opened).
     pub fn clear(&mut self) {
-        *self = History::default();
+        *self = UndoHistory::default();
     }
 
     /// The draft before the last step, given the current one (which becomes redoable).
@@ -154,7 +154,7 @@ mod tests {
 
     #[test]
     fn typing_in_one_field_is_one_step_and_other_edits_are_their_own() {
-        let mut h = History::default();
+        let mut h = UndoHistory::default();
         let mut d = draft();
         let start = d.clone();
         for t in ["7", "72", "720", "7200"] {
@@ -187,7 +187,7 @@ mod tests {
 
     #[test]
     fn at_least_a_hundred_steps_are_kept() {
-        let mut h = History::default();
+        let mut h = UndoHistory::default();
         let mut d = draft();
         let start = d.clone();
         for i in 0..150 {

@@ -8,7 +8,9 @@
 
 use super::palette;
 use crate::history::{self, Change, Run};
+use crate::probe::{Verdict, dane::DaneVerdict};
 use eframe::egui::{self, RichText, Ui};
+use serde::Deserialize;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -19,10 +21,10 @@ pub const RUNS_SHOWN: i64 = 50;
 /// One relay address in one run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RelayAt {
-    /// `pass`, `fail`, `inconclusive`.
-    pub verdict: String,
-    /// The DANE result.
-    pub dane: String,
+    /// The relay's verdict; `None` when the stored report has none this version knows.
+    pub verdict: Option<Verdict>,
+    /// The DANE result; `None` when the stored report has none this version knows.
+    pub dane: Option<DaneVerdict>,
     /// SHA-256 of the leaf's SubjectPublicKeyInfo (`-` without a certificate).
     pub spki: String,
     /// SHA-256 of the leaf certificate.
@@ -75,8 +77,8 @@ fn relays_of(report: &Value) -> Vec<(String, RelayAt)> {
                     p["port"].as_i64().unwrap_or(0)
                 ),
                 RelayAt {
-                    verdict: text(&p["verdict"]),
-                    dane: text(&p["dane"]),
+                    verdict: Verdict::deserialize(&p["verdict"]).ok(),
+                    dane: DaneVerdict::deserialize(&p["dane"]).ok(),
                     spki: text(&leaf["spki_sha256"]),
                     cert: text(&leaf["sha256"]),
                     not_after_unix: leaf["not_after_unix"].as_i64(),
@@ -87,7 +89,7 @@ fn relays_of(report: &Value) -> Vec<(String, RelayAt)> {
 }
 
 /// Read the last [`RUNS_SHOWN`] runs of `domain` from the history at `path` (no file yet: none).
-pub fn load(path: &Path, domain: &str) -> Result<Loaded, String> {
+pub fn load(path: &Path, domain: &str) -> Result<Loaded, history::HistoryError> {
     let started = std::time::Instant::now();
     let mut out = Loaded {
         path: path.to_path_buf(),
@@ -116,7 +118,7 @@ pub fn load(path: &Path, domain: &str) -> Result<Loaded, String> {
 /// The tab's state.
 #[derive(Debug, Default)]
 pub struct HistoryTab {
-    pending: Option<mpsc::Receiver<Result<Loaded, String>>>,
+    pending: Option<mpsc::Receiver<Result<Loaded, history::HistoryError>>>,
     loaded: Option<Loaded>,
     error: Option<String>,
     /// The selected runs (ids, at most two, in the order they were picked).
@@ -174,7 +176,7 @@ impl HistoryTab {
                 self.pending = None;
                 self.loaded = None;
                 self.diff = None;
-                self.error = Some(e);
+                self.error = Some(e.to_string());
             }
             Err(mpsc::TryRecvError::Empty) => {}
             Err(mpsc::TryRecvError::Disconnected) => {
@@ -217,7 +219,7 @@ impl HistoryTab {
                 let changes = history::diff(&ra, &rb);
                 self.diff = Some(((a, b), changes, started.elapsed().as_secs_f64() * 1e3));
             }
-            Err(e) => self.error = Some(e),
+            Err(e) => self.error = Some(e.to_string()),
         }
     }
 }
@@ -391,22 +393,23 @@ fn run_columns(ui: &mut Ui, l: &Loaded, selected: &[i64], dark: bool) -> Option<
                 Some(b) if b.cert != at.cert && at.cert != "-" => ", new cert",
                 _ => "",
             };
-            let colour = match at.verdict.as_str() {
-                "pass" => palette::ok(dark),
-                "fail" => palette::error(dark),
+            let colour = match at.verdict {
+                Some(Verdict::Pass) => palette::ok(dark),
+                Some(Verdict::Fail) => palette::error(dark),
                 _ => palette::warning(dark),
             };
-            let mut t = RichText::new(format!("{}{mark}", at.verdict)).color(colour);
+            let verdict = at.verdict.map_or("-", Verdict::as_str);
+            let dane = at.dane.map_or("-", DaneVerdict::as_str);
+            let mut t = RichText::new(format!("{verdict}{mark}")).color(colour);
             if !mark.is_empty() {
                 t = t.strong();
             }
             let hover = match mark {
-                ", new key" => format!("DANE {}; the key changed since the run before", at.dane),
-                ", new cert" => format!(
-                    "DANE {}; a new certificate with the same key since the run before",
-                    at.dane
-                ),
-                _ => format!("DANE {}", at.dane),
+                ", new key" => format!("DANE {dane}; the key changed since the run before"),
+                ", new cert" => {
+                    format!("DANE {dane}; a new certificate with the same key since the run before")
+                }
+                _ => format!("DANE {dane}"),
             };
             ui.label(t).on_hover_text(hover);
             before = Some(at);

@@ -20,6 +20,7 @@ pub use frame::run;
 pub use import_notes::{ImportNote, NoteTarget};
 pub use resolver_test::answer_text as resolver_test_text;
 
+pub mod actions;
 mod chrome;
 mod files;
 mod frame;
@@ -37,14 +38,15 @@ use crate::project;
 use crate::rules::{self, Finding, Summary};
 use crate::worker::{self, Command, WorkerLink};
 use crate::zone::{self, ExportOptions};
+use actions::{Action, GuardAnswer, StartChoice};
 use dialogs::{Answer, Dialogs};
 use draft::{DesignDraft, Field, RelayField};
 use editor::EditorState;
 use eframe::egui;
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 use findings::FindingsFilter;
-use history::History;
-use live::{LiveIntent, ProbeGrid, Published, RunState};
+use history::UndoHistory;
+use live::{LiveIntent, ProbeGrid, PublishedPanel, RunState};
 use path_dialog::PathDialog;
 use settings::{Theme, UserSettings};
 use std::path::{Path, PathBuf};
@@ -250,12 +252,14 @@ pub struct App {
     editor: EditorState,
     filter: FindingsFilter,
     tab: Tab,
-    published: Published,
+    published: PublishedPanel,
     grid: ProbeGrid,
     next_run: u64,
     stale_events: usize,
     notices: Vec<Notice>,
     pending: Option<Pending>,
+    /// Actions pushed by menus, buttons and shortcuts, carried out at the end of the frame.
+    actions: Vec<Action>,
     allow_close: bool,
     autosave_due: Option<Instant>,
     autosave_after: Duration,
@@ -274,7 +278,7 @@ pub struct App {
     /// The notes of the last import, shown until dismissed.
     import_notes: Vec<ImportNote>,
     path_dialog: Option<(PathDialog, FilePurpose)>,
-    history: History,
+    history: UndoHistory,
     /// The History tab (saved checks), and the history database (`None`: keep none).
     history_tab: history_tab::HistoryTab,
     history_db: Option<PathBuf>,
@@ -356,12 +360,13 @@ impl App {
             editor: EditorState::default(),
             filter: FindingsFilter::default(),
             tab: Tab::Zone,
-            published: Published::default(),
+            published: PublishedPanel::default(),
             grid: ProbeGrid::default(),
             next_run: 0,
             stale_events: 0,
             notices: Vec::new(),
             pending: None,
+            actions: Vec::new(),
             allow_close: false,
             autosave_due: None,
             autosave_after: AUTOSAVE_AFTER,
@@ -375,7 +380,7 @@ impl App {
             resolver_test: None,
             import_notes: Vec::new(),
             path_dialog: None,
-            history: History::default(),
+            history: UndoHistory::default(),
             history_tab: history_tab::HistoryTab::default(),
             history_db: None,
             baseline: draft0,
@@ -458,7 +463,7 @@ impl App {
     }
 
     /// The published-DNS panel.
-    pub fn published(&self) -> &Published {
+    pub fn published(&self) -> &PublishedPanel {
         &self.published
     }
     /// Events dropped because their run was not current.
@@ -548,7 +553,7 @@ impl App {
         self.file = file;
         self.dirty = false;
         self.editor = EditorState::default();
-        self.published = Published::default();
+        self.published = PublishedPanel::default();
         self.grid = ProbeGrid::default();
         self.autosave_due = None;
         self.import_notes.clear();

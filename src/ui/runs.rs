@@ -24,13 +24,7 @@ impl App {
         match intent {
             LiveIntent::Lookup => self.start_check(false),
             LiveIntent::ProbeAll => self.start_check(true),
-            LiveIntent::ImportDns => {
-                if self.dirty {
-                    self.pending = Some(Pending::ImportDns);
-                } else {
-                    self.import_from_dns();
-                }
-            }
+            LiveIntent::ImportDns => self.push(Action::ImportDns),
             LiveIntent::CancelLookup => {
                 if let RunState::Running(run) = self.published.run {
                     self.send(Command::Cancel { run });
@@ -53,11 +47,11 @@ impl App {
     /// (Probe all, F5). Its report fills the Published panel, the probe grid and the findings.
     pub(super) fn start_check(&mut self, probe: bool) {
         let run = self.new_run();
-        self.published = Published {
+        self.published = PublishedPanel {
             run: RunState::Running(run),
             domain: self.design.domain.as_str().to_string(),
             design: Some(self.design.clone()),
-            ..Published::default()
+            ..PublishedPanel::default()
         };
         if probe {
             self.grid.start(run, &self.design);

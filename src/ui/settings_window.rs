@@ -200,9 +200,34 @@ impl App {
 /// The settings' checks, made when they change: `Ok` = what was found, `Err` = what is wrong.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SettingChecks {
-    resolver: Option<Result<String, String>>,
-    anchor: Option<Result<String, String>>,
-    ca: Option<Result<String, String>>,
+    resolver: Option<Result<String, FieldError>>,
+    anchor: Option<Result<String, FieldError>>,
+    ca: Option<Result<String, FieldError>>,
+}
+
+/// What is wrong with a setting, shown in red under its field.
+#[derive(Debug, Clone, thiserror::Error)]
+pub(crate) enum FieldError {
+    /// An address without a port (the suggestion with port 53).
+    #[error("add the port: {0}")]
+    NoPort(std::net::SocketAddr),
+    /// Not an address at all.
+    #[error("`{0}` is not IP:PORT (e.g. 192.0.2.53:53 or [2001:db8::53]:53)")]
+    NotIpPort(String),
+    /// The trust-anchor file cannot be read.
+    #[error("{path}: {message}")]
+    Unreadable {
+        /// The file.
+        path: String,
+        /// The error.
+        message: String,
+    },
+    /// The trust-anchor file has no key lines.
+    #[error("{0}: no DNSKEY or DS lines")]
+    NoAnchorLines(String),
+    /// The CA file.
+    #[error(transparent)]
+    Ca(#[from] crate::probe::ProbeError),
 }
 
 impl SettingChecks {
@@ -211,15 +236,16 @@ impl SettingChecks {
             resolver: (!resolver.trim().is_empty()).then(|| check_resolver(resolver)),
             anchor: anchor.map(check_anchor),
             ca: ca.map(|p| {
-                crate::probe::tls::read_pem_certs(p)
+                crate::probe::tls::read_pem(p)
                     .map(|c| format!("{} certificate(s) read", c.len()))
+                    .map_err(FieldError::from)
             }),
         }
     }
 }
 
 /// A resolver address: empty (the system's) or IP:PORT.
-pub(crate) fn check_resolver(text: &str) -> Result<String, String> {
+pub(crate) fn check_resolver(text: &str) -> Result<String, FieldError> {
     let t = text.trim();
     if t.is_empty() {
         return Ok("the system resolver".into());
@@ -228,18 +254,18 @@ pub(crate) fn check_resolver(text: &str) -> Result<String, String> {
         return Ok(format!("resolver {a}"));
     }
     match t.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V6(ip)) => Err(format!("add the port: [{ip}]:53")),
-        Ok(ip) => Err(format!("add the port: {ip}:53")),
-        Err(_) => Err(format!(
-            "`{t}` is not IP:PORT (e.g. 192.0.2.53:53 or [2001:db8::53]:53)"
-        )),
+        Ok(ip) => Err(FieldError::NoPort(std::net::SocketAddr::new(ip, 53))),
+        Err(_) => Err(FieldError::NotIpPort(t.to_string())),
     }
 }
 
 /// A trust-anchor file: readable, with DNSKEY or DS lines (the resolver checks the keys when a
 /// run starts).
-pub(crate) fn check_anchor(path: &Path) -> Result<String, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+pub(crate) fn check_anchor(path: &Path) -> Result<String, FieldError> {
+    let text = std::fs::read_to_string(path).map_err(|e| FieldError::Unreadable {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
     let (mut keys, mut ds) = (0, 0);
     for line in text.lines() {
         let line = line.split(';').next().unwrap_or("");
@@ -251,13 +277,13 @@ pub(crate) fn check_anchor(path: &Path) -> Result<String, String> {
         }
     }
     if keys + ds == 0 {
-        return Err(format!("{}: no DNSKEY or DS lines", path.display()));
+        return Err(FieldError::NoAnchorLines(path.display().to_string()));
     }
     Ok(format!("{keys} DNSKEY and {ds} DS line(s) read"))
 }
 
 /// One check under its field: the error in words and red, or what was found.
-fn show_check(ui: &mut Ui, check: Option<&Result<String, String>>) {
+fn show_check(ui: &mut Ui, check: Option<&Result<String, FieldError>>) {
     let Some(check) = check else {
         return;
     };

@@ -88,6 +88,12 @@ pub enum WorkerError {
     /// A task of the worker stopped before it answered.
     #[error("{0}")]
     Task(String),
+    /// The history could not keep the run.
+    #[error(transparent)]
+    History(#[from] crate::history::HistoryError),
+    /// The report could not be written as JSON.
+    #[error("{0}")]
+    Json(#[from] serde_json::Error),
 }
 
 impl NetSettings {
@@ -359,9 +365,9 @@ fn save_run(
     design: Design,
     report: &mut crate::live::LiveReport,
     run_settings: &serde_json::Value,
-) -> Result<(), String> {
+) -> Result<(), WorkerError> {
     let mut h = crate::history::History::open(path, true)?;
-    let value = serde_json::to_value(&*report).map_err(|e| e.to_string())?;
+    let value = serde_json::to_value(&*report)?;
     h.save(&value, crate::history::now_unix(), run_settings)?;
     let domain = report.domain.clone();
     report.date_rollover(&design, &|owner, record| {

@@ -468,7 +468,7 @@ id = "20261128"
     let d = resolve::drift(&secmx::zone::records_of(&design), &p);
     let find = |name: &str, rtype: &str| {
         d.iter()
-            .find(|x| x.name == name && x.rtype == rtype)
+            .find(|x| x.name == name && x.rtype.as_str() == rtype)
             .unwrap_or_else(|| panic!("no drift for {name} {rtype}: {d:#?}"))
     };
     assert_eq!(find("sec.test.", "MX").change, Change::Different);

@@ -325,8 +325,12 @@ fn the_window_and_the_command_line_give_the_same_answers() {
                 ),
                 (
                     r.verdict.word().to_string(),
-                    r.words[7].clone().unwrap_or_default(),
-                    r.words[8].clone().unwrap_or_default(),
+                    r.words[secmx::ui::live::Column::Dane as usize]
+                        .clone()
+                        .unwrap_or_default(),
+                    r.words[secmx::ui::live::Column::MtaSts as usize]
+                        .clone()
+                        .unwrap_or_default(),
                 ),
             )
         })

@@ -15,7 +15,7 @@ use secmx::probe::dane::Tlsa;
 use secmx::probe::tls::Pkix;
 use secmx::probe::{
     CancelHandle, Connect, InjectionOutcome, ProbeConfig, ProbeEvent, ProbeReport, ProbeTarget,
-    Timeouts, TlsaInput, Verdict, dane::DaneVerdict, probe, run_all,
+    StsVerdict, Timeouts, TlsaInput, Verdict, dane::DaneVerdict, probe, run_all,
 };
 use sha2::{Digest, Sha256};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener as StdListener};
@@ -1338,12 +1338,12 @@ fn mta_sts_enforce_judges_each_mx_probe_027() {
     let good = sts_fetch(Sts::Ok);
     let mut r = run_probe(&cfg, target(rl.valid, Role::Ber));
     secmx::rules::sts_fetch::probe_027(&good, &mut r);
-    assert_eq!(r.mta_sts.as_deref(), Some("pass"));
+    assert_eq!(r.mta_sts, Some(StsVerdict::Pass));
     assert_eq!(r.verdict, Verdict::Pass);
 
     let mut r = run_probe(&cfg, target(rl.selfsigned, Role::Ber));
     secmx::rules::sts_fetch::probe_027(&good, &mut r);
-    assert_eq!(r.mta_sts.as_deref(), Some("fail"));
+    assert_eq!(r.mta_sts, Some(StsVerdict::Fail));
     assert!(has_problem(&r, "PROBE-027"));
     assert_eq!(r.verdict, Verdict::Fail, "enforce + self-signed MX");
 
@@ -1351,12 +1351,12 @@ fn mta_sts_enforce_judges_each_mx_probe_027() {
     t.host = "mx9.probe.test".into();
     let mut r = run_probe(&cfg, t);
     secmx::rules::sts_fetch::probe_027(&good, &mut r);
-    assert_eq!(r.mta_sts.as_deref(), Some("not-covered"));
+    assert_eq!(r.mta_sts, Some(StsVerdict::NotCovered));
 
     let bad = sts_fetch(Sts::Redirect);
     let mut r = run_probe(&cfg, target(rl.valid, Role::Ber));
     secmx::rules::sts_fetch::probe_027(&bad, &mut r);
-    assert_eq!(r.mta_sts.as_deref(), Some("no-policy"));
+    assert_eq!(r.mta_sts, Some(StsVerdict::NoPolicy));
 }
 
 #[test]

@@ -324,6 +324,44 @@ fn a_recovery_copy_is_offered_and_restored() {
     assert!(copy.contains("ttl = 4321"), "{copy}");
 }
 
+/// Discard (an `Action::DiscardRecovery`) deletes the copy and drops its notice; the design shown
+/// stays the one opened.
+#[test]
+fn a_recovery_copy_is_discarded() {
+    let cfg = tempfile::tempdir().unwrap();
+    let file = secmx::ui::settings::recovery_file(cfg.path());
+    let text = secmx::ui::EXAMPLE_LEVEL2.replace("ttl = 3600", "ttl = 1234");
+    std::fs::write(&file, text).unwrap();
+    let (link, _w) = worker::detached();
+    let dir = cfg.path().to_path_buf();
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_max_steps(16)
+        .build_eframe(move |cc| {
+            App::new(
+                &cc.egui_ctx,
+                AppConfig {
+                    link,
+                    dialogs: Box::new(ScriptedDialogs::default()),
+                    config_dir: Some(dir),
+                    initial: example(),
+                },
+            )
+        });
+    h.run();
+    assert!(file.exists());
+    h.get_by_label("Discard").click();
+    h.run();
+    assert!(!file.exists(), "the recovery copy is deleted");
+    assert!(
+        h.query_by_label_contains("did not close normally")
+            .is_none(),
+        "the notice is gone"
+    );
+    assert_ne!(h.state().draft().ttl, "1234");
+    assert!(!h.state().is_dirty());
+}
+
 #[test]
 fn the_zone_snippet_is_saved_through_the_dialog_seam() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,6 +1,7 @@
 //! `secmx history` and `secmx diff`: the saved runs of a domain.
 
 use super::*;
+use crate::cli::CliError;
 
 /// Run `secmx history DOMAIN`.
 pub fn history(
@@ -8,7 +9,7 @@ pub fn history(
     file: Option<&Path>,
     limit: i64,
     out: &mut dyn Write,
-) -> Result<u8, String> {
+) -> Result<u8, CliError> {
     let h = crate::history::History::open(&history_path(file)?, false)?;
     let domain = normalize_name(domain);
     let runs = h.list(&domain, limit.max(1))?;
@@ -47,7 +48,7 @@ pub fn diff(
     file: Option<&Path>,
     fail_on_regression: bool,
     out: &mut dyn Write,
-) -> Result<u8, String> {
+) -> Result<u8, CliError> {
     let h = crate::history::History::open(&history_path(file)?, false)?;
     let (a, b) = match (run_a, run_b) {
         (Some(a), Some(b)) => (a, b),
@@ -69,7 +70,8 @@ pub fn diff(
                 return Err(format!(
                     "{d}: {} saved run(s); diff needs two (secmx check --save)",
                     runs.len()
-                ));
+                )
+                .into());
             }
             (runs[1].id, runs[0].id)
         }

@@ -2,6 +2,7 @@
 //! servers.
 
 use super::*;
+use crate::cli::CliError;
 
 /// Fetch the published state of a plan (DNS only; `import --from-dns`), with the TTLs of the
 /// zone's authoritative servers (asked directly, without recursion): a recursive resolver hands
@@ -9,7 +10,7 @@ use super::*;
 pub(super) fn fetch_published(
     net: &NetArgs,
     plan: &Plan,
-) -> Result<(Published, Vec<String>), String> {
+) -> Result<(Published, Vec<String>), CliError> {
     let settings = net.settings()?;
     let rt = runtime()?;
     let plan = plan.clone();
@@ -19,8 +20,9 @@ pub(super) fn fetch_published(
         let published = resolve::fetch(&resolver, &plan, &resolve::discard()).await;
         Ok::<_, String>(authoritative_ttls(&resolver, &settings, &plan, published, port).await)
     });
-    rt.block_on(handle)
-        .map_err(|e| format!("the DNS lookups stopped: {e}"))?
+    Ok(rt
+        .block_on(handle)
+        .map_err(|e| format!("the DNS lookups stopped: {e}"))??)
 }
 
 /// The zone that holds `domain` (the closest name with an NS RRset) and its servers' addresses.
@@ -94,7 +96,7 @@ pub(super) async fn authoritative_ttls(
             .iter()
             .map(|s| {
                 match direct
-                    .rrset(&s.name, &s.rtype)
+                    .rrset(&s.name, s.rtype.clone())
                     .filter(|d| d.status == s.status && d.status.is_answer())
                 {
                     Some(d) => d.clone(),
@@ -134,7 +136,7 @@ pub fn import_dns(
     output: Option<&Path>,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<u8, String> {
+) -> Result<u8, CliError> {
     let name =
         crate::model::DomainName::parse(domain).map_err(|e| format!("--domain {domain}: {e}"))?;
     let (published, ttl_notes) = fetch_published(net, &Plan::for_domain(name.as_str()))?;
@@ -156,13 +158,10 @@ pub fn import_dns(
         );
     }
     if published
-        .rrset(name.as_str(), "MX")
+        .rrset(name.as_str(), crate::model::RecordType::Mx)
         .is_some_and(|s| !s.status.is_answer())
     {
-        return Err(format!(
-            "{}: the MX lookup failed; nothing to import",
-            name.as_str()
-        ));
+        return Err(format!("{}: the MX lookup failed; nothing to import", name.as_str()).into());
     }
     let imp = resolve::import::design_from_published(&published).map_err(|e| e.to_string())?;
     for n in &imp.notes {

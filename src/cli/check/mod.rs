@@ -6,6 +6,7 @@
 //! report; with `--format jsonl` every event is printed as it happens (the run is on the runtime,
 //! this thread prints from a channel), then the report.
 
+use crate::cli::CliError;
 use crate::event::{Event, EventSink, RunId};
 use crate::live::{LivePlan, LiveReport, LiveSettings};
 use crate::model::{Design, normalize_name};
@@ -65,19 +66,19 @@ pub struct NetArgs {
 
 impl NetArgs {
     /// The step timeout of `--timeout`, range-checked.
-    fn step_timeout(&self) -> Result<Option<Duration>, String> {
+    fn step_timeout(&self) -> Result<Option<Duration>, CliError> {
         match self.timeout {
             None => Ok(None),
             Some(t) if t.is_finite() && t > 0.0 && t <= 3600.0 => {
                 Ok(Some(Duration::from_secs_f64(t)))
             }
-            Some(t) => Err(format!(
-                "--timeout {t}: give a number of seconds between 0 and 3600"
-            )),
+            Some(t) => {
+                Err(format!("--timeout {t}: give a number of seconds between 0 and 3600").into())
+            }
         }
     }
 
-    fn settings(&self) -> Result<Settings, String> {
+    fn settings(&self) -> Result<Settings, CliError> {
         Ok(Settings {
             nameserver: self.resolver,
             trust_anchor: self.trust_anchor.clone(),
@@ -141,15 +142,15 @@ pub struct SaveOpts {
 }
 
 /// The history file of `--history`, or the default one.
-fn history_path(given: Option<&Path>) -> Result<PathBuf, String> {
+fn history_path(given: Option<&Path>) -> Result<PathBuf, CliError> {
     match given {
         Some(p) => Ok(p.to_path_buf()),
-        None => crate::history::default_path(),
+        None => Ok(crate::history::default_path()?),
     }
 }
 
 /// The settings of a live run from the command line's options.
-pub(crate) fn live_settings(net: &NetArgs, popts: &ProbeOpts) -> Result<LiveSettings, String> {
+pub(crate) fn live_settings(net: &NetArgs, popts: &ProbeOpts) -> Result<LiveSettings, CliError> {
     let step = net.step_timeout()?;
     let mut probe = ProbeConfig::from_options(popts.ca.as_deref(), popts.ehlo.as_deref(), None)?;
     probe.timeouts = crate::probe::Timeouts::interactive(step);
@@ -200,12 +201,12 @@ pub(crate) fn print_events(rx: Option<std::sync::mpsc::Receiver<Event>>, out: &m
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))
+        .map_err(|e| format!("cannot start the async runtime: {e}").into())
 }
 
 /// Run the one live check ([`crate::live::run`]) on a runtime built here; with `stream` every
@@ -215,7 +216,7 @@ pub(crate) fn run_live(
     settings: LiveSettings,
     stream: bool,
     out: &mut dyn Write,
-) -> Result<LiveReport, String> {
+) -> Result<LiveReport, CliError> {
     let rt = runtime()?;
     let (sink, rx) = event_stream(stream);
     let handle = rt.spawn(async move {
@@ -225,9 +226,9 @@ pub(crate) fn run_live(
         crate::live::run(&plan, &settings, sink, cancel).await
     });
     print_events(rx, out);
-    rt.block_on(handle)
-        .map_err(|e| format!("the live check stopped: {e}"))?
-        .map_err(|e| e.to_string())
+    Ok(rt
+        .block_on(handle)
+        .map_err(|e| format!("the live check stopped: {e}"))??)
 }
 
 /// Run `secmx check`.
@@ -242,7 +243,7 @@ pub fn check(
     format: CheckFormat,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<u8, String> {
+) -> Result<u8, CliError> {
     let design: Option<Design> = match design_path {
         Some(p) => Some(project::load_design(p).map_err(|e| e.to_string())?),
         None => None,
@@ -252,7 +253,8 @@ pub fn check(
             return Err(format!(
                 "--domain {n} does not match the design's domain {}",
                 d.domain.as_str()
-            ));
+            )
+            .into());
         }
         (Some(d), _) => LivePlan::for_design(d, design_path.map(|p| p.display().to_string())),
         (None, Some(n)) => LivePlan::for_domain(

@@ -15,7 +15,8 @@ pub mod vantage;
 pub mod variants;
 
 pub use report::{
-    CertificateFacts, Connect, InjectionOutcome, ProbeReport, Problem, Timings, TlsFacts, Verdict,
+    CertificateFacts, Connect, InjectionOutcome, ProbeReport, Problem, StsVerdict, Timings,
+    TlsFacts, Verdict,
 };
 
 use crate::model::Role;

@@ -5,7 +5,7 @@
 use super::dane::{DaneResult, DaneVerdict};
 use super::tls::{CertInfo, Pkix};
 use crate::model::{Role, Severity};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
 /// How the TCP connect ended.
@@ -25,7 +25,7 @@ pub enum Connect {
 }
 
 /// pass / fail / inconclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// Every check a role requires passed (warnings allowed).
@@ -34,6 +34,55 @@ pub enum Verdict {
     Inconclusive,
     /// At least one error-severity problem.
     Fail,
+}
+
+impl Verdict {
+    /// The word of the JSON report (`pass`, `inconclusive`, `fail`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Inconclusive => "inconclusive",
+            Verdict::Fail => "fail",
+        }
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The MTA-STS judgement of one probed MX against the fetched policy (PROBE-027).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StsVerdict {
+    /// The policy lists the MX and TLS with a PKIX-valid certificate succeeded.
+    Pass,
+    /// The policy lists the MX but TLS or the certificate failed.
+    Fail,
+    /// The policy does not list this MX.
+    NotCovered,
+    /// No usable policy (not fetched as a sender would, invalid, or `mode: none`).
+    NoPolicy,
+}
+
+impl StsVerdict {
+    /// The word of the JSON report (`pass`, `fail`, `not-covered`, `no-policy`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StsVerdict::Pass => "pass",
+            StsVerdict::Fail => "fail",
+            StsVerdict::NotCovered => "not-covered",
+            StsVerdict::NoPolicy => "no-policy",
+        }
+    }
+}
+
+impl std::fmt::Display for StsVerdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// One judged problem, tied to a rule of the catalogue.
@@ -212,7 +261,7 @@ pub struct ProbeReport {
     /// DANE details.
     pub dane_detail: Option<DaneResult>,
     /// MTA-STS judgement (`null` until the policy fetch exists).
-    pub mta_sts: Option<String>,
+    pub mta_sts: Option<StsVerdict>,
     /// The dialogue stopped early, with this reason.
     pub error: Option<String>,
     /// The step where it stopped.
@@ -293,5 +342,47 @@ impl ProbeReport {
                 || (self.role == Role::Ber && matches!(self.plaintext_mail_from, Some(400..=499)))
                 || self.starttls_reply == Some(454)
                 || matches!(self.tls_mail_from, Some(400..=499)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::dane::DaneVerdict;
+    use super::*;
+
+    /// The word a verdict shows (`Display`) is the word of the JSON report (serde), and a stored
+    /// report's word reads back as the same verdict.
+    fn same_word<T>(all: &[T])
+    where
+        T: std::fmt::Display
+            + Serialize
+            + serde::de::DeserializeOwned
+            + PartialEq
+            + std::fmt::Debug,
+    {
+        for v in all {
+            let json = serde_json::to_value(v).unwrap();
+            assert_eq!(json.as_str(), Some(v.to_string().as_str()), "{v:?}");
+            assert_eq!(&serde_json::from_value::<T>(json).unwrap(), v);
+        }
+    }
+
+    #[test]
+    fn display_is_the_report_word() {
+        same_word(&[Verdict::Pass, Verdict::Inconclusive, Verdict::Fail]);
+        same_word(&[
+            StsVerdict::Pass,
+            StsVerdict::Fail,
+            StsVerdict::NotCovered,
+            StsVerdict::NoPolicy,
+        ]);
+        same_word(&[
+            DaneVerdict::Valid,
+            DaneVerdict::Fail,
+            DaneVerdict::NoTlsa,
+            DaneVerdict::NotApplicable,
+        ]);
+        assert_eq!(StsVerdict::NotCovered.to_string(), "not-covered");
+        assert!(serde_json::from_str::<Verdict>("\"maybe\"").is_err());
     }
 }

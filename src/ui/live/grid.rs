@@ -2,7 +2,7 @@
 //! pinned, then DANE, MTA-STS and the steps of the dialogue — the sender simulation above it and the
 //! details of the selected cell below it.
 
-use super::{LiveIntent, RunState, Verdict, palette, run_status, spell};
+use super::{CellVerdict, LiveIntent, RunState, palette, run_status, spell};
 use crate::event::RunId;
 use crate::live::LiveReport;
 use crate::model::{Design, Role};
@@ -23,14 +23,48 @@ pub const PROBE_STEPS: [&str; 9] = [
     "MTA-STS",
 ];
 
+/// A step column of the grid: its index in [`PROBE_STEPS`], [`ProbeRow::cells`] and
+/// [`ProbeRow::words`] (`row.cells[Column::Dane as usize]`), so no cell is reached by a bare number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// TCP connect.
+    Connect = 0,
+    /// The 220 greeting.
+    Greeting = 1,
+    /// EHLO.
+    Ehlo = 2,
+    /// MAIL FROM in plaintext.
+    PlaintextMail = 3,
+    /// STARTTLS offered and answered.
+    Starttls = 4,
+    /// The TLS handshake.
+    Tls = 5,
+    /// The certificate (PKIX).
+    Certificate = 6,
+    /// The DANE verdict.
+    Dane = 7,
+    /// The MTA-STS verdict.
+    MtaSts = 8,
+}
+
 /// The order the step columns are drawn in, right of the pinned relay, address and verdict
 /// columns: the two answers an administrator looks for first (DANE, MTA-STS), then the dialogue
 /// in the order it happens.
-pub const COLUMN_ORDER: [usize; PROBE_STEPS.len()] = [7, 8, 0, 1, 2, 3, 4, 5, 6];
+pub const COLUMN_ORDER: [usize; PROBE_STEPS.len()] = [
+    Column::Dane as usize,
+    Column::MtaSts as usize,
+    Column::Connect as usize,
+    Column::Greeting as usize,
+    Column::Ehlo as usize,
+    Column::PlaintextMail as usize,
+    Column::Starttls as usize,
+    Column::Tls as usize,
+    Column::Certificate as usize,
+];
 
 /// What one row of the grid probes: a relay address.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProbeTarget {
+pub struct GridTarget {
     /// Relay host name.
     pub host: String,
     /// The address; `None` while the run has not resolved the host yet.
@@ -49,11 +83,11 @@ pub struct ProbeTarget {
 #[derive(Debug, Clone)]
 pub struct ProbeRow {
     /// What is probed.
-    pub target: ProbeTarget,
+    pub target: GridTarget,
     /// The address's verdict (pass / fail / inconclusive), once its probe ended.
-    pub verdict: Verdict,
+    pub verdict: CellVerdict,
     /// One verdict per [`PROBE_STEPS`] column.
-    pub cells: [Verdict; PROBE_STEPS.len()],
+    pub cells: [CellVerdict; PROBE_STEPS.len()],
     /// The report's own word for a cell where it says more than pass/fail (DANE `valid`,
     /// `no-tlsa`; MTA-STS `not-covered`, `no-policy`); `None` = the verdict's word.
     pub words: [Option<String>; PROBE_STEPS.len()],
@@ -82,14 +116,14 @@ pub struct ProbeGrid {
 
 /// The rows a run starts with: every design relay address, or the host when it has none. The run
 /// adds the relays DNS publishes and the addresses it resolves as they come.
-pub fn probe_targets(design: &Design) -> Vec<ProbeTarget> {
+pub fn probe_targets(design: &Design) -> Vec<GridTarget> {
     let mut out = Vec::new();
     for r in &design.relays {
         let port = match r.role {
             Role::Ber => 25,
             Role::Sor => u16::try_from(r.port).unwrap_or(25),
         };
-        let base = ProbeTarget {
+        let base = GridTarget {
             host: r.host.clone(),
             address: None,
             port,
@@ -101,7 +135,7 @@ pub fn probe_targets(design: &Design) -> Vec<ProbeTarget> {
             out.push(base);
         } else {
             for a in &r.addresses {
-                out.push(ProbeTarget {
+                out.push(GridTarget {
                     address: Some(*a),
                     ..base.clone()
                 });
@@ -111,10 +145,10 @@ pub fn probe_targets(design: &Design) -> Vec<ProbeTarget> {
     out
 }
 
-pub(super) fn row(target: ProbeTarget) -> ProbeRow {
+pub(super) fn row(target: GridTarget) -> ProbeRow {
     ProbeRow {
         target,
-        verdict: Verdict::Pending,
+        verdict: CellVerdict::Pending,
         cells: Default::default(),
         words: Default::default(),
         details: Vec::new(),
@@ -142,7 +176,7 @@ impl ProbeGrid {
         self.rows = probes
             .iter()
             .map(|r| {
-                let mut row = row(ProbeTarget {
+                let mut row = row(GridTarget {
                     host: r.host.clone(),
                     address: Some(r.address),
                     port: r.port,
@@ -169,14 +203,14 @@ impl ProbeGrid {
 }
 
 /// The grid column of a probe step, if it has one (RSET, QUIT and retries have none).
-fn step_column(step: Step) -> Option<usize> {
+fn step_column(step: Step) -> Option<Column> {
     Some(match step {
-        Step::Connect => 0,
-        Step::Greeting => 1,
-        Step::Ehlo => 2,
-        Step::MailFrom => 3,
-        Step::Starttls => 4,
-        Step::Tls | Step::EhloTls | Step::MailFromTls => 5,
+        Step::Connect => Column::Connect,
+        Step::Greeting => Column::Greeting,
+        Step::Ehlo => Column::Ehlo,
+        Step::MailFrom => Column::PlaintextMail,
+        Step::Starttls => Column::Starttls,
+        Step::Tls | Step::EhloTls | Step::MailFromTls => Column::Tls,
         Step::Rset
         | Step::Quit
         | Step::Retry
@@ -191,7 +225,7 @@ fn step_column(step: Step) -> Option<usize> {
 /// The row of (host, address, port): an exact match, else a row of that host still waiting for
 /// its address (the worker resolved it), else a new row.
 fn row_for(grid: &mut ProbeGrid, host: &str, address: std::net::IpAddr, port: u16) -> usize {
-    let same = |t: &ProbeTarget| t.host == host && t.port == port;
+    let same = |t: &GridTarget| t.host == host && t.port == port;
     if let Some(i) = grid
         .rows
         .iter()
@@ -212,7 +246,7 @@ fn row_for(grid: &mut ProbeGrid, host: &str, address: std::net::IpAddr, port: u1
         t.address = Some(address);
         t
     });
-    grid.rows.push(row(template.unwrap_or(ProbeTarget {
+    grid.rows.push(row(template.unwrap_or(GridTarget {
         host: host.to_string(),
         address: Some(address),
         port,
@@ -239,7 +273,11 @@ pub fn apply_probe_event(grid: &mut ProbeGrid, event: &ProbeEvent) {
                 return;
             };
             let i = row_for(grid, host, *address, *port);
-            grid.rows[i].cells[col] = if *ok { Verdict::Pass } else { Verdict::Fail };
+            grid.rows[i].cells[col as usize] = if *ok {
+                CellVerdict::Pass
+            } else {
+                CellVerdict::Fail
+            };
         }
         ProbeEvent::Finished { report } => {
             let i = row_for(grid, &report.host, report.address, report.port);
@@ -255,21 +293,22 @@ pub fn apply_probe_event(grid: &mut ProbeGrid, event: &ProbeEvent) {
 
 fn fill_from_report(row: &mut ProbeRow, r: &crate::probe::ProbeReport) {
     use crate::probe::dane::DaneVerdict;
-    use crate::probe::report::Verdict as V;
+    use crate::probe::report::{StsVerdict, Verdict as V};
     use crate::probe::tls::Pkix;
     // The dialogue's steps from the report's facts (progress events may have been dropped).
     let step = |done: bool, ok: bool| match (done, ok) {
-        (false, _) => Verdict::Pending,
-        (true, true) => Verdict::Pass,
-        (true, false) => Verdict::Fail,
+        (false, _) => CellVerdict::Pending,
+        (true, true) => CellVerdict::Pass,
+        (true, false) => CellVerdict::Fail,
     };
     let sor = r.role == Role::Sor;
-    row.cells[0] = step(true, r.connect == crate::probe::Connect::Ok);
+    row.cells[Column::Connect as usize] = step(true, r.connect == crate::probe::Connect::Ok);
     if r.connect == crate::probe::Connect::Ok {
         if !r.implicit_tls {
-            row.cells[1] = step(r.greeting.is_some(), r.greeting == Some(220));
-            row.cells[2] = step(r.ehlo.is_some(), r.ehlo == Some(250));
-            row.cells[3] = step(
+            row.cells[Column::Greeting as usize] =
+                step(r.greeting.is_some(), r.greeting == Some(220));
+            row.cells[Column::Ehlo as usize] = step(r.ehlo.is_some(), r.ehlo == Some(250));
+            row.cells[Column::PlaintextMail as usize] = step(
                 r.plaintext_mail_from.is_some(),
                 r.plaintext_mail_from.is_some_and(|c| {
                     if sor {
@@ -279,48 +318,54 @@ fn fill_from_report(row: &mut ProbeRow, r: &crate::probe::ProbeReport) {
                     }
                 }),
             );
-            row.cells[4] = step(
+            row.cells[Column::Starttls as usize] = step(
                 r.starttls_offered.is_some(),
                 r.starttls_offered == Some(true) && r.starttls_reply.is_none_or(|c| c == 220),
             );
         } else {
-            for c in 1..5 {
-                row.cells[c] = Verdict::NotApplicable;
+            for c in [
+                Column::Greeting,
+                Column::Ehlo,
+                Column::PlaintextMail,
+                Column::Starttls,
+            ] {
+                row.cells[c as usize] = CellVerdict::NotApplicable;
             }
         }
-        row.cells[5] = step(
+        row.cells[Column::Tls as usize] = step(
             r.tls.is_some(),
             r.tls.as_ref().is_some_and(|t| t.version.is_some()),
         );
     }
     row.verdict = match r.verdict {
-        V::Pass => Verdict::Pass,
-        V::Fail => Verdict::Fail,
-        V::Inconclusive => Verdict::Inconclusive,
+        V::Pass => CellVerdict::Pass,
+        V::Fail => CellVerdict::Fail,
+        V::Inconclusive => CellVerdict::Inconclusive,
     };
     if r.verdict == V::Inconclusive {
-        for c in row.cells.iter_mut().filter(|c| **c == Verdict::Pending) {
-            *c = Verdict::Inconclusive;
+        for c in row.cells.iter_mut().filter(|c| **c == CellVerdict::Pending) {
+            *c = CellVerdict::Inconclusive;
         }
     }
-    row.cells[6] = match &r.certificate {
-        Some(c) if c.pkix == Pkix::Valid => Verdict::Pass,
-        Some(_) => Verdict::Fail,
-        None => Verdict::NotApplicable,
+    row.cells[Column::Certificate as usize] = match &r.certificate {
+        Some(c) if c.pkix == Pkix::Valid => CellVerdict::Pass,
+        Some(_) => CellVerdict::Fail,
+        None => CellVerdict::NotApplicable,
     };
-    row.cells[7] = match r.dane {
-        DaneVerdict::Valid => Verdict::Pass,
-        DaneVerdict::Fail => Verdict::Fail,
-        _ => Verdict::NotApplicable,
+    row.cells[Column::Dane as usize] = match r.dane {
+        DaneVerdict::Valid => CellVerdict::Pass,
+        DaneVerdict::Fail => CellVerdict::Fail,
+        _ => CellVerdict::NotApplicable,
     };
-    row.words[7] = Some(spell(&r.dane));
-    row.cells[8] = match r.mta_sts.as_deref() {
-        Some("pass") => Verdict::Pass,
-        Some("fail") => Verdict::Fail,
-        Some("not-covered") => Verdict::Inconclusive,
-        _ => Verdict::NotApplicable,
+    row.words[Column::Dane as usize] = Some(spell(&r.dane));
+    row.cells[Column::MtaSts as usize] = match r.mta_sts {
+        Some(StsVerdict::Pass) => CellVerdict::Pass,
+        Some(StsVerdict::Fail) => CellVerdict::Fail,
+        Some(StsVerdict::NotCovered) => CellVerdict::Inconclusive,
+        Some(StsVerdict::NoPolicy) | None => CellVerdict::NotApplicable,
     };
-    row.words[8] = Some(r.mta_sts.clone().unwrap_or_else(|| "n/a".into()));
+    row.words[Column::MtaSts as usize] =
+        Some(r.mta_sts.map_or("n/a", StsVerdict::as_str).to_string());
     let mut d = vec![format!(
         "Verdict: {} ({} attempt(s), {} ms)",
         spell(&r.verdict),
@@ -427,10 +472,10 @@ fn simulation_ui(ui: &mut Ui, sim: &crate::probe::simulate::Simulation, dark: bo
         ("Best Effort Sender", &sim.bes),
     ] {
         let (verdict, word) = match run.outcome {
-            Outcome::Tls => (Verdict::Pass, "delivers over TLS"),
-            Outcome::Plaintext => (Verdict::Inconclusive, "delivers in plaintext"),
-            Outcome::Defer => (Verdict::Inconclusive, "defers"),
-            Outcome::Bounce => (Verdict::Fail, "bounces"),
+            Outcome::Tls => (CellVerdict::Pass, "delivers over TLS"),
+            Outcome::Plaintext => (CellVerdict::Inconclusive, "delivers in plaintext"),
+            Outcome::Defer => (CellVerdict::Inconclusive, "defers"),
+            Outcome::Bounce => (CellVerdict::Fail, "bounces"),
         };
         let to = run
             .delivered_to
@@ -518,9 +563,9 @@ pub fn probe_ui(
         0.0
     };
     let avail = (ui.available_height() - details_h).max(120.0);
-    let word = |v: Verdict| {
+    let word = |v: CellVerdict| {
         // A run that ended without a result for this step says so in words.
-        if v == Verdict::Pending && !running {
+        if v == CellVerdict::Pending && !running {
             "no result"
         } else {
             v.word()

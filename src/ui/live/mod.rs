@@ -48,7 +48,7 @@ impl RunState {
 
 /// A verdict of one probe step: a colour and always a word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Verdict {
+pub enum CellVerdict {
     /// No result yet.
     #[default]
     Pending,
@@ -62,25 +62,25 @@ pub enum Verdict {
     NotApplicable,
 }
 
-impl Verdict {
+impl CellVerdict {
     /// The word shown in the cell.
     pub fn word(self) -> &'static str {
         match self {
-            Verdict::Pending => "pending",
-            Verdict::Pass => "pass",
-            Verdict::Fail => "fail",
-            Verdict::Inconclusive => "inconclusive",
-            Verdict::NotApplicable => "n/a",
+            CellVerdict::Pending => "pending",
+            CellVerdict::Pass => "pass",
+            CellVerdict::Fail => "fail",
+            CellVerdict::Inconclusive => "inconclusive",
+            CellVerdict::NotApplicable => "n/a",
         }
     }
 
     fn color(self, dark: bool) -> Color32 {
         match self {
-            Verdict::Pending => palette::muted(dark),
-            Verdict::Pass => palette::ok(dark),
-            Verdict::Fail => palette::error(dark),
-            Verdict::Inconclusive => palette::warning(dark),
-            Verdict::NotApplicable => palette::muted(dark),
+            CellVerdict::Pending => palette::muted(dark),
+            CellVerdict::Pass => palette::ok(dark),
+            CellVerdict::Fail => palette::error(dark),
+            CellVerdict::Inconclusive => palette::warning(dark),
+            CellVerdict::NotApplicable => palette::muted(dark),
         }
     }
 }
@@ -146,7 +146,7 @@ mod tests {
     fn grid_for(host: &str, address: Option<std::net::IpAddr>) -> ProbeGrid {
         ProbeGrid {
             run: RunState::Running(RunId(1)),
-            rows: vec![row(ProbeTarget {
+            rows: vec![row(GridTarget {
                 host: host.into(),
                 address,
                 port: 25,
@@ -177,10 +177,19 @@ mod tests {
         apply_probe_event(&mut g, &step(Step::MailFrom, false));
         apply_probe_event(&mut g, &step(Step::Rset, true)); // no column
         assert_eq!(g.rows.len(), 1);
-        assert_eq!(g.rows[0].cells[0], Verdict::Pass);
-        assert_eq!(g.rows[0].cells[1], Verdict::Pass);
-        assert_eq!(g.rows[0].cells[3], Verdict::Fail);
-        assert_eq!(g.rows[0].cells[4], Verdict::Pending);
+        assert_eq!(g.rows[0].cells[Column::Connect as usize], CellVerdict::Pass);
+        assert_eq!(
+            g.rows[0].cells[Column::Greeting as usize],
+            CellVerdict::Pass
+        );
+        assert_eq!(
+            g.rows[0].cells[Column::PlaintextMail as usize],
+            CellVerdict::Fail
+        );
+        assert_eq!(
+            g.rows[0].cells[Column::Starttls as usize],
+            CellVerdict::Pending
+        );
 
         let mut t = crate::probe::ProbeTarget::new("mx1.agency.example", a, 25, Role::Ber);
         t.via = Some("design".into());
@@ -209,8 +218,16 @@ mod tests {
             },
         );
         assert_eq!(g.done, 1);
-        assert_eq!(g.rows[0].cells[6], Verdict::Pass, "certificate");
-        assert_eq!(g.rows[0].cells[7], Verdict::NotApplicable, "no TLSA");
+        assert_eq!(
+            g.rows[0].cells[Column::Certificate as usize],
+            CellVerdict::Pass,
+            "certificate"
+        );
+        assert_eq!(
+            g.rows[0].cells[Column::Dane as usize],
+            CellVerdict::NotApplicable,
+            "no TLSA"
+        );
         let details = g.rows[0].details.join("\n");
         assert!(details.contains("TLSv1.3"), "{details}");
         assert!(details.contains("PKIX: valid"), "{details}");
@@ -244,7 +261,7 @@ mod tests {
 
     #[test]
     fn dns_events_make_one_row_per_question() {
-        let mut p = Published::default();
+        let mut p = PublishedPanel::default();
         apply_dns_event(
             &mut p,
             &DnsEvent::QueryAnswered {

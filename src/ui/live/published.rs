@@ -10,7 +10,7 @@ use egui::Ui;
 
 /// The published-DNS panel's state.
 #[derive(Debug, Clone, Default)]
-pub struct Published {
+pub struct PublishedPanel {
     /// The run.
     pub run: RunState,
     /// The domain looked up.
@@ -29,7 +29,7 @@ pub struct Published {
 }
 
 /// Apply one DNS progress event to the Published panel: a row per question as it is answered.
-pub fn apply_dns_event(state: &mut Published, event: &DnsEvent) {
+pub fn apply_dns_event(state: &mut PublishedPanel, event: &DnsEvent) {
     let row = match event {
         DnsEvent::QueryStarted { .. } => return,
         DnsEvent::QueryAnswered {
@@ -109,7 +109,7 @@ pub fn drift_line(d: &crate::resolve::Drift) -> String {
 
 /// Apply the DNS part of a run's report: every RRset with its TTL and records, and the drift
 /// against the design the run checked.
-pub fn apply_report_dns(state: &mut Published, report: &LiveReport, srv_label: &str) {
+pub fn apply_report_dns(state: &mut PublishedPanel, report: &LiveReport, srv_label: &str) {
     let Some(dns) = &report.dns else {
         return;
     };
@@ -124,7 +124,7 @@ pub fn apply_report_dns(state: &mut Published, report: &LiveReport, srv_label: &
             };
             [
                 s.name.clone(),
-                s.rtype.clone(),
+                s.rtype.to_string(),
                 s.status.as_str().to_string(),
                 s.dnssec.as_str().to_string(),
                 ttl_text(s.ttl),
@@ -141,7 +141,7 @@ pub fn apply_report_dns(state: &mut Published, report: &LiveReport, srv_label: &
 /// The "Published (DNS)" panel. `stale` says the drift is against an earlier version of the design.
 pub fn published_ui(
     ui: &mut Ui,
-    state: &Published,
+    state: &PublishedPanel,
     resolver: &str,
     can_run: bool,
     stale: bool,
