@@ -1,5 +1,5 @@
 //! Lookups a [`RecordSet`](super::RecordSet) builds once, on first use, and shares between the
-//! rules of one lint (they run on two threads, so the cache is a `OnceLock`). The first one: the
+//! rules of one lint (a `OnceLock`, so a `RecordSet` stays `Sync`). The first one: the
 //! records of each type, so a rule that wants the TLSA records walks the 20,000 TLSA records of a
 //! 10,000-relay design instead of all 60,000 records.
 

@@ -34,11 +34,6 @@ pub fn dkim_key_owner(selector: &str, domain: &str) -> String {
     format!("{selector}._domainkey.{domain}")
 }
 
-/// From this many records on, the engine uses both cores: the rule run and the rendering of a
-/// design's records (`zone::records_of`) each split their work in two. Everyday designs (2–10
-/// relays) stay on one thread.
-pub const PARALLEL_MIN_RECORDS: usize = 4_000;
-
 /// Default SRV service label for SecMX Level 2 discovery (the SRV label convention: README, "SecMX in one minute").
 pub const DEFAULT_SRV_LABEL: &str = "_secmx";
 /// Default TTL of everything emitted when the design names none.

@@ -318,27 +318,10 @@ pub fn records_of(design: &Design) -> RecordSet {
     // names are the relay host, its TLSA owner and its TLS-RPT owner.
     let n = design.relays.len();
     let mut set = RecordSet::with_capacity(n * 6 + 8, n * 3 + 8);
-    // The two halves are independent: a big design renders the second on another thread while
-    // this one renders and indexes the first.
-    let tail = if n.saturating_mul(6) >= crate::model::PARALLEL_MIN_RECORDS {
-        let tail = std::thread::scope(|s| {
-            let tail = s.spawn(|| tlsa_and_policy_records(design));
-            for r in relay_records(design) {
-                set.push(r);
-            }
-            tail.join()
-        });
-        match tail {
-            Ok(tail) => tail,
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    } else {
-        for r in relay_records(design) {
-            set.push(r);
-        }
-        tlsa_and_policy_records(design)
-    };
-    for r in tail {
+    for r in relay_records(design) {
+        set.push(r);
+    }
+    for r in tlsa_and_policy_records(design) {
         set.push(r);
     }
     if design.profile == Profile::Sge

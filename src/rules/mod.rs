@@ -362,9 +362,6 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
     registry().find(|r| r.id == id)
 }
 
-/// Record sets at least this large are judged on two threads (the checks are pure and independent);
-/// smaller ones — every design a person edits by hand — on the caller's thread.
-pub use crate::model::PARALLEL_MIN_RECORDS;
 /// Counts of findings per severity (a model type: the zone export's header takes one).
 pub use crate::model::Summary;
 
@@ -372,65 +369,12 @@ pub use crate::model::Summary;
 /// first), then rule id, then subject.
 pub fn run(input: &Input<'_>, needs: &[Needs]) -> Vec<Finding> {
     let facts = Facts::new(*input);
-    let input = &facts;
-    let rules: Vec<(&'static Rule, CheckFn)> = registry()
-        .filter(|r| needs.contains(&r.needs))
-        .filter_map(|r| r.check.map(|c| (r, c)))
-        .collect();
-    let mut out = if input.records.len() >= PARALLEL_MIN_RECORDS && rules.len() > 1 {
-        // Both threads take the next rule not yet taken, so a few costly rules do not leave one
-        // thread idle: one from the front of the registry, the other from the back, so they
-        // seldom wait for the same shared look-up (`RecordSet::shared`) being built by the other.
-        // Each rule's findings are then put back in registry order, exactly as a sequential run
-        // gives them.
-        let left = std::sync::Mutex::new((0usize, rules.len()));
-        let judge = |from_back: bool| {
-            let mut done: Vec<(usize, Vec<Finding>)> = Vec::new();
-            loop {
-                let i = {
-                    let mut left = left.lock().unwrap_or_else(|e| e.into_inner());
-                    if left.0 >= left.1 {
-                        break;
-                    }
-                    if from_back {
-                        left.1 -= 1;
-                        left.1
-                    } else {
-                        left.0 += 1;
-                        left.0 - 1
-                    }
-                };
-                let Some((rule, check)) = rules.get(i) else {
-                    break;
-                };
-                let mut found = Vec::new();
-                check(rule, input, &mut found);
-                done.push((i, found));
-            }
-            done
-        };
-        let mut done = std::thread::scope(|s| {
-            let other = s.spawn(|| judge(true));
-            let mut done = judge(false);
-            match other.join() {
-                Ok(more) => done.extend(more),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-            done
-        });
-        done.sort_unstable_by_key(|(i, _)| *i);
-        let mut out = Vec::with_capacity(done.iter().map(|(_, f)| f.len()).sum());
-        for (_, found) in done {
-            out.extend(found);
+    let mut out = Vec::new();
+    for rule in registry().filter(|r| needs.contains(&r.needs)) {
+        if let Some(check) = rule.check {
+            check(rule, &facts, &mut out);
         }
-        out
-    } else {
-        let mut out = Vec::new();
-        for (rule, check) in &rules {
-            check(rule, input, &mut out);
-        }
-        out
-    };
+    }
     sort_findings(&mut out);
     out
 }
@@ -502,25 +446,6 @@ mod tests {
                 "{group}"
             );
         }
-    }
-
-    #[test]
-    fn parallel_and_sequential_runs_give_the_same_findings() {
-        let mut d = crate::model::sample::generated_design(1_500);
-        d.test_domain = false; // MX-005/006 fire per relay: plenty of findings to compare
-        let prepared = Prepared::from_design(&d);
-        let input = prepared.input(&d);
-        assert!(input.records.len() >= PARALLEL_MIN_RECORDS);
-        let parallel = run(&input, &[Needs::Static]);
-        let mut sequential = Vec::new();
-        for r in registry().filter(|r| r.needs == Needs::Static) {
-            if let Some(c) = r.check {
-                c(r, &crate::rules::Facts::new(input), &mut sequential);
-            }
-        }
-        sort_findings(&mut sequential);
-        assert!(parallel.len() > 1_000, "{}", parallel.len());
-        assert_eq!(parallel, sequential);
     }
 
     #[test]

@@ -17,6 +17,10 @@ pub const EXPIRY_ERROR_DAYS: i64 = 7;
 /// read is reported too.
 pub fn tlsa_017(rule: &Rule, input: &crate::rules::Facts<'_>, out: &mut Vec<Finding>) {
     for r in input.relays {
+        // Most relays name no next key: nothing to judge, nothing to build.
+        if r.next_key.is_none() && r.next_key_record.is_none() && r.next_tlsa.is_empty() {
+            continue;
+        }
         let subject = format!("_{}._tcp.{}", r.tlsa_port(), r.host);
         if let (Some(k), Some(Err(e))) = (&r.next_key, &r.next_key_record) {
             out.push(rule.finding(

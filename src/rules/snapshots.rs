@@ -28,7 +28,7 @@ fn finding_line(f: &Finding) -> String {
     )
 }
 
-/// Lint `d`; the scheduled run must agree with a plain sequential run over the same input.
+/// Lint `d`; `lint` must agree with each static rule run by hand over the same input.
 fn findings_of(d: &Design) -> Vec<Finding> {
     let findings = super::lint(d);
     let prepared = Prepared::from_design(d);
