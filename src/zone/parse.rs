@@ -646,7 +646,14 @@ impl<'a> ZoneReader<'a> {
                 Some(RData::Txt(parts)) => RData::Txt(
                     parts
                         .into_iter()
-                        .map(|s| s.chars().map(unplaceholder).collect())
+                        // A placeholder is a code point past U+10FF00: its UTF-8 starts with 0xF4.
+                        .map(|s| {
+                            if s.as_bytes().contains(&0xF4) {
+                                s.chars().map(unplaceholder).collect()
+                            } else {
+                                s
+                            }
+                        })
                         .collect(),
                 ),
                 Some(d) => d,
