@@ -604,7 +604,11 @@ impl<'a> ZoneReader<'a> {
             }
         }
         let names = self.groups.len();
-        drop((dest, std::mem::take(&mut self.groups), std::mem::take(&mut self.next)));
+        drop((
+            dest,
+            std::mem::take(&mut self.groups),
+            std::mem::take(&mut self.next),
+        ));
         Ok(ParsedZone {
             records: RecordSet::from_records(std::mem::take(&mut self.records), names),
             default_ttl,
@@ -739,15 +743,15 @@ impl<'a> ZoneReader<'a> {
             RecordType::A | RecordType::AAAA | RecordType::TXT | RecordType::TLSA => {
                 HRData::try_from_str(rtype, data_text).map(Some)
             }
-            RecordType::MX | RecordType::SRV | RecordType::CNAME | RecordType::NS
+            RecordType::MX
+            | RecordType::SRV
+            | RecordType::CNAME
+            | RecordType::NS
             | RecordType::PTR => Ok(Some(match HRData::try_from_str(rtype, data_text)? {
                 HRData::MX(m) => HRData::MX(MX::new(m.preference, relative(m.exchange)?)),
-                HRData::SRV(s) => HRData::SRV(SRV::new(
-                    s.priority,
-                    s.weight,
-                    s.port,
-                    relative(s.target)?,
-                )),
+                HRData::SRV(s) => {
+                    HRData::SRV(SRV::new(s.priority, s.weight, s.port, relative(s.target)?))
+                }
                 HRData::CNAME(c) => HRData::CNAME(CNAME(relative(c.0)?)),
                 HRData::NS(n) => HRData::NS(NS(relative(n.0)?)),
                 HRData::PTR(p) => HRData::PTR(PTR(relative(p.0)?)),
