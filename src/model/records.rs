@@ -243,27 +243,49 @@ impl RecordSet {
         }
     }
 
+    /// A set of these records, in this order, keeping the vector (no copy of the records);
+    /// `names` is about how many distinct owner names they have.
+    pub fn from_records(records: Vec<Record>, names: usize) -> Self {
+        let n = records.len();
+        let mut set = RecordSet {
+            records,
+            by_name: FxHashMap::with_capacity_and_hasher(names, Default::default()),
+            next: Vec::with_capacity(n),
+            collided: FxHashMap::default(),
+            by_type: std::sync::OnceLock::new(),
+        };
+        for idx in 0..n {
+            set.link(idx);
+        }
+        set
+    }
+
     /// Add a record.
     pub fn push(&mut self, r: Record) {
         self.by_type.take();
-        let idx = self.records.len();
+        self.records.push(r);
+        self.link(self.records.len() - 1);
+    }
+
+    /// Index the record at `idx`, the one after those indexed so far.
+    fn link(&mut self, idx: usize) {
+        let name = &self.records[idx].name;
         // Past 4 billion records the chain index would not fit: keep such (hypothetical) records
         // in the side map, which holds plain indexes.
         let Some(idx32) = u32::try_from(idx).ok().filter(|&i| i != NONE) else {
-            self.collided.entry(r.name.clone()).or_default().push(idx);
+            self.collided.entry(name.clone()).or_default().push(idx);
             self.next.push(NONE);
-            self.records.push(r);
             return;
         };
-        let key = name_key(&r.name);
+        let key = name_key(name);
         match self.by_name.entry(key) {
             std::collections::hash_map::Entry::Occupied(mut e) => {
                 let (first, last) = *e.get();
-                if self.records[first as usize].name == r.name {
+                if self.records[first as usize].name == *name {
                     self.next[last as usize] = idx32;
                     e.insert((first, idx32));
                 } else {
-                    self.collided.entry(r.name.clone()).or_default().push(idx);
+                    self.collided.entry(name.clone()).or_default().push(idx);
                 }
             }
             std::collections::hash_map::Entry::Vacant(e) => {
@@ -271,7 +293,6 @@ impl RecordSet {
             }
         }
         self.next.push(NONE);
-        self.records.push(r);
     }
 
     /// All records, in insertion order.

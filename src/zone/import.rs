@@ -225,21 +225,20 @@ fn map_records(
     let mut why: HashMap<usize, String> = HashMap::default();
     let mut notes = Vec::new();
 
-    let mut index: HashMap<(&str, &str), Vec<usize>> = HashMap::default();
-    for (i, r) in recs.iter().enumerate() {
-        index
-            .entry((r.name.as_str(), r.data.rtype()))
-            .or_default()
-            .push(i);
+    // The records of one type at one owner, in order: the set's own index by name, without a copy.
+    fn at<'s>(
+        set: &'s RecordSet,
+        name: &'s str,
+        rtype: &'static str,
+    ) -> impl Iterator<Item = usize> + 's {
+        set.at_indexed(name, rtype).map(|(i, _)| i)
     }
-    let at = |name: &str, rtype: &str| -> Vec<usize> {
-        index.get(&(name, rtype)).cloned().unwrap_or_default()
-    };
 
-    // MX → null MX and BERs, in MX order.
-    let mut bers: Vec<Relay> = Vec::new();
-    let mut ber_idx: Vec<usize> = Vec::new();
-    for i in at(&d, "MX") {
+    // MX → null MX and BERs, in MX order. A relay's host is kept borrowed from its record too, so
+    // the lookups below need no copy of it.
+    let mut bers: Vec<Option<Relay>> = Vec::new();
+    let mut ber_hosts: Vec<&str> = Vec::new();
+    for i in at(set, &d, "MX") {
         if let RData::Mx {
             preference,
             exchange,
@@ -259,23 +258,25 @@ fn map_records(
             }
             let mut r = Relay::new(exchange.clone(), Role::Ber);
             r.preference = *preference;
-            bers.push(r);
-            ber_idx.push(i);
+            bers.push(Some(r));
+            ber_hosts.push(exchange);
             mapped[i] = true;
         }
     }
 
     // SRV under the chosen label → also_srv BERs and SORs, merged so MX and SRV orders both survive.
+    // Each BER is moved into `relays` once, in MX order.
     let label = choose_srv_label(recs, &d);
-    let mut ber_by_host: HashMap<&str, Vec<usize>> = HashMap::default();
-    for (k, b) in bers.iter().enumerate() {
-        ber_by_host.entry(b.host.as_str()).or_default().push(k);
-    }
-    let mut relays: Vec<Relay> = Vec::new();
+    let mut relays: Vec<Relay> = Vec::with_capacity(bers.len());
+    let mut relay_hosts: Vec<&str> = Vec::with_capacity(bers.len());
     let mut next_ber = 0usize;
     if let Some(label) = &label {
+        let mut ber_by_host: HashMap<&str, Vec<usize>> = HashMap::default();
+        for (k, host) in ber_hosts.iter().enumerate() {
+            ber_by_host.entry(host).or_default().push(k);
+        }
         design.srv_label = label.clone();
-        for i in at(&design.srv_owner(), "SRV") {
+        for i in at(set, &design.srv_owner(), "SRV") {
             let RData::Srv {
                 priority,
                 weight,
@@ -297,12 +298,19 @@ fn map_records(
                 None
             };
             if let Some(k) = claim {
-                relays.extend(bers[next_ber..k].iter().cloned());
-                let mut b = bers[k].clone();
-                b.also_srv = true;
-                b.priority = *priority;
-                b.weight = *weight;
-                relays.push(b);
+                for j in next_ber..k {
+                    if let Some(b) = bers[j].take() {
+                        relays.push(b);
+                        relay_hosts.push(ber_hosts[j]);
+                    }
+                }
+                if let Some(mut b) = bers[k].take() {
+                    b.also_srv = true;
+                    b.priority = *priority;
+                    b.weight = *weight;
+                    relays.push(b);
+                    relay_hosts.push(ber_hosts[k]);
+                }
                 next_ber = k + 1;
             } else {
                 let mut s = Relay::new(target.clone(), Role::Sor);
@@ -310,23 +318,34 @@ fn map_records(
                 s.priority = *priority;
                 s.weight = *weight;
                 relays.push(s);
+                relay_hosts.push(target);
             }
         }
     }
-    relays.extend(bers[next_ber..].iter().cloned());
+    for j in next_ber..bers.len() {
+        if let Some(b) = bers[j].take() {
+            relays.push(b);
+            relay_hosts.push(ber_hosts[j]);
+        }
+    }
+    drop(bers);
 
     // Addresses and TLSA, per relay host (first relay with that host), BERs first as records_of does.
     let mut order: Vec<usize> = (0..relays.len())
         .filter(|&k| relays[k].role == Role::Ber)
         .collect();
     order.extend((0..relays.len()).filter(|&k| relays[k].role == Role::Sor));
-    let mut hosts_done: HashSet<String> = HashSet::default();
-    let mut tlsa_done: HashSet<String> = HashSet::default();
+    let mut hosts_done: HashSet<&str> = HashSet::default();
+    // (port, host) stands for the TLSA owner `_<port>._tcp.<host>` (one owner per pair, and back).
+    let mut tlsa_done: HashSet<(i64, &str)> = HashSet::default();
     for &k in &order {
-        let host = relays[k].host.clone();
-        if !host.is_empty() && hosts_done.insert(host.clone()) {
-            let inside = is_in_domain(&host, &d);
-            for i in at(&host, "A").into_iter().chain(at(&host, "AAAA")) {
+        let host = relay_hosts[k];
+        if host.is_empty() {
+            continue;
+        }
+        if hosts_done.insert(host) {
+            let inside = is_in_domain(host, &d);
+            for i in at(set, host, "A").chain(at(set, host, "AAAA")) {
                 let addr = match recs[i].data {
                     RData::A(a) => std::net::IpAddr::V4(a),
                     RData::Aaaa(a) => std::net::IpAddr::V6(a),
@@ -345,9 +364,9 @@ fn map_records(
                 }
             }
         }
-        let owner = tlsa_owner(relays[k].tlsa_port(), &host);
-        if !host.is_empty() && tlsa_done.insert(owner.clone()) {
-            for i in at(&owner, "TLSA") {
+        let port = relays[k].tlsa_port();
+        if tlsa_done.insert((port, host)) {
+            for i in at(set, &tlsa_owner(port, host), "TLSA") {
                 if let RData::Tlsa {
                     usage,
                     selector,
@@ -369,7 +388,7 @@ fn map_records(
     }
 
     // MTA-STS.
-    for i in at(&format!("_mta-sts.{d}"), "TXT") {
+    for i in at(set, &format!("_mta-sts.{d}"), "TXT") {
         let text = recs[i].data.txt_joined().unwrap_or_default();
         let Some(fields) = policy_fields(&text, "STSv1") else {
             why.insert(i, "TXT at _mta-sts that is not a `v=STSv1` record".into());
@@ -397,7 +416,7 @@ fn map_records(
     }
 
     // TLS-RPT.
-    for i in at(&format!("_smtp._tls.{d}"), "TXT") {
+    for i in at(set, &format!("_smtp._tls.{d}"), "TXT") {
         let text = recs[i].data.txt_joined().unwrap_or_default();
         let Some(fields) = policy_fields(&text, "TLSRPTv1") else {
             why.insert(
@@ -424,14 +443,14 @@ fn map_records(
     // The same TLS-RPT record at relay hosts with TLSA is what export derives (XR-010): mapped.
     if let Some(rpt) = &design.tls_rpt {
         let text = crate::zone::tlsrpt_text(rpt);
-        let hosts: Vec<String> = design
+        let hosts = design
             .relays
             .iter()
-            .filter(|r| !r.tlsa.is_empty())
-            .map(|r| r.host.clone())
-            .collect();
+            .zip(&relay_hosts)
+            .filter(|(r, _)| !r.tlsa.is_empty())
+            .map(|(_, h)| *h);
         for host in hosts {
-            for i in at(&format!("_smtp._tls.{host}"), "TXT") {
+            for i in at(set, &format!("_smtp._tls.{host}"), "TXT") {
                 if recs[i].data.txt_joined().as_deref() == Some(text.as_str()) {
                     mapped[i] = true;
                 }
@@ -441,7 +460,7 @@ fn map_records(
 
     // SGE texts: apex SPF, _dmarc.
     let mut sge = SgeTexts::default();
-    for i in at(&d, "TXT") {
+    for i in at(set, &d, "TXT") {
         let text = recs[i].data.txt_joined().unwrap_or_default();
         if is_spf(&text) {
             if sge.spf.is_none() {
@@ -452,7 +471,7 @@ fn map_records(
             }
         }
     }
-    for i in at(&format!("_dmarc.{d}"), "TXT") {
+    for i in at(set, &format!("_dmarc.{d}"), "TXT") {
         let text = recs[i].data.txt_joined().unwrap_or_default();
         if is_dmarc(&text) {
             if sge.dmarc.is_none() {

@@ -38,7 +38,7 @@ use super::text::{
     unplaceholder,
 };
 use crate::model::{RData, Record, RecordSet};
-use hickory_proto::rr::{DNSClass, LowerName, Name, RecordType, RrKey};
+use hickory_proto::rr::{DNSClass, Name, RData as HRData, RecordType};
 use hickory_proto::serialize::txt::{LexerError, ParseError, Parser, Token, parse_ttl};
 use rustc_hash::FxHashMap;
 use std::str::FromStr;
@@ -310,7 +310,8 @@ enum State {
 /// One RRset: its key (for the canonical order) and the chain of its records in
 /// [`ZoneReader::records`] (through [`ZoneReader::next`]), in the order written, without repeats.
 struct Group {
-    key: RrKey,
+    key: Box<[u8]>,
+    rtype: RecordType,
     first: u32,
     last: u32,
     len: u32,
@@ -341,7 +342,7 @@ struct ZoneReader<'a> {
     rtype: Option<(RecordType, usize, usize)>,
     ttl: Ttl,
     /// Every record kept, in the order read (moved out in RRset order at the end).
-    records: Vec<Option<Record>>,
+    records: Vec<Record>,
     /// The next record of the same RRset ([`END`] for none).
     next: Vec<u32>,
     groups: Vec<Group>,
@@ -350,6 +351,35 @@ struct ZoneReader<'a> {
     collided: FxHashMap<(String, u16), u32>,
     /// Hash of (group, data) → first record, for RRsets past [`SCAN_LIMIT`].
     seen: FxHashMap<u64, u32>,
+    /// The last few owners written (text as written, name, [`name_text`]), so an owner written
+    /// again a few lines later is not parsed again; emptied when `$ORIGIN` changes.
+    recent: Vec<(&'a str, Name, String)>,
+}
+
+/// Owners kept in [`ZoneReader::recent`].
+const RECENT_OWNERS: usize = 4;
+
+/// The sort key of an RRset in hickory's `RrKey` order (RFC 4034 §6.1 canonical name order, then
+/// the type number) as bytes that compare the same way: the labels from the root, each lower-cased
+/// with bytes 0 and 1 escaped as `1 1` and `1 2` and ended by 0, then a 0 for the end of the name,
+/// then the type (big-endian). An RRset's name is always absolute, as hickory makes it.
+fn sort_key(name: &Name, rtype: RecordType) -> Box<[u8]> {
+    let mut key = Vec::with_capacity(name.len() + 4);
+    for label in name.iter().rev() {
+        for &b in label {
+            let b = b.to_ascii_lowercase();
+            if b <= 1 {
+                key.push(1);
+                key.push(b + 1);
+            } else {
+                key.push(b);
+            }
+        }
+        key.push(0);
+    }
+    key.push(0);
+    key.extend_from_slice(&u16::from(rtype).to_be_bytes());
+    key.into_boxed_slice()
 }
 
 impl<'a> ZoneReader<'a> {
@@ -368,6 +398,7 @@ impl<'a> ZoneReader<'a> {
             by_key: FxHashMap::default(),
             collided: FxHashMap::default(),
             seen: FxHashMap::default(),
+            recent: Vec::with_capacity(RECENT_OWNERS),
         }
     }
 
@@ -465,9 +496,23 @@ impl<'a> ZoneReader<'a> {
                         Tok::Origin => State::Origin,
                         Tok::Ttl => State::Ttl,
                         _ if chars => {
-                            let name = Name::parse(self.value(&t), Some(&self.origin))
-                                .map_err(|e| self.error_at(&e.into(), t.start))?;
-                            self.set_name(name);
+                            let owner = self.value(&t);
+                            if let Some((_, name, text)) =
+                                self.recent.iter().find(|(o, _, _)| *o == owner)
+                            {
+                                self.current_name = Some(name.clone());
+                                self.current_text = Some(text.clone());
+                            } else {
+                                let name = Name::parse(owner, Some(&self.origin))
+                                    .map_err(|e| self.error_at(&e.into(), t.start))?;
+                                let text = name_text(&name);
+                                if self.recent.len() == RECENT_OWNERS {
+                                    self.recent.remove(0);
+                                }
+                                self.recent.push((owner, name.clone(), text.clone()));
+                                self.current_name = Some(name);
+                                self.current_text = Some(text);
+                            }
                             State::TtlClassType
                         }
                         Tok::At => {
@@ -488,6 +533,7 @@ impl<'a> ZoneReader<'a> {
                 State::Origin if chars => {
                     self.origin = Name::parse(self.value(&t), None)
                         .map_err(|e| self.error_at(&e.into(), t.start))?;
+                    self.recent.clear();
                     State::StartLine
                 }
                 State::Ttl | State::Origin => return Err(self.unexpected(&t)),
@@ -532,41 +578,56 @@ impl<'a> ZoneReader<'a> {
                 .key
                 .cmp(&self.groups[b as usize].key)
         });
-        let total = self.groups.iter().map(|g| g.len as usize).sum();
-        let mut records = RecordSet::with_capacity(total, self.groups.len());
+        // Where each record goes (its RRset's rank, then its place in the RRset), then the records
+        // moved there in place: one array of records at any time, not two.
+        let n = self.records.len();
+        let mut dest: Vec<u32> = vec![END; n];
+        let mut pos = 0u32;
         for g in order {
             let mut i = self.groups[g as usize].first;
             while i != END {
-                if let Some(r) = self.records[i as usize].take() {
-                    records.push(r);
-                }
+                dest[i as usize] = pos;
+                pos += 1;
                 i = self.next[i as usize];
             }
         }
+        if pos as usize != n {
+            return Err(ImportError::new(
+                "the zone reader lost track of its records (a bug: please report it)",
+            ));
+        }
+        for i in 0..n {
+            while dest[i] as usize != i {
+                let j = dest[i] as usize;
+                self.records.swap(i, j);
+                dest.swap(i, j);
+            }
+        }
+        let names = self.groups.len();
+        drop((
+            dest,
+            std::mem::take(&mut self.groups),
+            std::mem::take(&mut self.next),
+        ));
         Ok(ParsedZone {
-            records,
+            records: RecordSet::from_records(std::mem::take(&mut self.records), names),
             default_ttl,
         })
     }
 
     /// One record: its data parsed by hickory, added to its RRset.
     fn insert(&mut self, span: Option<(usize, usize)>) -> Result<(), ImportError> {
-        let Some((_, type_start, type_end)) = self.rtype else {
+        let Some((rtype, type_start, type_end)) = self.rtype else {
             return Ok(());
         };
         let (start, end) = span.unwrap_or((type_end, type_end));
         let type_text = &self.text[type_start..type_end];
         let type_text = type_text.trim_matches('"');
         let data_text = &self.text[start..end];
-        let mut input = String::with_capacity(8 + type_text.len() + data_text.len());
-        input.push_str("@ 0 ");
-        input.push_str(type_text);
-        input.push(' ');
-        input.push_str(data_text);
-        let parsed = Parser::new(input, None, Some(self.origin.clone()))
-            .parse()
-            .map_err(|e| self.data_error(&e, start, end))?;
-        let Some(record) = parsed.1.into_values().flat_map(|s| s.into_iter()).next() else {
+        let Some(rdata) = self
+            .rdata(rtype, type_text, data_text)
+            .map_err(|e| self.data_error(&e, start, end))?
+        else {
             return Err(self.error_at(&ParseError::from("record data not read"), start));
         };
         let Some(name) = self.current_name.as_ref() else {
@@ -581,25 +642,32 @@ impl<'a> ZoneReader<'a> {
             .clone();
         let data = if self.class != DNSClass::IN {
             RData::Other {
-                rtype: format!("{} {}", self.class, record.record_type()),
-                data: record.data.to_string(),
+                rtype: format!("{} {}", self.class, rdata.record_type()),
+                data: rdata.to_string(),
             }
         } else {
-            match model_rdata(&record.data) {
+            match model_rdata(&rdata) {
                 Some(RData::Txt(parts)) => RData::Txt(
                     parts
                         .into_iter()
-                        .map(|s| s.chars().map(unplaceholder).collect())
+                        // A placeholder is a code point past U+10FF00: its UTF-8 starts with 0xF4.
+                        .map(|s| {
+                            if s.as_bytes().contains(&0xF4) {
+                                s.chars().map(unplaceholder).collect()
+                            } else {
+                                s
+                            }
+                        })
                         .collect(),
                 ),
                 Some(d) => d,
                 None => RData::Other {
-                    rtype: record.record_type().to_string(),
-                    data: record.data.to_string(),
+                    rtype: rdata.record_type().to_string(),
+                    data: rdata.to_string(),
                 },
             }
         };
-        let rtype = record.record_type();
+        let rtype = rdata.record_type();
         let record = Record::new(owner, i64::from(ttl), data);
         let key_hash = fx_hash((record.name.as_str(), u16::from(rtype)));
         let found = match self.by_key.get(&key_hash) {
@@ -623,23 +691,20 @@ impl<'a> ZoneReader<'a> {
                 Ok(())
             }
             None => {
-                let mut fqdn = name.clone();
-                fqdn.set_fqdn(true);
+                let key = sort_key(name, rtype);
                 let g = u32::try_from(self.groups.len())
                     .map_err(|_| self.error_at(&ParseError::from("too many RRsets"), type_start))?;
                 let i = self.push_record(record)?;
                 self.groups.push(Group {
-                    key: RrKey::new(LowerName::new(&fqdn), rtype),
+                    key,
+                    rtype,
                     first: i,
                     last: i,
                     len: 1,
                 });
                 match self.by_key.entry(key_hash) {
                     std::collections::hash_map::Entry::Occupied(_) => {
-                        let name = self.records[i as usize]
-                            .as_ref()
-                            .map(|r| r.name.clone())
-                            .unwrap_or_default();
+                        let name = self.records[i as usize].name.clone();
                         self.collided.insert((name, u16::from(rtype)), g);
                     }
                     std::collections::hash_map::Entry::Vacant(e) => {
@@ -651,13 +716,68 @@ impl<'a> ZoneReader<'a> {
         }
     }
 
+    /// The record data of an entry, read as hickory's zone parser reads it under the current
+    /// origin (`None`: hickory gave no record).
+    ///
+    /// For the common types, the data alone goes through [`HRData::try_from_str`] (hickory's lexer
+    /// and record-data parser, without the origin), and a relative name, which is always the last
+    /// field read, then gets the origin appended as [`Name::parse`] would have done: same data,
+    /// same errors, without building a zone parser, an RRset map and a record for each entry. The
+    /// other types (whose names come before other fields, such as SOA) take hickory's zone parser
+    /// on `@ 0 TYPE data`.
+    fn rdata(
+        &self,
+        rtype: RecordType,
+        type_text: &str,
+        data_text: &str,
+    ) -> Result<Option<HRData>, ParseError> {
+        use hickory_proto::rr::rdata::{CNAME, MX, NS, PTR, SRV};
+        let relative = |n: Name| -> Result<Name, ParseError> {
+            if n.is_fqdn() {
+                Ok(n)
+            } else {
+                Ok(n.append_domain(&self.origin)?)
+            }
+        };
+        match rtype {
+            RecordType::A | RecordType::AAAA | RecordType::TXT | RecordType::TLSA => {
+                HRData::try_from_str(rtype, data_text).map(Some)
+            }
+            RecordType::MX
+            | RecordType::SRV
+            | RecordType::CNAME
+            | RecordType::NS
+            | RecordType::PTR => Ok(Some(match HRData::try_from_str(rtype, data_text)? {
+                HRData::MX(m) => HRData::MX(MX::new(m.preference, relative(m.exchange)?)),
+                HRData::SRV(s) => {
+                    HRData::SRV(SRV::new(s.priority, s.weight, s.port, relative(s.target)?))
+                }
+                HRData::CNAME(c) => HRData::CNAME(CNAME(relative(c.0)?)),
+                HRData::NS(n) => HRData::NS(NS(relative(n.0)?)),
+                HRData::PTR(p) => HRData::PTR(PTR(relative(p.0)?)),
+                other => other,
+            })),
+            _ => {
+                let mut input = String::with_capacity(8 + type_text.len() + data_text.len());
+                input.push_str("@ 0 ");
+                input.push_str(type_text);
+                input.push(' ');
+                input.push_str(data_text);
+                let parsed = Parser::new(input, None, Some(self.origin.clone())).parse()?;
+                Ok(parsed
+                    .1
+                    .into_values()
+                    .flat_map(|s| s.into_iter())
+                    .next()
+                    .map(|r| r.data))
+            }
+        }
+    }
+
     /// Whether group `g` holds `name`'s records of type `rtype`.
     fn group_is(&self, g: u32, name: &str, rtype: RecordType) -> bool {
         let group = &self.groups[g as usize];
-        group.key.record_type == rtype
-            && self.records[group.first as usize]
-                .as_ref()
-                .is_some_and(|r| r.name == name)
+        group.rtype == rtype && self.records[group.first as usize].name == name
     }
 
     fn push_record(&mut self, r: Record) -> Result<u32, ImportError> {
@@ -665,7 +785,7 @@ impl<'a> ZoneReader<'a> {
             .ok()
             .filter(|&i| i != END)
             .ok_or_else(|| ImportError::new("too many records"))?;
-        self.records.push(Some(r));
+        self.records.push(r);
         self.next.push(END);
         Ok(i)
     }
@@ -676,17 +796,14 @@ impl<'a> ZoneReader<'a> {
         let group = &self.groups[g as usize];
         if replace {
             // A CNAME RRset holds one record: the new one takes its place.
-            self.records[group.first as usize] = Some(r);
+            self.records[group.first as usize] = r;
             return;
         }
         let data_hash = |g: u32, d: &RData| fx_hash((g, d));
         if group.len < SCAN_LIMIT {
             let mut i = group.first;
             while i != END {
-                if self.records[i as usize]
-                    .as_ref()
-                    .is_some_and(|x| x.data == r.data)
-                {
+                if self.records[i as usize].data == r.data {
                     return;
                 }
                 i = self.next[i as usize];
@@ -695,30 +812,22 @@ impl<'a> ZoneReader<'a> {
                 // From here on, repeats are found by hash: index what is there.
                 let mut i = group.first;
                 while i != END {
-                    if let Some(x) = &self.records[i as usize] {
-                        self.seen.entry(data_hash(g, &x.data)).or_insert(i);
-                    }
+                    let h = data_hash(g, &self.records[i as usize].data);
+                    self.seen.entry(h).or_insert(i);
                     i = self.next[i as usize];
                 }
             }
         } else {
             let h = data_hash(g, &r.data);
             match self.seen.get(&h) {
-                Some(&i)
-                    if self.records[i as usize]
-                        .as_ref()
-                        .is_some_and(|x| x.data == r.data) =>
-                {
+                Some(&i) if self.records[i as usize].data == r.data => {
                     return;
                 }
                 Some(_) => {
                     // Two data with one hash: rare; scan the RRset.
                     let mut i = group.first;
                     while i != END {
-                        if self.records[i as usize]
-                            .as_ref()
-                            .is_some_and(|x| x.data == r.data)
-                        {
+                        if self.records[i as usize].data == r.data {
                             return;
                         }
                         i = self.next[i as usize];

@@ -47,7 +47,7 @@ pub(crate) fn model_rdata(d: &HRData) -> Option<RData> {
 
 /// A name normalised like the rest of the program: lower case, no final dot, root = `""`.
 pub(crate) fn name_text(name: &Name) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(name.len());
     for (i, label) in name.iter().enumerate() {
         if i > 0 {
             out.push('.');
@@ -58,6 +58,14 @@ pub(crate) fn name_text(name: &Name) -> String {
 }
 
 fn push_label(out: &mut String, bytes: &[u8]) {
+    // The usual label (printable ASCII without `.` and `\`): lower-cased as it is.
+    if bytes
+        .iter()
+        .all(|&b| b.is_ascii_graphic() && b != b'.' && b != b'\\')
+    {
+        out.extend(bytes.iter().map(|b| char::from(b.to_ascii_lowercase())));
+        return;
+    }
     match std::str::from_utf8(bytes) {
         Ok(s) => {
             for c in s.chars() {
