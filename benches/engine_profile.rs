@@ -1,4 +1,4 @@
-//! Run the 10,000-relay lint/export in a loop, for profilers (`perf record`, callgrind):
+//! Run the 10,000-relay (or `SECMX_PROFILE_RELAYS`) lint/export in a loop, for profilers (`perf record`, callgrind):
 //! `cargo bench --bench engine_profile -- [lint|export|records|dump] [iterations]`, or the built
 //! binary under `perf record` / `valgrind --tool=callgrind`. Flags cargo passes (`--bench`) are
 //! ignored.
@@ -11,7 +11,12 @@ fn main() {
     let mut args = std::env::args().skip(1).filter(|a| !a.starts_with("--"));
     let what = args.next().unwrap_or_else(|| "lint".to_string());
     let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(100);
-    let big = generated_design(10_000);
+    // SECMX_PROFILE_RELAYS: the design's size (default 10,000; 5 for the everyday design).
+    let relays = std::env::var("SECMX_PROFILE_RELAYS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
+    let big = generated_design(relays);
     let given = ExportOptions {
         summary: Some(secmx::rules::Summary::of(&secmx::rules::lint(&big))),
         ..ExportOptions::default()
