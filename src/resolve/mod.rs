@@ -97,7 +97,7 @@ pub enum DnsEvent {
         name: String,
         /// Type asked.
         #[serde(rename = "type")]
-        rtype: String,
+        rtype: crate::model::RecordType,
     },
     /// A definite answer came back (data, NXDOMAIN or NODATA).
     QueryAnswered {
@@ -105,7 +105,7 @@ pub enum DnsEvent {
         name: String,
         /// Type asked.
         #[serde(rename = "type")]
-        rtype: String,
+        rtype: crate::model::RecordType,
         /// ok, nxdomain or nodata.
         status: Status,
         /// DNSSEC proof.
@@ -121,7 +121,7 @@ pub enum DnsEvent {
         name: String,
         /// Type asked.
         #[serde(rename = "type")]
-        rtype: String,
+        rtype: crate::model::RecordType,
         /// servfail, refused, timeout or error.
         status: Status,
         /// What went wrong.
@@ -219,7 +219,7 @@ impl Resolver {
     /// failed events to `sink`.
     pub async fn query(&self, name: &str, rtype: RecordType, sink: &DnsSink) -> RRset {
         let fqdn = fqdn(name);
-        let tname = rtype.to_string();
+        let tname = crate::model::RecordType::of(&rtype.to_string());
         sink(DnsEvent::QueryStarted {
             name: fqdn.clone(),
             rtype: tname.clone(),

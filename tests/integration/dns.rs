@@ -599,6 +599,14 @@ fn cli_check_design_reports_drift_and_streams_jsonl() {
     assert!(lines.len() > 10, "{text}");
     assert_eq!(lines[0]["source"], "dns");
     assert_eq!(lines[0]["event"], "query_started");
+    // Every DNS event names its type by mnemonic, as text (the typed `RecordType` writes "MX").
+    assert!(
+        lines
+            .iter()
+            .filter(|l| l["source"] == "dns" && l["event"] == "query_answered")
+            .any(|l| l["type"] == "MX"),
+        "{text}"
+    );
     let report = lines.last().expect("report");
     let drift = report["dns"]["drift"].as_array().expect("drift");
     let has = |name: &str, t: &str, c: &str| {

@@ -266,7 +266,7 @@ mod tests {
             &mut p,
             &DnsEvent::QueryAnswered {
                 name: "agency.example.".into(),
-                rtype: "MX".into(),
+                rtype: crate::model::RecordType::Mx,
                 status: Status::Ok,
                 dnssec: Dnssec::Secure,
                 records: 2,
@@ -277,7 +277,7 @@ mod tests {
             &mut p,
             &DnsEvent::QueryFailed {
                 name: "_25._tcp.mx1.agency.example.".into(),
-                rtype: "TLSA".into(),
+                rtype: crate::model::RecordType::Tlsa,
                 status: Status::Servfail,
                 detail: "SERVFAIL".into(),
                 ms: 1.0,

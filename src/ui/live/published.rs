@@ -41,7 +41,7 @@ pub fn apply_dns_event(state: &mut PublishedPanel, event: &DnsEvent) {
             ..
         } => [
             name.clone(),
-            rtype.clone(),
+            rtype.to_string(),
             status.as_str().to_string(),
             dnssec.as_str().to_string(),
             "-".to_string(),
@@ -55,7 +55,7 @@ pub fn apply_dns_event(state: &mut PublishedPanel, event: &DnsEvent) {
             ..
         } => [
             name.clone(),
-            rtype.clone(),
+            rtype.to_string(),
             status.as_str().to_string(),
             "-".to_string(),
             "-".to_string(),
