@@ -13,6 +13,11 @@ pub(crate) fn acceptor(name: &str, issuer: &Issuer<'static, KeyPair>) -> tokio_r
         .unwrap()
         .signed_by(&key, issuer)
         .unwrap();
+    acceptor_of(&cert, &key)
+}
+
+/// A TLS acceptor serving `cert` with `key` (TLS 1.2 and 1.3, ring).
+pub(crate) fn acceptor_of(cert: &rcgen::Certificate, key: &KeyPair) -> tokio_rustls::TlsAcceptor {
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))

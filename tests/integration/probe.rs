@@ -896,18 +896,7 @@ async fn serve_tls_injectable(
         .unwrap()
         .self_signed(&key)
         .unwrap();
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(
-        vec![cert.der().clone()],
-        rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
-    )
-    .unwrap();
-    let tls = tokio_rustls::TlsAcceptor::from(Arc::new(config))
+    let tls = super::https_peer::acceptor_of(&cert, &key)
         .accept(tcp)
         .await?;
     let (rd, mut wr) = tokio::io::split(tls);

@@ -394,6 +394,11 @@ fn closing_the_window_with_unsaved_changes_asks_first() {
         .is_some_and(|v| v.commands.contains(&egui::ViewportCommand::CancelClose));
     assert!(cancelled, "the close is held back");
     h.run();
+    quit_is_asked_then_cancelled(&mut h);
+}
+
+/// The unsaved-changes question of a quit (the TTL typed as 120) is shown; Cancel keeps the work.
+fn quit_is_asked_then_cancelled(h: &mut Harness<'static, App>) {
     assert_eq!(h.state().pending(), Some(&Pending::Quit));
     assert!(
         h.query_by_label_contains("Save them before quitting?")
@@ -416,15 +421,7 @@ fn ctrl_q_quits_through_the_unsaved_changes_guard() {
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::Q);
     h.run();
-    assert_eq!(h.state().pending(), Some(&Pending::Quit));
-    assert!(
-        h.query_by_label_contains("Save them before quitting?")
-            .is_some()
-    );
-    h.get_by_label("Cancel").click();
-    h.run();
-    assert_eq!(h.state().pending(), None);
-    assert_eq!(h.state().draft().ttl, "120");
+    quit_is_asked_then_cancelled(&mut h);
 }
 
 /// The RRsets DNS would answer for `records` (one per owner and type, secure).

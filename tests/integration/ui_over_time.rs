@@ -259,33 +259,53 @@ fn the_rollover_plan_shows_above_the_probe_grid_and_dates_from_the_run() {
     assert!(h.query_by_label(&format!("now: publish {next}")).is_none());
 }
 
+/// A leaf certificate for mx1.agency.example under a test CA ("Button CA"), written to `dir` as
+/// the leaf alone and as leaf + CA, with the `3 1 1` record of the leaf key and the `2 1 1` of the CA.
+struct TestChain {
+    leaf_only: std::path::PathBuf,
+    chain: std::path::PathBuf,
+    ee: String,
+    ta: String,
+}
+
+impl TestChain {
+    fn write(dir: &std::path::Path) -> Self {
+        use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, PublicKeyData};
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca_p = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca_p.distinguished_name
+            .push(rcgen::DnType::CommonName, "Button CA");
+        let ca = ca_p.self_signed(&ca_key).unwrap();
+        let issuer = Issuer::new(ca_p, ca_key);
+        let key = KeyPair::generate().unwrap();
+        let mut p = CertificateParams::new(vec!["mx1.agency.example".to_string()]).unwrap();
+        p.distinguished_name
+            .push(rcgen::DnType::CommonName, "mx1.agency.example");
+        let leaf = p.signed_by(&key, &issuer).unwrap();
+        let (leaf_only, chain) = (dir.join("leaf.pem"), dir.join("chain.pem"));
+        std::fs::write(&leaf_only, leaf.pem()).unwrap();
+        std::fs::write(&chain, format!("{}{}", leaf.pem(), ca.pem())).unwrap();
+        let spki =
+            |k: &dyn PublicKeyData| secmx::tlsagen::spki_sha256(&k.subject_public_key_info());
+        TestChain {
+            leaf_only,
+            chain,
+            ee: format!("3 1 1 {}", spki(&key)),
+            ta: format!("2 1 1 {}", spki(issuer.key())),
+        }
+    }
+}
+
 #[test]
 fn tlsa_from_a_file_goes_into_the_relay_undoably_and_a_chain_without_its_issuer_is_refused() {
-    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
     let dir = tempfile::tempdir().unwrap();
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_p = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_p.distinguished_name
-        .push(rcgen::DnType::CommonName, "Button CA");
-    let ca = ca_p.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_p, ca_key);
-    let key = KeyPair::generate().unwrap();
-    let mut p = CertificateParams::new(vec!["mx1.agency.example".to_string()]).unwrap();
-    p.distinguished_name
-        .push(rcgen::DnType::CommonName, "mx1.agency.example");
-    let leaf = p.signed_by(&key, &issuer).unwrap();
-    let (leaf_only, chain) = (dir.path().join("leaf.pem"), dir.path().join("chain.pem"));
-    std::fs::write(&leaf_only, leaf.pem()).unwrap();
-    std::fs::write(&chain, format!("{}{}", leaf.pem(), ca.pem())).unwrap();
-    let ee = format!(
-        "3 1 1 {}",
-        secmx::tlsagen::spki_sha256(&rcgen::PublicKeyData::subject_public_key_info(&key))
-    );
-    let ta = format!(
-        "2 1 1 {}",
-        secmx::tlsagen::spki_sha256(&rcgen::PublicKeyData::subject_public_key_info(issuer.key()))
-    );
+    let TestChain {
+        leaf_only,
+        chain,
+        ee,
+        ta,
+    } = TestChain::write(dir.path());
 
     let dialogs = secmx::ui::dialogs::ScriptedDialogs::new([Some(leaf_only), Some(chain)]);
     let (mut h, _w) = harness_with(secmx::ui::EXAMPLE_LEVEL2, dialogs);
@@ -336,24 +356,8 @@ fn tlsa_from_a_file_goes_into_the_relay_undoably_and_a_chain_without_its_issuer_
 /// back.
 #[test]
 fn the_next_keys_tlsa_is_edited_in_the_relay_and_published_beside_the_current_one() {
-    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
     let dir = tempfile::tempdir().unwrap();
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_p = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca = ca_p.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_p, ca_key);
-    let key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["mx1.agency.example".to_string()])
-        .unwrap()
-        .signed_by(&key, &issuer)
-        .unwrap();
-    let chain = dir.path().join("next-chain.pem");
-    std::fs::write(&chain, format!("{}{}", leaf.pem(), ca.pem())).unwrap();
-    let ee = format!(
-        "3 1 1 {}",
-        secmx::tlsagen::spki_sha256(&rcgen::PublicKeyData::subject_public_key_info(&key))
-    );
+    let TestChain { chain, ee, .. } = TestChain::write(dir.path());
 
     let dialogs = secmx::ui::dialogs::ScriptedDialogs::new([Some(chain)]);
     let (mut h, _w) = harness_with(secmx::ui::EXAMPLE_LEVEL2, dialogs);
