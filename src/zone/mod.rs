@@ -6,6 +6,7 @@
 
 pub mod export;
 pub mod import;
+mod lex;
 pub mod parse;
 #[cfg(test)]
 mod proptests;

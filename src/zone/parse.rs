@@ -2,9 +2,10 @@
 //!
 //! The entries of the text (owner, TTL, class, type, `$ORIGIN`, `$TTL`, blank owners, `( … )`
 //! groups, quoted strings, comments) are read here, by a lexer that splits the text the way
-//! hickory's own zone lexer does and keeps each token's position; the record data of each entry is
-//! handed to hickory's zone [`Parser`] on its own (`@ 0 TYPE <rdata as written>` under the current
-//! origin), so hickory still parses every record type. Records are grouped into RRsets here.
+//! hickory's own zone lexer does and keeps each token's position ([`super::lex`]); the record data
+//! of each entry is read by hickory: the common types with `RData::try_from_str` (relative names then
+//! get the origin as `Name::parse` gives it), the others by its zone [`Parser`] on their own
+//! (`@ 0 TYPE <rdata as written>` under the current origin). Records are grouped into RRsets here.
 //!
 //! Why not run hickory's parser over the whole text, as before:
 //! * it inserts every record with `RecordSet::insert`, which scans the RRset for an equal record:
@@ -32,6 +33,7 @@
 //! (which hickory reports without a position) the column is found on the entry's lines from the
 //! offending token or character the error names.
 
+use super::lex::{Lexed, Lexer, Tok};
 use super::rdata::{model_rdata, name_text};
 use super::text::{
     ImportError, column_in, decode_ddd_in_quotes, line_col, origin_name, refine, refuse_include,
@@ -39,7 +41,7 @@ use super::text::{
 };
 use crate::model::{RData, Record, RecordSet};
 use hickory_proto::rr::{DNSClass, Name, RData as HRData, RecordType};
-use hickory_proto::serialize::txt::{LexerError, ParseError, Parser, Token, parse_ttl};
+use hickory_proto::serialize::txt::{ParseError, Parser, Token, parse_ttl};
 use rustc_hash::FxHashMap;
 use std::str::FromStr;
 
@@ -73,209 +75,6 @@ pub(crate) fn parse_zone(text: &str, origin: &str) -> Result<ParsedZone, ImportE
         Err(_) => Err(ImportError::new(
             "the zone parser failed unexpectedly on this text",
         )),
-    }
-}
-
-/// What the lexer found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tok {
-    /// Whitespace at the start of a line (the owner is the previous one).
-    Blank,
-    /// End of line (outside `( … )` and quotes).
-    Eol,
-    /// `@`.
-    At,
-    /// `$INCLUDE`.
-    Include,
-    /// `$ORIGIN`.
-    Origin,
-    /// `$TTL`.
-    Ttl,
-    /// A word.
-    Word,
-    /// A quoted string (the span includes the quotes).
-    Quoted,
-    /// `( … )` (the span includes the parentheses).
-    List,
-}
-
-/// A token and its byte span in the text.
-#[derive(Debug, Clone, Copy)]
-struct Lexed {
-    tok: Tok,
-    start: usize,
-    end: usize,
-}
-
-/// A lexer error and where it happened.
-struct LexFail {
-    err: LexerError,
-    at: usize,
-}
-
-/// Splits zone text into tokens the way hickory-proto 0.26's zone lexer does (a `(` opens a group
-/// only at the start of a token, quotes are not special inside a group, `)` outside a group and
-/// control characters are errors), keeping each token's span instead of copying it.
-struct Lexer<'a> {
-    text: &'a str,
-    pos: usize,
-    line_start: bool,
-}
-
-impl<'a> Lexer<'a> {
-    fn new(text: &'a str) -> Self {
-        Lexer {
-            text,
-            pos: 0,
-            line_start: true,
-        }
-    }
-
-    fn peek(&self) -> Option<char> {
-        let b = *self.text.as_bytes().get(self.pos)?;
-        if b < 0x80 {
-            Some(char::from(b))
-        } else {
-            self.text[self.pos..].chars().next()
-        }
-    }
-
-    fn bump(&mut self, c: char) {
-        self.pos += c.len_utf8();
-    }
-
-    fn skip_comment(&mut self) {
-        self.pos = self.text[self.pos..]
-            .find('\n')
-            .map_or(self.text.len(), |n| self.pos + n);
-    }
-
-    fn fail<T>(&self, err: LexerError, at: usize) -> Result<T, LexFail> {
-        Err(LexFail { err, at })
-    }
-
-    fn next(&mut self) -> Result<Option<Lexed>, LexFail> {
-        loop {
-            let start = self.pos;
-            let Some(c) = self.peek() else {
-                return Ok(None);
-            };
-            let token = |l: &Self, tok| {
-                Ok(Some(Lexed {
-                    tok,
-                    start,
-                    end: l.pos,
-                }))
-            };
-            if std::mem::take(&mut self.line_start) && c != '\n' && c != '\r' && c.is_whitespace() {
-                self.bump(c);
-                return token(self, Tok::Blank);
-            }
-            match c {
-                '\n' => {
-                    self.bump(c);
-                    self.line_start = true;
-                    return token(self, Tok::Eol);
-                }
-                '\r' => {
-                    self.bump(c);
-                    match self.peek() {
-                        Some('\n') => {
-                            self.bump('\n');
-                            self.line_start = true;
-                            return token(self, Tok::Eol);
-                        }
-                        Some(x) => return self.fail(LexerError::IllegalCharacter(x), self.pos),
-                        None => return self.fail(LexerError::EOF, start),
-                    }
-                }
-                '@' => {
-                    self.bump(c);
-                    return token(self, Tok::At);
-                }
-                '(' => {
-                    self.bump(c);
-                    self.list(start)?;
-                    return token(self, Tok::List);
-                }
-                ')' => return self.fail(LexerError::IllegalCharacter(c), start),
-                '$' => {
-                    self.bump(c);
-                    while let Some(x @ 'A'..='Z') = self.peek() {
-                        self.bump(x);
-                    }
-                    return match &self.text[start + 1..self.pos] {
-                        "INCLUDE" => token(self, Tok::Include),
-                        "ORIGIN" => token(self, Tok::Origin),
-                        "TTL" => token(self, Tok::Ttl),
-                        other => {
-                            self.fail(LexerError::UnrecognizedDollar(other.to_string()), start)
-                        }
-                    };
-                }
-                '"' => {
-                    self.bump(c);
-                    loop {
-                        match self.peek() {
-                            None => return self.fail(LexerError::UnclosedQuotedString, start),
-                            Some('"') => {
-                                self.bump('"');
-                                break;
-                            }
-                            Some('\\') => {
-                                self.bump('\\');
-                                if let Some(x) = self.peek() {
-                                    self.bump(x);
-                                }
-                            }
-                            Some(x) => self.bump(x),
-                        }
-                    }
-                    return token(self, Tok::Quoted);
-                }
-                ';' => self.skip_comment(),
-                c if c.is_whitespace() => self.bump(c),
-                c if !c.is_control() => {
-                    self.word(false)?;
-                    return token(self, Tok::Word);
-                }
-                c => return self.fail(LexerError::UnrecognizedChar(c), start),
-            }
-        }
-    }
-
-    /// The rest of a word: up to whitespace, `;` or `)` (an error outside a group).
-    fn word(&mut self, in_list: bool) -> Result<(), LexFail> {
-        while let Some(c) = self.peek() {
-            if c == ')' && !in_list {
-                return self.fail(LexerError::IllegalCharacter(c), self.pos);
-            }
-            if c.is_whitespace() || c == ')' || c == ';' {
-                break;
-            }
-            if c.is_control() {
-                return self.fail(LexerError::UnrecognizedChar(c), self.pos);
-            }
-            self.bump(c);
-        }
-        Ok(())
-    }
-
-    /// The rest of a `( … )` group, line ends and comments included.
-    fn list(&mut self, start: usize) -> Result<(), LexFail> {
-        loop {
-            match self.peek() {
-                None => return self.fail(LexerError::UnclosedList, start),
-                Some(';') => self.skip_comment(),
-                Some(')') => {
-                    self.bump(')');
-                    return Ok(());
-                }
-                Some(c) if c.is_whitespace() => self.bump(c),
-                Some(c) if !c.is_control() => self.word(true)?,
-                Some(c) => return self.fail(LexerError::UnrecognizedChar(c), self.pos),
-            }
-        }
     }
 }
 
